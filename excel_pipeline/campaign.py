@@ -1,0 +1,263 @@
+"""Campaign configuration: levels, caps, windows, deadlines, shares, seats, indicators, severities.
+
+A campaign is data, never code: the five presets of the source documents ship as TOML files in
+`presets/`, and an officer may pass their own file. Every key is checked against the dataclasses
+below; an unknown key or a value of the wrong type is refused with a Vietnamese message naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import CampaignError
+from .findings import CODES, SEVERITIES, Severity
+from .template import AWARD_FORMS, BY_KEY, ROW_SHEETS
+from .textnorm import fold
+
+DEFAULT_CAMPAIGN = "bau-bang-2025"
+ALLOCATION_METHODS = ("hamilton", "dhondt", "sainte-lague", "huntington-hill")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of the unit tree, root first in `Campaign.levels`."""
+
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    submits: bool = True
+    conference: bool = True
+    delegate_cap: int | None = None
+    conference_start: dt.date | None = None
+    conference_end: dt.date | None = None
+    dossier_deadline: dt.date | None = None
+    presidium_min: int | None = None
+    presidium_max: int | None = None
+    presidium_emulation_min: int | None = None
+    presidium_emulation_max: int | None = None
+    source: str = ""
+
+    def matches(self, label: str | None) -> bool:
+        key = fold(label)
+        return bool(key) and key in {fold(self.id), fold(self.name), *map(fold, self.aliases)}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An entry of the campaign's indicator catalogue (Kết quả thi đua)."""
+
+    code: str
+    name: str
+    measure: str = ""
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """What the upper level shares among its direct subordinates (DOMAIN §7)."""
+
+    seats: int | None = None
+    reserved: int = 0
+    minimum: int = 1
+    method: str = "hamilton"
+    weight: str = "members"
+    quotas: dict[str, int] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """Everything a run needs to know about the campaign it checks."""
+
+    id: str
+    name: str
+    document: str
+    kind: Literal["conference", "summary"] = "conference"
+    levels: list[Level] = field(default_factory=list)
+    required_sheets: list[str] = field(default_factory=lambda: ["info", "delegates"])
+    plenary_threshold: int | None = 300
+    exemplary_share: float | None = 0.70
+    exemplary_tolerance: float = 0.05
+    leader_share: float | None = None
+    collective_share: float | None = None
+    reports_required: dict[str, int] = field(default_factory=dict)
+    late_nominations_not_considered: bool = False
+    registration_deadline: dt.date | None = None
+    plans_deadline: dt.date | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    allocation: Allocation = field(default_factory=Allocation)
+    severity: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    source_path: str = ""
+
+    @property
+    def severities(self) -> dict[str, Severity]:
+        return typing.cast(dict[str, Severity], dict(self.severity))
+
+    @property
+    def root_level(self) -> Level:
+        return self.levels[0]
+
+    def level_for(self, label: str | None, depth: int) -> Level:
+        """The level named by a registry's Cấp value, else the one at this depth of the tree."""
+        for level in self.levels:
+            if level.matches(label):
+                return level
+        return self.levels[min(depth, len(self.levels) - 1)]
+
+
+def preset_ids() -> list[str]:
+    """Ids of the presets shipped in the package, sorted."""
+    folder = resources.files("excel_pipeline").joinpath("presets")
+    names = (p.name for p in folder.iterdir())
+    return sorted(name.removesuffix(".toml") for name in names if name.endswith(".toml"))
+
+
+def load_campaign(spec: str | Path | None = None) -> Campaign:
+    """Load a preset by id, or a user's TOML file by path; refuse anything malformed."""
+    spec = str(spec or DEFAULT_CAMPAIGN)
+    if spec.endswith(".toml") or Path(spec).is_file():
+        path = Path(spec)
+        if not path.is_file():
+            raise CampaignError(f"Không tìm thấy tệp cấu hình đợt thi đua: {path}")
+        text, origin = path.read_text(encoding="utf-8"), str(path)
+    else:
+        if spec not in preset_ids():
+            raise CampaignError(
+                f"Không có đợt thi đua mẫu '{spec}'. Các mã có sẵn: {', '.join(preset_ids())}."
+            )
+        resource = resources.files("excel_pipeline").joinpath("presets", f"{spec}.toml")
+        text, origin = resource.read_text(encoding="utf-8"), f"{spec} (mẫu có sẵn)"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError(f"Tệp cấu hình {origin} sai cú pháp TOML: {exc}") from None
+    return campaign_from_dict(data, origin)
+
+
+def campaign_from_dict(data: dict[str, Any], origin: str = "") -> Campaign:
+    """Build and check a Campaign from parsed TOML (also used by tests)."""
+    campaign = typing.cast(Campaign, _build(Campaign, data, "", origin))
+    campaign = dataclasses.replace(campaign, source_path=origin)
+    _check_semantics(campaign, origin)
+    return campaign
+
+
+def _build(cls: type, data: Any, where: str, origin: str) -> Any:
+    if not isinstance(data, dict):
+        raise CampaignError(_msg(origin, where or "(gốc)", "phải là một bảng (table)"))
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "source_path"}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        key = f"{where}{unknown[0]}"
+        raise CampaignError(_msg(origin, key, f"không có khóa này. Các khóa được phép: "
+                                              f"{', '.join(fields)}"))
+    values: dict[str, Any] = {}
+    for name, fld in fields.items():
+        if name not in data:
+            if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
+                raise CampaignError(_msg(origin, f"{where}{name}", "thiếu khóa bắt buộc"))
+            continue
+        values[name] = _convert(hints[name], data[name], f"{where}{name}", origin)
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, key: str, origin: str) -> Any:
+    origin_type = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin_type in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value, key, origin)
+    if origin_type is Literal:
+        if value not in args:
+            raise CampaignError(_msg(origin, key, f"phải là một trong: {', '.join(args)}"))
+        return value
+    if origin_type is list:
+        if not isinstance(value, list):
+            raise CampaignError(_msg(origin, key, "phải là một danh sách"))
+        return [_convert(args[0], item, f"{key}[{i}]", origin) for i, item in enumerate(value)]
+    if origin_type is dict:
+        if not isinstance(value, dict):
+            raise CampaignError(_msg(origin, key, "phải là một bảng (table)"))
+        return {str(k): _convert(args[1], v, f"{key}.{k}", origin) for k, v in value.items()}
+    if dataclasses.is_dataclass(hint):
+        return _build(typing.cast(type, hint), value, f"{key}.", origin)
+    return _scalar(hint, value, key, origin)
+
+
+def _scalar(hint: Any, value: Any, key: str, origin: str) -> Any:
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise CampaignError(_msg(origin, key, "phải là true hoặc false"))
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise CampaignError(_msg(origin, key, "phải là số nguyên không âm"))
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise CampaignError(_msg(origin, key, "phải là tỷ lệ từ 0 đến 1 (ví dụ 0.7)"))
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise CampaignError(_msg(origin, key, "phải là chuỗi ký tự"))
+        return value
+    if hint is dt.date:
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise CampaignError(_msg(origin, key, "phải là ngày dạng YYYY-MM-DD (không ngoặc kép)"))
+        return value
+    raise CampaignError(_msg(origin, key, "kiểu giá trị không được hỗ trợ"))
+
+
+def _check_semantics(campaign: Campaign, origin: str) -> None:
+    if not campaign.levels:
+        raise CampaignError(_msg(origin, "levels", "cần ít nhất một cấp ([[levels]])"))
+    ids = [level.id for level in campaign.levels]
+    if len(set(ids)) != len(ids):
+        raise CampaignError(_msg(origin, "levels", "mã cấp (id) bị trùng"))
+    for i, level in enumerate(campaign.levels):
+        start, end = level.conference_start, level.conference_end
+        if start and end and start > end:
+            raise CampaignError(_msg(origin, f"levels[{i}].conference_start",
+                                     "ngày bắt đầu sau ngày kết thúc"))
+        for low, high in (("presidium_min", "presidium_max"),
+                          ("presidium_emulation_min", "presidium_emulation_max")):
+            lo, hi = getattr(level, low), getattr(level, high)
+            if lo is not None and hi is not None and lo > hi:
+                raise CampaignError(_msg(origin, f"levels[{i}].{low}", f"lớn hơn {high}"))
+    sheet_keys = {spec.key for spec in (*ROW_SHEETS, BY_KEY["info"])}
+    for i, sheet in enumerate(campaign.required_sheets):
+        if sheet not in sheet_keys:
+            raise CampaignError(_msg(origin, f"required_sheets[{i}]",
+                                     f"phải là một trong: {', '.join(sorted(sheet_keys))}"))
+    for code, severity in campaign.severity.items():
+        if code not in CODES:
+            raise CampaignError(_msg(origin, f"severity.{code}", "mã phát hiện không tồn tại"))
+        if severity not in SEVERITIES:
+            raise CampaignError(_msg(origin, f"severity.{code}",
+                                     "mức độ phải là error, warning hoặc info"))
+    for table in ("reports_required", "allocation.quotas"):
+        forms = campaign.reports_required if table == "reports_required" else \
+            campaign.allocation.quotas
+        for form in forms:
+            if form not in AWARD_FORMS:
+                raise CampaignError(_msg(origin, f"{table}.{form}",
+                                         "không phải hình thức khen thưởng trong mẫu"))
+    if campaign.allocation.method not in ALLOCATION_METHODS:
+        raise CampaignError(_msg(origin, "allocation.method",
+                                 f"phải là một trong: {', '.join(ALLOCATION_METHODS)}"))
+
+
+def _msg(origin: str, key: str, problem: str) -> str:
+    place = f" trong {origin}" if origin else ""
+    return f"Cấu hình đợt thi đua không hợp lệ{place}: khóa '{key}' {problem}."

@@ -1,0 +1,113 @@
+"""The `dhtt-merge` command: parse options, call the library, map our exceptions to exit codes.
+
+Heavy libraries (pandas, pandera, calamine, xlsxwriter) are imported inside the commands, so
+`dhtt-merge --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import DhttError
+
+RUN_COMMAND = "tong-hop"
+
+
+class DefaultGroup(click.Group):
+    """A group whose default command is the merge: `dhtt-merge FOLDER` means `dhtt-merge tong-hop
+    FOLDER`, while `dhtt-merge campaigns` still reaches the subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names
+                        and args[0] != "--version"):
+            args = [RUN_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dhtt-merge", message="%(prog)s %(version)s")
+def main() -> None:
+    """Tổng hợp hồ sơ Hội nghị điển hình tiên tiến và thi đua – khen thưởng.
+
+    Cách dùng thường gặp: dhtt-merge THƯ_MỤC_HỒ_SƠ [--campaign MÃ] [--units DANH_MỤC.xlsx]
+    [--out THƯ_MỤC] [--as-of YYYY-MM-DD]. Không ghi THƯ_MỤC_HỒ_SƠ thì dùng hộp thư mẫu kèm theo.
+    """
+
+
+@main.command(RUN_COMMAND)
+@click.argument("inbox", required=False, type=click.Path(path_type=Path))
+@click.option("--campaign", "campaign_spec", default="bau-bang-2025", show_default=True,
+              metavar="MÃ|TỆP.toml", help="Mã đợt thi đua có sẵn hoặc tệp cấu hình TOML.")
+@click.option("--units", "units_file", type=click.Path(path_type=Path), metavar="DANH_MỤC.xlsx",
+              help="Tệp danh mục đơn vị (Mã đơn vị, Tên đơn vị, Cấp, Mã đơn vị cấp trên, ...).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Thư mục ghi tong-hop.xlsx và tong-hop.json.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="Ngày dùng để xét hạn nộp (mặc định: hôm nay).")
+def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | None,
+                  out_dir: Path, as_of: dt.datetime | None) -> None:
+    """Tổng hợp mọi tệp Excel trong THƯ_MỤC_HỒ_SƠ thành một bảng tổng hợp."""
+    from .campaign import load_campaign
+    from .pipeline import run, summary_counts
+
+    try:
+        campaign = load_campaign(campaign_spec)
+        result = run(inbox, campaign, out_dir, units_file=units_file,
+                     as_of=as_of.date() if as_of else None, progress=_progress())
+    except DhttError as exc:
+        _fail(str(exc))
+    c = result.consolidation
+    counts = summary_counts(c)
+    statuses = _count([r.status for r in c.files])
+    click.echo(f"Đợt thi đua: {campaign.id} – {campaign.name}")
+    click.echo(f"Tính đến ngày: {c.as_of:%d/%m/%Y}")
+    click.echo(f"Tệp: {statuses.get('accepted', 0)} được tổng hợp, "
+               f"{statuses.get('superseded', 0)} bị thay thế, {statuses.get('rejected', 0)} "
+               f"bị loại, {statuses.get('skipped', 0)} bỏ qua")
+    for key, label in (("delegates", "Đại biểu"), ("nominations", "Đề nghị khen thưởng"),
+                       ("indicators", "Kết quả thi đua"), ("registrations", "Đăng ký thi đua")):
+        frame = c.sheets[key]
+        row_counts = _count(list(frame["_status"]))
+        click.echo(f"{label}: {row_counts.get('accepted', 0)} dòng hợp lệ, "
+                   f"{row_counts.get('rejected', 0)} dòng lỗi, "
+                   f"{row_counts.get('superseded', 0)} dòng bị thay thế")
+    click.echo(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
+               f"{counts['info']} thông tin (xem trang «Phát hiện»)")
+    click.echo(str(result.report))
+    click.echo(str(result.workbook))
+    sys.exit(result.exit_code)
+
+
+def _count(values: list[Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[str(value)] = counts.get(str(value), 0) + 1
+    return counts
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Lỗi: {message}", err=True)
+    sys.exit(2)
+
+
+def _progress() -> Any:
+    """A one-line progress bar on stderr, silent when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(step: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "█" * filled + "·" * (width - filled)
+        end = "\n" if done >= total else ""
+        click.echo(f"\rĐang đọc tệp [{bar}] {done}/{total}", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return report

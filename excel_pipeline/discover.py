@@ -1,0 +1,58 @@
+"""Find the files of an inbox: spreadsheets to read, and everything else listed as skipped.
+
+Owner/lock files left by an open Excel (`~$…`), hidden files and non-spreadsheets are never read,
+but they are listed (DOMAIN §9) so the officer sees that nothing was silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    """A file met in the inbox; `skip_reason` is None for a spreadsheet to read."""
+
+    path: Path
+    relpath: str
+    skip_reason: str | None = None
+
+
+def discover(inbox: Path) -> list[InboxFile]:
+    """Every file below `inbox`, recursively, in a stable order; links are not followed."""
+    found: list[InboxFile] = []
+    unreadable: list[str] = []
+
+    def on_error(error: OSError) -> None:
+        unreadable.append(str(error.filename))
+
+    for folder, subfolders, files in os.walk(inbox, onerror=on_error, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            relpath = path.relative_to(inbox).as_posix()
+            found.append(InboxFile(path, relpath, skip_reason(path)))
+    for name in unreadable:
+        if Path(name) != inbox:
+            relpath = Path(name).relative_to(inbox).as_posix() if name.startswith(str(inbox)) \
+                else name
+            found.append(InboxFile(Path(name), relpath, "Không mở được thư mục (không có quyền)"))
+    return found
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why this file is not read, in Vietnamese; None when it is a spreadsheet to read."""
+    name = path.name
+    if name.startswith("~$"):
+        return "Tệp khóa tạm của Excel (~$), bỏ qua"
+    if name.startswith("."):
+        return "Tệp ẩn, bỏ qua"
+    if path.is_symlink() and not path.exists():
+        return "Liên kết hỏng, bỏ qua"
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return "Không phải bảng tính Excel/ODS, bỏ qua"
+    return None

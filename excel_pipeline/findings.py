@@ -1,0 +1,91 @@
+"""The one record for everything that is wrong, and the catalogue of finding codes.
+
+Schema failures and rule violations alike become a `Finding`, so the Phát hiện sheet, the JSON
+report and the feedback files are three views of one list (DOMAIN §6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+SEVERITY_LABELS: dict[str, str] = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+
+# code -> (default severity, short Vietnamese title). DOMAIN §6 is the contract for these codes.
+CODES: dict[str, tuple[Severity, str]] = {
+    "SCHEMA": ("error", "Ô dữ liệu không hợp lệ"),
+    "UNREADABLE_FILE": ("error", "Tệp không đọc được"),
+    "MISSING_SHEET": ("error", "Thiếu trang tính bắt buộc"),
+    "UNKNOWN_UNIT": ("error", "Mã đơn vị không có trong danh mục"),
+    "DUPLICATE_SUBMISSION": ("warning", "Đơn vị gửi nhiều tệp"),
+    "MISSING_SUBMISSION": ("warning", "Đơn vị chưa gửi báo cáo"),
+    "CONFERENCE_LATE": ("error", "Hội nghị tổ chức ngoài thời gian quy định"),
+    "DOSSIER_LATE": ("error", "Gửi hồ sơ quá hạn"),
+    "DELEGATE_CAP": ("error", "Vượt số lượng đại biểu tối đa"),
+    "PLENARY_EXPECTED": ("info", "Hình thức hội nghị chưa phù hợp số đoàn viên"),
+    "EXEMPLARY_SHARE": ("warning", "Tỷ lệ đại biểu điển hình tiên tiến thấp"),
+    "PRESIDIUM_SIZE": ("warning", "Số lượng Đoàn Chủ tịch chưa đúng"),
+    "PRESIDIUM_EXEMPLARY": ("warning", "Số Chiến sĩ thi đua trong Đoàn Chủ tịch chưa đúng"),
+    "ALLOCATION_EXCEEDED": ("error", "Vượt chỉ tiêu đại biểu được phân bổ"),
+    "ALLOCATION_UNFILLED": ("warning", "Chưa đủ chỉ tiêu đại biểu được phân bổ"),
+    "LEADER_SHARE": ("error", "Tỷ lệ lãnh đạo được đề nghị khen thưởng vượt 10%"),
+    "COLLECTIVE_SHARE": ("error", "Số tập thể đề nghị khen thưởng vượt 20% trong khối"),
+    "DOSSIER_INCOMPLETE": ("error", "Thiếu báo cáo thành tích"),
+    "DUPLICATE_PERSON": ("warning", "Một người có tên trong danh sách của hai đơn vị"),
+    "QUOTA_EXCEEDED": ("error", "Vượt chỉ tiêu khen thưởng được phân bổ"),
+    # Informational additions beyond DOMAIN §6: they never change the exit status.
+    "EXTRA_COLUMN": ("info", "Cột không thuộc mẫu (được giữ lại)"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing that is wrong (or worth knowing), pointing at its source cell where one applies."""
+
+    code: str
+    severity: Severity
+    message: str
+    unit: str | None = None
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of DOMAIN §9 (keys in a fixed order)."""
+        data = asdict(self)
+        return {key: data[key] for key in
+                ("code", "severity", "unit", "file", "sheet", "row", "column", "value", "message")}
+
+
+def make_finding(code: str, message: str, severities: dict[str, Severity] | None = None,
+                 **where: Any) -> Finding:
+    """Build a finding whose severity comes from the campaign (or the code's default)."""
+    default = CODES[code][0]
+    severity = (severities or {}).get(code, default)
+    return Finding(code=code, severity=severity, message=message, **where)
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    """Counts per severity, every severity present (zero when none)."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
+
+
+def sort_key(finding: Finding) -> tuple[Any, ...]:
+    """Stable order for reports: severity, unit, file, sheet, row, column, code."""
+    return (
+        SEVERITIES.index(finding.severity),
+        finding.unit or "",
+        finding.file or "",
+        finding.sheet or "",
+        finding.row or 0,
+        finding.column or "",
+        finding.code,
+    )

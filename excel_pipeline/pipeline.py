@@ -1,0 +1,366 @@
+"""The run, end to end: discover → read → normalise → validate → merge → check → write.
+
+`run()` is the library's one entry point; the CLI only parses options and calls it. Everything
+between reading and writing works on DataFrames (see `consolidate`), so tests need no files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from .campaign import Campaign
+from .discover import discover
+from .errors import InboxError, RegistryError
+from .findings import Finding, count_by_severity, make_finding, sort_key
+from .merge import (
+    ACCEPTED,
+    REJECTED,
+    SKIPPED,
+    FileRecord,
+    attach_submissions,
+    missing_submissions,
+    row_status,
+)
+from .normalise import SourceRow, build_frame
+from .read import RawForm, RawTable, UnreadableWorkbook, read_workbook
+from .registry import Registry, build_registry
+from .template import BY_KEY, INFO, REGISTRY, ROW_SHEETS
+from .validate import validate_frame
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ReadFile:
+    """A file as read: its record plus its recognised content (None when unreadable/skipped)."""
+
+    record: FileRecord
+    form: RawForm | None = None
+    tables: list[RawTable] = field(default_factory=list)
+
+
+@dataclass
+class Consolidation:
+    """Everything a run produced; writers and the JSON report are views of it."""
+
+    campaign: Campaign
+    as_of: dt.date
+    files: list[FileRecord]
+    registry: Registry
+    info: pd.DataFrame
+    sheets: dict[str, pd.DataFrame]
+    findings: list[Finding]
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def accepted(self, key: str) -> pd.DataFrame:
+        frame = self.sheets[key]
+        return frame[frame["_status"] == ACCEPTED]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+@dataclass
+class RunResult:
+    """What `run()` returns to its caller."""
+
+    consolidation: Consolidation
+    workbook: Path
+    report: Path
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.consolidation.has_errors else 0
+
+
+def example_inbox() -> Path:
+    """The bundled example inbox (a small fictitious district), used when no inbox is given."""
+    return Path(str(resources.files("excel_pipeline").joinpath("data", "example_inbox")))
+
+
+def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path | None = None,
+        as_of: dt.date | None = None, progress: Progress | None = None) -> RunResult:
+    """Consolidate an inbox and write `tong-hop.xlsx` and `tong-hop.json` into `out_dir`."""
+    from .report import write_report
+    from .workbook import write_workbook
+
+    inbox = inbox or example_inbox()
+    as_of = as_of or dt.date.today()
+    read_files = read_inbox(inbox, progress)
+    registry_file = read_registry_file(units_file) if units_file else None
+    consolidation = consolidate(read_files, campaign, as_of, registry_file)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx")
+    report = write_report(consolidation, out_dir / "tong-hop.json", workbook)
+    return RunResult(consolidation, workbook, report)
+
+
+def read_inbox(inbox: Path, progress: Progress | None = None) -> list[ReadFile]:
+    """Discover and read every file; unreadable files become rejected records, never exceptions."""
+    if not inbox.is_dir():
+        raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
+    found = discover(inbox)
+    to_read = [item for item in found if item.skip_reason is None]
+    if not to_read:
+        raise InboxError(f"Thư mục {inbox} không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .ods): "
+                         "không có gì để tổng hợp.")
+    result: list[ReadFile] = []
+    done = 0
+    for file_id, item in enumerate(found):
+        record = FileRecord(file_id=file_id, relpath=item.relpath)
+        if item.skip_reason is not None:
+            record.status, record.reason = SKIPPED, item.skip_reason
+            result.append(ReadFile(record))
+            continue
+        result.append(read_one(item.path, record))
+        done += 1
+        if progress:
+            progress("read", done, len(to_read))
+    return result
+
+
+def read_one(path: Path, record: FileRecord) -> ReadFile:
+    """Hash and read one file; its sha256 is taken before parsing so it is known even if corrupt."""
+    try:
+        data = path.read_bytes()
+        stat = path.stat()
+    except OSError as exc:
+        record.reject(f"Không mở được tệp ({exc.strerror})")
+        return ReadFile(record)
+    record.sha256 = hashlib.sha256(data).hexdigest()
+    record.size, record.mtime = stat.st_size, stat.st_mtime
+    try:
+        content = read_workbook(path)
+    except UnreadableWorkbook as exc:
+        record.reject(str(exc))
+        return ReadFile(record)
+    record.sheets = content.sheet_names
+    return ReadFile(record, content.form, content.tables)
+
+
+def read_registry_file(path: Path) -> ReadFile:
+    """The workbook given by --units; it must hold a Danh mục đơn vị table."""
+    if not path.is_file():
+        raise RegistryError(f"Không tìm thấy tệp danh mục đơn vị: {path}")
+    read = read_one(path, FileRecord(file_id=-1, relpath=path.name, role="registry"))
+    if read.record.status != ACCEPTED:
+        raise RegistryError(f"Không đọc được tệp danh mục đơn vị {path}: {read.record.reason}")
+    if not any(table.spec is REGISTRY for table in read.tables):
+        raise RegistryError(f"Tệp {path} không có trang Danh mục đơn vị (cần các cột Mã đơn vị, "
+                            "Tên đơn vị, Mã đơn vị cấp trên).")
+    return read
+
+
+def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
+                registry_file: ReadFile | None = None) -> Consolidation:
+    """The pure middle of the pipeline: read content in, consolidated frames and findings out."""
+    severities = campaign.severities
+    findings: list[Finding] = []
+    files = [item.record for item in read_files]
+    for item in read_files:
+        if item.record.status == REJECTED:
+            findings.append(make_finding("UNREADABLE_FILE", f"{item.record.reason}.", severities,
+                                         file=item.record.relpath))
+
+    registry_sources = _registry_sources(read_files, registry_file)
+    registry_rows, registry_findings = _registry_rows(registry_sources, campaign, as_of)
+    findings += registry_findings
+
+    submissions = [item for item in read_files
+                   if item.record.status == ACCEPTED and item.record.role == "submission"]
+    findings += _classify_submissions(submissions, severities)
+    info, info_findings = _info_frame(submissions, campaign, as_of)
+    findings += info_findings
+
+    if registry_sources:
+        source = registry_sources[0].record.relpath
+        registry = build_registry(registry_rows, campaign, inferred=False, source=source)
+    else:
+        registry = build_registry(info, campaign, inferred=True)
+    findings += attach_submissions(files, info, registry, campaign)
+    findings += _missing_sheets(submissions, campaign)
+
+    sheets: dict[str, pd.DataFrame] = {}
+    units_by_file = {r.file_id: r.unit for r in files}
+    for spec in ROW_SHEETS:
+        rows = [
+            SourceRow(item.record.file_id, item.record.relpath, table.sheet, excel_row, values,
+                      units_by_file.get(item.record.file_id))
+            for item in submissions for table in item.tables if table.spec is spec
+            for excel_row, values in table.rows
+        ]
+        frame, problems = build_frame(spec, rows)
+        validation = validate_frame(spec.key, frame, problems, severities,
+                                    this_year=as_of.year)
+        sheets[spec.key] = row_status(frame, files, validation.failed, validation.messages)
+        findings += _only_live(validation.findings, files)
+
+    findings += missing_submissions(files, registry, campaign, as_of)
+    info = info[info["_file_id"].isin([r.file_id for r in files if r.status == ACCEPTED])]
+    consolidation = Consolidation(campaign, as_of, files, registry, info.reset_index(drop=True),
+                                  sheets, findings,
+                                  extra={"cells": _cell_letters([*read_files, registry_file])})
+    from .rules import check_rules
+
+    consolidation.findings = sorted(findings + check_rules(consolidation), key=sort_key)
+    return consolidation
+
+
+def _registry_sources(read_files: list[ReadFile], registry_file: ReadFile | None) -> list[ReadFile]:
+    """The registry workbook: the --units file, else the inbox workbooks holding one."""
+    in_inbox = [item for item in read_files if item.record.status == ACCEPTED and item.form is None
+                and any(table.spec is REGISTRY for table in item.tables)]
+    for item in in_inbox:
+        item.record.role = "registry"
+        if registry_file is not None:
+            item.record.status = SKIPPED
+            item.record.reason = "Danh mục đơn vị trong thư mục không dùng (đã chỉ định --units)"
+        else:
+            item.record.reason = "Danh mục đơn vị"
+    if registry_file is not None:
+        return [registry_file]
+    for extra in in_inbox[1:]:
+        used = in_inbox[0].record.relpath
+        extra.record.reject(f"Thư mục có nhiều danh mục đơn vị; dùng «{used}»")
+    return in_inbox[:1]
+
+
+def _registry_rows(sources: list[ReadFile], campaign: Campaign,
+                   as_of: dt.date) -> tuple[pd.DataFrame, list[Finding]]:
+    rows = [
+        SourceRow(item.record.file_id, item.record.relpath, table.sheet, excel_row, values)
+        for item in sources for table in item.tables if table.spec is REGISTRY
+        for excel_row, values in table.rows
+    ]
+    frame, problems = build_frame(REGISTRY, rows)
+    validation = validate_frame("registry", frame, problems, campaign.severities,
+                                this_year=as_of.year)
+    valid = frame.drop(index=list(validation.rejected))
+    return valid, validation.findings
+
+
+def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list[Finding]:
+    """Files without a unit form cannot be attached; files with nothing recognisable are unreadable.
+    """
+    findings: list[Finding] = []
+    for item in submissions:
+        record = item.record
+        if item.form is None and not item.tables:
+            record.reject("Không nhận ra trang tính nào theo mẫu")
+            findings.append(make_finding(
+                "UNREADABLE_FILE",
+                "Không nhận ra trang tính nào theo mẫu (Thông tin đơn vị, Đại biểu, Đề nghị khen "
+                f"thưởng, Kết quả thi đua). Các trang có trong tệp: {', '.join(record.sheets)}.",
+                severities, file=record.relpath))
+        elif item.form is None:
+            record.reject("Thiếu trang Thông tin đơn vị: không xác định được đơn vị gửi")
+            findings.append(make_finding(
+                "MISSING_SHEET",
+                "Thiếu trang «Thông tin đơn vị» (có Mã đơn vị): không xác định được đơn vị gửi, "
+                "toàn bộ tệp không được tổng hợp.",
+                severities, file=record.relpath, sheet=INFO.title))
+        for table in item.tables:
+            record.extra_columns += [f"{table.sheet}: {name}" for name in table.extra_columns]
+            if table.extra_columns:
+                findings.append(make_finding(
+                    "EXTRA_COLUMN",
+                    f"Trang «{table.sheet}» có cột ngoài mẫu: {', '.join(table.extra_columns)}. "
+                    "Các cột này không được tổng hợp.",
+                    severities, file=record.relpath, sheet=table.sheet, row=table.header_row))
+            for header in table.missing_columns:
+                findings.append(make_finding(
+                    "SCHEMA",
+                    f"Không tìm thấy cột bắt buộc «{header}» ở dòng tiêu đề của trang "
+                    f"«{table.sheet}».",
+                    severities, file=record.relpath, sheet=table.sheet, row=table.header_row,
+                    column=header))
+    return findings
+
+
+def _info_frame(submissions: list[ReadFile], campaign: Campaign,
+                as_of: dt.date) -> tuple[pd.DataFrame, list[Finding]]:
+    """One validated row per submission with a unit form; an unusable unit code rejects the file."""
+    with_form = [item for item in submissions if item.form is not None
+                 and item.record.status == ACCEPTED]
+    rows = []
+    for item in with_form:
+        assert item.form is not None
+        values = {key: value for key, (value, _) in item.form.fields.items()}
+        code_row = item.form.fields.get("unit_code", (None, 1))[1]
+        unit = values.get("unit_code")
+        rows.append(SourceRow(item.record.file_id, item.record.relpath, item.form.sheet, code_row,
+                              values, None if unit is None else str(unit).strip() or None))
+    frame, problems = build_frame(INFO, rows)
+    cells = [{key: row for key, (_, row) in item.form.fields.items()}  # type: ignore[union-attr]
+             for item in with_form]
+
+    def row_of(index: int, key: str) -> int | None:
+        return cells[index].get(key, int(frame.at[index, "_row"]))
+
+    validation = validate_frame("info", frame, problems, campaign.severities, row_of=row_of,
+                                this_year=as_of.year)
+    frame["_cells"] = pd.Series(cells, index=frame.index, dtype="object")
+    for index, columns in validation.failed.items():
+        if "unit_code" in columns:
+            with_form[index].record.reject("Mã đơn vị trống hoặc không hợp lệ ở trang Thông tin "
+                                           "đơn vị")
+        for column in columns - {"unit_code"}:
+            frame.at[index, column] = pd.NA
+    keep = [i for i in frame.index if "unit_code" not in validation.failed.get(i, set())]
+    return frame.loc[keep], validation.findings
+
+
+def _missing_sheets(submissions: list[ReadFile], campaign: Campaign) -> list[Finding]:
+    findings: list[Finding] = []
+    for item in submissions:
+        if item.record.status != ACCEPTED:
+            continue
+        present = {table.spec.key for table in item.tables} | {"info"}
+        for key in campaign.required_sheets:
+            if key not in present:
+                title = BY_KEY[key].title
+                findings.append(make_finding(
+                    "MISSING_SHEET",
+                    f"Thiếu trang bắt buộc «{title}» (theo {campaign.document}). Các trang khác "
+                    "của tệp vẫn được tổng hợp.",
+                    campaign.severities, unit=item.record.unit, file=item.record.relpath,
+                    sheet=title))
+    return findings
+
+
+def _cell_letters(read_files: list[ReadFile | None]) -> dict[tuple[str, str, str], str]:
+    """(file, sheet, column header) -> the column letter in the source, to point at cells."""
+    letters: dict[tuple[str, str, str], str] = {}
+    for item in read_files:
+        if item is None:
+            continue
+        parts: list[tuple[str, dict[str, str], object]] = [
+            (table.sheet, table.letters, table.spec) for table in item.tables]
+        if item.form is not None:
+            parts.append((item.form.sheet, item.form.letters, INFO))
+        for sheet, by_key, spec in parts:
+            for key, letter in by_key.items():
+                letters[(item.record.relpath, sheet, spec.column(key).header)] = letter  # type: ignore[attr-defined]
+    return letters
+
+
+def _only_live(findings: list[Finding], files: list[FileRecord]) -> list[Finding]:
+    """Cell findings of files that were rejected or superseded as a whole are not repeated."""
+    live = {r.relpath for r in files if r.status == ACCEPTED}
+    return [f for f in findings if f.file in live]
+
+
+def summary_counts(consolidation: Consolidation) -> dict[str, int]:
+    """Counts for the terminal summary."""
+    counts = count_by_severity(consolidation.findings)
+    counts["files"] = sum(1 for r in consolidation.files if r.role == "submission"
+                          and r.status == ACCEPTED)
+    return counts

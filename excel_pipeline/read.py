@@ -1,0 +1,247 @@
+"""Read one workbook into raw tables: which sheet is which, where its header is, which row is which.
+
+Nothing is typed or judged here; the values are the cells as the reader gave them, each data row
+with the row number Excel shows. Sheets are recognised by name or, failing that, by their header,
+whatever the case, the diacritics, the column order, or the title rows and merged cells above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .template import INFO, REGISTRY, ROW_SHEETS, Column, SheetSpec
+from .textnorm import clean_text, fold, is_blank
+
+HEADER_SCAN_ROWS = 40
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be used at all; the message is the Vietnamese reason shown to the user."""
+
+
+@dataclass
+class RawTable:
+    """The data rows of one recognised table sheet."""
+
+    spec: SheetSpec
+    sheet: str
+    header_row: int
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    letters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RawForm:
+    """The labelled fields of a Thông tin đơn vị sheet: key -> (value, Excel row)."""
+
+    sheet: str
+    fields: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    letters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class WorkbookContent:
+    """What one workbook holds, as recognised."""
+
+    sheet_names: list[str]
+    form: RawForm | None = None
+    tables: list[RawTable] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+
+
+def read_workbook(path: Path) -> WorkbookContent:
+    """Read every sheet of a workbook with python-calamine; never runs macros, never writes."""
+    import python_calamine as calamine
+
+    _check_signature(path)
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise UnreadableWorkbook("Tệp có mật khẩu: hãy gỡ mật khẩu rồi gửi lại") from None
+    except Exception as exc:  # calamine raises several unrelated types for corrupt files
+        raise UnreadableWorkbook("Tệp hỏng hoặc bị cắt cụt (có thể tải tệp đính kèm chưa xong): "
+                                 f"đề nghị đơn vị gửi lại. Chi tiết: {_short(exc)}") from None
+    try:
+        sheets: list[tuple[str, list[list[Any]]]] = []
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            sheets.append((name, sheet.to_python(skip_empty_area=False)))
+    except Exception as exc:
+        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được nội dung ({_short(exc)})") from None
+    finally:
+        workbook.close()
+    return recognise(sheets)
+
+
+def recognise(sheets: list[tuple[str, list[list[Any]]]]) -> WorkbookContent:
+    """Sort a workbook's sheets (name, grid of cells) into the template's sheet types."""
+    content = WorkbookContent(sheet_names=[name for name, _ in sheets])
+    if not any(any(not is_blank(cell) for cell in row) for _, grid in sheets for row in grid):
+        raise UnreadableWorkbook("Tệp trống, không có dữ liệu")
+    for name, grid in sheets:
+        name_key = fold(name)
+        if content.form is None and (name_key in INFO.name_keys() or _looks_like_form(grid)):
+            form = read_form(name, grid)
+            if form.fields:
+                content.form = form
+                continue
+        table = _read_table_sheet(name, grid)
+        if table is not None:
+            content.tables.append(table)
+        elif any(any(not is_blank(cell) for cell in row) for row in grid):
+            content.unrecognised.append(name)
+    return content
+
+
+def _read_table_sheet(name: str, grid: list[list[Any]]) -> RawTable | None:
+    named = [spec for spec in (*ROW_SHEETS, REGISTRY) if fold(name) in spec.name_keys()]
+    candidates = named or [*ROW_SHEETS, REGISTRY]
+    best: tuple[int, SheetSpec, int, dict[int, Column]] | None = None
+    for spec in candidates:
+        found = find_header(grid, spec)
+        if found is None:
+            continue
+        row_index, mapping = found
+        score = len(mapping) + (100 if named else 0)
+        if best is None or score > best[0]:
+            best = (score, spec, row_index, mapping)
+    if best is None:
+        return None
+    _, spec, row_index, mapping = best
+    return read_table(name, grid, spec, row_index, mapping)
+
+
+def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[int, Column]] | None:
+    """The row (0-based) within the first rows that names most of the spec's columns.
+
+    A header must name at least two columns, one of them required, so a title row that happens
+    to contain "Đại biểu" is never taken for a header.
+    """
+    best: tuple[int, dict[int, Column]] | None = None
+    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        mapping = match_header(row, spec)
+        if len(mapping) < 2 or not any(col.required for col in mapping.values()):
+            continue
+        if best is None or len(mapping) > len(best[1]):
+            best = (index, mapping)
+    return best
+
+
+def match_header(row: list[Any], spec: SheetSpec) -> dict[int, Column]:
+    """Column position -> template column, for the header cells that name one."""
+    exact: dict[str, Column] = {}
+    for col in spec.columns:
+        for key in col.header_keys():
+            exact.setdefault(key, col)
+    mapping: dict[int, Column] = {}
+    taken: set[str] = set()
+    for position, cell in enumerate(row):
+        key = fold(cell)
+        if not key:
+            continue
+        column = exact.get(key) or _prefix_match(key, exact)
+        if column is not None and column.key not in taken:
+            mapping[position] = column
+            taken.add(column.key)
+    return mapping
+
+
+def _prefix_match(key: str, exact: dict[str, Column]) -> Column | None:
+    """A header with a trailing remark ("Năm sinh (yyyy)") still names its column."""
+    matches = [(len(k), col) for k, col in exact.items() if key.startswith(k + " ") and len(k) > 2]
+    return max(matches, key=lambda item: item[0])[1] if matches else None
+
+
+def read_table(name: str, grid: list[list[Any]], spec: SheetSpec, header_index: int,
+               mapping: dict[int, Column]) -> RawTable:
+    """Data rows below the header; blank rows and rows holding only a pre-filled STT skipped."""
+    header = grid[header_index]
+    extra = {pos: clean_text(cell) for pos, cell in enumerate(header)
+             if pos not in mapping and not is_blank(cell)}
+    table = RawTable(
+        spec=spec,
+        sheet=name,
+        header_row=header_index + 1,
+        missing_columns=[col.header for col in spec.columns
+                         if col.required and col not in mapping.values()],
+        extra_columns=[text for text in extra.values() if text],
+        letters={col.key: column_letter(pos) for pos, col in mapping.items()},
+    )
+    content_positions = [pos for pos, col in mapping.items() if col.key != "stt"]
+    for index in range(header_index + 1, len(grid)):
+        row = grid[index]
+        if all(is_blank(row[pos]) if pos < len(row) else True for pos in content_positions):
+            continue
+        record = {col.key: (row[pos] if pos < len(row) else None) for pos, col in mapping.items()}
+        for pos, text in extra.items():
+            if pos < len(row) and not is_blank(row[pos]):
+                record.setdefault("_extra", {})[text] = row[pos]
+        table.rows.append((index + 1, record))
+    return table
+
+
+def _looks_like_form(grid: list[list[Any]]) -> bool:
+    labels = {key for col in INFO.columns for key in col.header_keys()}
+    rows_with_label = sum(
+        1 for row in grid[:HEADER_SCAN_ROWS]
+        if fold(next((cell for cell in row[:3] if not is_blank(cell)), None)) in labels
+    )
+    return rows_with_label >= 3
+
+
+def read_form(name: str, grid: list[list[Any]]) -> RawForm:
+    """Label in a cell of the first columns, value in the next filled cell to its right."""
+    labels: dict[str, Column] = {}
+    for col in INFO.columns:
+        for key in col.header_keys():
+            labels.setdefault(key, col)
+    form = RawForm(sheet=name)
+    for index, row in enumerate(grid):
+        for position, cell in enumerate(row[:3]):
+            key = fold(cell)
+            column = labels.get(key) or (_prefix_match(key, labels) if key else None)
+            if column is None or column.key in form.fields:
+                continue
+            offset = next((i for i, v in enumerate(row[position + 1:position + 4], position + 1)
+                           if not is_blank(v)), position + 1)
+            form.fields[column.key] = (row[offset] if offset < len(row) else None, index + 1)
+            form.letters[column.key] = column_letter(offset)
+            break
+    return form
+
+
+def column_letter(position: int) -> str:
+    """Excel's column letters for a 0-based position: 0 -> A, 26 -> AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _check_signature(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise UnreadableWorkbook(f"Không mở được tệp ({exc.strerror})") from None
+    if not head:
+        raise UnreadableWorkbook("Tệp rỗng (0 byte)")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xlsb") and head.startswith(_OLE2_SIGNATURE):
+        raise UnreadableWorkbook("Tệp có mật khẩu (được mã hóa): hãy gỡ mật khẩu rồi gửi lại")
+    if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods") and not head.startswith(_ZIP_SIGNATURE):
+        raise UnreadableWorkbook("Tệp hỏng hoặc không phải bảng tính "
+                                 "(nội dung không đúng định dạng)")
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:160]

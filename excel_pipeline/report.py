@@ -1,0 +1,75 @@
+"""tong-hop.json: the same facts as the workbook, for scripts (DOMAIN §9 is its contract)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .merge import ACCEPTED, REJECTED, SUPERSEDED
+from .template import ROW_SHEETS
+
+if TYPE_CHECKING:
+    from .pipeline import Consolidation
+
+
+def build_report(c: Consolidation, workbook: Path) -> dict[str, Any]:
+    """The JSON document as a dict (keys of DOMAIN §9, plus a few extras)."""
+    rows: dict[str, dict[str, int]] = {}
+    units: dict[str, dict[str, int]] = {code: {} for code in c.registry.order}
+    for spec in ROW_SHEETS:
+        frame = c.sheets[spec.key]
+        status = frame["_status"]
+        accepted = frame[status == ACCEPTED]
+        not_considered = int(accepted["_consider"].notna().sum()) \
+            if "_consider" in accepted.columns else 0
+        rows[spec.key] = {
+            "read": len(frame),
+            "accepted": len(accepted),
+            "rejected": int((status == REJECTED).sum()),
+            "superseded": int((status == SUPERSEDED).sum()),
+            "not_considered": not_considered,
+        }
+        per_unit = accepted["_unit"].value_counts()
+        for code in units:
+            units[code][spec.key] = int(per_unit.get(code, 0))
+    return {
+        "campaign": c.campaign.id,
+        "as_of": c.as_of.isoformat(),
+        "workbook": workbook.as_posix(),
+        "files": [
+            {"path": r.relpath, "sha256": r.sha256, "status": r.status, "unit": r.unit,
+             "reason": r.reason, "role": r.role}
+            for r in c.files
+        ],
+        "rows": rows,
+        "findings": [f.to_dict() for f in c.findings],
+        "allocation": c.extra.get("allocation", []),
+        "units": units,
+        "registry": {"source": c.registry.source, "inferred": c.registry.inferred},
+    }
+
+
+def write_report(c: Consolidation, path: Path, workbook: Path) -> Path:
+    """Write the JSON atomically (temporary file, then rename)."""
+    document = build_report(c, workbook)
+    handle, temp_name = tempfile.mkstemp(prefix=".tong-hop-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
+            stream.write("\n")
+        os.replace(temp_name, path)
+    finally:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
+    return path
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)

@@ -1,0 +1,109 @@
+"""Write a unit submission workbook in the template layout of DOMAIN §5.
+
+Used for the example inbox, for tests that need real workbooks, and for a level's own submission
+to the level above: whatever this writes, the reader accepts like any unit's file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .template import INFO, ROW_SHEETS, SheetSpec
+from .workbook import FONT, write_cell
+
+# A fixed creation time keeps regenerated workbooks byte-stable.
+_FIXED_TIME = dt.datetime(2025, 1, 1)
+
+
+def write_submission(path: Path, info: Mapping[str, Any],
+                     rows: Mapping[str, Sequence[Mapping[str, Any]]],
+                     title: str | None = None,
+                     headers: Mapping[str, str] | None = None,
+                     sheet_names: Mapping[str, str] | None = None) -> Path:
+    """One workbook: Thông tin đơn vị plus the row sheets given in `rows` (keyed by sheet key).
+
+    `headers` renames columns (template header -> written header) and `sheet_names` renames
+    sheets, so tests can imitate the variations units send.
+    """
+    import xlsxwriter
+
+    headers = dict(headers or {})
+    sheet_names = dict(sheet_names or {})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                           "strings_to_urls": False,
+                                           "strings_to_numbers": False})
+    book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
+    base = {"font_name": FONT, "font_size": 12}
+    fmt_title = book.add_format({**base, "bold": True, "align": "center", "font_size": 14})
+    fmt_label = book.add_format({**base, "bold": True, "border": 1})
+    fmt_cell = book.add_format({**base, "border": 1})
+    fmt_date = book.add_format({**base, "border": 1, "num_format": "dd/mm/yyyy"})
+    fmt_head = book.add_format({**base, "bold": True, "border": 1, "text_wrap": True,
+                                "align": "center", "bg_color": "#DDEBF7"})
+
+    sheet = book.add_worksheet(sheet_names.get("info", INFO.title))
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 46)
+    row = 0
+    if title:
+        sheet.merge_range(0, 0, 0, 1, title, fmt_title)
+        row = 2
+    for column in INFO.columns:
+        sheet.write_string(row, 0, headers.get(column.header, column.header), fmt_label)
+        value = info.get(column.key)
+        write_cell(sheet, row, 1, value, fmt_date if column.kind == "date" else fmt_cell)
+        row += 1
+
+    for spec in ROW_SHEETS:
+        if spec.key in rows:
+            _table_sheet(book, spec, rows[spec.key], title, headers, sheet_names,
+                         (fmt_title, fmt_head, fmt_cell, fmt_date))
+    book.close()
+    return path
+
+
+def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]],
+                 title: str | None, headers: Mapping[str, str], sheet_names: Mapping[str, str],
+                 formats: tuple[Any, Any, Any, Any]) -> None:
+    fmt_title, fmt_head, fmt_cell, fmt_date = formats
+    sheet = book.add_worksheet(sheet_names.get(spec.key, spec.title))
+    start = 0
+    if title:
+        sheet.merge_range(0, 0, 0, min(len(spec.columns) - 1, 6),
+                          f"{spec.title.upper()} – {title}", fmt_title)
+        start = 2
+    for position, column in enumerate(spec.columns):
+        sheet.set_column(position, position, 24 if column.kind == "text" else 12)
+        sheet.write_string(start, position, headers.get(column.header, column.header), fmt_head)
+    for offset, record in enumerate(records, start=start + 1):
+        for position, column in enumerate(spec.columns):
+            value = record.get(column.key)
+            if column.kind == "flag" and isinstance(value, bool):
+                value = "x" if value else None
+            write_cell(sheet, offset, position, value,
+                       fmt_date if column.kind == "date" else fmt_cell)
+
+
+def write_registry(path: Path, units: Sequence[Mapping[str, Any]],
+                   title: str | None = None) -> Path:
+    """A Danh mục đơn vị workbook (one row per unit, columns of the REGISTRY spec)."""
+    import xlsxwriter
+
+    from .template import REGISTRY
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                           "strings_to_urls": False,
+                                           "strings_to_numbers": False})
+    book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
+    base = {"font_name": FONT, "font_size": 12}
+    fmt_title = book.add_format({**base, "bold": True, "align": "center", "font_size": 14})
+    fmt_head = book.add_format({**base, "bold": True, "border": 1, "bg_color": "#DDEBF7"})
+    fmt_cell = book.add_format({**base, "border": 1})
+    _table_sheet(book, REGISTRY, units, title, {}, {}, (fmt_title, fmt_head, fmt_cell, fmt_cell))
+    book.close()
+    return path

@@ -1,0 +1,181 @@
+"""Cell-level normalisation: text, folded keys, dates, years, numbers and flags.
+
+Every parser returns either a clean value or raises `ValueError` with a Vietnamese reason, so the
+caller can turn the failure into one SCHEMA finding for that cell instead of losing the column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Any
+
+_SPACES = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def is_blank(value: Any) -> bool:
+    """True for empty cells: None, NaN, empty or whitespace-only text."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.translate(_INVISIBLE).strip()
+
+
+def clean_text(value: Any) -> str | None:
+    """NFC, invisible characters removed, trimmed, inner whitespace collapsed; None when blank.
+
+    Numbers typed into text columns come back as text without a spurious ".0".
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
+    text = _SPACES.sub(" ", text).strip()
+    return text or None
+
+
+def fold(value: Any) -> str:
+    """A comparison key: no diacritics, lower case, punctuation as spaces, single spaces.
+
+    "Hoà" and "Hòa", "ĐẢNG VIÊN" and "dang vien" fold to the same key, whatever the tone-mark
+    placement or the Unicode form they arrived in.
+    """
+    text = clean_text(value)
+    if text is None:
+        return ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = re.sub(r"[^0-9a-zA-Z]+", " ", stripped.lower())
+    return stripped.strip()
+
+
+_TRUE_FLAGS = {"x", "v", "✓", "✔", "☑", "co", "1", "yes", "y", "true", "dung", "dat"}
+_FALSE_FLAGS = {"khong", "0", "no", "n", "false", "-"}
+
+
+def parse_flag(value: Any) -> bool:
+    """Tick-box cells: x, X, ✓, có, 1, yes mean yes; blank (and không, 0, no) mean no."""
+    if is_blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError("Ô đánh dấu chỉ nhận x (có) hoặc để trống (không)")
+    raw = clean_text(value) or ""
+    if raw in {"✓", "✔", "☑"}:
+        return True
+    key = fold(raw)
+    if key in _TRUE_FLAGS:
+        return True
+    if key in _FALSE_FLAGS:
+        return False
+    raise ValueError("Ô đánh dấu chỉ nhận x (có) hoặc để trống (không)")
+
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
+_YMD = re.compile(r"^(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:[ T].*)?$")
+_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{2,4})")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """Dates as Excel serials, date cells, dd/mm/yyyy text or "ngày 05 tháng 3 năm 2025".
+
+    Text is always read day first, as Vietnamese offices write it. Returns None for blank cells.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("Không phải ngày tháng")
+    if isinstance(value, int | float):
+        if 1 <= value < 2958466 and float(value).is_integer():
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError("Không phải ngày tháng (nhập theo dạng ngày/tháng/năm)")
+    text = clean_text(value) or ""
+    key = fold(text)
+    for pattern, order in ((_DMY, "dmy"), (_YMD, "ymd"), (_WORDS, "dmy")):
+        match = pattern.search(text if pattern is not _WORDS else key)
+        if match:
+            a, b, c = (int(group) for group in match.groups())
+            day, month, year = (a, b, c) if order == "dmy" else (c, b, a)
+            if year < 100:
+                year += 2000
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise ValueError(f"Ngày không tồn tại: {text}") from None
+    if re.fullmatch(r"\d+(\.0+)?", text):
+        return parse_date(float(text))
+    raise ValueError("Không phải ngày tháng (nhập theo dạng ngày/tháng/năm)")
+
+
+def parse_number(value: Any, integer: bool = False) -> float | int | None:
+    """Numbers from number cells or text; Vietnamese separators understood ("1.200", "2,5").
+
+    With `integer`, a fractional value is refused rather than rounded.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("Không phải số")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = (clean_text(value) or "").replace(" ", "")
+        number = _parse_number_text(text)
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError("Không phải số")
+    if integer:
+        if not number.is_integer():
+            raise ValueError("Phải là số nguyên")
+        return int(number)
+    return int(number) if number.is_integer() else number
+
+
+def _parse_number_text(text: str) -> float:
+    if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", text):
+        return float(text.replace(".", ""))
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text) and "." in text:
+        return float(text.replace(",", ""))
+    if re.fullmatch(r"[+-]?\d+(\.\d{3})*,\d+", text):
+        return float(text.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
+        return float(text)
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):
+        return float(text.replace(",", ""))
+    raise ValueError("Không phải số")
+
+
+def parse_year(value: Any) -> int | None:
+    """A birth year: 1985, "1985", 1985.0, or a full date whose year is taken."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.date | dt.datetime):
+        return value.year
+    if isinstance(value, str):
+        text = clean_text(value) or ""
+        if not re.fullmatch(r"\d{4}(\.0+)?", text):
+            try:
+                return parse_date(text).year  # type: ignore[union-attr]
+            except ValueError:
+                raise ValueError("Năm sinh phải là số có 4 chữ số") from None
+    number = parse_number(value, integer=True)
+    return int(number) if number is not None else None

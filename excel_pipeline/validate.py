@@ -1,0 +1,89 @@
+"""Run the sheet schemas and turn every failing cell into one SCHEMA finding.
+
+Each sheet type is validated once over all files concatenated (lazily, so every failure is
+collected); provenance columns map a failure back to its file, sheet and Excel row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .findings import Finding, Severity, make_finding
+from .normalise import CellProblem
+from .schemas import BUILTIN_MESSAGES, schema_for
+from .template import BY_KEY
+
+RowLookup = Callable[[int, str], int | None]
+
+
+@dataclass
+class Validation:
+    """The findings of one sheet type and the frame positions of the rows they reject."""
+
+    findings: list[Finding] = field(default_factory=list)
+    failed: dict[int, set[str]] = field(default_factory=dict)
+    messages: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def rejected(self) -> set[int]:
+        return set(self.failed)
+
+
+def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
+                   severities: dict[str, Severity] | None = None,
+                   row_of: RowLookup | None = None, this_year: int | None = None) -> Validation:
+    """Findings for parse problems and schema failures of one sheet type's concatenated frame."""
+    spec = BY_KEY[key]
+    result = Validation()
+
+    def add(index: int, column_key: str, value: object, reason: str) -> None:
+        if column_key in result.failed.get(index, set()):
+            return
+        result.failed.setdefault(index, set()).add(column_key)
+        column = spec.column(column_key)
+        row = row_of(index, column_key) if row_of else int(frame.at[index, "_row"])
+        shown = "" if value is None else f" «{value}»"
+        message = f"{column.header}{shown}: {reason}."
+        result.messages.setdefault(index, []).append(message)
+        result.findings.append(make_finding(
+            "SCHEMA",
+            message,
+            severities,
+            unit=_text(frame.at[index, "_unit"]),
+            file=_text(frame.at[index, "_file"]),
+            sheet=_text(frame.at[index, "_sheet"]),
+            row=row,
+            column=column.header,
+            value=value,
+        ))
+
+    for problem in problems:
+        add(problem.index, problem.column, problem.raw, problem.reason)
+    if len(frame):
+        try:
+            schema_for(key, this_year).validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            cases = errors.failure_cases
+            cases = cases[cases["index"].notna() & cases["column"].isin(spec.keys)]
+            for case in cases.itertuples(index=False):
+                index = int(case.index)
+                reason = BUILTIN_MESSAGES.get(str(case.check), str(case.check))
+                value = None if pd.isna(case.failure_case) else _display(case.failure_case)
+                add(index, str(case.column), value, reason)
+    return result
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value is pd.NA or pd.isna(value) else str(value)
+
+
+def _display(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

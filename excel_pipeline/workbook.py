@@ -1,0 +1,306 @@
+"""Write the consolidated workbook (tong-hop.xlsx) with xlsxwriter.
+
+Text is always written as text (`strings_to_formulas` off), so a name typed as "=A1" can never
+become a formula. The file is written under a temporary name and renamed, so a crash never leaves
+half a workbook under the real name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .findings import CODES, SEVERITY_LABELS
+from .merge import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED
+from .summary import indicator_columns, indicator_rows, summary_rows
+from .template import BY_KEY, ROW_SHEETS, SheetSpec
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    from .pipeline import Consolidation
+
+FONT = "Times New Roman"
+SHEET_SUMMARY = "Tổng hợp"
+SHEET_FINDINGS = "Phát hiện"
+SHEET_REJECTED = "Lỗi dữ liệu"
+SHEET_SUPERSEDED = "Bị thay thế"
+SHEET_SOURCES = "Nguồn"
+NOT_CONSIDERED_COLUMN = "Tình trạng xét"
+
+
+@dataclass(frozen=True)
+class Col:
+    """A written column: header, width, and how its values look."""
+
+    header: str
+    width: float = 14
+    style: str = "text"  # text | int | number | percent | date | flag
+
+
+class Styles:
+    """The handful of cell formats the workbook uses, created once."""
+
+    def __init__(self, book: Workbook) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "top", "border": 1}
+        self.header = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7",
+                                       "text_wrap": True, "align": "center",
+                                       "valign": "vcenter"})
+        self.cells = {
+            "text": book.add_format({**base, "text_wrap": True}),
+            "int": book.add_format({**base, "num_format": "#,##0"}),
+            "number": book.add_format({**base, "num_format": "#,##0.##"}),
+            "percent": book.add_format({**base, "num_format": "0.0%"}),
+            "date": book.add_format({**base, "num_format": "dd/mm/yyyy"}),
+            "flag": book.add_format({**base, "align": "center"}),
+        }
+        bold = {**base, "bold": True, "bg_color": "#F2F2F2"}
+        self.bold = {
+            "text": book.add_format({**bold, "text_wrap": True}),
+            "int": book.add_format({**bold, "num_format": "#,##0"}),
+            "number": book.add_format({**bold, "num_format": "#,##0.##"}),
+            "percent": book.add_format({**bold, "num_format": "0.0%"}),
+            "date": book.add_format({**bold, "num_format": "dd/mm/yyyy"}),
+            "flag": book.add_format({**bold, "align": "center"}),
+        }
+
+
+def write_workbook(c: Consolidation, path: Path) -> Path:
+    """Write every sheet to a temporary file beside `path`, then rename it into place."""
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".tong-hop-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        book = xlsxwriter.Workbook(temp_name, {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": True,
+            "default_date_format": "dd/mm/yyyy",
+        })
+        book.set_properties({"title": f"Tổng hợp – {c.campaign.name}",
+                             "subject": c.campaign.document, "author": "dhtt-merge"})
+        styles = Styles(book)
+        _summary_sheet(book, styles, c)
+        for spec in ROW_SHEETS:
+            if spec.key == "indicators":
+                _indicator_sheet(book, styles, c)
+            else:
+                _rows_sheet(book, styles, c, spec)
+        _findings_sheet(book, styles, c)
+        _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED)
+        _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED)
+        _sources_sheet(book, styles, c)
+        book.close()
+        os.replace(temp_name, path)
+    finally:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
+    return path
+
+
+def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
+                rows: Sequence[Sequence[Any]], bold_rows: set[int] | None = None,
+                title: str | None = None) -> Worksheet:
+    """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings."""
+    sheet = book.add_worksheet(name)
+    bold_rows = bold_rows or set()
+    for position, column in enumerate(columns):
+        sheet.set_column(position, position, column.width)
+        sheet.write_string(0, position, column.header, styles.header)
+    for row_number, values in enumerate(rows, start=1):
+        look = styles.bold if row_number - 1 in bold_rows else styles.cells
+        for position, (column, value) in enumerate(zip(columns, values, strict=True)):
+            write_cell(sheet, row_number, position, value, look[column.style])
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    sheet.set_row(0, 32)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_header(f"&L&\"{FONT},Bold\"{_escape(title or name)}&R&\"{FONT}\"&D")
+    sheet.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
+    return sheet
+
+
+def write_cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
+    """Write one value by its type; text is written as text, never parsed as a formula."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "x" if value else "", fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    elif isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            sheet.write_blank(row, col, None, fmt)
+        else:
+            sheet.write_datetime(row, col, value.to_pydatetime(), fmt)
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+def _summary_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+    columns = [
+        Col("Mã đơn vị", 12), Col("Tên đơn vị", 36), Col("Cấp", 18),
+        Col("Số đoàn viên", 11, "int"), Col("Số đại biểu", 10, "int"),
+        Col("Đại biểu điển hình tiên tiến", 12, "int"), Col("Đại biểu khách mời", 11, "int"),
+        Col("Tỷ lệ điển hình tiên tiến", 11, "percent"), Col("Tỷ lệ nữ", 9, "percent"),
+        Col("Tỷ lệ dân tộc thiểu số", 11, "percent"),
+        Col("Tỷ lệ trực tiếp sản xuất", 11, "percent"),
+        Col("Số đề nghị khen thưởng", 11, "int"), Col("Tình trạng", 20),
+        Col("Số lỗi", 8, "int"), Col("Số cảnh báo", 9, "int"),
+    ]
+    rows, bold = [], set()
+    for index, row in enumerate(summary_rows(c)):
+        indent = "   " * row["depth"] if row["kind"] == "unit" else ""
+        if row["kind"] != "unit":
+            bold.add(index)
+        rows.append([row["unit"], indent + row["name"], row["level"], row["members"],
+                     row["delegates"], row["exemplary"], row["guests"], row["exemplary_share"],
+                     row["women_share"], row["minority_share"], row["direct_share"],
+                     row["nominations"], row["status"], row["errors"], row["warnings"]])
+    write_table(book, styles, SHEET_SUMMARY, columns, rows, bold,
+                title=f"Tổng hợp – {c.campaign.name} (tính đến {c.as_of:%d/%m/%Y})")
+
+
+def _unit_names(c: Consolidation) -> dict[str, str]:
+    return {code: unit.name for code, unit in c.registry.units.items()}
+
+
+def _spec_columns(spec: SheetSpec) -> list[Col]:
+    styles = {"int": "int", "year": "int", "number": "number", "date": "date", "flag": "flag"}
+    wide = {"full_name": 24, "name": 28, "position": 30, "achievements": 36, "summary": 36,
+            "award": 22, "category": 22, "delegate_type": 16, "title": 24, "note": 18}
+    return [Col(col.header, wide.get(col.key, 10 if col.kind == "flag" else 12),
+                styles.get(col.kind, "text")) for col in spec.columns]
+
+
+def _ordered(c: Consolidation, frame: pd.DataFrame) -> pd.DataFrame:
+    rank = {code: i for i, code in enumerate(c.registry.order)}
+    order = frame["_unit"].map(lambda code: rank.get(code, len(rank)))
+    return frame.assign(_rank=order).sort_values(["_rank", "_file", "_sheet", "_row"],
+                                                 kind="stable")
+
+
+def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec) -> None:
+    names = _unit_names(c)
+    frame = _ordered(c, c.accepted(spec.key))
+    considered = "_consider" in frame.columns
+    columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 26), *_spec_columns(spec)]
+    if considered:
+        columns.append(Col(NOT_CONSIDERED_COLUMN, 20))
+    columns += [Col("Tệp nguồn", 28), Col("Dòng", 7, "int")]
+    keys = spec.keys
+    rows = []
+    for record in frame.to_dict("records"):
+        row = [record["_unit"], names.get(record["_unit"], ""), *(record[k] for k in keys)]
+        if considered:
+            row.append(record["_consider"])
+        rows.append([*row, record["_file"], record["_row"]])
+    write_table(book, styles, spec.title, columns, rows)
+
+
+def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+    indicators = indicator_columns(c)
+    columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 36),
+               *(Col(f"{code} – {header}", 14, "number") for code, header in indicators)]
+    rows, bold = [], set()
+    for index, row in enumerate(indicator_rows(c)):
+        indent = "   " * row["depth"] if row["kind"] == "unit" else ""
+        if row["kind"] != "unit":
+            bold.add(index)
+        rows.append([row["unit"], indent + row["name"],
+                     *(row["values"].get(code) for code, _ in indicators)])
+    write_table(book, styles, BY_KEY["indicators"].title, columns, rows, bold)
+
+
+def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+    letters: dict[tuple[str, str, str], str] = c.extra.get("cells", {})  # type: ignore[assignment]
+    columns = [Col("Mức độ", 10), Col("Mã phát hiện", 20), Col("Loại", 28), Col("Mã đơn vị", 11),
+               Col("Tệp", 28), Col("Trang", 16), Col("Dòng", 7, "int"), Col("Cột", 18),
+               Col("Ô", 20), Col("Giá trị", 18), Col("Nội dung", 70)]
+    rows = []
+    for f in c.findings:
+        letter = letters.get((f.file or "", f.sheet or "", f.column or ""))
+        cell = f"{f.sheet}!{letter}{f.row}" if letter and f.row else None
+        rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
+                     f.file, f.sheet, f.row, f.column, cell,
+                     None if f.value is None else str(f.value), f.message])
+    write_table(book, styles, SHEET_FINDINGS, columns, rows)
+
+
+def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
+                        status: str) -> None:
+    columns = [Col("Loại dữ liệu", 18), Col("Mã đơn vị", 11), Col("Tệp", 28), Col("Trang", 16),
+               Col("Dòng", 7, "int"), Col("Lý do", 50), Col("Nội dung dòng", 80)]
+    rows = []
+    for spec in ROW_SHEETS:
+        frame = c.sheets[spec.key]
+        frame = frame[frame["_status"] == status]
+        for record in frame.to_dict("records"):
+            content = "; ".join(f"{col.header}: {_show(record[col.key])}" for col in spec.columns
+                                if not _empty(record[col.key]))
+            rows.append([spec.title, record["_unit"], record["_file"], record["_sheet"],
+                         record["_row"], record["_reason"], content])
+    write_table(book, styles, name, columns, rows)
+
+
+def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+    counts: dict[int, dict[str, int]] = {}
+    for spec in ROW_SHEETS:
+        for file_id, n in c.sheets[spec.key]["_file_id"].value_counts().items():
+            counts.setdefault(int(file_id), {})[spec.key] = int(n)
+    columns = [Col("Tệp", 34), Col("Trạng thái", 16), Col("Mã đơn vị", 11),
+               Col("Ngày gửi báo cáo", 12, "date"), Col("Lý do / ghi chú", 40),
+               *(Col(f"Số dòng {spec.title}", 11, "int") for spec in ROW_SHEETS),
+               Col("Trang tính trong tệp", 30), Col("Cột ngoài mẫu", 30), Col("Kích thước (byte)",
+                                                                              11, "int"),
+               Col("SHA-256", 66)]
+    rows = []
+    for r in c.files:
+        rows.append([r.relpath, STATUS_LABELS[r.status], r.unit, r.submitted_on, r.reason,
+                     *(counts.get(r.file_id, {}).get(spec.key, 0) for spec in ROW_SHEETS),
+                     ", ".join(r.sheets), "; ".join(r.extra_columns), r.size or None, r.sha256])
+    write_table(book, styles, SHEET_SOURCES, columns, rows)
+
+
+def _empty(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, bool):
+        return not value
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y")
+    if value is True:
+        return "x"
+    return str(value)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+__all__ = ["ACCEPTED", "write_workbook"]
