@@ -6,7 +6,7 @@ header renamed in one place is renamed everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from .textnorm import fold
@@ -41,7 +41,6 @@ class SheetSpec:
     columns: tuple[Column, ...]
     aliases: tuple[str, ...] = ()
     layout: Literal["table", "form"] = "table"
-    extra: dict[str, str] = field(default_factory=dict)
 
     def column(self, key: str) -> Column:
         return next(col for col in self.columns if col.key == key)

@@ -15,6 +15,7 @@ from typing import Any
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_LARGEST = 1e15  # beyond any count or amount a unit reports; keeps Int64 columns safe
 
 
 def is_blank(value: Any) -> bool:
@@ -143,6 +144,8 @@ def parse_number(value: Any, integer: bool = False) -> float | int | None:
         number = _parse_number_text(text)
     if math.isnan(number) or math.isinf(number):
         raise ValueError("Không phải số")
+    if abs(number) > _LARGEST:
+        raise ValueError("Số quá lớn")
     if integer:
         if not number.is_integer():
             raise ValueError("Phải là số nguyên")
@@ -172,6 +175,8 @@ def parse_year(value: Any) -> int | None:
         return value.year
     if isinstance(value, str):
         text = clean_text(value) or ""
+        if re.fullmatch(r"\d{1,9}", text):
+            return int(text)  # any length: the range check reports "19885", not a date guess
         if not re.fullmatch(r"\d{4}(\.0+)?", text):
             try:
                 return parse_date(text).year  # type: ignore[union-attr]

@@ -1,0 +1,165 @@
+"""The real command on real workbooks, checked by reading the outputs back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from excel_pipeline.cli import main
+from tests.conftest import delegate
+
+SHEETS = ["Tổng hợp", "Đại biểu", "Đề nghị khen thưởng", "Kết quả thi đua", "Đăng ký thi đua",
+          "Phát hiện", "Lỗi dữ liệu", "Bị thay thế", "Nguồn"]
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
+    book = openpyxl.load_workbook(path)
+    sheet = book[name]
+    values = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def test_merge_writes_workbook_and_json(tmp_path, make_unit, make_registry):
+    make_registry(["C01", "C02"])
+    make_unit("C01", [delegate("An"), delegate("=Trần Văn Tính", gender="Nữ"),
+                      delegate("Bình", birth_year="19885")])
+    make_unit("C02", [delegate("Chi", gender="Nữ", delegate_type="Khách mời")], members=90)
+    out = tmp_path / "out"
+    code, stdout, _ = run_cli(str(tmp_path / "inbox"), "--out", str(out), "--as-of", "2025-03-12")
+    assert code == 1  # the bad birth year is an error
+    workbook = out / "tong-hop.xlsx"
+    assert stdout.strip().splitlines()[-1] == str(workbook)
+
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames == SHEETS
+    formulas = [cell.coordinate for sheet in book for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"]
+    assert formulas == []
+    delegates = sheet_rows(workbook, "Đại biểu")
+    assert [row["Họ và tên"] for row in delegates] == ["An", "=Trần Văn Tính", "Chi"]
+    assert delegates[0]["Mã đơn vị"] == "C01" and delegates[0]["Dòng"] == 4
+    rejected = sheet_rows(workbook, "Lỗi dữ liệu")
+    assert [(r["Mã đơn vị"], r["Dòng"]) for r in rejected] == [("C01", 6)]
+    assert "19885" in rejected[0]["Lý do"]
+
+    findings = sheet_rows(workbook, "Phát hiện")
+    schema = [f for f in findings if f["Mã phát hiện"] == "SCHEMA"]
+    assert len(schema) == 1
+    assert schema[0]["Ô"] == "Đại biểu!C6" and schema[0]["Cột"] == "Năm sinh"
+
+    summary = {row["Mã đơn vị"]: row for row in sheet_rows(workbook, "Tổng hợp")
+               if row["Tên đơn vị"].strip().startswith("CĐCS")}
+    assert summary["C01"]["Số đại biểu"] == 2 and summary["C02"]["Số đại biểu"] == 1
+    total = sheet_rows(workbook, "Tổng hợp")[-1]
+    assert total["Tên đơn vị"].startswith("TỔNG CỘNG") and total["Số đại biểu"] == 3
+    assert total["Số đoàn viên"] == 120 + 90
+
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    assert {"campaign", "as_of", "workbook", "files", "rows", "findings", "allocation",
+            "units"} <= set(report)
+    assert report["campaign"] == "bau-bang-2025" and report["as_of"] == "2025-03-12"
+    assert report["rows"]["delegates"] == {"read": 4, "accepted": 3, "rejected": 1,
+                                           "superseded": 0, "not_considered": 0}
+    assert report["units"]["C01"]["delegates"] == 2
+    [finding] = [f for f in report["findings"] if f["code"] == "SCHEMA"]
+    assert finding == {"code": "SCHEMA", "severity": "error", "unit": "C01", "file": "C01.xlsx",
+                       "sheet": "Đại biểu", "row": 6, "column": "Năm sinh", "value": 19885,
+                       "message": finding["message"]}
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_clean_inbox_exits_zero(tmp_path, make_unit, make_registry):
+    make_registry(["C01"])
+    make_unit("C01", [delegate("An")])
+    code, stdout, _ = run_cli(str(tmp_path / "inbox"), "--out", str(tmp_path / "o"),
+                              "--as-of", "2025-03-12")
+    assert code == 0, stdout
+
+
+def test_input_files_are_never_modified(tmp_path, make_unit, make_registry):
+    paths = [make_registry(["C01", "C02"]), make_unit("C01"), make_unit("C02")]
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    run_cli(str(tmp_path / "inbox"), "--out", str(tmp_path / "o"))
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths} == before
+    report = json.loads((tmp_path / "o" / "tong-hop.json").read_text(encoding="utf-8"))
+    assert {f["path"]: f["sha256"] for f in report["files"]} == \
+        {p.name: h for p, h in before.items()}
+
+
+def test_empty_inbox_exits_2_and_writes_nothing(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "note.txt").write_text("x", encoding="utf-8")
+    (inbox / "~$lock.xlsx").write_bytes(b"x")
+    code, _, stderr = run_cli(str(inbox), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "không có tệp bảng tính" in stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_campaign_file_exits_2_naming_the_key(tmp_path, make_unit):
+    make_unit("C01")
+    toml = tmp_path / "dot.toml"
+    toml.write_text('id = "a"\nname = "A"\ndocument = "B"\nsai_khoa = 1\n'
+                    '[[levels]]\nid = "x"\nname = "X"\n', encoding="utf-8")
+    code, _, stderr = run_cli(str(tmp_path / "inbox"), "--campaign", str(toml), "--out",
+                              str(tmp_path / "o"))
+    assert code == 2 and "sai_khoa" in stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_units_option_and_missing_unit(tmp_path, make_unit, make_registry):
+    registry = make_registry(["C01", "C02"], folder="registry")
+    make_unit("C01")
+    out = tmp_path / "o"
+    code, _, _ = run_cli(str(tmp_path / "inbox"), "--units", str(registry), "--out", str(out),
+                         "--as-of", "2025-03-20")
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    missing = [f for f in report["findings"] if f["code"] == "MISSING_SUBMISSION"]
+    assert [(f["unit"], f["severity"]) for f in missing] == [("C02", "error")]
+    assert code == 1
+    code, _, stderr = run_cli(str(tmp_path / "inbox"), "--units", str(tmp_path / "nope.xlsx"),
+                              "--out", str(out))
+    assert code == 2 and "danh mục" in stderr
+
+
+def test_file_without_unit_sheet_is_rejected_with_its_rows(tmp_path, make_unit):
+    import xlsxwriter
+
+    make_unit("C01")
+    path = tmp_path / "inbox" / "khong-thong-tin.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Đại biểu")
+    sheet.write_row(0, 0, ["Họ và tên", "Giới tính", "Loại đại biểu"])
+    sheet.write_row(1, 0, ["An", "Nam", "Khách mời"])
+    book.close()
+    out = tmp_path / "o"
+    run_cli(str(tmp_path / "inbox"), "--out", str(out))
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    status = {f["path"]: f["status"] for f in report["files"]}
+    assert status["khong-thong-tin.xlsx"] == "rejected"
+    assert report["rows"]["delegates"]["rejected"] == 1
+    assert any(f["code"] == "MISSING_SHEET" and f["file"] == "khong-thong-tin.xlsx"
+               for f in report["findings"])
+
+
+def test_help_is_light():
+    code = ("import sys, excel_pipeline.cli; "
+            "print(any(m in sys.modules for m in ('pandas', 'pandera', 'python_calamine')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
+    help_run = subprocess.run([sys.executable, "-m", "excel_pipeline", "--help"],
+                              capture_output=True, text=True, check=True)
+    assert "dhtt-merge" in help_run.stdout

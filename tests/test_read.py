@@ -1,0 +1,95 @@
+"""Sheet and header recognition on cell grids (no files needed), plus a few real workbooks."""
+
+import datetime as dt
+
+import pytest
+
+from excel_pipeline.read import UnreadableWorkbook, read_workbook, recognise
+from excel_pipeline.template import DELEGATES, NOMINATIONS, REGISTRY
+
+
+def test_header_found_below_title_rows_in_any_order_case_and_diacritics():
+    grid = [
+        ["", "DANH SÁCH TRÍCH NGANG ĐẠI BIỂU", "", ""],
+        ["", "", "", ""],
+        ["nam sinh", "HO VA TEN", "Loại đại biểu", "GIỚI TÍNH", "Cột riêng"],
+        [1985.0, "Nguyễn Văn An", "Điển hình tiên tiến", "Nam", "ghi chú riêng"],
+        ["", "", "", "", ""],
+        [1990.0, "Lê Thị Hoa", "Khách mời", "Nữ", ""],
+    ]
+    content = recognise([("Sheet1", grid)])
+    [table] = content.tables
+    assert table.spec is DELEGATES
+    assert table.header_row == 3
+    assert [row for row, _ in table.rows] == [4, 6]
+    assert table.rows[0][1]["full_name"] == "Nguyễn Văn An"
+    assert table.rows[0][1]["_extra"] == {"Cột riêng": "ghi chú riêng"}
+    assert table.extra_columns == ["Cột riêng"]
+    assert table.letters["full_name"] == "B"
+
+
+def test_prenumbered_stt_rows_are_blank():
+    grid = [["STT", "Họ và tên", "Giới tính", "Loại đại biểu"],
+            [1, "An", "Nam", "Khách mời"], [2, "", "", ""], [3, None, None, None]]
+    [table] = recognise([("Đại biểu", grid)]).tables
+    assert len(table.rows) == 1
+
+
+def test_title_row_containing_a_header_word_is_not_taken_for_header():
+    grid = [["Đại biểu"], ["Họ và tên", "Giới tính", "Loại đại biểu"], ["An", "Nam", "Khách mời"]]
+    [table] = recognise([("DS", grid)]).tables
+    assert table.header_row == 2
+
+
+def test_sheet_named_wrongly_is_recognised_by_its_header():
+    grid = [["Đối tượng", "Họ tên / Tên tập thể", "Hình thức khen thưởng"],
+            ["Cá nhân", "An", "Giấy khen"]]
+    [table] = recognise([("Trang 3", grid)]).tables
+    assert table.spec is NOMINATIONS
+
+
+def test_info_form_labels_and_values():
+    grid = [["THÔNG TIN ĐƠN VỊ", ""], ["", ""], ["Mã đơn vị:", "C01"], ["Tên đơn vị", "CĐCS A"],
+            ["Số đoàn viên", 320.0], ["Ngày tổ chức hội nghị", dt.date(2025, 3, 1)]]
+    content = recognise([("Thông tin đơn vị", grid)])
+    assert content.form is not None
+    assert content.form.fields["unit_code"] == ("C01", 3)
+    assert content.form.fields["members"] == (320.0, 5)
+    assert content.form.letters["unit_code"] == "B"
+
+
+def test_registry_header_is_not_mistaken_for_info_form():
+    grid = [["Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên", "Khối thi đua"],
+            ["C01", "A", "CĐCS", "R", "Khối 1"]]
+    content = recognise([("Danh mục đơn vị", grid)])
+    assert content.form is None
+    assert content.tables[0].spec is REGISTRY
+
+
+def test_empty_workbook_is_unreadable():
+    with pytest.raises(UnreadableWorkbook, match="trống"):
+        recognise([("Sheet1", [["", ""]])])
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "rỗng"), (b"hello world, not a zip", "không đúng định dạng"),
+     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "mật khẩu"),
+     (b"PK\x03\x04" + b"\x00" * 50, "cắt cụt")],
+)
+def test_unreadable_files_have_actionable_reasons(tmp_path, content, reason):
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableWorkbook, match=reason):
+        read_workbook(path)
+
+
+def test_real_workbook_round_trip(make_unit):
+    from tests.conftest import delegate
+
+    path = make_unit("C01", [delegate("An"), delegate("Bình", gender="Nữ")])
+    content = read_workbook(path)
+    assert content.form.fields["unit_code"][0] == "C01"
+    [table] = content.tables
+    assert [values["full_name"] for _, values in table.rows] == ["An", "Bình"]
+    assert [row for row, _ in table.rows] == [4, 5]  # title, blank, header, then data

@@ -1,0 +1,82 @@
+import datetime as dt
+import unicodedata
+
+import pytest
+
+from excel_pipeline.textnorm import (
+    clean_text,
+    fold,
+    parse_date,
+    parse_flag,
+    parse_number,
+    parse_year,
+)
+
+
+def test_fold_ignores_case_diacritics_spacing_and_tone_placement():
+    assert fold("Hoà") == fold("Hòa") == "hoa"
+    assert fold(unicodedata.normalize("NFD", "Nguyễn Thị Hoà")) == fold("NGUYỄN  THỊ HÒA")
+    assert fold("Đảng viên") == "dang vien"
+
+
+def test_clean_text_nfc_and_whitespace():
+    nfd = unicodedata.normalize("NFD", "  Trần   Văn\u200b Tính ")
+    assert clean_text(nfd) == unicodedata.normalize("NFC", "Trần Văn Tính")
+    assert clean_text(1985.0) == "1985"
+    assert clean_text("   ") is None
+
+
+@pytest.mark.parametrize("value", ["x", "X", "✓", "có", "Có", "1", "yes", 1, True])
+def test_flags_yes(value):
+    assert parse_flag(value) is True
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "không", 0, False])
+def test_flags_no(value):
+    assert parse_flag(value) is False
+
+
+def test_flag_garbage_is_an_error():
+    with pytest.raises(ValueError):
+        parse_flag("có thể")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("05/03/2025", dt.date(2025, 3, 5)),
+        ("5-3-2025", dt.date(2025, 3, 5)),
+        ("ngày 05 tháng 3 năm 2025", dt.date(2025, 3, 5)),
+        ("Ngày 5 tháng 03 năm 2025", dt.date(2025, 3, 5)),
+        ("2025-03-05", dt.date(2025, 3, 5)),
+        (45721, dt.date(2025, 3, 5)),
+        (dt.datetime(2025, 3, 5, 0, 0), dt.date(2025, 3, 5)),
+    ],
+)
+def test_dates(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["31/02/2025", "mai", "2025/13/01", 1.5])
+def test_bad_dates(value):
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+def test_numbers_vietnamese_separators():
+    assert parse_number("1.200", integer=True) == 1200
+    assert parse_number("2,5") == 2.5
+    assert parse_number("1.234,5") == 1234.5
+    with pytest.raises(ValueError):
+        parse_number("2,5", integer=True)
+    with pytest.raises(ValueError):
+        parse_number("nhiều")
+
+
+def test_years():
+    assert parse_year("1985") == 1985
+    assert parse_year(1985.0) == 1985
+    assert parse_year(dt.date(1985, 1, 2)) == 1985
+    assert parse_year("19885") == 19885  # left for the range check, never read as a serial date
+    with pytest.raises(ValueError):
+        parse_year("khoảng 1985")
