@@ -1,16 +1,338 @@
-"""Campaign rules over the merged frames (DOMAIN §6): each rule returns findings."""
+"""Campaign rules over the merged frames (DOMAIN §6): each rule returns findings.
+
+Every rule reads only accepted rows and the campaign's numbers; limits are compared exactly
+(`Fraction`), and the equality case is allowed, as the documents word them ("không quá",
+"trước ngày" read as on or before). Messages state the rule, the unit's figure, the limit and the
+source document.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
-from .findings import Finding
+import pandas as pd
+
+from .findings import Finding, make_finding
+from .template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS
+from .textnorm import fold
 
 if TYPE_CHECKING:
     from .pipeline import Consolidation
+
+NOT_CONSIDERED_LATE = "Không xét (nộp muộn)"
+PLENARY = "Hội nghị toàn thể"
+DELEGATE_CONFERENCE = "Hội nghị đại biểu"
+EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
 
 
 def check_rules(c: Consolidation) -> list[Finding]:
     """Every rule of the campaign, in a fixed order."""
     findings: list[Finding] = []
+    for rule in RULES:
+        findings += rule(c)
     return findings
+
+
+def _units_with_info(c: Consolidation) -> list[dict[str, Any]]:
+    """Accepted Thông tin đơn vị rows of units in the tree, with their level attached."""
+    rows = []
+    for row in c.info.to_dict("records"):
+        unit = c.registry.units.get(str(row["unit_code"]))
+        if unit is not None:
+            rows.append({**row, "_level": unit.level, "_name": unit.name})
+    return rows
+
+
+def _where(row: dict[str, Any], key: str) -> dict[str, Any]:
+    cells = row.get("_cells") or {}
+    value = row.get(key)
+    if isinstance(value, pd.Timestamp):
+        value = value.strftime("%d/%m/%Y")
+    elif value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        value = None
+    return {"unit": str(row["unit_code"]), "file": row["_file"], "sheet": INFO.title,
+            "row": cells.get(key, row.get("_row")), "column": INFO.column(key).header,
+            "value": value}
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _d(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _share(value: float) -> Fraction:
+    return Fraction(str(value))
+
+
+def conference_late(c: Consolidation) -> list[Finding]:
+    """CONFERENCE_LATE: conference held outside its level's window."""
+    findings = []
+    for row in _units_with_info(c):
+        level, held = row["_level"], _date(row.get("conference_date"))
+        start, end = level.conference_start, level.conference_end
+        if held is None or not level.conference or (start is None and end is None):
+            continue
+        if (start and held < start) or (end and held > end):
+            window = (f"từ {_d(start)} đến {_d(end)}" if start and end else
+                      f"chậm nhất ngày {_d(end)}" if end else f"từ ngày {_d(start)}")
+            findings.append(make_finding(
+                "CONFERENCE_LATE",
+                f"Hội nghị của {row['_name']} tổ chức ngày {_d(held)}, ngoài thời gian quy định "
+                f"cho cấp {level.name}: {window} (theo {c.campaign.document}).",
+                c.campaign.severities, **_where(row, "conference_date")))
+    return findings
+
+
+def dossier_late(c: Consolidation) -> list[Finding]:
+    """DOSSIER_LATE: submitted after the level's dossier deadline.
+
+    Under a campaign that does not consider late dossiers (document 002), the unit's nominations
+    stay in the workbook, marked "Không xét (nộp muộn)".
+    """
+    findings = []
+    late_units: set[str] = set()
+    for row in _units_with_info(c):
+        deadline, sent = row["_level"].dossier_deadline, _date(row.get("submitted_on"))
+        if deadline is None or sent is None or sent <= deadline:
+            continue
+        late_units.add(str(row["unit_code"]))
+        consequence = (" Theo hướng dẫn, đề nghị khen thưởng của đơn vị không được xét."
+                       if c.campaign.late_nominations_not_considered else "")
+        findings.append(make_finding(
+            "DOSSIER_LATE",
+            f"{row['_name']} gửi hồ sơ ngày {_d(sent)}, quá hạn {_d(deadline)} "
+            f"(theo {c.campaign.document}).{consequence}",
+            c.campaign.severities, **_where(row, "submitted_on")))
+    if c.campaign.late_nominations_not_considered:
+        frame = c.sheets["nominations"]
+        late = (frame["_status"] == "accepted") & frame["_unit"].isin(late_units)
+        consider = pd.Series(pd.NA, index=frame.index, dtype="string")
+        consider[late] = NOT_CONSIDERED_LATE
+        c.sheets["nominations"] = frame.assign(_consider=consider)
+    return findings
+
+
+def _delegates_by_unit(c: Consolidation) -> dict[str, pd.DataFrame]:
+    frame = c.accepted("delegates")
+    return {str(code): group for code, group in frame.groupby("_unit")}
+
+
+def delegate_cap(c: Consolidation) -> list[Finding]:
+    """DELEGATE_CAP: more delegates than the level's cap; plenary conferences are exempt."""
+    findings = []
+    groups = _delegates_by_unit(c)
+    for row in _units_with_info(c):
+        cap, code = row["_level"].delegate_cap, str(row["unit_code"])
+        count = len(groups.get(code, ()))
+        if cap is None or row.get("conference_form") == PLENARY or count <= cap:
+            continue
+        findings.append(make_finding(
+            "DELEGATE_CAP",
+            f"{row['_name']} có {count} đại biểu, vượt mức tối đa {cap} đại biểu của cấp "
+            f"{row['_level'].name} (theo {c.campaign.document}).",
+            c.campaign.severities, unit=code, file=row["_file"], sheet=DELEGATES.title,
+            value=count))
+    return findings
+
+
+def plenary_expected(c: Consolidation) -> list[Finding]:
+    """PLENARY_EXPECTED: the conference form does not match the member count threshold."""
+    threshold = c.campaign.plenary_threshold
+    if not threshold:
+        return []
+    findings = []
+    for row in _units_with_info(c):
+        members, form = row.get("members"), row.get("conference_form")
+        if members is None or pd.isna(members) or form is None or pd.isna(form):
+            continue
+        members = int(members)
+        if members < threshold and form == DELEGATE_CONFERENCE:
+            advice = f"dưới {threshold} đoàn viên nên tổ chức Hội nghị toàn thể"
+        elif members >= threshold and form == PLENARY:
+            advice = f"từ {threshold} đoàn viên trở lên tổ chức Hội nghị đại biểu"
+        else:
+            continue
+        findings.append(make_finding(
+            "PLENARY_EXPECTED",
+            f"{row['_name']} có {members} đoàn viên nhưng tổ chức {form}; đơn vị {advice} "
+            f"(theo {c.campaign.document}).",
+            c.campaign.severities, **_where(row, "conference_form")))
+    return findings
+
+
+def exemplary_share(c: Consolidation) -> list[Finding]:
+    """EXEMPLARY_SHARE: exemplary delegates under the campaign's share minus its tolerance."""
+    share = c.campaign.exemplary_share
+    if not share:
+        return []
+    floor = _share(share) - _share(c.campaign.exemplary_tolerance)
+    findings = []
+    groups = _delegates_by_unit(c)
+    for row in _units_with_info(c):
+        code = str(row["unit_code"])
+        group = groups.get(code)
+        if group is None or not len(group) or row.get("conference_form") == PLENARY:
+            continue
+        exemplary = int((group["delegate_type"] == "Điển hình tiên tiến").sum())
+        if Fraction(exemplary, len(group)) >= floor:
+            continue
+        findings.append(make_finding(
+            "EXEMPLARY_SHARE",
+            f"{row['_name']} có {exemplary}/{len(group)} đại biểu điển hình tiên tiến "
+            f"({exemplary / len(group):.1%}), dưới mức khoảng {float(share):.0%} "
+            f"(cho phép thấp hơn {float(c.campaign.exemplary_tolerance):.0%}; theo "
+            f"{c.campaign.document}).",
+            c.campaign.severities, unit=code, file=row["_file"], sheet=DELEGATES.title,
+            column=DELEGATES.column("delegate_type").header, value=f"{exemplary}/{len(group)}"))
+    return findings
+
+
+def presidium(c: Consolidation) -> list[Finding]:
+    """PRESIDIUM_SIZE / PRESIDIUM_EXEMPLARY: presidium size or its CSTĐ count out of range."""
+    findings = []
+    groups = _delegates_by_unit(c)
+    for row in _units_with_info(c):
+        level, code = row["_level"], str(row["unit_code"])
+        group = groups.get(code)
+        if group is None or not len(group):
+            continue
+        members = group[group["presidium"].fillna(False).astype(bool)]
+        soldiers = int(members["emulation_soldier"].fillna(False).astype(bool).sum())
+        checks = (
+            ("PRESIDIUM_SIZE", len(members), level.presidium_min, level.presidium_max,
+             "Đoàn Chủ tịch có {n} người", "presidium"),
+            ("PRESIDIUM_EXEMPLARY", soldiers, level.presidium_emulation_min,
+             level.presidium_emulation_max, "Đoàn Chủ tịch có {n} Chiến sĩ thi đua",
+             "emulation_soldier"),
+        )
+        for code_name, n, low, high, text, column in checks:
+            if low is None and high is None:
+                continue
+            if (low is not None and n < low) or (high is not None and n > high):
+                bounds = f"{low}–{high}" if low != high else f"{low}"
+                findings.append(make_finding(
+                    code_name,
+                    f"{row['_name']}: {text.format(n=n)}, quy định cho cấp {level.name} là "
+                    f"{bounds} (theo {c.campaign.document}).",
+                    c.campaign.severities, unit=code, file=row["_file"], sheet=DELEGATES.title,
+                    column=DELEGATES.column(column).header, value=n))
+    return findings
+
+
+def leader_share(c: Consolidation) -> list[Finding]:
+    """LEADER_SHARE: leaders above the campaign's share of a unit's individual nominations."""
+    share = c.campaign.leader_share
+    if not share:
+        return []
+    limit = _share(share)
+    frame = c.accepted("nominations")
+    frame = frame[frame["subject"] == "Cá nhân"]
+    findings = []
+    for code, group in frame.groupby("_unit"):
+        leaders = int(group["category"].isin(LEADER_CATEGORIES).sum())
+        if Fraction(leaders, len(group)) <= limit:
+            continue
+        unit = c.registry.units.get(str(code))
+        findings.append(make_finding(
+            "LEADER_SHARE",
+            f"{unit.name if unit else code}: {leaders}/{len(group)} cá nhân đề nghị khen thưởng "
+            f"là lãnh đạo ({leaders / len(group):.1%}), vượt mức không quá {float(share):.0%} "
+            f"(theo {c.campaign.document}).",
+            c.campaign.severities, unit=str(code), file=str(group["_file"].iloc[0]),
+            sheet=NOMINATIONS.title, column=NOMINATIONS.column("category").header,
+            value=f"{leaders}/{len(group)}"))
+    return findings
+
+
+def collective_share(c: Consolidation) -> list[Finding]:
+    """COLLECTIVE_SHARE: per emulation block, registry units proposed for Cờ thi đua or Bằng
+    khen above the share of the block's units rated "Hoàn thành xuất sắc nhiệm vụ"."""
+    share = c.campaign.collective_share
+    if not share or c.registry.inferred:
+        return []
+    by_key: dict[str, str] = {}
+    for code, unit in c.registry.units.items():
+        by_key[fold(code)] = code
+        by_key.setdefault(fold(unit.name), code)
+    ratings = {str(row["unit_code"]): row.get("rating") for row in c.info.to_dict("records")}
+    frame = c.accepted("nominations")
+    frame = frame[(frame["subject"] == "Tập thể")
+                  & frame["award"].fillna("").str.match(r"^(Cờ thi đua|Bằng khen)")]
+    proposed: dict[str, set[str]] = {}
+    for name in frame["name"]:
+        code = by_key.get(fold(name))
+        block = c.registry.units[code].block if code else None
+        if code and block:
+            proposed.setdefault(block, set()).add(code)
+    findings = []
+    for block, codes in sorted(proposed.items()):
+        members = [code for code, unit in c.registry.units.items() if unit.block == block]
+        excellent = sum(1 for code in members if ratings.get(code) == EXCELLENT)
+        if Fraction(len(codes)) <= _share(share) * excellent:
+            continue
+        findings.append(make_finding(
+            "COLLECTIVE_SHARE",
+            f"{block}: đề nghị khen thưởng Cờ thi đua/Bằng khen cho {len(codes)} đơn vị "
+            f"({', '.join(sorted(codes))}), vượt {float(share):.0%} của {excellent} đơn vị xếp "
+            f"loại Hoàn thành xuất sắc nhiệm vụ (tối đa "
+            f"{int(_share(share) * excellent)}; theo {c.campaign.document}).",
+            c.campaign.severities, value=len(codes)))
+    return findings
+
+
+def dossier_incomplete(c: Consolidation) -> list[Finding]:
+    """DOSSIER_INCOMPLETE: an award with fewer achievement reports than it needs."""
+    required = c.campaign.reports_required
+    if not required:
+        return []
+    frame = c.accepted("nominations")
+    findings = []
+    for row in frame[frame["award"].isin(list(required))].to_dict("records"):
+        need = required[row["award"]]
+        have = 0 if pd.isna(row["reports"]) else int(row["reports"])
+        if have >= need:
+            continue
+        findings.append(make_finding(
+            "DOSSIER_INCOMPLETE",
+            f"{row['name']} đề nghị {row['award']} cần {need} báo cáo thành tích, hồ sơ có "
+            f"{have} (theo {c.campaign.document}).",
+            c.campaign.severities, unit=row["_unit"], file=row["_file"],
+            sheet=row["_sheet"], row=int(row["_row"]),
+            column=NOMINATIONS.column("reports").header, value=have))
+    return findings
+
+
+def duplicate_person(c: Consolidation) -> list[Finding]:
+    """DUPLICATE_PERSON: the same person (folded name + birth year) in two units' lists."""
+    frame = c.accepted("delegates")
+    if frame.empty:
+        return []
+    keys = frame["full_name"].map(fold, na_action="ignore").astype("string") + "|" + \
+        frame["birth_year"].astype("string").fillna("?")
+    findings = []
+    for _, group in frame.groupby(keys):
+        units = sorted(set(group["_unit"].dropna()))
+        if len(units) < 2:
+            continue
+        for row in group.to_dict("records"):
+            others = ", ".join(u for u in units if u != row["_unit"])
+            findings.append(make_finding(
+                "DUPLICATE_PERSON",
+                f"{row['full_name']} (sinh năm {row['birth_year']}) có tên trong danh sách đại "
+                f"biểu của đơn vị khác: {others}. Kiểm tra để tránh trùng đại biểu.",
+                c.campaign.severities, unit=row["_unit"], file=row["_file"],
+                sheet=row["_sheet"], row=int(row["_row"]),
+                column=DELEGATES.column("full_name").header, value=row["full_name"]))
+    return findings
+
+
+RULES: tuple[Callable[[Consolidation], list[Finding]], ...] = (
+    conference_late, dossier_late, delegate_cap, plenary_expected, exemplary_share, presidium,
+    leader_share, collective_share, dossier_incomplete, duplicate_person,
+)
