@@ -84,6 +84,53 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
     sys.exit(result.exit_code)
 
 
+@main.command("allocate")
+@click.argument("registry", type=click.Path(path_type=Path))
+@click.option("--seats", type=int, required=True, help="Tổng số chỉ tiêu cần phân bổ.")
+@click.option("--method", type=click.Choice(["hamilton", "dhondt", "sainte-lague",
+                                             "huntington-hill"]),
+              default="hamilton", show_default=True, help="Phương pháp phân bổ.")
+@click.option("--min", "minimum", type=int, default=1, show_default=True,
+              help="Số tối thiểu cho mỗi đơn vị.")
+@click.option("--reserved", type=int, default=0, show_default=True,
+              help="Số chỉ tiêu dành riêng, trừ ra trước khi chia.")
+@click.option("--weight", type=click.Choice(["members", "workers"]), default="members",
+              show_default=True, help="Trọng số: số đoàn viên (members) hoặc số CNVCLĐ (workers).")
+@click.option("--parent", default=None, metavar="MÃ", help="Chia cho các đơn vị trực thuộc đơn "
+              "vị này (mặc định: đơn vị gốc của danh mục).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def allocate_command(registry: Path, seats: int, method: str, minimum: int, reserved: int,
+                     weight: str, parent: str | None, as_json: bool) -> None:
+    """Phân bổ chỉ tiêu (đại biểu, khen thưởng) cho các đơn vị trong DANH_MỤC."""
+    import json
+
+    from .allocate import METHOD_LABELS, allocate
+    from .campaign import load_campaign
+    from .pipeline import load_registry
+    from .quotas import unit_weights
+
+    try:
+        tree = load_registry(registry, load_campaign(None))
+        parent = parent or (tree.roots[0] if tree.roots else None)
+        if parent not in tree.units:
+            _fail(f"Không có đơn vị «{parent}» trong danh mục {registry}.")
+        shares = allocate(unit_weights(tree, parent, weight), seats, method, minimum, reserved)
+    except DhttError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps([{"unit": s.unit, "weight": s.weight, "quota": float(s.quota),
+                                "seats": s.seats} for s in shares], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Phân bổ {seats} chỉ tiêu (dành riêng {reserved}, tối thiểu {minimum}) cho các "
+               f"đơn vị trực thuộc {parent} – {METHOD_LABELS[method]}")
+    click.echo(f"{'Mã đơn vị':<12}{'Trọng số':>10}{'Hạn mức chính xác':>20}{'Số được phân bổ':>18}")
+    for share in shares:
+        click.echo(f"{share.unit:<12}{share.weight:>10}{float(share.quota):>20.4f}"
+                   f"{share.seats:>18}")
+    click.echo(f"{'Cộng':<12}{sum(s.weight for s in shares):>10}"
+               f"{float(sum(s.quota for s in shares)):>20.4f}{sum(s.seats for s in shares):>18}")
+
+
 def _count(values: list[Any]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for value in values:

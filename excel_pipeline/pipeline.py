@@ -159,6 +159,17 @@ def read_registry_file(path: Path) -> ReadFile:
     return read
 
 
+def load_registry(path: Path, campaign: Campaign) -> Registry:
+    """The unit tree of a registry workbook alone (for `dhtt-merge allocate`)."""
+    rows, findings = _registry_rows([read_registry_file(path)], campaign, dt.date.today())
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        first = errors[0]
+        raise RegistryError(f"Danh mục {path} có {len(errors)} ô không hợp lệ, ví dụ dòng "
+                            f"{first.row}: {first.message}")
+    return build_registry(rows, campaign, inferred=False, source=str(path))
+
+
 def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
                 registry_file: ReadFile | None = None) -> Consolidation:
     """The pure middle of the pipeline: read content in, consolidated frames and findings out."""
@@ -208,9 +219,13 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     consolidation = Consolidation(campaign, as_of, files, registry, info.reset_index(drop=True),
                                   sheets, findings,
                                   extra={"cells": _cell_letters([*read_files, registry_file])})
+    from .quotas import allocation_rows
     from .rules import check_rules
 
-    consolidation.findings = sorted(findings + check_rules(consolidation), key=sort_key)
+    rows, allocation_findings = allocation_rows(consolidation)
+    consolidation.extra["allocation"] = rows
+    consolidation.findings = sorted(findings + check_rules(consolidation) + allocation_findings,
+                                    key=sort_key)
     return consolidation
 
 

@@ -24,6 +24,7 @@ class Unit:
     level: Level
     depth: int
     members: int | None = None
+    workers: int | None = None
     block: str | None = None
     children: list[str] = field(default_factory=list)
 
@@ -103,6 +104,7 @@ def build_registry(rows: pd.DataFrame, campaign: Campaign, inferred: bool,
             level=campaign.level_for(_text(row.get("level")), depth),
             depth=depth,
             members=_int(row.get("members")),
+            workers=_int(row.get("workers")),
             block=_text(row.get("block")),
             children=list(children.get(code, [])),
         )

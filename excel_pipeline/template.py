@@ -220,6 +220,8 @@ REGISTRY = SheetSpec(
         Column("level", "Cấp", aliases=("Cấp đơn vị",)),
         Column("parent_code", "Mã đơn vị cấp trên", aliases=("Mã cấp trên",)),
         Column("members", "Số đoàn viên", "int", minimum=0),
+        Column("workers", "Số CNVCLĐ", "int", minimum=0,
+               aliases=("Số công nhân viên chức lao động", "Số lao động")),
         Column("block", "Khối thi đua", aliases=("Khối",)),
     ),
 )

@@ -35,6 +35,7 @@ SHEET_FINDINGS = "Phát hiện"
 SHEET_REJECTED = "Lỗi dữ liệu"
 SHEET_SUPERSEDED = "Bị thay thế"
 SHEET_SOURCES = "Nguồn"
+SHEET_ALLOCATION = "Phân bổ"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
 
 
@@ -98,6 +99,7 @@ def write_workbook(c: Consolidation, path: Path) -> Path:
                 _indicator_sheet(book, styles, c)
             else:
                 _rows_sheet(book, styles, c, spec)
+        _allocation_sheet(book, styles, c)
         _findings_sheet(book, styles, c)
         _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED)
         _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED)
@@ -228,6 +230,34 @@ def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
         rows.append([row["unit"], indent + row["name"],
                      *(row["values"].get(code) for code, _ in indicators)])
     write_table(book, styles, BY_KEY["indicators"].title, columns, rows, bold)
+
+
+def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+    """Phân bổ: weight, exact quota, seats and what each unit sent, with a bar chart."""
+    rows_data: list[dict[str, Any]] = c.extra.get("allocation", [])  # type: ignore[assignment]
+    plan = c.campaign.allocation
+    columns = [Col("Nội dung phân bổ", 26), Col("Mã đơn vị", 11), Col("Tên đơn vị", 34),
+               Col("Trọng số", 11, "int"), Col("Hạn mức chính xác", 12, "number"),
+               Col("Số được phân bổ", 11, "int"), Col("Đơn vị đã cử / đề nghị", 12, "int"),
+               Col("Chênh lệch", 10, "int")]
+    rows = [[r["what"], r["unit"], r["name"], r["weight"], round(r["quota"], 4), r["seats"],
+             r["sent"], r["sent"] - r["seats"]] for r in rows_data]
+    title = (f"Phân bổ – phương pháp {plan.method}, tối thiểu {plan.minimum}, "
+             f"dành riêng {plan.reserved}")
+    sheet = write_table(book, styles, SHEET_ALLOCATION, columns, rows, title=title)
+    if not rows:
+        return
+    first = rows_data[0]["what"]
+    count = sum(1 for r in rows_data if r["what"] == first)
+    chart = book.add_chart({"type": "bar"})
+    for position, label in ((5, "Số được phân bổ"), (6, "Đã cử / đề nghị")):
+        chart.add_series({"name": label,
+                          "categories": [SHEET_ALLOCATION, 1, 1, count, 1],
+                          "values": [SHEET_ALLOCATION, 1, position, count, position]})
+    chart.set_title({"name": first, "name_font": {"name": FONT}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT}})
+    chart.set_size({"width": 620, "height": max(300, 22 * count)})
+    sheet.insert_chart(1, len(columns) + 1, chart)
 
 
 def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:

@@ -16,6 +16,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from excel_pipeline.allocate import allocate
+from excel_pipeline.campaign import load_campaign
 from excel_pipeline.submission import write_registry, write_submission
 
 DEFAULT_TARGET = Path(__file__).resolve().parents[1] / "excel_pipeline" / "data" / "example_inbox"
@@ -62,7 +64,7 @@ def person(rng: random.Random) -> dict[str, Any]:
 
 
 def delegates(rng: random.Random, count: int, unit_name: str, presidium: int = 4,
-              guests_share: float = 0.28) -> list[dict[str, Any]]:
+              guests_share: float = 0.28, upper: int = 3) -> list[dict[str, Any]]:
     rows = []
     for number in range(1, count + 1):
         guest = number > round(count * (1 - guests_share))
@@ -77,7 +79,7 @@ def delegates(rng: random.Random, count: int, unit_name: str, presidium: int = 4
             "direct_worker": not leader and rng.random() < 0.7,
             "presidium": number <= presidium - 1 or number == count,
             "emulation_soldier": not guest and number <= 2,
-            "to_upper": not guest and number <= 3,
+            "to_upper": not guest and number <= upper,
             "achievements": None if guest else rng.choice(ACHIEVEMENTS),
         })
         rows.append(row)
@@ -133,16 +135,20 @@ def build(target: Path) -> None:
                             for c, n, m, b in UNITS)],
                    title="DANH MỤC ĐƠN VỊ TRỰC THUỘC LĐLĐ HUYỆN BÀU BÀNG")
     by_code = {c: (n, m) for c, n, m, _ in UNITS}
-    plan = {  # code: (conference day in March 2025, submitted day, delegate count)
+    plan = load_campaign("bau-bang-2025").allocation
+    seats = {s.unit: s.seats for s in allocate({c: m for c, _, m, _ in UNITS}, plan.seats or 0,
+                                               plan.method, plan.minimum, plan.reserved)}
+    seats["BB02"] += 1  # deliberate: one delegate more than its allocated seats
+    schedule = {  # code: (conference day in March 2025, submitted day, delegate count)
         "BB01": (5, 12, 48), "BB02": (3, 10, 20), "BB03": (6, 14, 36), "BB04": (4, 11, 15),
         "BB05": (12, 15, 60), "BB06": (7, 13, 30), "BB07": (8, 14, 40), "BB09": (9, 15, 34),
         "BB10": (10, 15, 26),
     }
-    for code, (conference_day, sent_day, count) in plan.items():
+    for code, (conference_day, sent_day, count) in schedule.items():
         name, members = by_code[code]
         info = info_for(code, name, members, dt.date(2025, 3, conference_day),
                         dt.date(2025, 3, sent_day))
-        rows = {"delegates": delegates(rng, count, name),
+        rows = {"delegates": delegates(rng, count, name, upper=seats[code]),
                 "nominations": nominations(rng, 4 if members > 300 else 2, name),
                 "indicators": indicators(rng)}
         folder = target / ("thang-3" if code in {"BB05", "BB06", "BB07", "BB09"} else "")

@@ -15,7 +15,7 @@ from excel_pipeline.cli import main
 from tests.conftest import delegate
 
 SHEETS = ["Tổng hợp", "Đại biểu", "Đề nghị khen thưởng", "Kết quả thi đua", "Đăng ký thi đua",
-          "Phát hiện", "Lỗi dữ liệu", "Bị thay thế", "Nguồn"]
+          "Phân bổ", "Phát hiện", "Lỗi dữ liệu", "Bị thay thế", "Nguồn"]
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
@@ -163,3 +163,36 @@ def test_help_is_light():
     help_run = subprocess.run([sys.executable, "-m", "excel_pipeline", "--help"],
                               capture_output=True, text=True, check=True)
     assert "dhtt-merge" in help_run.stdout
+
+
+def test_allocation_sheet_and_findings_through_the_command(tmp_path, make_unit, make_registry):
+    make_registry(["C01", "C02"])
+    make_unit("C01", [delegate(f"A{i}", to_upper=True) for i in range(4)], rows={
+        "nominations": [{"subject": "Cá nhân", "name": f"N{i}", "award": "Giấy khen",
+                         "category": "Người trực tiếp lao động, công tác"} for i in range(3)]})
+    make_unit("C02", [delegate("B0", to_upper=True)])
+    toml = tmp_path / "dot.toml"
+    toml.write_text(
+        'id = "thu"\nname = "Thử"\ndocument = "KH thử"\n'
+        '[[levels]]\nid = "huyen"\nname = "Huyện"\nsubmits = false\n'
+        '[[levels]]\nid = "cdcs"\nname = "CĐCS"\n'
+        '[allocation]\nseats = 6\nminimum = 1\n[allocation.quotas]\n"Giấy khen" = 2\n',
+        encoding="utf-8")
+    out = tmp_path / "o"
+    code = CliRunner().invoke(main, [str(tmp_path / "inbox"), "--campaign", str(toml),
+                                     "--out", str(out)]).exit_code
+    assert code == 1
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    seats = {a["unit"]: a["seats"] for a in report["allocation"]
+             if a["what"] == "Đại biểu dự hội nghị cấp trên"}
+    assert seats == {"C01": 3, "C02": 3}  # quotas 2.985 and 3.015 of 6 seats
+    found = {(f["code"], f["unit"]) for f in report["findings"]}
+    assert ("ALLOCATION_EXCEEDED", "C01") in found  # 4 sent for 3 seats
+    assert ("ALLOCATION_UNFILLED", "C02") in found  # 1 sent for 3 seats
+    assert ("QUOTA_EXCEEDED", "C01") in found  # 3 Giấy khen for a quota of 1
+    rows = sheet_rows(out / "tong-hop.xlsx", "Phân bổ")
+    assert {(r["Mã đơn vị"], r["Số được phân bổ"], r["Đơn vị đã cử / đề nghị"]) for r in rows
+            if r["Nội dung phân bổ"] == "Đại biểu dự hội nghị cấp trên"} == {("C01", 3, 4),
+                                                                               ("C02", 3, 1)}
+    charts = openpyxl.load_workbook(out / "tong-hop.xlsx")["Phân bổ"]._charts
+    assert len(charts) == 1
