@@ -131,6 +131,31 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
                f"{float(sum(s.quota for s in shares)):>20.4f}{sum(s.seats for s in shares):>18}")
 
 
+@main.command("campaigns")
+@click.argument("campaign_id", required=False, metavar="MÃ")
+def campaigns_command(campaign_id: str | None) -> None:
+    """Liệt kê các đợt thi đua có sẵn, hoặc in quy định của một đợt."""
+    from .campaign import load_campaign, preset_ids
+    from .describe import rule_table
+
+    if campaign_id is None:
+        for preset in preset_ids():
+            campaign = load_campaign(preset)
+            click.echo(f"{preset:<26}{campaign.name}")
+        return
+    try:
+        campaign = load_campaign(campaign_id)
+    except DhttError as exc:
+        _fail(str(exc))
+    click.echo(f"{campaign.name}\nVăn bản: {campaign.document}\n")
+    rows = [("Cấp", "Quy định", "Mức", "Nguồn"), *rule_table(campaign)]
+    widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths,
+                                                                          strict=False))
+                   + "  " + str(row[3]))
+
+
 def _count(values: list[Any]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for value in values:

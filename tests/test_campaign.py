@@ -76,3 +76,19 @@ def test_level_for_uses_label_then_depth(campaign):
     assert campaign.level_for("cong doan co so", 0).id == "cdcs"
     assert campaign.level_for(None, 0).id == "huyen"
     assert campaign.level_for("không rõ", 5).id == "cdcs"
+
+
+def test_campaigns_command_lists_and_describes():
+    from click.testing import CliRunner
+
+    from excel_pipeline.cli import main
+
+    listing = CliRunner().invoke(main, ["campaigns"])
+    assert listing.exit_code == 0
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == preset_ids()
+    table = CliRunner().invoke(main, ["campaigns", "dien-bien-tong-ket-2020"])
+    assert table.exit_code == 0
+    assert "10%" in table.stdout and "Không xét khen thưởng" in table.stdout
+    assert "10/12/2020" in table.stdout
+    unknown = CliRunner().invoke(main, ["campaigns", "khong-co"])
+    assert unknown.exit_code == 2
