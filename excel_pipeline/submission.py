@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .template import INFO, ROW_SHEETS, SheetSpec
-from .workbook import FONT, write_cell
+from .workbook import FONT, TEXT_SAFE, write_cell
 
 # A fixed creation time keeps regenerated workbooks byte-stable.
 _FIXED_TIME = dt.datetime(2025, 1, 1)
@@ -28,22 +28,12 @@ def write_submission(path: Path, info: Mapping[str, Any],
     `headers` renames columns (template header -> written header) and `sheet_names` renames
     sheets, so tests can imitate the variations units send.
     """
-    import xlsxwriter
 
     headers = dict(headers or {})
     sheet_names = dict(sheet_names or {})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                           "strings_to_urls": False,
-                                           "strings_to_numbers": False})
-    book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
-    base = {"font_name": FONT, "font_size": 12}
-    fmt_title = book.add_format({**base, "bold": True, "align": "center", "font_size": 14})
-    fmt_label = book.add_format({**base, "bold": True, "border": 1})
-    fmt_cell = book.add_format({**base, "border": 1})
-    fmt_date = book.add_format({**base, "border": 1, "num_format": "dd/mm/yyyy"})
-    fmt_head = book.add_format({**base, "bold": True, "border": 1, "text_wrap": True,
-                                "align": "center", "bg_color": "#DDEBF7"})
+    book, formats = _open(path)
+    fmt_title, _, fmt_cell, fmt_date = formats
+    fmt_label = book.add_format({"font_name": FONT, "font_size": 12, "bold": True, "border": 1})
 
     sheet = book.add_worksheet(sheet_names.get("info", INFO.title))
     sheet.set_column(0, 0, 28)
@@ -60,8 +50,7 @@ def write_submission(path: Path, info: Mapping[str, Any],
 
     for spec in ROW_SHEETS:
         if spec.key in rows:
-            _table_sheet(book, spec, rows[spec.key], title, headers, sheet_names,
-                         (fmt_title, fmt_head, fmt_cell, fmt_date))
+            _table_sheet(book, spec, rows[spec.key], title, headers, sheet_names, formats)
     book.close()
     return path
 
@@ -91,19 +80,27 @@ def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]
 def write_registry(path: Path, units: Sequence[Mapping[str, Any]],
                    title: str | None = None) -> Path:
     """A Danh mục đơn vị workbook (one row per unit, columns of the REGISTRY spec)."""
-    import xlsxwriter
 
     from .template import REGISTRY
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                           "strings_to_urls": False,
-                                           "strings_to_numbers": False})
-    book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
-    base = {"font_name": FONT, "font_size": 12}
-    fmt_title = book.add_format({**base, "bold": True, "align": "center", "font_size": 14})
-    fmt_head = book.add_format({**base, "bold": True, "border": 1, "bg_color": "#DDEBF7"})
-    fmt_cell = book.add_format({**base, "border": 1})
-    _table_sheet(book, REGISTRY, units, title, {}, {}, (fmt_title, fmt_head, fmt_cell, fmt_cell))
+    book, formats = _open(path)
+    _table_sheet(book, REGISTRY, units, title, {}, {}, formats)
     book.close()
     return path
+
+
+def _open(path: Path) -> tuple[Any, tuple[Any, Any, Any, Any]]:
+    """A text-safe workbook with stable metadata, and its title, header, cell and date formats."""
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), TEXT_SAFE)
+    book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
+    base = {"font_name": FONT, "font_size": 12}
+    return book, (
+        book.add_format({**base, "bold": True, "align": "center", "font_size": 14}),
+        book.add_format({**base, "bold": True, "border": 1, "text_wrap": True, "align": "center",
+                         "bg_color": "#DDEBF7"}),
+        book.add_format({**base, "border": 1}),
+        book.add_format({**base, "border": 1, "num_format": "dd/mm/yyyy"}),
+    )

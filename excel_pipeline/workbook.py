@@ -39,6 +39,19 @@ SHEET_ALLOCATION = "Phân bổ"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
 
 
+# Options that keep every string a string: no formulas, URLs or numbers guessed from text.
+TEXT_SAFE = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+# Cell looks by column style, on top of the base font and border.
+LOOKS: dict[str, dict[str, Any]] = {
+    "text": {"text_wrap": True},
+    "int": {"num_format": "#,##0"},
+    "number": {"num_format": "#,##0.##"},
+    "percent": {"num_format": "0.0%"},
+    "date": {"num_format": "dd/mm/yyyy"},
+    "flag": {"align": "center"},
+}
+
+
 @dataclass(frozen=True)
 class Col:
     """A written column: header, width, and how its values look."""
@@ -56,23 +69,9 @@ class Styles:
         self.header = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7",
                                        "text_wrap": True, "align": "center",
                                        "valign": "vcenter"})
-        self.cells = {
-            "text": book.add_format({**base, "text_wrap": True}),
-            "int": book.add_format({**base, "num_format": "#,##0"}),
-            "number": book.add_format({**base, "num_format": "#,##0.##"}),
-            "percent": book.add_format({**base, "num_format": "0.0%"}),
-            "date": book.add_format({**base, "num_format": "dd/mm/yyyy"}),
-            "flag": book.add_format({**base, "align": "center"}),
-        }
         bold = {**base, "bold": True, "bg_color": "#F2F2F2"}
-        self.bold = {
-            "text": book.add_format({**bold, "text_wrap": True}),
-            "int": book.add_format({**bold, "num_format": "#,##0"}),
-            "number": book.add_format({**bold, "num_format": "#,##0.##"}),
-            "percent": book.add_format({**bold, "num_format": "0.0%"}),
-            "date": book.add_format({**bold, "num_format": "dd/mm/yyyy"}),
-            "flag": book.add_format({**bold, "align": "center"}),
-        }
+        self.cells = {style: book.add_format({**base, **extra}) for style, extra in LOOKS.items()}
+        self.bold = {style: book.add_format({**bold, **extra}) for style, extra in LOOKS.items()}
 
 
 def write_workbook(c: Consolidation, path: Path) -> Path:
@@ -84,9 +83,7 @@ def write_workbook(c: Consolidation, path: Path) -> Path:
     os.close(handle)
     try:
         book = xlsxwriter.Workbook(temp_name, {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
+            **TEXT_SAFE,
             "nan_inf_to_errors": True,
             "default_date_format": "dd/mm/yyyy",
         })
