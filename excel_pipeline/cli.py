@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
         _fail(str(exc))
     c = result.consolidation
     counts = summary_counts(c)
-    statuses = _count([r.status for r in c.files])
+    statuses = Counter(r.status for r in c.files)
     click.echo(f"Đợt thi đua: {campaign.id} – {campaign.name}")
     click.echo(f"Tính đến ngày: {c.as_of:%d/%m/%Y}")
     click.echo(f"Tệp: {statuses.get('accepted', 0)} được tổng hợp, "
@@ -73,7 +74,7 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
     for key, label in (("delegates", "Đại biểu"), ("nominations", "Đề nghị khen thưởng"),
                        ("indicators", "Kết quả thi đua"), ("registrations", "Đăng ký thi đua")):
         frame = c.sheets[key]
-        row_counts = _count(list(frame["_status"]))
+        row_counts = Counter(frame["_status"])
         click.echo(f"{label}: {row_counts.get('accepted', 0)} dòng hợp lệ, "
                    f"{row_counts.get('rejected', 0)} dòng lỗi, "
                    f"{row_counts.get('superseded', 0)} dòng bị thay thế")
@@ -154,13 +155,6 @@ def campaigns_command(campaign_id: str | None) -> None:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths,
                                                                           strict=False))
                    + "  " + str(row[3]))
-
-
-def _count(values: list[Any]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[str(value)] = counts.get(str(value), 0) + 1
-    return counts
 
 
 def _fail(message: str) -> None:

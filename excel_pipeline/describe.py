@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from .campaign import Campaign
-
-
-def _d(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
+from .textnorm import format_date as _d
 
 
 def rule_table(campaign: Campaign) -> list[tuple[str, str, str, str]]:

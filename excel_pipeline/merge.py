@@ -15,6 +15,7 @@ from .campaign import Campaign
 from .findings import Finding, make_finding
 from .registry import Registry
 from .template import BY_KEY
+from .textnorm import format_date
 
 ACCEPTED, REJECTED, SUPERSEDED, SKIPPED = "accepted", "rejected", "superseded", "skipped"
 STATUS_LABELS = {ACCEPTED: "Được chấp nhận", REJECTED: "Bị loại", SUPERSEDED: "Bị thay thế",
@@ -157,4 +158,4 @@ def _cell_row(row: dict[str, object], key: str) -> int | None:
 
 
 def _date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "không rõ"
+    return format_date(value) if value else "không rõ"

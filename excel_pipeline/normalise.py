@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from .template import Column, SheetSpec, canonical_choice
+from .template import DTYPES, Column, SheetSpec, canonical_choice
 from .textnorm import clean_text, parse_date, parse_flag, parse_number, parse_year
 
 PROVENANCE = ["_file_id", "_file", "_sheet", "_row", "_unit"]
@@ -40,9 +40,6 @@ class CellProblem:
     raw: Any
     reason: str
 
-
-_DTYPES = {"text": "string", "choice": "string", "int": "Int64", "year": "Int64",
-           "number": "Float64", "flag": "boolean", "date": "datetime64[ns]"}
 
 
 def _parser(column: Column) -> Callable[[Any], Any]:
@@ -87,9 +84,19 @@ def build_frame(spec: SheetSpec, rows: Iterable[SourceRow]) -> tuple[pd.DataFram
             except ValueError as exc:
                 values.append(None)
                 problems.append(CellProblem(index, column.key, clean_text(raw), str(exc)))
-        data[column.key] = _typed(values, _DTYPES[column.kind])
+        data[column.key] = _typed(values, DTYPES[column.kind])
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
     return frame, problems
+
+
+def optional_text(value: object) -> str | None:
+    """A provenance or code cell as text: None for any kind of missing value or blank text."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    text = str(value).strip()
+    return text or None
 
 
 def _typed(values: list[Any], dtype: str) -> Any:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .campaign import Campaign, Level
+from .normalise import optional_text as _text
 
 
 @dataclass
@@ -115,15 +116,6 @@ def build_registry(rows: pd.DataFrame, campaign: Campaign, inferred: bool,
     for root in children.get(None, []):
         visit(root, 0)
     return Registry(units=units, order=order, inferred=inferred, source=source)
-
-
-def _text(value: object) -> str | None:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _int(value: object) -> int | None:

@@ -18,6 +18,7 @@ import pandas as pd
 from .findings import Finding, make_finding
 from .template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS
 from .textnorm import fold
+from .textnorm import format_date as _d
 
 if TYPE_CHECKING:
     from .pipeline import Consolidation
@@ -60,10 +61,6 @@ def _where(row: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _date(value: Any) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
-def _d(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def _share(value: float) -> Fraction:

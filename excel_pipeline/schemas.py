@@ -12,7 +12,7 @@ from functools import cache
 
 import pandera.pandas as pa
 
-from .template import ALL_SHEETS, BY_KEY, Column, SheetSpec
+from .template import ALL_SHEETS, BY_KEY, DTYPES, Column, SheetSpec
 
 # Messages for pandera's built-in checks, which carry no `error` of ours.
 BUILTIN_MESSAGES = {
@@ -23,8 +23,6 @@ BUILTIN_MESSAGES = {
 }
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-_DTYPES = {"text": "string", "choice": "string", "int": "Int64", "year": "Int64",
-           "number": "Float64", "flag": "boolean", "date": "datetime64[ns]"}
 
 
 def _checks(column: Column, this_year: int) -> list[pa.Check]:
@@ -54,7 +52,7 @@ def _checks(column: Column, this_year: int) -> list[pa.Check]:
 def _schema(spec: SheetSpec, this_year: int) -> pa.DataFrameSchema:
     columns = {
         column.key: pa.Column(
-            _DTYPES[column.kind],
+            DTYPES[column.kind],
             checks=_checks(column, this_year),
             nullable=not column.required,
             unique=spec.key == "registry" and column.key == "unit_code",

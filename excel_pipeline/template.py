@@ -12,6 +12,9 @@ from typing import Literal
 from .textnorm import fold
 
 Kind = Literal["text", "int", "number", "year", "date", "flag", "choice"]
+# The pandas dtype each kind of column is parsed into (normalise) and validated as (schemas).
+DTYPES: dict[str, str] = {"text": "string", "choice": "string", "int": "Int64", "year": "Int64",
+                          "number": "Float64", "flag": "boolean", "date": "datetime64[ns]"}
 
 
 @dataclass(frozen=True)

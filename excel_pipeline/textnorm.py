@@ -41,10 +41,15 @@ def clean_text(value: Any) -> str | None:
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
     text = _SPACES.sub(" ", text).strip()
     return text or None
+
+
+def format_date(value: dt.date) -> str:
+    """A date as Vietnamese offices write it: dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y")
 
 
 def fold(value: Any) -> str:

@@ -14,6 +14,7 @@ import pandera.pandas as pa
 
 from .findings import Finding, Severity, make_finding
 from .normalise import CellProblem
+from .normalise import optional_text as _text
 from .schemas import BUILTIN_MESSAGES, schema_for
 from .template import BY_KEY
 
@@ -75,10 +76,6 @@ def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
                 value = None if pd.isna(case.failure_case) else _display(case.failure_case)
                 add(index, str(case.column), value, reason)
     return result
-
-
-def _text(value: object) -> str | None:
-    return None if value is None or value is pd.NA or pd.isna(value) else str(value)
 
 
 def _display(value: object) -> object:
