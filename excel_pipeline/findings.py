@@ -70,6 +70,19 @@ def make_finding(code: str, message: str, severities: dict[str, Severity] | None
     return Finding(code=code, severity=severity, message=message, **where)
 
 
+def locate(rows: Any, k: int, sheet: str, column: str) -> dict[str, Any]:
+    """Where the k-th row (sheet order) of a DataFrame of source rows sits, as finding fields.
+
+    Count rules point at the first row that breaks their limit, so a unit knows where to start
+    correcting; with no row to name, the finding names the sheet and column only.
+    """
+    if not len(rows):
+        return {"sheet": sheet, "column": column}
+    row = rows.iloc[min(k, len(rows) - 1)]
+    return {"file": str(row["_file"]), "sheet": str(row["_sheet"]), "row": int(row["_row"]),
+            "column": column}
+
+
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     """Counts per severity, every severity present (zero when none)."""
     counts = dict.fromkeys(SEVERITIES, 0)

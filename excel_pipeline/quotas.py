@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .allocate import AllocationError, allocate
-from .findings import Finding, make_finding
+from .findings import Finding, locate, make_finding
 from .registry import Registry
-from .template import DELEGATES, NOMINATIONS
+from .template import DELEGATES, NOMINATIONS, SheetSpec
 
 if TYPE_CHECKING:
     from .pipeline import Consolidation
@@ -48,10 +48,9 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
     if not weights:
         return [], []
     submitted = {r.unit for r in c.files if r.status == "accepted" and r.role == "submission"}
-    delegates = c.accepted("delegates")
-    sent_seats = delegates[delegates["to_upper"].fillna(False).astype(bool)]["_unit"] \
-        .value_counts().to_dict()
-    nominations = c.accepted("nominations")
+    delegates = c.accepted("delegates").sort_values(["_file_id", "_row"], kind="stable")
+    to_upper = delegates["to_upper"].fillna(False).astype(bool)
+    nominations = c.accepted("nominations").sort_values(["_file_id", "_row"], kind="stable")
     rows: list[dict[str, Any]] = []
     findings: list[Finding] = []
     targets = ([(SEATS, plan.seats, plan.reserved)] if plan.seats is not None else []) + \
@@ -65,39 +64,50 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
                 f"Không phân bổ được «{what}»: {exc}", c.campaign.severities))
             continue
         if what == SEATS:
-            sent = sent_seats
+            sent, spare = delegates[to_upper], delegates[~to_upper]
         else:
-            sent = nominations[nominations["award"] == what]["_unit"].value_counts().to_dict()
+            sent, spare = nominations[nominations["award"] == what], nominations.iloc[:0]
+        sent_by_unit = {str(code): group for code, group in sent.groupby("_unit", sort=False)}
+        spare_by_unit = {str(code): group for code, group in spare.groupby("_unit", sort=False)}
+        empty = sent.iloc[:0]
         for share in shares:
-            count = int(sent.get(share.unit, 0))
-            rows.append({"what": what, **share.to_dict(), "sent": count,
+            unit_sent = sent_by_unit.get(share.unit, empty)
+            rows.append({"what": what, **share.to_dict(), "sent": len(unit_sent),
                          "name": c.registry.units[share.unit].name})
             if share.unit in submitted:
-                findings += _compare(c, what, share.unit, share.seats, count)
+                findings += _compare(c, what, share.unit, share.seats, unit_sent,
+                                     spare_by_unit.get(share.unit, empty))
     return rows, findings
 
 
-def _compare(c: Consolidation, what: str, unit: str, given: int, sent: int) -> list[Finding]:
+def _compare(c: Consolidation, what: str, unit: str, given: int, sent: pd.DataFrame,
+             spare: pd.DataFrame) -> list[Finding]:
+    """Findings of one unit's allocation: pointing at the first row past its seats or quota, or
+    (seats left unfilled) at the first delegate who could still be marked."""
     name = c.registry.units[unit].name
     source = c.campaign.allocation.source or c.campaign.document
+    count = len(sent)
     if what == SEATS:
-        if sent > given:
-            code, text = "ALLOCATION_EXCEEDED", "vượt"
-        elif sent < given:
-            code, text = "ALLOCATION_UNFILLED", "chưa đủ"
+        if count > given:
+            code, text, at = "ALLOCATION_EXCEEDED", "vượt", _at(sent, given, DELEGATES)
+        elif count < given:
+            code, text, at = "ALLOCATION_UNFILLED", "chưa đủ", _at(spare, 0, DELEGATES)
         else:
             return []
         return [make_finding(
             code,
-            f"{name} cử {sent} đại biểu dự hội nghị cấp trên, {text} chỉ tiêu được phân bổ "
+            f"{name} cử {count} đại biểu dự hội nghị cấp trên, {text} chỉ tiêu được phân bổ "
             f"{given} (theo {source}).",
-            c.campaign.severities, unit=unit, sheet=DELEGATES.title,
-            column=DELEGATES.column("to_upper").header, value=sent)]
-    if sent > given:
+            c.campaign.severities, unit=unit, **at, value=count)]
+    if count > given:
         return [make_finding(
             "QUOTA_EXCEEDED",
-            f"{name} đề nghị {sent} «{what}», vượt chỉ tiêu khen thưởng được phân bổ {given} "
+            f"{name} đề nghị {count} «{what}», vượt chỉ tiêu khen thưởng được phân bổ {given} "
             f"(theo {source}).",
-            c.campaign.severities, unit=unit, sheet=NOMINATIONS.title,
-            column=NOMINATIONS.column("award").header, value=sent)]
+            c.campaign.severities, unit=unit, **_at(sent, given, NOMINATIONS), value=count)]
     return []
+
+
+def _at(rows: pd.DataFrame, k: int, spec: SheetSpec) -> dict[str, Any]:
+    return locate(rows, k, spec.title,
+                  spec.column("to_upper" if spec is DELEGATES else "award").header)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .findings import Finding, make_finding
-from .template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS
+from .findings import Finding, locate, make_finding
+from .template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS, SheetSpec
 from .textnorm import fold
 from .textnorm import format_date as _d
 
@@ -29,11 +30,22 @@ DELEGATE_CONFERENCE = "Hội nghị đại biểu"
 EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
 
 
+@dataclass(frozen=True)
+class RuleInput:
+    """What the rules share, computed once per run: the consolidation, the submitting units'
+    info rows with their level, and each unit's accepted delegates in sheet order."""
+
+    c: Consolidation
+    units: list[dict[str, Any]]
+    delegates: dict[str, pd.DataFrame]
+
+
 def check_rules(c: Consolidation) -> list[Finding]:
     """Every rule of the campaign, in a fixed order."""
+    data = RuleInput(c, _units_with_info(c), _delegates_by_unit(c))
     findings: list[Finding] = []
     for rule in RULES:
-        findings += rule(c)
+        findings += rule(data)
     return findings
 
 
@@ -45,6 +57,19 @@ def _units_with_info(c: Consolidation) -> list[dict[str, Any]]:
         if unit is not None:
             rows.append({**row, "_level": unit.level, "_name": unit.name})
     return rows
+
+
+def _delegates_by_unit(c: Consolidation) -> dict[str, pd.DataFrame]:
+    frame = c.accepted("delegates").sort_values(["_file_id", "_row"], kind="stable")
+    return {str(code): group for code, group in frame.groupby("_unit", sort=False)}
+
+
+def _at(rows: pd.DataFrame, k: int, spec: SheetSpec, key: str) -> dict[str, Any]:
+    return locate(rows, k, spec.title, spec.column(key).header)
+
+
+def _flag(rows: pd.DataFrame, key: str) -> pd.Series:
+    return rows[key].fillna(False).astype(bool)
 
 
 def _where(row: dict[str, Any], key: str) -> dict[str, Any]:
@@ -67,10 +92,10 @@ def _share(value: float) -> Fraction:
     return Fraction(str(value))
 
 
-def conference_late(c: Consolidation) -> list[Finding]:
+def conference_late(data: RuleInput) -> list[Finding]:
     """CONFERENCE_LATE: conference held outside its level's window."""
-    findings = []
-    for row in _units_with_info(c):
+    c, findings = data.c, []
+    for row in data.units:
         level, held = row["_level"], _date(row.get("conference_date"))
         start, end = level.conference_start, level.conference_end
         if held is None or not level.conference or (start is None and end is None):
@@ -86,15 +111,15 @@ def conference_late(c: Consolidation) -> list[Finding]:
     return findings
 
 
-def dossier_late(c: Consolidation) -> list[Finding]:
+def dossier_late(data: RuleInput) -> list[Finding]:
     """DOSSIER_LATE: submitted after the level's dossier deadline.
 
     Under a campaign that does not consider late dossiers (document 002), the unit's nominations
     stay in the workbook, marked "Không xét (nộp muộn)".
     """
-    findings = []
+    c, findings = data.c, []
     late_units: set[str] = set()
-    for row in _units_with_info(c):
+    for row in data.units:
         deadline, sent = row["_level"].dossier_deadline, _date(row.get("submitted_on"))
         if deadline is None or sent is None or sent <= deadline:
             continue
@@ -115,36 +140,35 @@ def dossier_late(c: Consolidation) -> list[Finding]:
     return findings
 
 
-def _delegates_by_unit(c: Consolidation) -> dict[str, pd.DataFrame]:
-    frame = c.accepted("delegates")
-    return {str(code): group for code, group in frame.groupby("_unit")}
+def delegate_cap(data: RuleInput) -> list[Finding]:
+    """DELEGATE_CAP: more delegates than the level's cap; plenary conferences are exempt.
 
-
-def delegate_cap(c: Consolidation) -> list[Finding]:
-    """DELEGATE_CAP: more delegates than the level's cap; plenary conferences are exempt."""
-    findings = []
-    groups = _delegates_by_unit(c)
-    for row in _units_with_info(c):
+    Points at the first delegate past the cap."""
+    c, findings = data.c, []
+    for row in data.units:
         cap, code = row["_level"].delegate_cap, str(row["unit_code"])
-        count = len(groups.get(code, ()))
+        group = data.delegates.get(code)
+        count = 0 if group is None else len(group)
         if cap is None or row.get("conference_form") == PLENARY or count <= cap:
             continue
+        at = _at(group, cap, DELEGATES, "full_name")
         findings.append(make_finding(
             "DELEGATE_CAP",
             f"{row['_name']} có {count} đại biểu, vượt mức tối đa {cap} đại biểu của cấp "
-            f"{row['_level'].name} (theo {c.campaign.document}).",
-            c.campaign.severities, unit=code, file=row["_file"], sheet=DELEGATES.title,
-            value=count))
+            f"{row['_level'].name} (theo {c.campaign.document}); từ dòng {at['row']} trở đi là "
+            "vượt mức.",
+            c.campaign.severities, unit=code, **at, value=count))
     return findings
 
 
-def plenary_expected(c: Consolidation) -> list[Finding]:
+def plenary_expected(data: RuleInput) -> list[Finding]:
     """PLENARY_EXPECTED: the conference form does not match the member count threshold."""
+    c = data.c
     threshold = c.campaign.plenary_threshold
     if not threshold:
         return []
     findings = []
-    for row in _units_with_info(c):
+    for row in data.units:
         members, form = row.get("members"), row.get("conference_form")
         if members is None or pd.isna(members) or form is None or pd.isna(form):
             continue
@@ -163,20 +187,23 @@ def plenary_expected(c: Consolidation) -> list[Finding]:
     return findings
 
 
-def exemplary_share(c: Consolidation) -> list[Finding]:
-    """EXEMPLARY_SHARE: exemplary delegates under the campaign's share minus its tolerance."""
+def exemplary_share(data: RuleInput) -> list[Finding]:
+    """EXEMPLARY_SHARE: exemplary delegates under the campaign's share minus its tolerance.
+
+    Points at the first delegate not listed as exemplary."""
+    c = data.c
     share = c.campaign.exemplary_share
     if not share:
         return []
     floor = _share(share) - _share(c.campaign.exemplary_tolerance)
     findings = []
-    groups = _delegates_by_unit(c)
-    for row in _units_with_info(c):
+    for row in data.units:
         code = str(row["unit_code"])
-        group = groups.get(code)
+        group = data.delegates.get(code)
         if group is None or not len(group) or row.get("conference_form") == PLENARY:
             continue
-        exemplary = int((group["delegate_type"] == "Điển hình tiên tiến").sum())
+        is_exemplary = group["delegate_type"] == "Điển hình tiên tiến"
+        exemplary = int(is_exemplary.sum())
         if Fraction(exemplary, len(group)) >= floor:
             continue
         findings.append(make_finding(
@@ -185,71 +212,85 @@ def exemplary_share(c: Consolidation) -> list[Finding]:
             f"({exemplary / len(group):.1%}), dưới mức khoảng {float(share):.0%} "
             f"(cho phép thấp hơn {float(c.campaign.exemplary_tolerance):.0%}; theo "
             f"{c.campaign.document}).",
-            c.campaign.severities, unit=code, file=row["_file"], sheet=DELEGATES.title,
-            column=DELEGATES.column("delegate_type").header, value=f"{exemplary}/{len(group)}"))
+            c.campaign.severities, unit=code,
+            **_at(group[~is_exemplary.fillna(False)], 0, DELEGATES, "delegate_type"),
+            value=f"{exemplary}/{len(group)}"))
     return findings
 
 
-def presidium(c: Consolidation) -> list[Finding]:
-    """PRESIDIUM_SIZE / PRESIDIUM_EXEMPLARY: presidium size or its CSTĐ count out of range."""
-    findings = []
-    groups = _delegates_by_unit(c)
-    for row in _units_with_info(c):
+def presidium(data: RuleInput) -> list[Finding]:
+    """PRESIDIUM_SIZE / PRESIDIUM_EXEMPLARY: presidium size or its CSTĐ count out of range.
+
+    Too many: points at the first member past the maximum. Too few: at the first delegate who
+    could be added (not yet in the presidium, or a presidium member who is not a CSTĐ)."""
+    c, findings = data.c, []
+    for row in data.units:
         level, code = row["_level"], str(row["unit_code"])
-        group = groups.get(code)
+        group = data.delegates.get(code)
         if group is None or not len(group):
             continue
-        members = group[group["presidium"].fillna(False).astype(bool)]
-        soldiers = int(members["emulation_soldier"].fillna(False).astype(bool).sum())
+        in_presidium = _flag(group, "presidium")
+        members = group[in_presidium]
+        soldier = _flag(members, "emulation_soldier")
         checks = (
-            ("PRESIDIUM_SIZE", len(members), level.presidium_min, level.presidium_max,
-             "Đoàn Chủ tịch có {n} người", "presidium"),
-            ("PRESIDIUM_EXEMPLARY", soldiers, level.presidium_emulation_min,
-             level.presidium_emulation_max, "Đoàn Chủ tịch có {n} Chiến sĩ thi đua",
-             "emulation_soldier"),
+            ("PRESIDIUM_SIZE", "Đoàn Chủ tịch có {n} người", "presidium",
+             members, group[~in_presidium], level.presidium_min, level.presidium_max),
+            ("PRESIDIUM_EXEMPLARY", "Đoàn Chủ tịch có {n} Chiến sĩ thi đua", "emulation_soldier",
+             members[soldier], members[~soldier], level.presidium_emulation_min,
+             level.presidium_emulation_max),
         )
-        for code_name, n, low, high, text, column in checks:
-            if low is None and high is None:
+        for code_name, text, column, counted, candidates, low, high in checks:
+            n = len(counted)
+            if high is not None and n > high:
+                at = _at(counted, high, DELEGATES, column)
+            elif low is not None and n < low:
+                at = _at(candidates if len(candidates) else group, 0, DELEGATES, column)
+            else:
                 continue
-            if (low is not None and n < low) or (high is not None and n > high):
-                bounds = f"{low}–{high}" if low != high else f"{low}"
-                findings.append(make_finding(
-                    code_name,
-                    f"{row['_name']}: {text.format(n=n)}, quy định cho cấp {level.name} là "
-                    f"{bounds} (theo {c.campaign.document}).",
-                    c.campaign.severities, unit=code, file=row["_file"], sheet=DELEGATES.title,
-                    column=DELEGATES.column(column).header, value=n))
+            bounds = f"{low}–{high}" if low != high else f"{low}"
+            findings.append(make_finding(
+                code_name,
+                f"{row['_name']}: {text.format(n=n)}, quy định cho cấp {level.name} là "
+                f"{bounds} (theo {c.campaign.document}).",
+                c.campaign.severities, unit=code, **at, value=n))
     return findings
 
 
-def leader_share(c: Consolidation) -> list[Finding]:
-    """LEADER_SHARE: leaders above the campaign's share of a unit's individual nominations."""
+def leader_share(data: RuleInput) -> list[Finding]:
+    """LEADER_SHARE: leaders above the campaign's share of a unit's individual nominations.
+
+    Points at the first leader past the allowed number."""
+    c = data.c
     share = c.campaign.leader_share
     if not share:
         return []
     limit = _share(share)
-    frame = c.accepted("nominations")
+    frame = c.accepted("nominations").sort_values(["_file_id", "_row"], kind="stable")
     frame = frame[frame["subject"] == "Cá nhân"]
     findings = []
-    for code, group in frame.groupby("_unit"):
-        leaders = int(group["category"].isin(LEADER_CATEGORIES).sum())
-        if Fraction(leaders, len(group)) <= limit:
+    for code, group in frame.groupby("_unit", sort=False):
+        leaders = group[group["category"].isin(LEADER_CATEGORIES)]
+        if Fraction(len(leaders), len(group)) <= limit:
             continue
+        allowed = int(limit * len(group))
         unit = c.registry.units.get(str(code))
         findings.append(make_finding(
             "LEADER_SHARE",
-            f"{unit.name if unit else code}: {leaders}/{len(group)} cá nhân đề nghị khen thưởng "
-            f"là lãnh đạo ({leaders / len(group):.1%}), vượt mức không quá {float(share):.0%} "
-            f"(theo {c.campaign.document}).",
-            c.campaign.severities, unit=str(code), file=str(group["_file"].iloc[0]),
-            sheet=NOMINATIONS.title, column=NOMINATIONS.column("category").header,
-            value=f"{leaders}/{len(group)}"))
+            f"{unit.name if unit else code}: {len(leaders)}/{len(group)} cá nhân đề nghị khen "
+            f"thưởng là lãnh đạo ({len(leaders) / len(group):.1%}), vượt mức không quá "
+            f"{float(share):.0%}, tức tối đa {allowed} người (theo {c.campaign.document}).",
+            c.campaign.severities, unit=str(code),
+            **_at(leaders, allowed, NOMINATIONS, "category"),
+            value=f"{len(leaders)}/{len(group)}"))
     return findings
 
 
-def collective_share(c: Consolidation) -> list[Finding]:
+def collective_share(data: RuleInput) -> list[Finding]:
     """COLLECTIVE_SHARE: per emulation block, registry units proposed for Cờ thi đua or Bằng
-    khen above the share of the block's units rated "Hoàn thành xuất sắc nhiệm vụ"."""
+    khen above the share of the block's units rated "Hoàn thành xuất sắc nhiệm vụ".
+
+    Points at the nomination that names the first unit past the allowed number."""
+    c = data.c
     share = c.campaign.collective_share
     if not share or c.registry.inferred:
         return []
@@ -258,33 +299,36 @@ def collective_share(c: Consolidation) -> list[Finding]:
         by_key[fold(code)] = code
         by_key.setdefault(fold(unit.name), code)
     ratings = {str(row["unit_code"]): row.get("rating") for row in c.info.to_dict("records")}
-    frame = c.accepted("nominations")
+    frame = c.accepted("nominations").sort_values(["_file_id", "_row"], kind="stable")
     frame = frame[(frame["subject"] == "Tập thể")
                   & frame["award"].fillna("").str.match(r"^(Cờ thi đua|Bằng khen)")]
-    proposed: dict[str, set[str]] = {}
-    for name in frame["name"]:
-        code = by_key.get(fold(name))
-        block = c.registry.units[code].block if code else None
-        if code and block:
-            proposed.setdefault(block, set()).add(code)
+    named = frame["name"].map(lambda name: by_key.get(fold(name)))
+    frame = frame.assign(_named=named)[named.notna()]
+    frame = frame[frame["_named"].map(lambda code: c.registry.units[code].block is not None)]
     findings = []
-    for block, codes in sorted(proposed.items()):
+    for block, group in frame.groupby(frame["_named"].map(lambda code:
+                                                          c.registry.units[code].block)):
+        first = group.drop_duplicates("_named")
         members = [code for code, unit in c.registry.units.items() if unit.block == block]
         excellent = sum(1 for code in members if ratings.get(code) == EXCELLENT)
-        if Fraction(len(codes)) <= _share(share) * excellent:
+        allowed = int(_share(share) * excellent)
+        if len(first) <= allowed:
             continue
+        past = first.iloc[allowed]
         findings.append(make_finding(
             "COLLECTIVE_SHARE",
-            f"{block}: đề nghị khen thưởng Cờ thi đua/Bằng khen cho {len(codes)} đơn vị "
-            f"({', '.join(sorted(codes))}), vượt {float(share):.0%} của {excellent} đơn vị xếp "
-            f"loại Hoàn thành xuất sắc nhiệm vụ (tối đa "
-            f"{int(_share(share) * excellent)}; theo {c.campaign.document}).",
-            c.campaign.severities, value=len(codes)))
+            f"{block}: đề nghị khen thưởng Cờ thi đua/Bằng khen cho {len(first)} đơn vị "
+            f"({', '.join(sorted(first['_named']))}), vượt {float(share):.0%} của {excellent} "
+            f"đơn vị xếp loại Hoàn thành xuất sắc nhiệm vụ (tối đa {allowed}; theo "
+            f"{c.campaign.document}).",
+            c.campaign.severities, unit=str(past["_unit"]),
+            **_at(first, allowed, NOMINATIONS, "name"), value=len(first)))
     return findings
 
 
-def dossier_incomplete(c: Consolidation) -> list[Finding]:
+def dossier_incomplete(data: RuleInput) -> list[Finding]:
     """DOSSIER_INCOMPLETE: an award with fewer achievement reports than it needs."""
+    c = data.c
     required = c.campaign.reports_required
     if not required:
         return []
@@ -305,8 +349,9 @@ def dossier_incomplete(c: Consolidation) -> list[Finding]:
     return findings
 
 
-def duplicate_person(c: Consolidation) -> list[Finding]:
+def duplicate_person(data: RuleInput) -> list[Finding]:
     """DUPLICATE_PERSON: the same person (folded name + birth year) in two units' lists."""
+    c = data.c
     frame = c.accepted("delegates")
     if frame.empty:
         return []
@@ -329,7 +374,7 @@ def duplicate_person(c: Consolidation) -> list[Finding]:
     return findings
 
 
-RULES: tuple[Callable[[Consolidation], list[Finding]], ...] = (
+RULES: tuple[Callable[[RuleInput], list[Finding]], ...] = (
     conference_late, dossier_late, delegate_cap, plenary_expected, exemplary_share, presidium,
     leader_share, collective_share, dossier_incomplete, duplicate_person,
 )

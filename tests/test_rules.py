@@ -160,7 +160,9 @@ def test_collective_share_per_block():
                       "reports": 3})
     proposer = unit_file(20, summary_info("H9", parent_code="R"), nominations=proposals)
     c = run(TONG_KET, [*excellent, proposer], as_of=dt.date(2020, 12, 1), registry=registry)
-    assert codes(c).count("COLLECTIVE_SHARE") == 1
+    share = finding(c, "COLLECTIVE_SHARE")  # the second unit named, "h2", is past the limit
+    assert (share.unit, share.row, share.column, share.value) == ("H9", 4, "Họ tên / Tên tập thể",
+                                                                  2)
 
 
 def test_duplicate_person_folds_tone_placement_case_and_spacing():
@@ -182,3 +184,36 @@ def test_severity_override_from_campaign():
                                  delegates=delegates(10))])
     [late] = [f for f in c.findings if f.code == "CONFERENCE_LATE"]
     assert late.severity == "warning" and late.row is not None
+
+
+def finding(c, code):
+    [only] = [f for f in c.findings if f.code == code]
+    return only
+
+
+# In the grids the header is on Excel row 1, so the k-th delegate (0-based) is on row k + 2.
+def test_count_findings_point_at_the_first_row_past_the_limit():
+    c = run(BAU_BANG, [unit_file(0, info(members=900, conference_form="Hội nghị đại biểu"),
+                                 delegates=delegates(201, presidium=7, soldiers=0))])
+    cap = finding(c, "DELEGATE_CAP")
+    assert (cap.sheet, cap.row, cap.column, cap.value) == ("Đại biểu", 202, "Họ và tên", 201)
+    assert "từ dòng 202" in cap.message
+    size = finding(c, "PRESIDIUM_SIZE")  # 7 members, at most 5: the 6th is on row 7
+    assert (size.row, size.column) == (7, "Đoàn Chủ tịch")
+    soldiers = finding(c, "PRESIDIUM_EXEMPLARY")  # none: the first member could be one
+    assert (soldiers.row, soldiers.column) == (2, "Chiến sĩ thi đua")
+
+
+def test_exemplary_share_points_at_the_first_guest():
+    c = run(BAU_BANG, [unit_file(0, info(members=900, conference_form="Hội nghị đại biểu"),
+                                 delegates=delegates(100, exemplary=64))])
+    share = finding(c, "EXEMPLARY_SHARE")
+    assert (share.row, share.column, share.value) == (66, "Loại đại biểu", "64/100")
+
+
+def test_leader_share_points_at_the_first_leader_past_ten_percent():
+    c = run(TONG_KET, [unit_file(0, summary_info(), nominations=nominations(20, 3))],
+            as_of=dt.date(2020, 12, 1))
+    leaders = finding(c, "LEADER_SHARE")  # 2 of 20 allowed: the third leader is on row 4
+    assert (leaders.sheet, leaders.row, leaders.column) == ("Đề nghị khen thưởng", 4,
+                                                           "Phân loại đối tượng")
