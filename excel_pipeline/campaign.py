@@ -43,6 +43,8 @@ class Level:
     presidium_max: int | None = None
     presidium_emulation_min: int | None = None
     presidium_emulation_max: int | None = None
+    conference_seats: int | None = None  # this level's conference seats, shared among subordinates
+    conference_reserved: int = 0  # of those, reserved (guests...) before sharing
     source: str = ""
 
     def matches(self, label: str | None) -> bool:

@@ -95,8 +95,9 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
               help="Số tối thiểu cho mỗi đơn vị.")
 @click.option("--reserved", type=int, default=0, show_default=True,
               help="Số chỉ tiêu dành riêng, trừ ra trước khi chia.")
-@click.option("--weight", type=click.Choice(["members", "workers"]), default="members",
-              show_default=True, help="Trọng số: số đoàn viên (members) hoặc số CNVCLĐ (workers).")
+@click.option("--weight", default="members", show_default=True, metavar="CỘT",
+              help="Trọng số: members (số đoàn viên), workers (số CNVCLĐ) hoặc tên một cột số "
+              "của danh mục.")
 @click.option("--parent", default=None, metavar="MÃ", help="Chia cho các đơn vị trực thuộc đơn "
               "vị này (mặc định: đơn vị gốc của danh mục).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
@@ -105,17 +106,14 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
     """Phân bổ chỉ tiêu (đại biểu, khen thưởng) cho các đơn vị trong DANH_MỤC."""
     import json
 
-    from .allocate import METHOD_LABELS, allocate
+    from .allocate import METHOD_LABELS
     from .campaign import load_campaign
     from .pipeline import load_registry
-    from .quotas import unit_weights
+    from .quotas import allocate_registry
 
     try:
         tree = load_registry(registry, load_campaign(None))
-        parent = parent or (tree.roots[0] if tree.roots else None)
-        if parent not in tree.units:
-            _fail(f"Không có đơn vị «{parent}» trong danh mục {registry}.")
-        shares = allocate(unit_weights(tree, parent, weight), seats, method, minimum, reserved)
+        parent, shares = allocate_registry(tree, seats, method, minimum, reserved, weight, parent)
     except DhttError as exc:
         _fail(str(exc))
     if as_json:

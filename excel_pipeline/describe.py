@@ -29,6 +29,10 @@ def rule_table(campaign: Campaign) -> list[tuple[str, str, str, str]]:
             rows.append((level.name, "Chiến sĩ thi đua trong Đoàn Chủ tịch",
                          f"{level.presidium_emulation_min}–{level.presidium_emulation_max}",
                          source))
+        if level.conference_seats is not None:
+            rows.append((level.name, "Đại biểu dự hội nghị cấp này, phân bổ cho đơn vị trực thuộc",
+                         f"{level.conference_seats} (dành riêng {level.conference_reserved})",
+                         source))
         if not level.submits and level is not campaign.root_level:
             rows.append((level.name, "Không gửi trực tiếp lên cấp tổng hợp", "", source))
     doc = campaign.document

@@ -258,6 +258,8 @@ def _registry_rows(sources: list[ReadFile], campaign: Campaign,
     frame, problems = build_frame(REGISTRY, rows)
     validation = validate_frame("registry", frame, problems, campaign.severities,
                                 this_year=as_of.year)
+    frame["_extra"] = pd.Series([row.values.get("_extra") for row in rows], index=frame.index,
+                                dtype="object")
     valid = frame.drop(index=list(validation.rejected))
     return valid, validation.findings
 

@@ -28,6 +28,7 @@ class Unit:
     workers: int | None = None
     block: str | None = None
     children: list[str] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)  # registry columns beyond the template
 
 
 @dataclass
@@ -62,7 +63,8 @@ class Registry:
 
 def build_registry(rows: pd.DataFrame, campaign: Campaign, inferred: bool,
                    source: str | None = None) -> Registry:
-    """Build the tree from rows with unit_code, unit_name, level, parent_code, members, block.
+    """Build the tree from rows with unit_code, unit_name, level, parent_code, members, block
+    (and `_extra`, the registry's own additional columns, usable as allocation weights).
 
     Parents that are named but not listed become units of their own (the consolidating office is
     often absent from its own registry); a parent chain that loops is cut where it loops.
@@ -108,6 +110,7 @@ def build_registry(rows: pd.DataFrame, campaign: Campaign, inferred: bool,
             workers=_int(row.get("workers")),
             block=_text(row.get("block")),
             children=list(children.get(code, [])),
+            extra=dict(row.get("_extra") or {}),
         )
         order.append(code)
         for child in children.get(code, []):

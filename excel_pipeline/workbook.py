@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .allocate import METHOD_LABELS
 from .findings import CODES, SEVERITY_LABELS
 from .merge import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED
 from .summary import indicator_columns, indicator_rows, summary_rows
@@ -233,25 +234,26 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
     """Phân bổ: weight, exact quota, seats and what each unit sent, with a bar chart."""
     rows_data: list[dict[str, Any]] = c.extra.get("allocation", [])  # type: ignore[assignment]
     plan = c.campaign.allocation
-    columns = [Col("Nội dung phân bổ", 26), Col("Mã đơn vị", 11), Col("Tên đơn vị", 34),
+    columns = [Col("Nội dung phân bổ", 26), Col("Đơn vị phân bổ", 11), Col("Mã đơn vị", 11),
+               Col("Tên đơn vị", 34),
                Col("Trọng số", 11, "int"), Col("Hạn mức chính xác", 12, "number"),
                Col("Số được phân bổ", 11, "int"), Col("Đơn vị đã cử / đề nghị", 12, "int"),
                Col("Chênh lệch", 10, "int")]
-    rows = [[r["what"], r["unit"], r["name"], r["weight"], round(r["quota"], 4), r["seats"],
-             r["sent"], r["sent"] - r["seats"]] for r in rows_data]
-    title = (f"Phân bổ – phương pháp {plan.method}, tối thiểu {plan.minimum}, "
-             f"dành riêng {plan.reserved}")
+    rows = [[r["what"], r["parent"], r["unit"], r["name"], r["weight"], round(r["quota"], 4),
+             r["seats"], r["sent"], r["sent"] - r["seats"]] for r in rows_data]
+    title = (f"Phân bổ – phương pháp {METHOD_LABELS[plan.method]}, trọng số {plan.weight}, "
+             f"tối thiểu {plan.minimum}")
     sheet = write_table(book, styles, SHEET_ALLOCATION, columns, rows, title=title)
     if not rows:
         return
-    first = rows_data[0]["what"]
-    count = sum(1 for r in rows_data if r["what"] == first)
+    first = (rows_data[0]["what"], rows_data[0]["parent"])  # the chart shows the first sharing
+    count = sum(1 for r in rows_data if (r["what"], r["parent"]) == first)
     chart = book.add_chart({"type": "bar"})
-    for position, label in ((5, "Số được phân bổ"), (6, "Đã cử / đề nghị")):
+    for position, label in ((6, "Số được phân bổ"), (7, "Đã cử / đề nghị")):
         chart.add_series({"name": label,
-                          "categories": [SHEET_ALLOCATION, 1, 1, count, 1],
+                          "categories": [SHEET_ALLOCATION, 1, 2, count, 2],
                           "values": [SHEET_ALLOCATION, 1, position, count, position]})
-    chart.set_title({"name": first, "name_font": {"name": FONT}})
+    chart.set_title({"name": f"{first[0]} ({first[1]})", "name_font": {"name": FONT}})
     chart.set_legend({"position": "bottom", "font": {"name": FONT}})
     chart.set_size({"width": 620, "height": max(300, 22 * count)})
     sheet.insert_chart(1, len(columns) + 1, chart)

@@ -123,3 +123,46 @@ def test_allocate_command(make_registry):
     assert "D'Hondt" in table.stdout and "C02" in table.stdout
     refused = CliRunner().invoke(main, ["allocate", str(registry), "--seats", "2"])
     assert refused.exit_code == 2 and "tối thiểu" in refused.stderr
+
+
+def officer_registry(path):
+    """A registry as an officer keeps it: template columns plus a column of their own."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Danh mục đơn vị"
+    sheet.append(["Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên", "Số đoàn viên",
+                  "Số nữ đoàn viên"])
+    sheet.append(["R", "LĐLĐ huyện", "LĐLĐ huyện", None, None, None])
+    sheet.append(["C01", "CĐCS 1", "CĐCS", "R", 100, 90])
+    sheet.append(["C02", "CĐCS 2", "CĐCS", "R", 300, 10])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("weight", "expected"), [
+    ("members", {"C01": 1, "C02": 3}), ("so doan vien", {"C01": 1, "C02": 3}),
+    ("Số nữ đoàn viên", {"C01": 3, "C02": 1}), ("SỐ NỮ ĐOÀN VIÊN", {"C01": 3, "C02": 1}),
+])
+def test_allocate_by_any_registry_column(tmp_path, weight, expected):
+    registry = officer_registry(tmp_path / "dm.xlsx")
+    result = CliRunner().invoke(main, ["allocate", str(registry), "--seats", "4", "--weight",
+                                       weight, "--json"])
+    assert result.exit_code == 0, result.output
+    assert {d["unit"]: d["seats"] for d in json.loads(result.stdout)} == expected
+
+
+def test_unknown_weight_column_is_refused_with_the_columns_there_are(tmp_path):
+    registry = officer_registry(tmp_path / "dm.xlsx")
+    result = CliRunner().invoke(main, ["allocate", str(registry), "--seats", "4", "--weight",
+                                       "Số đảng viên"])
+    assert result.exit_code == 2
+    assert "Số đảng viên" in result.stderr and "Số nữ đoàn viên" in result.stderr
+
+
+def test_allocate_under_a_given_parent(tmp_path):
+    registry = officer_registry(tmp_path / "dm.xlsx")
+    result = CliRunner().invoke(main, ["allocate", str(registry), "--seats", "4", "--parent",
+                                       "C09"])
+    assert result.exit_code == 2 and "C09" in result.stderr

@@ -196,3 +196,44 @@ def test_allocation_sheet_and_findings_through_the_command(tmp_path, make_unit, 
                                                                                ("C02", 3, 1)}
     charts = openpyxl.load_workbook(out / "tong-hop.xlsx")["Phân bổ"]._charts
     assert len(charts) == 1
+
+
+def test_each_level_shares_its_own_conference_seats(tmp_path, make_unit):
+    from excel_pipeline.submission import write_registry
+
+    write_registry(tmp_path / "inbox" / "danh-muc.xlsx", [
+        {"unit_code": "T", "unit_name": "LĐLĐ tỉnh", "level": "Tỉnh"},
+        {"unit_code": "H1", "unit_name": "LĐLĐ huyện 1", "level": "Huyện", "parent_code": "T",
+         "members": 400},
+        {"unit_code": "X1", "unit_name": "CĐCS 1", "level": "CĐCS", "parent_code": "H1",
+         "members": 300},
+        {"unit_code": "X2", "unit_name": "CĐCS 2", "level": "CĐCS", "parent_code": "H1",
+         "members": 100}])
+    make_unit("H1", [delegate("H")], level="Huyện", parent_code="T", members=400)
+    make_unit("X1", [delegate(f"A{i}", to_upper=True) for i in range(8)], parent_code="H1",
+              members=300)
+    make_unit("X2", [delegate(f"B{i}", to_upper=True) for i in range(3)], parent_code="H1",
+              members=100)
+    toml = tmp_path / "ba-cap.toml"
+    toml.write_text(
+        'id = "ba-cap"\nname = "Ba cấp"\ndocument = "KH thử"\nplenary_threshold = 0\n'
+        'exemplary_share = 0.0\n'
+        '[[levels]]\nid = "tinh"\nname = "Tỉnh"\nsubmits = false\nconference = false\n'
+        '[[levels]]\nid = "huyen"\nname = "Huyện"\nconference_seats = 12\n'
+        'conference_reserved = 2\n'
+        '[[levels]]\nid = "cdcs"\nname = "CĐCS"\n', encoding="utf-8")
+    out = tmp_path / "o"
+    code, _, _ = run_cli(str(tmp_path / "inbox"), "--campaign", str(toml), "--out", str(out))
+    assert code == 1
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    # 10 seats after the 2 reserved: quotas 7.5 and 2.5, the tie goes to the larger weight.
+    assert [(a["parent"], a["unit"], a["seats"], a["sent"]) for a in report["allocation"]] == \
+        [("H1", "X1", 8, 8), ("H1", "X2", 2, 3)]
+    found = [(f["code"], f["unit"], f["row"]) for f in report["findings"]
+             if f["code"].startswith("ALLOCATION")]
+    assert found == [("ALLOCATION_EXCEEDED", "X2", 6)]  # the third marked delegate, row 6
+    rows = sheet_rows(out / "tong-hop.xlsx", "Phân bổ")
+    assert {(r["Đơn vị phân bổ"], r["Mã đơn vị"]) for r in rows} == {("H1", "X1"), ("H1", "X2")}
+    by_command = CliRunner().invoke(main, ["allocate", str(tmp_path / "inbox" / "danh-muc.xlsx"),
+                                           "--seats", "10", "--parent", "H1", "--json"])
+    assert {d["unit"]: d["seats"] for d in json.loads(by_command.stdout)} == {"X1": 8, "X2": 2}

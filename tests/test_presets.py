@@ -236,7 +236,7 @@ def test_every_preset_has_a_case():
 def test_preset_triggers_each_rule_once_and_nothing_else(preset, tmp_path):
     case = CASES[preset]()
     inbox, out = build(case, tmp_path), tmp_path / "out"
-    code, stdout, stderr = run_cli(str(inbox), "--campaign", preset, "--as-of", case.as_of,
+    code, _, stderr = run_cli(str(inbox), "--campaign", preset, "--as-of", case.as_of,
                                    "--out", str(out))
     assert code in (0, 1), stderr
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
