@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from .errors import CampaignError
 from .findings import CODES, SEVERITIES, Severity
-from .template import AWARD_FORMS, BY_KEY, ROW_SHEETS
+from .template import AWARD_FORMS, BY_KEY, CONFEDERATION_AWARDS, PROVINCE_AWARDS, ROW_SHEETS
 from .textnorm import fold
 
 DEFAULT_CAMPAIGN = "bau-bang-2025"
@@ -91,6 +91,10 @@ class Campaign:
     collective_share: float | None = None
     reports_required: dict[str, int] = field(default_factory=dict)
     late_nominations_not_considered: bool = False
+    # Award forms decided above the consolidating level: their nominations go up in
+    # gui-cap-tren.xlsx. The default suits a district; a province forwards the TLĐ forms only.
+    forwarded_awards: list[str] = field(
+        default_factory=lambda: [*CONFEDERATION_AWARDS, *PROVINCE_AWARDS])
     registration_deadline: dt.date | None = None
     plans_deadline: dt.date | None = None
     indicators: list[Indicator] = field(default_factory=list)
@@ -248,9 +252,10 @@ def _check_semantics(campaign: Campaign, origin: str) -> None:
         if severity not in SEVERITIES:
             raise CampaignError(_msg(origin, f"severity.{code}",
                                      "mức độ phải là error, warning hoặc info"))
-    for table in ("reports_required", "allocation.quotas"):
-        forms = campaign.reports_required if table == "reports_required" else \
-            campaign.allocation.quotas
+    tables = {"reports_required": campaign.reports_required,
+              "allocation.quotas": campaign.allocation.quotas,
+              "forwarded_awards": campaign.forwarded_awards}
+    for table, forms in tables.items():
         for form in forms:
             if form not in AWARD_FORMS:
                 raise CampaignError(_msg(origin, f"{table}.{form}",

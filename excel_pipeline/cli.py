@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -51,35 +50,39 @@ def main() -> None:
               show_default=True, help="Thư mục ghi tong-hop.xlsx và tong-hop.json.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               metavar="YYYY-MM-DD", help="Ngày dùng để xét hạn nộp (mặc định: hôm nay).")
+@click.option("--feedback", "feedback_dir", type=click.Path(path_type=Path), default=None,
+              metavar="THƯ_MỤC", help="Ghi cho mỗi đơn vị có phát hiện một tệp phản hồi "
+              "(MÃ_ĐƠN_VỊ.xlsx) vào THƯ_MỤC.")
+@click.option("--email-to", "email_to", default=None, metavar="ĐỊA_CHỈ[,ĐỊA_CHỈ]",
+              help="Gửi bảng tổng hợp qua thư điện tử (cấu hình SMTP bằng biến môi trường "
+              "DHTT_SMTP_*).")
+@click.option("--email-feedback", is_flag=True,
+              help="Gửi cho mỗi đơn vị tệp phản hồi của mình, tới Email ở trang Thông tin đơn vị.")
+@click.option("--dry-run", is_flag=True,
+              help="Không gửi thư: ghi các thư ra tệp .eml trong thư mục thu-gui.")
 def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | None,
-                  out_dir: Path, as_of: dt.datetime | None) -> None:
+                  out_dir: Path, as_of: dt.datetime | None, feedback_dir: Path | None,
+                  email_to: str | None, email_feedback: bool, dry_run: bool) -> None:
     """Tổng hợp mọi tệp Excel trong THƯ_MỤC_HỒ_SƠ thành một bảng tổng hợp."""
     from .campaign import load_campaign
-    from .pipeline import run, summary_counts
+    from .deliver import DeliveryOptions
+    from .mail import parse_addresses
+    from .pipeline import run
+    from .summary import summary_lines
 
     try:
+        options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
+                                  dry_run)
         campaign = load_campaign(campaign_spec)
         result = run(inbox, campaign, out_dir, units_file=units_file,
-                     as_of=as_of.date() if as_of else None, progress=_progress())
+                     as_of=as_of.date() if as_of else None, progress=_progress(),
+                     delivery=options)
     except DhttError as exc:
         _fail(str(exc))
-    c = result.consolidation
-    counts = summary_counts(c)
-    statuses = Counter(r.status for r in c.files)
-    click.echo(f"Đợt thi đua: {campaign.id} – {campaign.name}")
-    click.echo(f"Tính đến ngày: {c.as_of:%d/%m/%Y}")
-    click.echo(f"Tệp: {statuses.get('accepted', 0)} được tổng hợp, "
-               f"{statuses.get('superseded', 0)} bị thay thế, {statuses.get('rejected', 0)} "
-               f"bị loại, {statuses.get('skipped', 0)} bỏ qua")
-    for key, label in (("delegates", "Đại biểu"), ("nominations", "Đề nghị khen thưởng"),
-                       ("indicators", "Kết quả thi đua"), ("registrations", "Đăng ký thi đua")):
-        frame = c.sheets[key]
-        row_counts = Counter(frame["_status"])
-        click.echo(f"{label}: {row_counts.get('accepted', 0)} dòng hợp lệ, "
-                   f"{row_counts.get('rejected', 0)} dòng lỗi, "
-                   f"{row_counts.get('superseded', 0)} dòng bị thay thế")
-    click.echo(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
-               f"{counts['info']} thông tin (xem trang «Phát hiện»)")
+    for line in summary_lines(result.consolidation):
+        click.echo(line)
+    for line in delivery_lines(result):
+        click.echo(line)
     click.echo(str(result.report))
     click.echo(str(result.workbook))
     sys.exit(result.exit_code)
@@ -153,6 +156,29 @@ def campaigns_command(campaign_id: str | None) -> None:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths,
                                                                           strict=False))
                    + "  " + str(row[3]))
+
+
+def delivery_lines(result: Any) -> list[str]:
+    """What was written besides the workbook, and what became of each message."""
+    delivery = result.delivery
+    lines = []
+    if result.upward:
+        lines.append(f"Hồ sơ gửi cấp trên: {result.upward}")
+    if delivery.feedback:
+        lines.append(f"Phản hồi: {len(delivery.feedback)} tệp cho các đơn vị có phát hiện, tại "
+                     f"{delivery.feedback[0].path.parent}")
+    if delivery.outbox:
+        written = sum(1 for m in delivery.messages if m.eml)
+        lines.append(f"Thư chưa gửi (--dry-run): {written} thư ghi tại {delivery.outbox}")
+    elif delivery.messages:
+        sent = sum(1 for m in delivery.messages if m.ok)
+        lines.append(f"Thư đã gửi: {sent}/{len(delivery.messages)}")
+    for failure in delivery.failures:
+        who = failure.recipient or failure.label
+        message = f"Không gửi được thư tới {who}: {failure.error}"
+        click.echo(f"Cảnh báo: {message}", err=True)
+        lines.append(message)
+    return lines
 
 
 def _fail(message: str) -> None:

@@ -40,6 +40,38 @@ CODES: dict[str, tuple[Severity, str]] = {
     "EXTRA_COLUMN": ("info", "Cột không thuộc mẫu (được giữ lại)"),
 }
 
+# code -> what the unit should do about it, for the feedback workbooks sent back to units.
+ADVICE: dict[str, str] = {
+    "SCHEMA": "Sửa ô theo nội dung bên cạnh: chọn đúng giá trị trong danh sách, ghi số, năm, "
+              "ngày (dd/mm/yyyy) đúng kiểu; không để trống ô bắt buộc.",
+    "UNREADABLE_FILE": "Mở tệp bằng Excel, bỏ mật khẩu nếu có, lưu lại dạng .xlsx theo mẫu rồi "
+                       "gửi lại.",
+    "MISSING_SHEET": "Bổ sung trang còn thiếu theo mẫu, giữ nguyên tên trang và dòng tiêu đề.",
+    "UNKNOWN_UNIT": "Ghi đúng Mã đơn vị được cấp ở trang Thông tin đơn vị rồi gửi lại.",
+    "DUPLICATE_SUBMISSION": "Chỉ tệp gửi sau cùng được tổng hợp; nếu cần dùng tệp khác, báo lại "
+                            "cơ quan tổng hợp.",
+    "MISSING_SUBMISSION": "Gửi báo cáo theo mẫu trước hạn.",
+    "CONFERENCE_LATE": "Kiểm tra lại Ngày tổ chức hội nghị; nếu ghi đúng, báo cáo giải trình với "
+                       "cấp trên.",
+    "DOSSIER_LATE": "Kiểm tra lại Ngày gửi báo cáo; hồ sơ gửi muộn cần có giải trình.",
+    "DELEGATE_CAP": "Giảm số đại biểu trong danh sách xuống trong mức tối đa.",
+    "PLENARY_EXPECTED": "Kiểm tra lại Hình thức hội nghị và Số đoàn viên ở trang Thông tin đơn "
+                        "vị.",
+    "EXEMPLARY_SHARE": "Tăng số đại biểu điển hình tiên tiến hoặc giảm số khách mời.",
+    "PRESIDIUM_SIZE": "Điều chỉnh số người đánh dấu ở cột Đoàn Chủ tịch.",
+    "PRESIDIUM_EXEMPLARY": "Điều chỉnh số Chiến sĩ thi đua trong Đoàn Chủ tịch.",
+    "ALLOCATION_EXCEEDED": "Bỏ bớt dấu ở cột Dự hội nghị cấp trên cho đúng số được phân bổ.",
+    "ALLOCATION_UNFILLED": "Đánh dấu thêm đại biểu ở cột Dự hội nghị cấp trên cho đủ số được "
+                           "phân bổ.",
+    "LEADER_SHARE": "Giảm số cá nhân là lãnh đạo, quản lý trong danh sách đề nghị khen thưởng.",
+    "COLLECTIVE_SHARE": "Giảm số đơn vị đề nghị Cờ thi đua, Bằng khen trong khối thi đua.",
+    "DOSSIER_INCOMPLETE": "Bổ sung đủ báo cáo thành tích và ghi lại cột Số báo cáo thành tích.",
+    "DUPLICATE_PERSON": "Người này có trong danh sách của đơn vị khác: thống nhất để chỉ một đơn "
+                        "vị cử.",
+    "QUOTA_EXCEEDED": "Giảm số đề nghị của hình thức này cho đúng chỉ tiêu được phân bổ.",
+    "EXTRA_COLUMN": "Không bắt buộc sửa; dữ liệu cần tổng hợp phải nằm trong các cột của mẫu.",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -81,6 +113,13 @@ def locate(rows: Any, k: int, sheet: str, column: str) -> dict[str, Any]:
     row = rows.iloc[min(k, len(rows) - 1)]
     return {"file": str(row["_file"]), "sheet": str(row["_sheet"]), "row": int(row["_row"]),
             "column": column}
+
+
+def cell_ref(finding: Finding, letters: dict[tuple[str, str, str], str]) -> str | None:
+    """The source cell as Excel names it ("Đại biểu!C17"), when the finding has a row and its
+    column's letter in that file is known."""
+    letter = letters.get((finding.file or "", finding.sheet or "", finding.column or ""))
+    return f"{finding.sheet}!{letter}{finding.row}" if letter and finding.row else None
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:

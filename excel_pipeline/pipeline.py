@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from .campaign import Campaign
+from .deliver import Delivery, DeliveryOptions, deliver, smtp_settings
 from .discover import discover
 from .errors import InboxError, RegistryError
-from .findings import Finding, count_by_severity, make_finding, sort_key
+from .findings import Finding, make_finding, sort_key
 from .merge import (
     ACCEPTED,
     REJECTED,
@@ -75,6 +76,8 @@ class RunResult:
     consolidation: Consolidation
     workbook: Path
     report: Path
+    upward: Path | None = None
+    delivery: Delivery = field(default_factory=Delivery)
 
     @property
     def exit_code(self) -> int:
@@ -87,11 +90,16 @@ def example_inbox() -> Path:
 
 
 def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path | None = None,
-        as_of: dt.date | None = None, progress: Progress | None = None) -> RunResult:
-    """Consolidate an inbox and write `tong-hop.xlsx` and `tong-hop.json` into `out_dir`."""
+        as_of: dt.date | None = None, progress: Progress | None = None,
+        delivery: DeliveryOptions | None = None) -> RunResult:
+    """Consolidate an inbox and write into `out_dir`: `tong-hop.xlsx`, `tong-hop.json` and the
+    root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as asked."""
     from .report import write_report
+    from .upward import write_upward
     from .workbook import write_workbook
 
+    options = delivery or DeliveryOptions()
+    settings = smtp_settings(options)  # refused here, before anything is written
     inbox = inbox or example_inbox()
     as_of = as_of or dt.date.today()
     read_files = read_inbox(inbox, progress)
@@ -99,8 +107,12 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
     out_dir.mkdir(parents=True, exist_ok=True)
     workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx")
-    report = write_report(consolidation, out_dir / "tong-hop.json", workbook)
-    return RunResult(consolidation, workbook, report)
+    upward = write_upward(consolidation, out_dir)
+    delivered = deliver(consolidation, workbook, out_dir, options, settings)
+    report = write_report(consolidation, out_dir / "tong-hop.json", workbook,
+                          {"upward": upward.as_posix() if upward else None,
+                           **delivered.to_dict()})
+    return RunResult(consolidation, workbook, report, upward, delivered)
 
 
 def read_inbox(inbox: Path, progress: Progress | None = None) -> list[ReadFile]:
@@ -215,10 +227,13 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
         findings += _only_live(validation.findings, files)
 
     findings += missing_submissions(files, registry, campaign, as_of)
+    contacts = {str(row["unit_code"]): str(row["email"]) for row in info.to_dict("records")
+                if isinstance(row.get("email"), str)}
     info = info[info["_file_id"].isin([r.file_id for r in files if r.status == ACCEPTED])]
     consolidation = Consolidation(campaign, as_of, files, registry, info.reset_index(drop=True),
                                   sheets, findings,
-                                  extra={"cells": _cell_letters([*read_files, registry_file])})
+                                  extra={"cells": _cell_letters([*read_files, registry_file]),
+                                         "contacts": contacts})
     from .quotas import allocation_rows
     from .rules import check_rules
 
@@ -373,11 +388,3 @@ def _only_live(findings: list[Finding], files: list[FileRecord]) -> list[Finding
     """Cell findings of files that were rejected or superseded as a whole are not repeated."""
     live = {r.relpath for r in files if r.status == ACCEPTED}
     return [f for f in findings if f.file in live]
-
-
-def summary_counts(consolidation: Consolidation) -> dict[str, int]:
-    """Counts for the terminal summary."""
-    counts = count_by_severity(consolidation.findings)
-    counts["files"] = sum(1 for r in consolidation.files if r.role == "submission"
-                          and r.status == ACCEPTED)
-    return counts

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .atomic import written_atomically
 from .merge import ACCEPTED, REJECTED, SUPERSEDED
 from .template import ROW_SHEETS
 
@@ -15,8 +14,10 @@ if TYPE_CHECKING:
     from .pipeline import Consolidation
 
 
-def build_report(c: Consolidation, workbook: Path) -> dict[str, Any]:
-    """The JSON document as a dict (keys of DOMAIN §9, plus a few extras)."""
+def build_report(c: Consolidation, workbook: Path,
+                 delivery: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON document as a dict (keys of DOMAIN §9, plus a few extras: the registry's source,
+    and `delivery`: the upward submission, feedback files and messages sent)."""
     rows: dict[str, dict[str, int]] = {}
     units: dict[str, dict[str, int]] = {code: {} for code in c.registry.order}
     for spec in ROW_SHEETS:
@@ -49,21 +50,17 @@ def build_report(c: Consolidation, workbook: Path) -> dict[str, Any]:
         "allocation": c.extra.get("allocation", []),
         "units": units,
         "registry": {"source": c.registry.source, "inferred": c.registry.inferred},
+        "delivery": delivery or {},
     }
 
 
-def write_report(c: Consolidation, path: Path, workbook: Path) -> Path:
+def write_report(c: Consolidation, path: Path, workbook: Path,
+                 delivery: dict[str, Any] | None = None) -> Path:
     """Write the JSON atomically (temporary file, then rename)."""
-    document = build_report(c, workbook)
-    handle, temp_name = tempfile.mkstemp(prefix=".tong-hop-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
-            stream.write("\n")
-        os.replace(temp_name, path)
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
+    document = build_report(c, workbook, delivery)
+    with written_atomically(path) as temp_name, open(temp_name, "w", encoding="utf-8") as stream:
+        json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
+        stream.write("\n")
     return path
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .atomic import written_atomically
 from .template import INFO, ROW_SHEETS, SheetSpec
 from .workbook import FONT, TEXT_SAFE, write_cell
 
@@ -29,8 +30,15 @@ def write_submission(path: Path, info: Mapping[str, Any],
     sheets, so tests can imitate the variations units send.
     """
 
-    headers = dict(headers or {})
-    sheet_names = dict(sheet_names or {})
+    with written_atomically(path) as temp_name:
+        _write_submission(Path(temp_name), info, rows, title, dict(headers or {}),
+                          dict(sheet_names or {}))
+    return path
+
+
+def _write_submission(path: Path, info: Mapping[str, Any],
+                      rows: Mapping[str, Sequence[Mapping[str, Any]]], title: str | None,
+                      headers: dict[str, str], sheet_names: dict[str, str]) -> None:
     book, formats = _open(path)
     fmt_title, _, fmt_cell, fmt_date = formats
     fmt_label = book.add_format({"font_name": FONT, "font_size": 12, "bold": True, "border": 1})
@@ -52,7 +60,6 @@ def write_submission(path: Path, info: Mapping[str, Any],
         if spec.key in rows:
             _table_sheet(book, spec, rows[spec.key], title, headers, sheet_names, formats)
     book.close()
-    return path
 
 
 def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]],

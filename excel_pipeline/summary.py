@@ -23,6 +23,15 @@ SHARES = {"exemplary_share": "exemplary", "women_share": "women", "minority_shar
           "direct_share": "direct"}
 
 
+def tree_order(c: Consolidation, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted as the registry lists their units (then by source file and row), so every
+    sheet and the upward submission read in the same order as the Tổng hợp sheet."""
+    rank = {code: i for i, code in enumerate(c.registry.order)}
+    order = frame["_unit"].map(lambda code: rank.get(code, len(rank)))
+    return frame.assign(_rank=order).sort_values(["_rank", "_file", "_sheet", "_row"],
+                                                 kind="stable")
+
+
 def unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
     """Each unit's own figures (not its subtree's), from accepted rows only."""
     figures: dict[str, dict[str, Any]] = {code: dict.fromkeys(COUNT_KEYS, 0)
@@ -161,3 +170,62 @@ def indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
     for root in c.registry.roots:
         visit(root)
     return rows
+
+
+def summary_lines(c: Consolidation) -> list[str]:
+    """The run in a few lines and a compact table: what the terminal prints and what the e-mail
+    body says, with the same counts as the charts of the Tổng hợp sheet."""
+    from .findings import CODES
+
+    statuses = Counter(r.status for r in c.files)
+    lines = [
+        f"Đợt thi đua: {c.campaign.id} – {c.campaign.name}",
+        f"Tính đến ngày: {c.as_of:%d/%m/%Y}",
+        f"Tệp: {statuses.get('accepted', 0)} được tổng hợp, {statuses.get('superseded', 0)} bị "
+        f"thay thế, {statuses.get('rejected', 0)} bị loại, {statuses.get('skipped', 0)} bỏ qua",
+    ]
+    for key, label in (("delegates", "Đại biểu"), ("nominations", "Đề nghị khen thưởng"),
+                       ("indicators", "Kết quả thi đua"), ("registrations", "Đăng ký thi đua")):
+        counts = Counter(c.sheets[key]["_status"])
+        lines.append(f"{label}: {counts.get(ACCEPTED, 0)} dòng hợp lệ, "
+                     f"{counts.get('rejected', 0)} dòng lỗi, "
+                     f"{counts.get('superseded', 0)} dòng bị thay thế")
+    total = next((row for row in summary_rows(c) if row["kind"] == "total"), None)
+    if total and total["delegates"]:
+        shares = ", ".join(f"{label} {total[key]:.1%}" for key, label in CHART_SHARES)
+        over = sum(1 for item in delegates_against_cap(c) if item[2] is not None
+                   and item[1] > item[2])
+        lines.append(f"Tỷ lệ đại biểu: {shares}; đơn vị vượt số đại biểu tối đa: {over}")
+    severities = Counter(f.severity for f in c.findings)
+    lines.append(f"Phát hiện: {severities.get('error', 0)} lỗi, "
+                 f"{severities.get('warning', 0)} cảnh báo, {severities.get('info', 0)} thông tin "
+                 "(xem trang «Phát hiện»)")
+    for code, count in findings_by_code(c):
+        lines.append(f"  {code:<22}{count:>6}  {CODES.get(code, ('', ''))[1]}")
+    return lines
+
+
+CHART_SHARES = (("exemplary_share", "điển hình tiên tiến"), ("women_share", "nữ"),
+                ("minority_share", "dân tộc thiểu số"))
+
+
+def findings_by_code(c: Consolidation) -> list[tuple[str, int]]:
+    """(code, count), most frequent first: the findings chart and the terminal table."""
+    counts = Counter(f.code for f in c.findings)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]:
+    """(unit, delegates, cap of its level or None when exempt) for units that sent delegates;
+    a plenary conference has no cap (DOMAIN §6)."""
+    figures = unit_figures(c)
+    forms = {str(row["unit_code"]): row.get("conference_form")
+             for row in c.info.to_dict("records")}
+    result = []
+    for code in c.registry.order:
+        count = figures[code]["delegates"]
+        if not count:
+            continue
+        cap = c.registry.units[code].level.delegate_cap
+        result.append((code, count, None if forms.get(code) == "Hội nghị toàn thể" else cap))
+    return result

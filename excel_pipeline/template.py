@@ -75,6 +75,9 @@ CATEGORIES = (
     "Người trực tiếp lao động, công tác",
 )
 LEADER_CATEGORIES = (CATEGORIES[0], CATEGORIES[1], CATEGORIES[3])
+# Forms decided by the Tổng Liên đoàn and by the provincial federation: what a district sends up.
+CONFEDERATION_AWARDS = ("Cờ thi đua TLĐ", "Bằng khen TLĐ", "Bằng Lao động sáng tạo")
+PROVINCE_AWARDS = ("Cờ thi đua LĐLĐ tỉnh", "Bằng khen LĐLĐ tỉnh")
 AWARD_FORMS = (
     "Cờ thi đua TLĐ",
     "Bằng khen TLĐ",

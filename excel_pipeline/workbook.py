@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +17,18 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .allocate import METHOD_LABELS
-from .findings import CODES, SEVERITY_LABELS
+from .atomic import written_atomically
+from .findings import CODES, SEVERITY_LABELS, cell_ref
 from .merge import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED
-from .summary import indicator_columns, indicator_rows, summary_rows
+from .summary import (
+    CHART_SHARES,
+    delegates_against_cap,
+    findings_by_code,
+    indicator_columns,
+    indicator_rows,
+    summary_rows,
+    tree_order,
+)
 from .template import BY_KEY, ROW_SHEETS, SheetSpec
 
 if TYPE_CHECKING:
@@ -37,6 +44,7 @@ SHEET_REJECTED = "Lỗi dữ liệu"
 SHEET_SUPERSEDED = "Bị thay thế"
 SHEET_SOURCES = "Nguồn"
 SHEET_ALLOCATION = "Phân bổ"
+SHEET_CHART_DATA = "Số liệu biểu đồ"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
 
 
@@ -79,10 +87,7 @@ def write_workbook(c: Consolidation, path: Path) -> Path:
     """Write every sheet to a temporary file beside `path`, then rename it into place."""
     import xlsxwriter
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".tong-hop-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
+    with written_atomically(path) as temp_name:
         book = xlsxwriter.Workbook(temp_name, {
             **TEXT_SAFE,
             "nan_inf_to_errors": True,
@@ -91,7 +96,7 @@ def write_workbook(c: Consolidation, path: Path) -> Path:
         book.set_properties({"title": f"Tổng hợp – {c.campaign.name}",
                              "subject": c.campaign.document, "author": "dhtt-merge"})
         styles = Styles(book)
-        _summary_sheet(book, styles, c)
+        summary = _summary_sheet(book, styles, c)
         for spec in ROW_SHEETS:
             if spec.key == "indicators":
                 _indicator_sheet(book, styles, c)
@@ -102,11 +107,8 @@ def write_workbook(c: Consolidation, path: Path) -> Path:
         _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED)
         _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED)
         _sources_sheet(book, styles, c)
+        _summary_charts(book, summary, styles, c, chart_col=17)
         book.close()
-        os.replace(temp_name, path)
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
     return path
 
 
@@ -155,7 +157,7 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any) -> No
         sheet.write_string(row, col, str(value), fmt)
 
 
-def _summary_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+def _summary_sheet(book: Workbook, styles: Styles, c: Consolidation) -> Worksheet:
     columns = [
         Col("Mã đơn vị", 12), Col("Tên đơn vị", 36), Col("Cấp", 18),
         Col("Số đoàn viên", 11, "int"), Col("Số đại biểu", 10, "int"),
@@ -175,8 +177,73 @@ def _summary_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
                      row["delegates"], row["exemplary"], row["guests"], row["exemplary_share"],
                      row["women_share"], row["minority_share"], row["direct_share"],
                      row["nominations"], row["status"], row["errors"], row["warnings"]])
-    write_table(book, styles, SHEET_SUMMARY, columns, rows, bold,
-                title=f"Tổng hợp – {c.campaign.name} (tính đến {c.as_of:%d/%m/%Y})")
+    sheet = write_table(book, styles, SHEET_SUMMARY, columns, rows, bold,
+                        title=f"Tổng hợp – {c.campaign.name} (tính đến {c.as_of:%d/%m/%Y})")
+    return sheet
+
+
+def _summary_charts(book: Workbook, sheet: Worksheet, styles: Styles, c: Consolidation,
+                    chart_col: int) -> None:
+    """Charts a leader reads at a glance, beside the Tổng hợp table: delegates by unit against
+    the cap, the shares of exemplary, women and ethnic-minority delegates, findings by code.
+    Their figures (the same counts as the terminal summary) sit on the last sheet, so the Tổng
+    hợp sheet stays one clean table."""
+    data = book.add_worksheet(SHEET_CHART_DATA)
+    data_col = 0
+    blocks: list[tuple[str, list[str], list[list[Any]], str]] = []
+    against = delegates_against_cap(c)
+    if against:
+        blocks.append(("delegates", ["Mã đơn vị", "Số đại biểu", "Mức tối đa"],
+                       [list(item) for item in against], "int"))
+    total = next((row for row in summary_rows(c) if row["kind"] == "total"), None)
+    if total and total["delegates"]:
+        blocks.append(("shares", ["Tỷ lệ đại biểu", "Giá trị"],
+                       [[label, total[key]] for key, label in CHART_SHARES], "percent"))
+    by_code = findings_by_code(c)
+    if by_code:
+        blocks.append(("findings", ["Mã phát hiện", "Số lượng"], [list(i) for i in by_code],
+                       "int"))
+    row, chart_row = 0, 1
+    data.set_column(data_col, data_col + 2, 16)
+    for kind, headers, values, style in blocks:
+        for offset, header in enumerate(headers):
+            data.write_string(row, data_col + offset, header, styles.header)
+        for number, record in enumerate(values, start=row + 1):
+            write_cell(data, number, data_col, record[0], styles.cells["text"])
+            for offset, value in enumerate(record[1:], start=1):
+                write_cell(data, number, data_col + offset, value, styles.cells[style])
+        first, last = row + 1, row + len(values)
+        chart = _chart(book, kind, headers, first, last, data_col)
+        sheet.insert_chart(chart_row, chart_col, chart)
+        row, chart_row = last + 2, chart_row + 22
+
+
+def _chart(book: Workbook, kind: str, headers: list[str], first: int, last: int,
+           col: int) -> Any:
+    font = {"name": FONT}
+    categories = [SHEET_CHART_DATA, first, col, last, col]
+    chart = book.add_chart({"type": "column" if kind == "delegates" else "bar"})
+    chart.add_series({"name": headers[1], "categories": categories,
+                      "values": [SHEET_CHART_DATA, first, col + 1, last, col + 1],
+                      "data_labels": {"value": True, "num_format": "0.0%"}
+                      if kind == "shares" else {}})
+    titles = {"delegates": "Số đại biểu của đơn vị so với mức tối đa",
+              "shares": "Tỷ lệ đại biểu điển hình tiên tiến, nữ, dân tộc thiểu số",
+              "findings": "Phát hiện theo mã"}
+    if kind == "delegates":
+        cap = book.add_chart({"type": "line"})
+        cap.add_series({"name": headers[2], "categories": categories,
+                        "values": [SHEET_CHART_DATA, first, col + 2, last, col + 2],
+                        "line": {"color": "#C00000", "dash_type": "dash"},
+                        "marker": {"type": "none"}})
+        chart.combine(cap)
+    if kind == "shares":
+        chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1, "num_font": font})
+    chart.set_title({"name": titles[kind], "name_font": {**font, "size": 12}})
+    chart.set_legend({"position": "bottom", "font": font} if kind == "delegates"
+                     else {"none": True})
+    chart.set_size({"width": 640, "height": 320})
+    return chart
 
 
 def _unit_names(c: Consolidation) -> dict[str, str]:
@@ -191,16 +258,9 @@ def _spec_columns(spec: SheetSpec) -> list[Col]:
                 styles.get(col.kind, "text")) for col in spec.columns]
 
 
-def _ordered(c: Consolidation, frame: pd.DataFrame) -> pd.DataFrame:
-    rank = {code: i for i, code in enumerate(c.registry.order)}
-    order = frame["_unit"].map(lambda code: rank.get(code, len(rank)))
-    return frame.assign(_rank=order).sort_values(["_rank", "_file", "_sheet", "_row"],
-                                                 kind="stable")
-
-
 def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec) -> None:
     names = _unit_names(c)
-    frame = _ordered(c, c.accepted(spec.key))
+    frame = tree_order(c, c.accepted(spec.key))
     considered = "_consider" in frame.columns
     columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 26), *_spec_columns(spec)]
     if considered:
@@ -266,10 +326,8 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
                Col("Ô", 20), Col("Giá trị", 18), Col("Nội dung", 70)]
     rows = []
     for f in c.findings:
-        letter = letters.get((f.file or "", f.sheet or "", f.column or ""))
-        cell = f"{f.sheet}!{letter}{f.row}" if letter and f.row else None
         rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
-                     f.file, f.sheet, f.row, f.column, cell,
+                     f.file, f.sheet, f.row, f.column, cell_ref(f, letters),
                      None if f.value is None else str(f.value), f.message])
     write_table(book, styles, SHEET_FINDINGS, columns, rows)
 

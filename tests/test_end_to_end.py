@@ -15,7 +15,7 @@ from excel_pipeline.cli import main
 from tests.conftest import delegate
 
 SHEETS = ["Tổng hợp", "Đại biểu", "Đề nghị khen thưởng", "Kết quả thi đua", "Đăng ký thi đua",
-          "Phân bổ", "Phát hiện", "Lỗi dữ liệu", "Bị thay thế", "Nguồn"]
+          "Phân bổ", "Phát hiện", "Lỗi dữ liệu", "Bị thay thế", "Nguồn", "Số liệu biểu đồ"]
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:

@@ -1,0 +1,124 @@
+"""Deliver a run's results: feedback workbooks down to units, the consolidated workbook by e-mail.
+
+The last step of the flow. Everything it sends was already written to disk; a failed send is
+reported per recipient and changes no file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .feedback import UnitFeedback, write_feedback
+from .mail import Delivered, Outgoing, SmtpSettings, compose, send_all, write_eml
+from .summary import summary_lines
+
+if TYPE_CHECKING:
+    from .pipeline import Consolidation
+
+FEEDBACK_FOLDER = "phan-hoi"
+OUTBOX_FOLDER = "thu-gui"
+DRY_RUN_SENDER = "dhtt-merge@localhost"
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    """What the officer asked for beyond the workbook and the JSON."""
+
+    feedback_dir: Path | None = None
+    email_to: tuple[str, ...] = ()
+    email_feedback: bool = False
+    dry_run: bool = False
+
+    @property
+    def sends_mail(self) -> bool:
+        return bool(self.email_to) or self.email_feedback
+
+
+@dataclass
+class Delivery:
+    """What was delivered: feedback files and the fate of every message."""
+
+    feedback: list[UnitFeedback] = field(default_factory=list)
+    messages: list[Delivered] = field(default_factory=list)
+    outbox: Path | None = None
+
+    @property
+    def failures(self) -> list[Delivered]:
+        return [m for m in self.messages if not m.ok]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feedback": [{"unit": f.unit, "path": f.path.as_posix(), "email": f.email,
+                              "errors": f.errors, "warnings": f.warnings} for f in self.feedback],
+                "messages": [m.to_dict() for m in self.messages],
+                "outbox": self.outbox.as_posix() if self.outbox else None}
+
+
+def smtp_settings(options: DeliveryOptions) -> SmtpSettings | None:
+    """The SMTP settings a run will need, read (and refused) before anything is written."""
+    if not options.sends_mail or options.dry_run:
+        return None
+    return SmtpSettings.from_env()
+
+
+def deliver(c: Consolidation, workbook: Path, out_dir: Path, options: DeliveryOptions,
+            settings: SmtpSettings | None) -> Delivery:
+    """Write feedback workbooks, then send (or, with --dry-run, write) the messages."""
+    delivery = Delivery()
+    folder = options.feedback_dir or (out_dir / FEEDBACK_FOLDER if options.email_feedback
+                                      else None)
+    if folder is not None:
+        delivery.feedback = write_feedback(c, folder)
+    if not options.sends_mail:
+        return delivery
+    sender = settings.sender if settings else DRY_RUN_SENDER
+    outgoing = []
+    if options.email_to:
+        outgoing.append(_consolidated(c, workbook, options.email_to, sender))
+    if options.email_feedback:
+        outgoing += [_feedback(c, item, sender) for item in delivery.feedback if item.email]
+        delivery.messages += [Delivered(item.unit, "", False, 0,
+                                        "không có địa chỉ Email của đơn vị (chưa gửi hồ sơ, hoặc "
+                                        "không ghi Email ở trang Thông tin đơn vị)")
+                              for item in delivery.feedback if not item.email]
+    if settings is None:
+        delivery.outbox = out_dir / OUTBOX_FOLDER
+        delivery.messages = write_eml(outgoing, delivery.outbox) + delivery.messages
+    else:
+        delivery.messages = send_all(outgoing, settings) + delivery.messages
+    return delivery
+
+
+def _consolidated(c: Consolidation, workbook: Path, to: tuple[str, ...], sender: str) -> Outgoing:
+    subject = f"Tổng hợp {c.campaign.name} – tính đến ngày {c.as_of:%d/%m/%Y}"
+    body = "\n".join([
+        "Kính gửi,",
+        "",
+        f"Gửi kèm bảng tổng hợp {c.campaign.name} ({c.campaign.document}).",
+        "",
+        *summary_lines(c),
+        "",
+        "Chi tiết từng lỗi xem trang «Phát hiện» của tệp đính kèm.",
+        "Thư này do dhtt-merge tạo tự động.",
+    ])
+    name = f"Tổng hợp {c.campaign.id} {c.as_of:%d-%m-%Y}.xlsx"
+    return Outgoing("tong-hop", to, compose(sender, to, subject, body, [(workbook, name)]))
+
+
+def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
+    assert item.email is not None
+    subject = f"Phản hồi hồ sơ {c.campaign.name} – {item.name}"
+    body = "\n".join([
+        f"Kính gửi {item.name},",
+        "",
+        f"Hồ sơ của đơn vị gửi cho {c.campaign.name} đã được kiểm tra (tính đến ngày "
+        f"{c.as_of:%d/%m/%Y}): {item.errors} lỗi cần sửa, {item.warnings} cảnh báo.",
+        "Tệp đính kèm liệt kê từng ô cần sửa (trang, ô, nội dung, cách sửa). Đề nghị đơn vị sửa "
+        "ngay trong tệp đã gửi, giữ nguyên mẫu, rồi gửi lại cả tệp.",
+        "",
+        "Thư này do dhtt-merge tạo tự động.",
+    ])
+    name = f"Phản hồi {item.unit}.xlsx"
+    return Outgoing(item.unit, (item.email,),
+                    compose(sender, (item.email,), subject, body, [(item.path, name)]))

@@ -1,0 +1,103 @@
+"""The consolidating unit's own submission to the level above: `gui-cap-tren.xlsx`.
+
+Written in the unit template (DOMAIN §5) by the same writer the reader is tested against, so a
+district's output is accepted by the province like any unit's file, and a province's by the
+confederation. It carries the root's identity and totals, the delegates its units chose for the
+upper conference, the nominations for awards decided above this level, and the indicators summed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .submission import write_submission
+from .summary import indicator_rows, summary_rows, tree_order
+from .template import DELEGATES, NOMINATIONS
+
+if TYPE_CHECKING:
+    from .pipeline import Consolidation
+
+UPWARD_NAME = "gui-cap-tren.xlsx"
+
+
+def upward_submission(c: Consolidation) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """(Thông tin đơn vị values, rows per sheet key) of the root's submission. Pure."""
+    root = c.registry.roots[0]
+    unit = c.registry.units[root]
+    totals = next(row for row in summary_rows(c) if row["unit"] == root and row["kind"] != "unit"
+                  ) if unit.children else {"members": unit.members}
+    workers = sum(u.workers or 0 for u in c.registry.units.values())
+    info = {"unit_code": root, "unit_name": unit.name, "level": unit.level.name,
+            "parent_code": unit.parent, "members": unit.members or totals["members"] or None,
+            "workers": unit.workers or workers or None, "submitted_on": c.as_of}
+    return info, {"delegates": _delegates(c), "nominations": _nominations(c),
+                  "indicators": _indicators(c, root)}
+
+
+def write_upward(c: Consolidation, out_dir: Path) -> Path | None:
+    """Write gui-cap-tren.xlsx into `out_dir`; None when the run has no unit tree at all."""
+    if not c.registry.roots:
+        return None
+    info, rows = upward_submission(c)
+    title = f"{info['unit_name']} gửi cấp trên – {c.campaign.name}"
+    return write_submission(out_dir / UPWARD_NAME, info, rows, title=title)
+
+
+def _delegates(c: Consolidation) -> list[dict[str, Any]]:
+    """Delegates marked "Dự hội nghị cấp trên". Their presidium seat was at the lower
+    conference, so it is cleared; the sending unit is kept in Ghi chú when that is blank."""
+    frame = c.accepted("delegates")
+    frame = tree_order(c, frame[frame["to_upper"].fillna(False).astype(bool)])
+    rows = []
+    for record in frame.to_dict("records"):
+        row = {key: _plain(record[key]) for key in DELEGATES.keys if key != "stt"}
+        row["presidium"] = False
+        row["note"] = row["note"] or f"Đơn vị cử: {record['_unit']}"
+        rows.append(row)
+    for number, row in enumerate(rows, start=1):
+        row["stt"] = number
+    return rows
+
+
+def _nominations(c: Consolidation) -> list[dict[str, Any]]:
+    """Considered nominations for the forms decided above this level."""
+    frame = c.accepted("nominations")
+    keep = frame["award"].isin(c.campaign.forwarded_awards)
+    if "_consider" in frame.columns:
+        keep &= frame["_consider"].isna()
+    rows = [{key: _plain(record[key]) for key in NOMINATIONS.keys if key != "stt"}
+            for record in tree_order(c, frame[keep]).to_dict("records")]
+    for number, row in enumerate(rows, start=1):
+        row["stt"] = number
+    return rows
+
+
+def _indicators(c: Consolidation, root: str) -> list[dict[str, Any]]:
+    """The root's subtree total of each indicator, catalogue order first."""
+    totals = next((row["values"] for row in indicator_rows(c)
+                   if row["unit"] == root and row["kind"] == "total"), None)
+    if totals is None:  # a root with no subordinates: its own figures
+        totals = next((row["values"] for row in indicator_rows(c) if row["unit"] == root), {})
+    names = {ind.code: (ind.name, ind.measure) for ind in c.campaign.indicators}
+    reported = c.accepted("indicators").drop_duplicates("code")
+    for record in reported.to_dict("records"):
+        names.setdefault(str(record["code"]), (_plain(record["name"]), _plain(record["measure"])))
+    ordered = [code for code in names if code in totals]
+    return [{"code": code, "name": names[code][0], "measure": names[code][1],
+             "value": _number(totals[code])} for code in ordered]
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _plain(value: Any) -> Any:
+    """A frame value as the writer takes it: missing values as None, timestamps as dates."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    return value
