@@ -133,6 +133,31 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
                f"{float(sum(s.quota for s in shares)):>20.4f}{sum(s.seats for s in shares):>18}")
 
 
+@main.command("templates")
+@click.option("--campaign", "campaign_spec", default="bau-bang-2025", show_default=True,
+              metavar="MÃ|TỆP.toml", help="Mã đợt thi đua có sẵn hoặc tệp cấu hình TOML.")
+@click.option("--units", "units_file", type=click.Path(path_type=Path), metavar="DANH_MỤC.xlsx",
+              help="Tạo cho mỗi đơn vị một mẫu đã ghi sẵn mã, tên, cấp, đơn vị cấp trên và chỉ "
+              "tiêu được phân bổ.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("input_templates"),
+              show_default=True, help="Thư mục ghi các tệp mẫu.")
+def templates_command(campaign_spec: str, units_file: Path | None, out_dir: Path) -> None:
+    """Tạo mẫu báo cáo cho đơn vị (có danh sách chọn, kiểm tra ngày, năm sinh)."""
+    from .campaign import load_campaign
+    from .pipeline import load_registry
+    from .template_book import write_templates
+
+    try:
+        campaign = load_campaign(campaign_spec)
+        registry = load_registry(units_file, campaign) if units_file else None
+        written = write_templates(campaign, out_dir, registry)
+    except DhttError as exc:
+        _fail(str(exc))
+    click.echo(f"Đã tạo {len(written)} tệp mẫu cho {campaign.id} trong {out_dir}")
+    for path in written:
+        click.echo(str(path))
+
+
 @main.command("campaigns")
 @click.argument("campaign_id", required=False, metavar="MÃ")
 def campaigns_command(campaign_id: str | None) -> None:

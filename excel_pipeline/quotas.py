@@ -21,6 +21,7 @@ from .template import DELEGATES, NOMINATIONS, REGISTRY, SheetSpec
 from .textnorm import fold, parse_number
 
 if TYPE_CHECKING:
+    from .campaign import Campaign
     from .pipeline import Consolidation
 
 SEATS = "Đại biểu dự hội nghị cấp trên"
@@ -82,15 +83,15 @@ def allocate_registry(registry: Registry, seats: int, method: str = "hamilton",
                             reserved)
 
 
-def _targets(c: Consolidation) -> list[tuple[str, str, int, int]]:
+def _targets(campaign: Campaign, registry: Registry) -> list[tuple[str, str, int, int]]:
     """(sharing unit, what, total, reserved) for every allocation the campaign names: the
     conference seats of each unit whose level sets them (the root also from [allocation].seats),
     and the root's award quotas per form."""
-    plan = c.campaign.allocation
+    plan = campaign.allocation
     targets: list[tuple[str, str, int, int]] = []
-    root = c.registry.roots[0]
-    for code in c.registry.order:
-        unit = c.registry.units[code]
+    root = registry.roots[0]
+    for code in registry.order:
+        unit = registry.units[code]
         if not unit.children:
             continue
         if unit.level.conference_seats is not None:
@@ -102,10 +103,27 @@ def _targets(c: Consolidation) -> list[tuple[str, str, int, int]]:
     return targets
 
 
+def planned_shares(campaign: Campaign, registry: Registry) -> dict[tuple[str, str], int]:
+    """(what, unit) -> seats or quota the campaign gives each unit of a registry, before anything
+    is submitted (for the units' pre-filled templates); an impossible allocation gives nothing."""
+    result: dict[tuple[str, str], int] = {}
+    if not registry.roots:
+        return result
+    plan = campaign.allocation
+    for parent, what, total, reserved in _targets(campaign, registry):
+        try:
+            shares = allocate(unit_weights(registry, parent, plan.weight), total, plan.method,
+                              plan.minimum, reserved)
+        except AllocationError:
+            continue
+        result.update({(what, share.unit): share.seats for share in shares})
+    return result
+
+
 def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Finding]]:
     """Rows of the Phân bổ sheet and the findings they produce."""
     plan = c.campaign.allocation
-    targets = _targets(c) if c.registry.roots else []
+    targets = _targets(c.campaign, c.registry) if c.registry.roots else []
     if not targets:
         return [], []
     reported = {str(r["unit_code"]): {key: int(r[key]) for key in BUILT_IN_WEIGHTS

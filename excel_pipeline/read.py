@@ -160,7 +160,8 @@ def _prefix_match(key: str, exact: dict[str, Column]) -> Column | None:
 
 def read_table(name: str, grid: list[list[Any]], spec: SheetSpec, header_index: int,
                mapping: dict[int, Column]) -> RawTable:
-    """Data rows below the header; blank rows and rows holding only a pre-filled STT skipped."""
+    """Data rows below the header; blank rows, and rows holding only what the template pre-fills
+    (STT, the indicator catalogue), are skipped."""
     header = grid[header_index]
     extra = {pos: clean_text(cell) for pos, cell in enumerate(header)
              if pos not in mapping and not is_blank(cell)}
@@ -173,7 +174,8 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec, header_index: 
         extra_columns=[text for text in extra.values() if text],
         letters={col.key: column_letter(pos) for pos, col in mapping.items()},
     )
-    content_positions = [pos for pos, col in mapping.items() if col.key != "stt"]
+    content_positions = [pos for pos, col in mapping.items() if col.key not in spec.prefilled] \
+        or [pos for pos, col in mapping.items() if col.key != "stt"]
     for index in range(header_index + 1, len(grid)):
         row = grid[index]
         if all(is_blank(row[pos]) if pos < len(row) else True for pos in content_positions):

@@ -44,6 +44,9 @@ class SheetSpec:
     columns: tuple[Column, ...]
     aliases: tuple[str, ...] = ()
     layout: Literal["table", "form"] = "table"
+    # Columns the generated template fills in advance (STT numbers, the indicator catalogue): a
+    # row holding nothing else is a row the unit left blank.
+    prefilled: tuple[str, ...] = ("stt",)
 
     def column(self, key: str) -> Column:
         return next(col for col in self.columns if col.key == key)
@@ -195,6 +198,7 @@ INDICATORS = SheetSpec(
     key="indicators",
     title="Kết quả thi đua",
     aliases=("Chỉ tiêu thi đua", "Kết quả", "Chỉ tiêu"),
+    prefilled=("code", "name", "measure"),
     columns=(
         Column("code", "Mã chỉ tiêu", required=True, aliases=("Mã",)),
         Column("name", "Chỉ tiêu", aliases=("Tên chỉ tiêu", "Nội dung")),
