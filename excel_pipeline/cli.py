@@ -65,7 +65,7 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
                   email_to: str | None, email_feedback: bool, dry_run: bool) -> None:
     """Tổng hợp mọi tệp Excel trong THƯ_MỤC_HỒ_SƠ thành một bảng tổng hợp."""
     from .campaign import load_campaign
-    from .deliver import DeliveryOptions
+    from .deliver import DeliveryOptions, delivery_lines
     from .mail import parse_addresses
     from .pipeline import run
     from .summary import summary_lines
@@ -81,8 +81,11 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
         _fail(str(exc))
     for line in summary_lines(result.consolidation):
         click.echo(line)
-    for line in delivery_lines(result):
+    for line in delivery_lines(result.upward, result.delivery):
         click.echo(line)
+    for failure in result.delivery.failures:
+        click.echo(f"Cảnh báo: không gửi được thư tới {failure.recipient or failure.label}: "
+                   f"{failure.error}", err=True)
     click.echo(str(result.report))
     click.echo(str(result.workbook))
     sys.exit(result.exit_code)
@@ -181,29 +184,6 @@ def campaigns_command(campaign_id: str | None) -> None:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths,
                                                                           strict=False))
                    + "  " + str(row[3]))
-
-
-def delivery_lines(result: Any) -> list[str]:
-    """What was written besides the workbook, and what became of each message."""
-    delivery = result.delivery
-    lines = []
-    if result.upward:
-        lines.append(f"Hồ sơ gửi cấp trên: {result.upward}")
-    if delivery.feedback:
-        lines.append(f"Phản hồi: {len(delivery.feedback)} tệp cho các đơn vị có phát hiện, tại "
-                     f"{delivery.feedback[0].path.parent}")
-    if delivery.outbox:
-        written = sum(1 for m in delivery.messages if m.eml)
-        lines.append(f"Thư chưa gửi (--dry-run): {written} thư ghi tại {delivery.outbox}")
-    elif delivery.messages:
-        sent = sum(1 for m in delivery.messages if m.ok)
-        lines.append(f"Thư đã gửi: {sent}/{len(delivery.messages)}")
-    for failure in delivery.failures:
-        who = failure.recipient or failure.label
-        message = f"Không gửi được thư tới {who}: {failure.error}"
-        click.echo(f"Cảnh báo: {message}", err=True)
-        lines.append(message)
-    return lines
 
 
 def _fail(message: str) -> None:

@@ -55,6 +55,25 @@ class Delivery:
                 "outbox": self.outbox.as_posix() if self.outbox else None}
 
 
+def delivery_lines(upward: Path | None, delivery: Delivery) -> list[str]:
+    """What was written besides the workbook, and what became of each message (terminal)."""
+    lines = []
+    if upward:
+        lines.append(f"Hồ sơ gửi cấp trên: {upward}")
+    if delivery.feedback:
+        lines.append(f"Phản hồi: {len(delivery.feedback)} tệp cho các đơn vị có phát hiện, tại "
+                     f"{delivery.feedback[0].path.parent}")
+    if delivery.outbox:
+        written = sum(1 for m in delivery.messages if m.eml)
+        lines.append(f"Thư chưa gửi (--dry-run): {written} thư ghi tại {delivery.outbox}")
+    elif delivery.messages:
+        sent = sum(1 for m in delivery.messages if m.ok)
+        lines.append(f"Thư đã gửi: {sent}/{len(delivery.messages)}")
+    lines += [f"Không gửi được thư tới {m.recipient or m.label}: {m.error}"
+              for m in delivery.failures]
+    return lines
+
+
 def smtp_settings(options: DeliveryOptions) -> SmtpSettings | None:
     """The SMTP settings a run will need, read (and refused) before anything is written."""
     if not options.sends_mail or options.dry_run:

@@ -236,7 +236,8 @@ def test_refused_recipient_is_retried_once_and_reported(inbox, tmp_path, smtp):
     assert code == 1  # the findings decide the exit status, not the mail
     assert recorder.attempts == {"a@ldld.vn": 1, "b@ldld.vn": 2}
     assert [rcpts for rcpts, _ in recorder.messages] == [["a@ldld.vn"]]
-    assert "Không gửi được thư tới b@ldld.vn" in stderr
+    assert "không gửi được thư tới b@ldld.vn" in stderr
+    assert "Không gửi được thư tới b@ldld.vn" in stdout
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
     failed = [m for m in report["delivery"]["messages"] if not m["ok"]]
     assert [(m["recipient"], m["attempts"]) for m in failed] == [("b@ldld.vn", 2)]
