@@ -341,7 +341,7 @@ def _validate(sheet: Any, first_row: int, col: int, last_row: int, column: Colum
     if listed is not None:
         rule: dict[str, Any] = {"validate": "list", "source": _list_range(lists, listed),
                                 "input_title": column.header[:32],
-                                "input_message": "Chọn trong danh sách."[:255],
+                                "input_message": "Chọn trong danh sách.",
                                 "error_title": "Giá trị không có trong danh sách",
                                 "error_message": f"Chọn một giá trị của danh sách «{listed}» "
                                                  f"(trang {SHEET_LISTS})."}
