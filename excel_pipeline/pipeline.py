@@ -29,7 +29,7 @@ from .merge import (
     missing_submissions,
     row_status,
 )
-from .normalise import SourceRow, build_frame
+from .normalise import SourceRow, build_frame, optional_text
 from .read import RawForm, RawTable, UnreadableWorkbook, read_workbook
 from .registry import Registry, build_registry
 from .template import BY_KEY, INFO, REGISTRY, ROW_SHEETS
@@ -340,6 +340,7 @@ def _info_frame(submissions: list[ReadFile], campaign: Campaign,
     validation = validate_frame("info", frame, problems, campaign.severities, row_of=row_of,
                                 this_year=as_of.year)
     frame["_cells"] = pd.Series(cells, index=frame.index, dtype="object")
+    level_findings = _unknown_levels(frame, campaign, row_of)
     for index, columns in validation.failed.items():
         if "unit_code" in columns:
             with_form[index].record.reject("Mã đơn vị trống hoặc không hợp lệ ở trang Thông tin "
@@ -347,7 +348,26 @@ def _info_frame(submissions: list[ReadFile], campaign: Campaign,
         for column in columns - {"unit_code"}:
             frame.at[index, column] = pd.NA
     keep = [i for i in frame.index if "unit_code" not in validation.failed.get(i, set())]
-    return frame.loc[keep], validation.findings
+    return frame.loc[keep], validation.findings + level_findings
+
+
+def _unknown_levels(frame: pd.DataFrame, campaign: Campaign,
+                    row_of: Callable[[int, str], int | None]) -> list[Finding]:
+    """SCHEMA for a Cấp đơn vị that names none of the campaign's levels (the template's
+    drop-down lists them); the value is cleared, so the unit's level comes from the tree."""
+    findings: list[Finding] = []
+    names = ", ".join(level.name for level in campaign.levels)
+    for index, label in frame["level"].items():
+        if pd.isna(label) or any(level.matches(str(label)) for level in campaign.levels):
+            continue
+        findings.append(make_finding(
+            "SCHEMA", f"Cấp đơn vị «{label}» không thuộc các cấp của đợt thi đua: {names}.",
+            campaign.severities, unit=optional_text(frame.at[index, "unit_code"]),
+            file=str(frame.at[index, "_file"]), sheet=str(frame.at[index, "_sheet"]),
+            row=row_of(int(index), "level"), column=INFO.column("level").header,
+            value=str(label)))
+        frame.at[index, "level"] = pd.NA
+    return findings
 
 
 def _missing_sheets(submissions: list[ReadFile], campaign: Campaign) -> list[Finding]:

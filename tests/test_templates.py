@@ -155,6 +155,7 @@ def test_filled_template_runs_without_errors(unit_template, tmp_path):
     ("Thông tin đơn vị!B9", "Xuất sắc", "Xếp loại"),
     ("Thông tin đơn vị!B10", "Hội nghị trực tuyến", "Hình thức hội nghị"),
     ("Thông tin đơn vị!B11", "32/13/2025", "Ngày tổ chức hội nghị"),
+    ("Thông tin đơn vị!B5", "Cấp xã", "Cấp đơn vị"),
 ])
 def test_each_bypassed_dropdown_gives_its_schema_finding(unit_template, tmp_path, cell, value,
                                                          column):
