@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,3 +24,11 @@ def written_atomically(path: Path) -> Iterator[str]:
     finally:
         if os.path.exists(temp_name):
             os.unlink(temp_name)
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def file_safe(name: str) -> str:
+    """A unit code or name usable as a file name on every system."""
+    return _UNSAFE.sub("_", name).strip(". ") or "_"

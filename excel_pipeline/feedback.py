@@ -7,12 +7,11 @@ Units without findings get no file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .atomic import written_atomically
+from .atomic import file_safe, written_atomically
 from .findings import ADVICE, CODES, SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
 from .workbook import FONT, TEXT_SAFE, Col, Styles, write_cell
 
@@ -23,7 +22,6 @@ SHEET_FEEDBACK = "Phản hồi"
 COLUMNS = [Col("STT", 5, "int"), Col("Mức độ", 10), Col("Trang", 16), Col("Ô", 18),
            Col("Cột", 16), Col("Giá trị hiện tại", 18), Col("Nội dung", 60), Col("Cách sửa", 44),
            Col("Tệp", 22), Col("Mã phát hiện", 18)]
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @dataclass(frozen=True)
@@ -59,30 +57,29 @@ def write_feedback(c: Consolidation, folder: Path) -> list[UnitFeedback]:
     for code, findings in sorted(feedback_by_unit(c).items()):
         unit = c.registry.units.get(code)
         name = unit.name if unit else code
-        path = folder / f"{_file_safe(code)}.xlsx"
-        _write_one(c, path, code, name, findings, letters)
-        written.append(UnitFeedback(
-            code, name, path, contacts.get(code),
-            sum(1 for f in findings if f.severity == "error"),
-            sum(1 for f in findings if f.severity == "warning")))
+        path = folder / f"{file_safe(code)}.xlsx"
+        item = UnitFeedback(code, name, path, contacts.get(code),
+                            sum(1 for f in findings if f.severity == "error"),
+                            sum(1 for f in findings if f.severity == "warning"))
+        _write_one(c, item, findings, letters)
+        written.append(item)
     return written
 
 
-def _write_one(c: Consolidation, path: Path, code: str, name: str, findings: list[Finding],
+def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
                letters: dict[tuple[str, str, str], str]) -> None:
     import xlsxwriter
 
-    with written_atomically(path) as temp_name:
+    code, errors, warnings = item.unit, item.errors, item.warnings
+    with written_atomically(item.path) as temp_name:
         book = xlsxwriter.Workbook(temp_name, TEXT_SAFE)
         book.set_properties({"title": f"Phản hồi – {code}", "author": "dhtt-merge"})
         styles = Styles(book)
         title = book.add_format({"font_name": FONT, "font_size": 14, "bold": True})
         plain = book.add_format({"font_name": FONT, "font_size": 12})
         sheet = book.add_worksheet(SHEET_FEEDBACK)
-        errors = sum(1 for f in findings if f.severity == "error")
-        warnings = sum(1 for f in findings if f.severity == "warning")
         lines = [
-            (f"PHẢN HỒI KẾT QUẢ KIỂM TRA HỒ SƠ – {code} {name}", title),
+            (f"PHẢN HỒI KẾT QUẢ KIỂM TRA HỒ SƠ – {code} {item.name}", title),
             (f"Đợt: {c.campaign.name} ({c.campaign.document})", plain),
             (f"Tính đến ngày {c.as_of:%d/%m/%Y}: {errors} lỗi cần sửa, {warnings} cảnh báo, "
              f"{len(findings) - errors - warnings} thông tin.", plain),
@@ -110,6 +107,3 @@ def _write_one(c: Consolidation, path: Path, code: str, name: str, findings: lis
         book.close()
 
 
-def _file_safe(code: str) -> str:
-    """A unit code usable as a file name on every system (codes are short and mostly safe)."""
-    return _UNSAFE.sub("_", code).strip(". ") or "_"

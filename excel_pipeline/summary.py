@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .findings import CODES
 from .merge import ACCEPTED
+from .rules import PLENARY
 from .textnorm import fold
 
 if TYPE_CHECKING:
@@ -129,18 +131,21 @@ def _with_shares(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def indicator_catalogue(c: Consolidation) -> dict[str, tuple[str | None, str | None]]:
+    """code -> (name, measure): the campaign's catalogue first, then codes units reported that
+    it lacks, named as the first unit named them."""
+    catalogue: dict[str, tuple[str | None, str | None]] = {
+        ind.code: (ind.name, ind.measure) for ind in c.campaign.indicators}
+    for row in c.accepted("indicators").drop_duplicates("code").to_dict("records"):
+        name, measure = (None if pd.isna(row[key]) else row[key] for key in ("name", "measure"))
+        catalogue.setdefault(str(row["code"]), (name, measure))
+    return catalogue
+
+
 def indicator_columns(c: Consolidation) -> list[tuple[str, str]]:
     """(code, header) of the Kết quả thi đua columns: the catalogue first, then others reported."""
-    catalogue = {ind.code: f"{ind.name} ({ind.measure})" if ind.measure else ind.name
-                 for ind in c.campaign.indicators}
-    reported = c.accepted("indicators")
-    for row in reported.drop_duplicates("code").to_dict("records"):
-        code = str(row["code"])
-        if code not in catalogue:
-            name = row["name"] if not pd.isna(row["name"]) else code
-            measure = row["measure"] if not pd.isna(row["measure"]) else ""
-            catalogue[code] = f"{name} ({measure})" if measure else str(name)
-    return list(catalogue.items())
+    return [(code, f"{name or code} ({measure})" if measure else str(name or code))
+            for code, (name, measure) in indicator_catalogue(c).items()]
 
 
 def indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
@@ -172,11 +177,14 @@ def indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
     return rows
 
 
+def grand_total(c: Consolidation) -> dict[str, Any] | None:
+    """The TỔNG CỘNG row of the Tổng hợp sheet (None when the tree has no subordinates)."""
+    return next((row for row in summary_rows(c) if row["kind"] == "total"), None)
+
+
 def summary_lines(c: Consolidation) -> list[str]:
     """The run in a few lines and a compact table: what the terminal prints and what the e-mail
     body says, with the same counts as the charts of the Tổng hợp sheet."""
-    from .findings import CODES
-
     statuses = Counter(r.status for r in c.files)
     lines = [
         f"Đợt thi đua: {c.campaign.id} – {c.campaign.name}",
@@ -190,7 +198,7 @@ def summary_lines(c: Consolidation) -> list[str]:
         lines.append(f"{label}: {counts.get(ACCEPTED, 0)} dòng hợp lệ, "
                      f"{counts.get('rejected', 0)} dòng lỗi, "
                      f"{counts.get('superseded', 0)} dòng bị thay thế")
-    total = next((row for row in summary_rows(c) if row["kind"] == "total"), None)
+    total = grand_total(c)
     if total and total["delegates"]:
         shares = ", ".join(f"{label} {total[key]:.1%}" for key, label in CHART_SHARES)
         over = sum(1 for item in delegates_against_cap(c) if item[2] is not None
@@ -227,5 +235,5 @@ def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]
         if not count:
             continue
         cap = c.registry.units[code].level.delegate_cap
-        result.append((code, count, None if forms.get(code) == "Hội nghị toàn thể" else cap))
+        result.append((code, count, None if forms.get(code) == PLENARY else cap))
     return result

@@ -10,12 +10,11 @@ workbook with its identity (and its allocated seats) filled in and locked.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic import written_atomically
+from .atomic import file_safe, written_atomically
 from .template import (
     AWARD_FORMS,
     CATEGORIES,
@@ -42,7 +41,6 @@ SHEET_GUIDE = "Hướng dẫn"
 SHEET_LISTS = "Danh mục"
 FLAG_MARK = "x"
 DATA_ROWS = {"delegates": 300, "nominations": 100, "indicators": 30, "registrations": 50}
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 # Fixed metadata keeps regenerated templates identical.
 _CREATED = dt.datetime(2025, 1, 1)
 
@@ -109,7 +107,7 @@ def write_templates(campaign: Campaign, out_dir: Path,
             continue
         prefill = Prefill(code, unit.name, unit.level.name, unit.parent,
                           {what: n for (what, who), n in seats.items() if who == code})
-        name = _UNSAFE.sub("_", f"{code} - {unit.name}").strip(". ")
+        name = file_safe(f"{code} - {unit.name}")
         written.append(write_template(campaign, out_dir / f"{name}.xlsx", prefill, unit.level))
     return written
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .submission import write_submission
-from .summary import indicator_rows, summary_rows, tree_order
+from .summary import indicator_catalogue, indicator_rows, summary_rows, tree_order
 from .template import DELEGATES, NOMINATIONS
 
 if TYPE_CHECKING:
@@ -77,14 +77,11 @@ def _nominations(c: Consolidation) -> list[dict[str, Any]]:
 
 def _indicators(c: Consolidation, root: str) -> list[dict[str, Any]]:
     """The root's subtree total of each indicator, catalogue order first."""
-    totals = next((row["values"] for row in indicator_rows(c)
-                   if row["unit"] == root and row["kind"] == "total"), None)
-    if totals is None:  # a root with no subordinates: its own figures
-        totals = next((row["values"] for row in indicator_rows(c) if row["unit"] == root), {})
-    names = {ind.code: (ind.name, ind.measure) for ind in c.campaign.indicators}
-    reported = c.accepted("indicators").drop_duplicates("code")
-    for record in reported.to_dict("records"):
-        names.setdefault(str(record["code"]), (_plain(record["name"]), _plain(record["measure"])))
+    rows = [row for row in indicator_rows(c) if row["unit"] == root]
+    # The subtree total when the root has subordinates, else the root's own figures.
+    totals = next((row["values"] for row in rows if row["kind"] == "total"),
+                  rows[0]["values"] if rows else {})
+    names = indicator_catalogue(c)
     ordered = [code for code in names if code in totals]
     return [{"code": code, "name": names[code][0], "measure": names[code][1],
              "value": _number(totals[code])} for code in ordered]

@@ -24,6 +24,7 @@ from .summary import (
     CHART_SHARES,
     delegates_against_cap,
     findings_by_code,
+    grand_total,
     indicator_columns,
     indicator_rows,
     summary_rows,
@@ -195,7 +196,7 @@ def _summary_charts(book: Workbook, sheet: Worksheet, styles: Styles, c: Consoli
     if against:
         blocks.append(("delegates", ["Mã đơn vị", "Số đại biểu", "Mức tối đa"],
                        [list(item) for item in against], "int"))
-    total = next((row for row in summary_rows(c) if row["kind"] == "total"), None)
+    total = grand_total(c)
     if total and total["delegates"]:
         blocks.append(("shares", ["Tỷ lệ đại biểu", "Giá trị"],
                        [[label, total[key]] for key, label in CHART_SHARES], "percent"))
