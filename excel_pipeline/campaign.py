@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from .errors import CampaignError
 from .findings import CODES, SEVERITIES, Severity
+from .screen import ReadLimits
 from .template import AWARD_FORMS, BY_KEY, CONFEDERATION_AWARDS, PROVINCE_AWARDS, ROW_SHEETS
 from .textnorm import fold
 
@@ -99,6 +100,7 @@ class Campaign:
     plans_deadline: dt.date | None = None
     indicators: list[Indicator] = field(default_factory=list)
     allocation: Allocation = field(default_factory=Allocation)
+    limits: ReadLimits = field(default_factory=ReadLimits)
     severity: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     source_path: str = ""

@@ -7,6 +7,7 @@ but they are listed (DOMAIN §9) so the officer sees that nothing was silently i
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,14 +35,20 @@ def discover(inbox: Path) -> list[InboxFile]:
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(files):
             path = Path(folder) / name
-            relpath = path.relative_to(inbox).as_posix()
-            found.append(InboxFile(path, relpath, skip_reason(path)))
+            found.append(InboxFile(path, _shown(path.relative_to(inbox).as_posix()),
+                                   skip_reason(path)))
     for name in unreadable:
         if Path(name) != inbox:
             relpath = Path(name).relative_to(inbox).as_posix() if name.startswith(str(inbox)) \
                 else name
-            found.append(InboxFile(Path(name), relpath, "Không mở được thư mục (không có quyền)"))
+            found.append(InboxFile(Path(name), _shown(relpath),
+                                   "Không mở được thư mục (không có quyền)"))
     return found
+
+
+def _shown(relpath: str) -> str:
+    """The name shown and compared: NFC, so a Mac's decomposed "Đại biểu" matches Windows'."""
+    return unicodedata.normalize("NFC", relpath)
 
 
 def skip_reason(path: Path) -> str | None:

@@ -38,6 +38,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QUOTA_EXCEEDED": ("error", "Vượt chỉ tiêu khen thưởng được phân bổ"),
     # Informational additions beyond DOMAIN §6: they never change the exit status.
     "EXTRA_COLUMN": ("info", "Cột không thuộc mẫu (được giữ lại)"),
+    "LEGACY_ENCODING": ("info", "Chữ gõ bằng bảng mã cũ đã chuyển sang Unicode"),
+    "TEXT_TRUNCATED": ("warning", "Nội dung ô quá dài, đã cắt bớt"),
 }
 
 # code -> what the unit should do about it, for the feedback workbooks sent back to units.
@@ -70,6 +72,9 @@ ADVICE: dict[str, str] = {
                         "vị cử.",
     "QUOTA_EXCEEDED": "Giảm số đề nghị của hình thức này cho đúng chỉ tiêu được phân bổ.",
     "EXTRA_COLUMN": "Không bắt buộc sửa; dữ liệu cần tổng hợp phải nằm trong các cột của mẫu.",
+    "LEGACY_ENCODING": "Không bắt buộc sửa; lần sau hãy gõ bằng Unicode (phông Times New Roman, "
+                       "bảng mã Unicode trong Unikey).",
+    "TEXT_TRUNCATED": "Rút gọn nội dung ô (Excel giữ tối đa 32.767 ký tự một ô).",
 }
 
 

@@ -17,6 +17,8 @@ from .template import DTYPES, Column, SheetSpec, canonical_choice
 from .textnorm import clean_text, parse_date, parse_flag, parse_number, parse_year
 
 PROVENANCE = ["_file_id", "_file", "_sheet", "_row", "_unit"]
+# Excel keeps at most this many characters in a cell; longer text could not be written back.
+CELL_TEXT_LIMIT = 32_767
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,14 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class CellProblem:
-    """A cell whose content could not be parsed into its column's type."""
+    """A cell whose content could not be parsed into its column's type, or (`rejects` False)
+    text cut to what an Excel cell can hold: reported, but the row is kept."""
 
     index: int
     column: str
     raw: Any
     reason: str
+    rejects: bool = True
 
 
 
@@ -80,10 +84,18 @@ def build_frame(spec: SheetSpec, rows: Iterable[SourceRow]) -> tuple[pd.DataFram
         for index, row in enumerate(rows):
             raw = row.values.get(column.key)
             try:
-                values.append(parse(raw))
+                value = parse(raw)
             except ValueError as exc:
                 values.append(None)
                 problems.append(CellProblem(index, column.key, clean_text(raw), str(exc)))
+                continue
+            if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+                problems.append(CellProblem(
+                    index, column.key, value[:60] + "…",
+                    f"dài {len(value)} ký tự, quá giới hạn {CELL_TEXT_LIMIT} ký tự của một ô "
+                    "Excel; chỉ giữ phần đầu", rejects=False))
+                value = value[:CELL_TEXT_LIMIT]
+            values.append(value)
         data[column.key] = _typed(values, DTYPES[column.kind])
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
     return frame, problems

@@ -20,6 +20,7 @@ from .deliver import Delivery, DeliveryOptions, deliver, smtp_settings
 from .discover import discover
 from .errors import InboxError, RegistryError
 from .findings import Finding, make_finding, sort_key
+from .legacy_fonts import SheetConversion
 from .merge import (
     ACCEPTED,
     REJECTED,
@@ -32,10 +33,12 @@ from .merge import (
 from .normalise import SourceRow, build_frame, optional_text
 from .read import RawForm, RawTable, UnreadableWorkbook, read_workbook
 from .registry import Registry, build_registry
+from .screen import ReadLimits
 from .template import BY_KEY, INFO, REGISTRY, ROW_SHEETS
 from .validate import validate_frame
 
 Progress = Callable[[str, int, int], None]
+ENCODING_FONTS = {"TCVN3": "bảng mã TCVN3 (phông .VnTime)", "VNI": "bảng mã VNI (phông VNI-*)"}
 
 
 @dataclass
@@ -45,6 +48,7 @@ class ReadFile:
     record: FileRecord
     form: RawForm | None = None
     tables: list[RawTable] = field(default_factory=list)
+    conversions: list[SheetConversion] = field(default_factory=list)
 
 
 @dataclass
@@ -102,8 +106,8 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     settings = smtp_settings(options)  # refused here, before anything is written
     inbox = inbox or example_inbox()
     as_of = as_of or dt.date.today()
-    read_files = read_inbox(inbox, progress)
-    registry_file = read_registry_file(units_file) if units_file else None
+    read_files = read_inbox(inbox, progress, campaign.limits)
+    registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
     out_dir.mkdir(parents=True, exist_ok=True)
     workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx")
@@ -115,7 +119,8 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     return RunResult(consolidation, workbook, report, upward, delivered)
 
 
-def read_inbox(inbox: Path, progress: Progress | None = None) -> list[ReadFile]:
+def read_inbox(inbox: Path, progress: Progress | None = None,
+               limits: ReadLimits | None = None) -> list[ReadFile]:
     """Discover and read every file; unreadable files become rejected records, never exceptions."""
     if not inbox.is_dir():
         raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
@@ -132,37 +137,38 @@ def read_inbox(inbox: Path, progress: Progress | None = None) -> list[ReadFile]:
             record.status, record.reason = SKIPPED, item.skip_reason
             result.append(ReadFile(record))
             continue
-        result.append(read_one(item.path, record))
+        result.append(read_one(item.path, record, limits))
         done += 1
         if progress:
             progress("read", done, len(to_read))
     return result
 
 
-def read_one(path: Path, record: FileRecord) -> ReadFile:
-    """Hash and read one file; its sha256 is taken before parsing so it is known even if corrupt."""
+def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None) -> ReadFile:
+    """Hash and read one file's bytes, read once: the sha256 is of exactly what was parsed, and
+    is known even when the file turns out to be corrupt."""
     try:
         data = path.read_bytes()
         stat = path.stat()
     except OSError as exc:
-        record.reject(f"Không mở được tệp ({exc.strerror})")
+        record.reject(f"Không mở được tệp ({exc.strerror or exc})")
         return ReadFile(record)
     record.sha256 = hashlib.sha256(data).hexdigest()
     record.size, record.mtime = stat.st_size, stat.st_mtime
     try:
-        content = read_workbook(path)
+        content = read_workbook(data, limits)
     except UnreadableWorkbook as exc:
         record.reject(str(exc))
         return ReadFile(record)
     record.sheets = content.sheet_names
-    return ReadFile(record, content.form, content.tables)
+    return ReadFile(record, content.form, content.tables, content.conversions)
 
 
-def read_registry_file(path: Path) -> ReadFile:
+def read_registry_file(path: Path, limits: ReadLimits | None = None) -> ReadFile:
     """The workbook given by --units; it must hold a Danh mục đơn vị table."""
     if not path.is_file():
         raise RegistryError(f"Không tìm thấy tệp danh mục đơn vị: {path}")
-    read = read_one(path, FileRecord(file_id=-1, relpath=path.name, role="registry"))
+    read = read_one(path, FileRecord(file_id=-1, relpath=path.name, role="registry"), limits)
     if read.record.status != ACCEPTED:
         raise RegistryError(f"Không đọc được tệp danh mục đơn vị {path}: {read.record.reason}")
     if not any(table.spec is REGISTRY for table in read.tables):
@@ -192,6 +198,7 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
         if item.record.status == REJECTED:
             findings.append(make_finding("UNREADABLE_FILE", f"{item.record.reason}.", severities,
                                          file=item.record.relpath))
+        findings += _conversion_findings(item, severities)
 
     registry_sources = _registry_sources(read_files, registry_file)
     registry_rows, registry_findings = _registry_rows(registry_sources, campaign, as_of)
@@ -242,6 +249,20 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     consolidation.findings = sorted(findings + check_rules(consolidation) + allocation_findings,
                                     key=sort_key)
     return consolidation
+
+
+def _conversion_findings(item: ReadFile, severities: dict) -> list[Finding]:
+    """One info finding per sheet whose legacy-font text was converted to Unicode."""
+    findings = []
+    for conversion in item.conversions:
+        before, after = conversion.example
+        fonts = " và ".join(ENCODING_FONTS[name] for name in conversion.encodings)
+        findings.append(make_finding(
+            "LEGACY_ENCODING",
+            f"Trang «{conversion.sheet}» gõ bằng {fonts}: đã chuyển {conversion.cells} ô sang "
+            f"Unicode, ví dụ «{before}» thành «{after}». Kiểm tra lại các ô này.",
+            severities, file=item.record.relpath, sheet=conversion.sheet, value=before))
+    return findings
 
 
 def _registry_sources(read_files: list[ReadFile], registry_file: ReadFile | None) -> list[ReadFile]:

@@ -7,16 +7,16 @@ whatever the case, the diacritics, the column order, or the title rows and merge
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from .legacy_fonts import SheetConversion, apply, legacy_text_cells
+from .screen import ReadLimits, Refused, screen
 from .template import INFO, REGISTRY, ROW_SHEETS, Column, SheetSpec
 from .textnorm import clean_text, fold, is_blank
 
 HEADER_SCAN_ROWS = 40
-_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 class UnreadableWorkbook(Exception):
@@ -53,15 +53,19 @@ class WorkbookContent:
     form: RawForm | None = None
     tables: list[RawTable] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
+    conversions: list[SheetConversion] = field(default_factory=list)
 
 
-def read_workbook(path: Path) -> WorkbookContent:
-    """Read every sheet of a workbook with python-calamine; never runs macros, never writes."""
+def read_workbook(data: bytes, limits: ReadLimits | None = None) -> WorkbookContent:
+    """Read every sheet of a workbook's bytes with python-calamine, whatever its extension says;
+    legacy-font text is converted to Unicode. Never runs macros, never writes."""
     import python_calamine as calamine
 
-    _check_signature(path)
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        kind = screen(data, limits)
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Refused as exc:
+        raise UnreadableWorkbook(str(exc)) from None
     except calamine.PasswordError:
         raise UnreadableWorkbook("Tệp có mật khẩu: hãy gỡ mật khẩu rồi gửi lại") from None
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
@@ -76,7 +80,15 @@ def read_workbook(path: Path) -> WorkbookContent:
         raise UnreadableWorkbook(f"Tệp hỏng, không đọc được nội dung ({_short(exc)})") from None
     finally:
         workbook.close()
-    return recognise(sheets)
+    try:
+        conversions = apply(sheets, legacy_text_cells(data, kind))
+    except Refused as exc:
+        raise UnreadableWorkbook(str(exc)) from None
+    except Exception as exc:  # the font pass is a second parser: a file it trips on is corrupt
+        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được phông chữ ({_short(exc)})") from None
+    content = recognise(sheets)
+    content.conversions = conversions
+    return content
 
 
 def recognise(sheets: list[tuple[str, list[list[Any]]]]) -> WorkbookContent:
@@ -226,22 +238,6 @@ def column_letter(position: int) -> str:
         position, remainder = divmod(position - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
-
-
-def _check_signature(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise UnreadableWorkbook(f"Không mở được tệp ({exc.strerror})") from None
-    if not head:
-        raise UnreadableWorkbook("Tệp rỗng (0 byte)")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xlsb") and head.startswith(_OLE2_SIGNATURE):
-        raise UnreadableWorkbook("Tệp có mật khẩu (được mã hóa): hãy gỡ mật khẩu rồi gửi lại")
-    if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods") and not head.startswith(_ZIP_SIGNATURE):
-        raise UnreadableWorkbook("Tệp hỏng hoặc không phải bảng tính "
-                                 "(nội dung không đúng định dạng)")
 
 
 def _short(exc: Exception) -> str:

@@ -63,7 +63,11 @@ def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
         ))
 
     for problem in problems:
-        add(problem.index, problem.column, problem.raw, problem.reason)
+        if problem.rejects:
+            add(problem.index, problem.column, problem.raw, problem.reason)
+        else:
+            result.findings.append(_kept_cell_finding(spec.column(problem.column).header,
+                                                      frame, problem, severities, row_of))
     if len(frame):
         try:
             schema_for(key, this_year).validate(frame, lazy=True)
@@ -76,6 +80,19 @@ def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
                 value = None if pd.isna(case.failure_case) else _display(case.failure_case)
                 add(index, str(case.column), value, reason)
     return result
+
+
+def _kept_cell_finding(header: str, frame: pd.DataFrame, problem: CellProblem,
+                       severities: dict[str, Severity] | None,
+                       row_of: RowLookup | None) -> Finding:
+    """TEXT_TRUNCATED: the cell was cut to fit Excel, its row stays accepted."""
+    index = problem.index
+    return make_finding(
+        "TEXT_TRUNCATED", f"{header}: {problem.reason}.", severities,
+        unit=_text(frame.at[index, "_unit"]), file=_text(frame.at[index, "_file"]),
+        sheet=_text(frame.at[index, "_sheet"]),
+        row=row_of(index, problem.column) if row_of else int(frame.at[index, "_row"]),
+        column=header, value=problem.raw)
 
 
 def _display(value: object) -> object:

@@ -47,6 +47,9 @@ SHEET_SOURCES = "Nguồn"
 SHEET_ALLOCATION = "Phân bổ"
 SHEET_CHART_DATA = "Số liệu biểu đồ"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
+# Excel's limits: rows per sheet (the header takes one) and characters per cell.
+SHEET_ROWS = 1_048_576
+CELL_CHARS = 32_767
 
 
 # Options that keep every string a string: no formulas, URLs or numbers guessed from text.
@@ -116,9 +119,27 @@ def write_workbook(c: Consolidation, path: Path) -> Path:
 def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int] | None = None,
                 title: str | None = None) -> Worksheet:
-    """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings."""
-    sheet = book.add_worksheet(name)
+    """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings.
+
+    Rows beyond what one Excel sheet holds continue on "Name (2)", "Name (3)", … each with its
+    own header, so a very large consolidation is split, never cut. Returns the first sheet.
+    """
+    per_sheet = SHEET_ROWS - 1
     bold_rows = bold_rows or set()
+    first: Worksheet | None = None
+    for part, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
+        sheet_name = name if part == 1 else f"{name} ({part})"
+        chunk = rows[start:start + per_sheet]
+        bold = {index - start for index in bold_rows if start <= index < start + per_sheet}
+        sheet = _table_part(book, styles, sheet_name, columns, chunk, bold, title or name)
+        first = first or sheet
+    assert first is not None
+    return first
+
+
+def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
+                rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str) -> Worksheet:
+    sheet = book.add_worksheet(name)
     for position, column in enumerate(columns):
         sheet.set_column(position, position, column.width)
         sheet.write_string(0, position, column.header, styles.header)
@@ -134,7 +155,7 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
     sheet.repeat_rows(0)
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_header(f"&L&\"{FONT},Bold\"{_escape(title or name)}&R&\"{FONT}\"&D")
+    sheet.set_header(f"&L&\"{FONT},Bold\"{_escape(title)}&R&\"{FONT}\"&D")
     sheet.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
     return sheet
 
