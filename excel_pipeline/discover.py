@@ -33,6 +33,11 @@ def discover(inbox: Path) -> list[InboxFile]:
 
     for folder, subfolders, files in os.walk(inbox, onerror=on_error, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in subfolders:
+            path = Path(folder) / name
+            if path.is_symlink():  # os.walk lists it but does not enter it: say so
+                found.append(InboxFile(path, _shown(path.relative_to(inbox).as_posix()),
+                                       "Liên kết đến thư mục, không đi theo (tránh vòng lặp)"))
         for name in sorted(files):
             path = Path(folder) / name
             found.append(InboxFile(path, _shown(path.relative_to(inbox).as_posix()),
@@ -60,6 +65,8 @@ def skip_reason(path: Path) -> str | None:
         return "Tệp ẩn, bỏ qua"
     if path.is_symlink() and not path.exists():
         return "Liên kết hỏng, bỏ qua"
+    if not path.is_file():  # a named pipe or device would block or never end when read
+        return "Không phải tệp thông thường (ống, thiết bị…), bỏ qua"
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return "Không phải bảng tính Excel/ODS, bỏ qua"
     return None

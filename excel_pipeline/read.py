@@ -210,23 +210,34 @@ def _looks_like_form(grid: list[list[Any]]) -> bool:
 
 
 def read_form(name: str, grid: list[list[Any]]) -> RawForm:
-    """Label in a cell of the first columns, value in the next filled cell to its right."""
+    """Label in a cell of the first columns, value in the next filled cell to its right.
+
+    A label spelled exactly wins over one with a trailing remark, and a label with a value over
+    one without, so a title such as "Đơn vị C11" above the form never hides "Tên đơn vị".
+    """
     labels: dict[str, Column] = {}
     for col in INFO.columns:
         for key in col.header_keys():
             labels.setdefault(key, col)
-    form = RawForm(sheet=name)
+    best: dict[str, tuple[tuple[bool, bool], Any, int, int]] = {}
     for index, row in enumerate(grid):
         for position, cell in enumerate(row[:3]):
             key = fold(cell)
-            column = labels.get(key) or (_prefix_match(key, labels) if key else None)
-            if column is None or column.key in form.fields:
+            exact = labels.get(key)
+            column = exact or (_prefix_match(key, labels) if key else None)
+            if column is None:
                 continue
             offset = next((i for i, v in enumerate(row[position + 1:position + 4], position + 1)
                            if not is_blank(v)), position + 1)
-            form.fields[column.key] = (row[offset] if offset < len(row) else None, index + 1)
-            form.letters[column.key] = column_letter(offset)
+            value = row[offset] if offset < len(row) else None
+            rank = (exact is not None, not is_blank(value))
+            if column.key not in best or rank > best[column.key][0]:
+                best[column.key] = (rank, value, index + 1, offset)
             break
+    form = RawForm(sheet=name)
+    for key, (_, value, row_number, offset) in sorted(best.items(), key=lambda kv: kv[1][2]):
+        form.fields[key] = (value, row_number)
+        form.letters[key] = column_letter(offset)
     return form
 
 
