@@ -60,9 +60,12 @@ def main() -> None:
               help="Gửi cho mỗi đơn vị tệp phản hồi của mình, tới Email ở trang Thông tin đơn vị.")
 @click.option("--dry-run", is_flag=True,
               help="Không gửi thư: ghi các thư ra tệp .eml trong thư mục thu-gui.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Đọc lại mọi tệp, không dùng kết quả đọc lưu ở THƯ_MỤC/.dhtt-cache.")
 def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | None,
                   out_dir: Path, as_of: dt.datetime | None, feedback_dir: Path | None,
-                  email_to: str | None, email_feedback: bool, dry_run: bool) -> None:
+                  email_to: str | None, email_feedback: bool, dry_run: bool,
+                  no_cache: bool) -> None:
     """Tổng hợp mọi tệp Excel trong THƯ_MỤC_HỒ_SƠ thành một bảng tổng hợp."""
     from .campaign import load_campaign
     from .deliver import DeliveryOptions, delivery_lines
@@ -76,7 +79,7 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
         campaign = load_campaign(campaign_spec)
         result = run(inbox, campaign, out_dir, units_file=units_file,
                      as_of=as_of.date() if as_of else None, progress=_progress(),
-                     delivery=options)
+                     delivery=options, use_cache=not no_cache)
     except DhttError as exc:
         _fail(str(exc))
     for line in summary_lines(result.consolidation):

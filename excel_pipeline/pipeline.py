@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from .cache import ReadCache
 from .campaign import Campaign
 from .deliver import Delivery, DeliveryOptions, deliver, smtp_settings
 from .discover import discover
@@ -31,7 +33,7 @@ from .merge import (
     row_status,
 )
 from .normalise import SourceRow, build_frame, optional_text
-from .read import RawForm, RawTable, UnreadableWorkbook, read_workbook
+from .read import RawForm, RawTable, UnreadableWorkbook, WorkbookContent, read_workbook
 from .registry import Registry, build_registry
 from .screen import ReadLimits
 from .template import BY_KEY, INFO, REGISTRY, ROW_SHEETS
@@ -95,9 +97,12 @@ def example_inbox() -> Path:
 
 def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path | None = None,
         as_of: dt.date | None = None, progress: Progress | None = None,
-        delivery: DeliveryOptions | None = None) -> RunResult:
+        delivery: DeliveryOptions | None = None, use_cache: bool = True) -> RunResult:
     """Consolidate an inbox and write into `out_dir`: `tong-hop.xlsx`, `tong-hop.json` and the
-    root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as asked."""
+    root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as asked.
+
+    With `use_cache`, files whose bytes were read by an earlier run into the same `out_dir`
+    (same program version and campaign) are not parsed again (see `cache`)."""
     from .report import write_report
     from .upward import write_upward
     from .workbook import write_workbook
@@ -106,7 +111,8 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     settings = smtp_settings(options)  # refused here, before anything is written
     inbox = inbox or example_inbox()
     as_of = as_of or dt.date.today()
-    read_files = read_inbox(inbox, progress, campaign.limits)
+    cache = ReadCache(out_dir, campaign) if use_cache else None
+    read_files = read_inbox(inbox, progress, campaign.limits, cache)
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -116,37 +122,79 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     report = write_report(consolidation, out_dir / "tong-hop.json", workbook,
                           {"upward": upward.as_posix() if upward else None,
                            **delivered.to_dict()})
+    if cache is not None:
+        cache.prune()
     return RunResult(consolidation, workbook, report, upward, delivered)
 
 
 def read_inbox(inbox: Path, progress: Progress | None = None,
-               limits: ReadLimits | None = None) -> list[ReadFile]:
-    """Discover and read every file; unreadable files become rejected records, never exceptions."""
+               limits: ReadLimits | None = None, cache: ReadCache | None = None,
+               workers: int | None = None) -> list[ReadFile]:
+    """Discover and read every file; unreadable files become rejected records, never exceptions.
+
+    Files are read in a process pool when there are enough of them to pay for it (`workers`
+    defaults to the CPUs this process may use); results come back in discovery order.
+    """
     if not inbox.is_dir():
         raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
     found = discover(inbox)
-    to_read = [item for item in found if item.skip_reason is None]
-    if not to_read:
+    if not any(item.skip_reason is None for item in found):
         raise InboxError(f"Thư mục {inbox} không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .ods): "
                          "không có gì để tổng hợp.")
+    records = [FileRecord(file_id=file_id, relpath=item.relpath)
+               for file_id, item in enumerate(found)]
+    jobs = [(item.path, record, limits, cache) for item, record in zip(found, records, strict=True)
+            if item.skip_reason is None]
+    workers = workers or _usable_cpus()
+    if workers > 1 and len(jobs) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+            done = list(_counted(pool.map(_read_job, jobs, chunksize=8), len(jobs), progress))
+        if cache is not None:  # the workers' bookkeeping stayed in the workers
+            cache.used.update(cache.path_for(item.record.sha256).name for item in done
+                              if item.record.sha256)
+    else:
+        done = list(_counted(map(_read_job, jobs), len(jobs), progress))
+    by_id = {item.record.file_id: item for item in done}
     result: list[ReadFile] = []
-    done = 0
-    for file_id, item in enumerate(found):
-        record = FileRecord(file_id=file_id, relpath=item.relpath)
+    for item, record in zip(found, records, strict=True):
         if item.skip_reason is not None:
             record.status, record.reason = SKIPPED, item.skip_reason
             result.append(ReadFile(record))
-            continue
-        result.append(read_one(item.path, record, limits))
-        done += 1
-        if progress:
-            progress("read", done, len(to_read))
+        else:
+            result.append(by_id[record.file_id])
     return result
 
 
-def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None) -> ReadFile:
+# Below this many files a process pool costs more to start than it saves.
+PARALLEL_FROM = 16
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _read_job(job: tuple[Path, FileRecord, ReadLimits | None, ReadCache | None]) -> ReadFile:
+    return read_one(*job)
+
+
+def _counted(results: Iterable[ReadFile], total: int,
+             progress: Progress | None) -> Iterator[ReadFile]:
+    for number, item in enumerate(results, start=1):
+        if progress:
+            progress("read", number, total)
+        yield item
+
+
+def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
+             cache: ReadCache | None = None) -> ReadFile:
     """Hash and read one file's bytes, read once: the sha256 is of exactly what was parsed, and
-    is known even when the file turns out to be corrupt."""
+    is known even when the file turns out to be corrupt. A cached read of the same bytes (same
+    version and campaign) is used instead of parsing again."""
     try:
         data = path.read_bytes()
         stat = path.stat()
@@ -155,13 +203,19 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None) -
         return ReadFile(record)
     record.sha256 = hashlib.sha256(data).hexdigest()
     record.size, record.mtime = stat.st_size, stat.st_mtime
-    try:
-        content = read_workbook(data, limits)
-    except UnreadableWorkbook as exc:
-        record.reject(str(exc))
+    outcome = cache.load(record.sha256) if cache is not None else None
+    if not isinstance(outcome, WorkbookContent | str):
+        try:
+            outcome = read_workbook(data, limits)
+        except UnreadableWorkbook as exc:
+            outcome = str(exc)
+        if cache is not None:
+            cache.store(record.sha256, outcome)
+    if isinstance(outcome, str):
+        record.reject(outcome)
         return ReadFile(record)
-    record.sheets = content.sheet_names
-    return ReadFile(record, content.form, content.tables, content.conversions)
+    record.sheets = outcome.sheet_names
+    return ReadFile(record, outcome.form, outcome.tables, outcome.conversions)
 
 
 def read_registry_file(path: Path, limits: ReadLimits | None = None) -> ReadFile:

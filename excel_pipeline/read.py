@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .legacy_fonts import SheetConversion, apply, legacy_text_cells
@@ -147,13 +148,12 @@ def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[int, 
 
 def match_header(row: list[Any], spec: SheetSpec) -> dict[int, Column]:
     """Column position -> template column, for the header cells that name one."""
-    exact: dict[str, Column] = {}
-    for col in spec.columns:
-        for key in col.header_keys():
-            exact.setdefault(key, col)
+    exact = _header_index(spec)
     mapping: dict[int, Column] = {}
     taken: set[str] = set()
     for position, cell in enumerate(row):
+        if not isinstance(cell, str) or not cell:  # headers are text; skip numbers and blanks
+            continue
         key = fold(cell)
         if not key:
             continue
@@ -162,6 +162,16 @@ def match_header(row: list[Any], spec: SheetSpec) -> dict[int, Column]:
             mapping[position] = column
             taken.add(column.key)
     return mapping
+
+
+@cache
+def _header_index(spec: SheetSpec) -> dict[str, Column]:
+    """Folded header spelling -> column, built once per sheet type."""
+    exact: dict[str, Column] = {}
+    for col in spec.columns:
+        for key in sorted(col.header_keys()):
+            exact.setdefault(key, col)
+    return exact
 
 
 def _prefix_match(key: str, exact: dict[str, Column]) -> Column | None:

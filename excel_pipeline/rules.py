@@ -357,20 +357,23 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
         return []
     keys = frame["full_name"].map(fold, na_action="ignore").astype("string") + "|" + \
         frame["birth_year"].astype("string").fillna("?")
+    spread = frame["_unit"].groupby(keys).nunique()
+    shared = keys.isin(spread.index[spread >= 2])  # only people listed by two or more units
+    if not shared.any():
+        return []
+    listed = frame[shared]
+    units_of = listed["_unit"].groupby(keys[shared]).agg(lambda units: sorted(set(units.dropna())))
+    severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
-    for _, group in frame.groupby(keys):
-        units = sorted(set(group["_unit"].dropna()))
-        if len(units) < 2:
-            continue
-        for row in group.to_dict("records"):
-            others = ", ".join(u for u in units if u != row["_unit"])
-            findings.append(make_finding(
-                "DUPLICATE_PERSON",
-                f"{row['full_name']} (sinh năm {row['birth_year']}) có tên trong danh sách đại "
-                f"biểu của đơn vị khác: {others}. Kiểm tra để tránh trùng đại biểu.",
-                c.campaign.severities, unit=row["_unit"], file=row["_file"],
-                sheet=row["_sheet"], row=int(row["_row"]),
-                column=DELEGATES.column("full_name").header, value=row["full_name"]))
+    for row, key in zip(listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]
+                        .itertuples(index=False), keys[shared], strict=True):
+        others = ", ".join(u for u in units_of[key] if u != row._0)
+        findings.append(make_finding(
+            "DUPLICATE_PERSON",
+            f"{row.full_name} (sinh năm {row.birth_year}) có tên trong danh sách đại biểu của "
+            f"đơn vị khác: {others}. Kiểm tra để tránh trùng đại biểu.",
+            severities, unit=row._0, file=row._1, sheet=row._2, row=int(row._3),
+            column=header, value=row.full_name))
     return findings
 
 

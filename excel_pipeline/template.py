@@ -7,6 +7,7 @@ header renamed in one place is renamed everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Literal
 
 from .textnorm import fold
@@ -30,9 +31,15 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
 
-    def header_keys(self) -> set[str]:
+    def header_keys(self) -> frozenset[str]:
         """Folded spellings that identify this column in a header row."""
-        return {fold(self.header), *(fold(alias) for alias in self.aliases)}
+        return _folded(self.header, self.aliases)
+
+
+@cache
+def _folded(header: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    """Header keys are asked for on every row scanned for a header: fold them once."""
+    return frozenset({fold(header), *(fold(alias) for alias in aliases)})
 
 
 @dataclass(frozen=True)
@@ -243,8 +250,11 @@ ALL_SHEETS: tuple[SheetSpec, ...] = (*SUBMISSION_SHEETS, REGISTRY)
 BY_KEY: dict[str, SheetSpec] = {spec.key: spec for spec in ALL_SHEETS}
 
 
+@lru_cache(maxsize=8192)
 def canonical_choice(column: Column, value: str) -> str:
-    """Map a typed value onto the column's closed list, if it folds onto one entry."""
+    """Map a typed value onto the column's closed list, if it folds onto one entry.
+
+    Cached: a column's few choices are typed the same way on thousands of rows."""
     key = fold(value)
     for choice in column.choices:
         if fold(choice) == key:

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 _SPACES = re.compile(r"\s+")
@@ -58,6 +59,15 @@ def fold(value: Any) -> str:
     "Hoà" and "Hòa", "ĐẢNG VIÊN" and "dang vien" fold to the same key, whatever the tone-mark
     placement or the Unicode form they arrived in.
     """
+    if isinstance(value, str):
+        return _fold_text(value)
+    text = clean_text(value)
+    return "" if text is None else _fold_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_text(value: str) -> str:
+    """fold() of text, cached: headers, choices and names repeat across thousands of files."""
     text = clean_text(value)
     if text is None:
         return ""

@@ -76,7 +76,9 @@ def test_merge_writes_workbook_and_json(tmp_path, make_unit, make_registry):
     assert finding == {"code": "SCHEMA", "severity": "error", "unit": "C01", "file": "C01.xlsx",
                        "sheet": "Đại biểu", "row": 6, "column": "Năm sinh", "value": 19885,
                        "message": finding["message"]}
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+    leftovers = [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".dhtt-cache"]
+    leftovers += [p for p in (out / ".dhtt-cache").iterdir() if p.suffix != ".pickle"]
+    assert not leftovers  # no temporary file left
 
 
 def test_clean_inbox_exits_zero(tmp_path, make_unit, make_registry):

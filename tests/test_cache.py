@@ -1,0 +1,112 @@
+"""The read cache and the process pool: a re-run parses only what changed, and reading in
+parallel gives exactly what reading in order gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+from excel_pipeline import pipeline
+from excel_pipeline.cache import CACHE_FOLDER
+from excel_pipeline.campaign import load_campaign
+from excel_pipeline.pipeline import read_inbox, run
+from tests.conftest import delegate
+
+AS_OF = dt.date(2025, 3, 31)
+
+
+def counting_reads(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = pipeline.read_workbook
+
+    def counted(data, limits=None):
+        calls.append(len(data))
+        return real(data, limits)
+
+    monkeypatch.setattr(pipeline, "read_workbook", counted)
+    return calls
+
+
+def test_rerun_parses_only_the_changed_file(tmp_path, make_unit, campaign, monkeypatch):
+    for code in ("C01", "C02", "C03"):
+        make_unit(code, [delegate("An"), delegate("Bình")])
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    calls = counting_reads(monkeypatch)
+    first = run(inbox, campaign, out, as_of=AS_OF)
+    assert len(calls) == 3
+
+    calls.clear()
+    second = run(inbox, campaign, out, as_of=AS_OF)
+    assert calls == []  # nothing parsed again
+    first_json = json.loads(first.report.read_text(encoding="utf-8"))
+    second_json = json.loads(second.report.read_text(encoding="utf-8"))
+    assert second_json["rows"] == first_json["rows"]
+    assert second_json["findings"] == first_json["findings"]
+
+    make_unit("C02", [delegate("An"), delegate("Bình"), delegate("Chi")])
+    calls.clear()
+    third = run(inbox, campaign, out, as_of=AS_OF)
+    assert len(calls) == 1
+    assert json.loads(third.report.read_text(encoding="utf-8"))["units"]["C02"]["delegates"] == 3
+    assert len(list((out / CACHE_FOLDER).iterdir())) == 3  # the old C02 entry was pruned
+
+
+def test_another_campaign_or_no_cache_parses_everything(tmp_path, make_unit, campaign,
+                                                        monkeypatch):
+    make_unit("C01")
+    make_unit("C02")
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    calls = counting_reads(monkeypatch)
+    run(inbox, campaign, out, as_of=AS_OF)
+    calls.clear()
+    other = dataclasses.replace(campaign, exemplary_share=0.5)
+    run(inbox, other, out, as_of=AS_OF)
+    assert len(calls) == 2
+    calls.clear()
+    run(inbox, other, out, as_of=AS_OF, use_cache=False)
+    assert len(calls) == 2
+
+
+def test_a_damaged_cache_entry_is_read_again(tmp_path, make_unit, campaign, monkeypatch):
+    make_unit("C01")
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    run(inbox, campaign, out, as_of=AS_OF)
+    [entry] = (out / CACHE_FOLDER).iterdir()
+    entry.write_bytes(b"not a pickle")
+    calls = counting_reads(monkeypatch)
+    result = run(inbox, campaign, out, as_of=AS_OF)
+    assert len(calls) == 1
+    assert json.loads(result.report.read_text(encoding="utf-8"))["units"]["C01"]["delegates"] == 1
+
+
+def test_unreadable_files_are_cached_with_their_reason(tmp_path, make_unit, campaign,
+                                                        monkeypatch):
+    make_unit("C01")
+    (tmp_path / "inbox" / "hong.xlsx").write_bytes(b"PK\x03\x04broken")
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    run(inbox, campaign, out, as_of=AS_OF)
+    calls = counting_reads(monkeypatch)
+    result = run(inbox, campaign, out, as_of=AS_OF)
+    assert calls == []
+    [record] = [r for r in result.consolidation.files if r.relpath == "hong.xlsx"]
+    assert record.status == "rejected" and "cắt cụt" in record.reason
+
+
+def test_parallel_reading_matches_reading_in_order(tmp_path, make_unit, monkeypatch):
+    for number in range(6):
+        make_unit(f"C{number:02d}", [delegate(f"Người {number}")])
+    (tmp_path / "inbox" / "~$C00.xlsx").write_bytes(b"owner")
+    (tmp_path / "inbox" / "hong.xlsx").write_bytes(b"")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    limits = load_campaign("bau-bang-2025").limits
+    serial = read_inbox(tmp_path / "inbox", limits=limits, workers=1)
+    parallel = read_inbox(tmp_path / "inbox", limits=limits, workers=2)
+
+    def shape(items):
+        return [(i.record.relpath, i.record.status, i.record.sha256, i.record.reason,
+                 [(t.sheet, t.rows) for t in i.tables], i.form and i.form.fields)
+                for i in items]
+
+    assert shape(parallel) == shape(serial)
+    assert [i.record.file_id for i in parallel] == list(range(len(parallel)))
