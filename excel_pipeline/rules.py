@@ -230,6 +230,11 @@ def presidium(data: RuleInput) -> list[Finding]:
         if group is None or not len(group):
             continue
         in_presidium = _flag(group, "presidium")
+        size = int(in_presidium.sum())
+        soldiers = int((in_presidium & _flag(group, "emulation_soldier")).sum())
+        if _within(size, level.presidium_min, level.presidium_max) and _within(
+                soldiers, level.presidium_emulation_min, level.presidium_emulation_max):
+            continue  # most units: no need to slice out who to point at
         members = group[in_presidium]
         soldier = _flag(members, "emulation_soldier")
         checks = (
@@ -254,6 +259,10 @@ def presidium(data: RuleInput) -> list[Finding]:
                 f"{bounds} (theo {c.campaign.document}).",
                 c.campaign.severities, unit=code, **at, value=n))
     return findings
+
+
+def _within(n: int, low: int | None, high: int | None) -> bool:
+    return (low is None or n >= low) and (high is None or n <= high)
 
 
 def leader_share(data: RuleInput) -> list[Finding]:

@@ -35,7 +35,17 @@ def tree_order(c: Consolidation, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
-    """Each unit's own figures (not its subtree's), from accepted rows only."""
+    """Each unit's own figures (not its subtree's), from accepted rows only.
+
+    Computed once per consolidation: the sheet, the charts, the terminal summary, the e-mail
+    and gui-cap-tren.xlsx all ask for them."""
+    cached = c.extra.get("_unit_figures")
+    if cached is None:
+        cached = c.extra["_unit_figures"] = _unit_figures(c)
+    return cached  # type: ignore[return-value]
+
+
+def _unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
     figures: dict[str, dict[str, Any]] = {code: dict.fromkeys(COUNT_KEYS, 0)
                                           for code in c.registry.order}
     for code, unit in c.registry.units.items():
@@ -45,17 +55,18 @@ def unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
         if code in figures and not pd.isna(row["members"]):
             figures[code]["members"] = int(row["members"])
     delegates = c.accepted("delegates")
-    for code, group in delegates.groupby("_unit"):
-        if code not in figures:
-            continue
-        fig = figures[str(code)]
-        fig["delegates"] = len(group)
-        fig["exemplary"] = int((group["delegate_type"] == "Điển hình tiên tiến").sum())
-        fig["guests"] = int((group["delegate_type"] == "Khách mời").sum())
-        fig["women"] = int((group["gender"] == "Nữ").sum())
-        fig["minority"] = int(group["ethnicity"].map(is_minority, na_action="ignore")
-                              .fillna(False).astype(bool).sum())
-        fig["direct"] = int(group["direct_worker"].fillna(False).sum())
+    flags = pd.DataFrame({
+        "delegates": 1,
+        "exemplary": (delegates["delegate_type"] == "Điển hình tiên tiến").fillna(False),
+        "guests": (delegates["delegate_type"] == "Khách mời").fillna(False),
+        "women": (delegates["gender"] == "Nữ").fillna(False),
+        "minority": delegates["ethnicity"].map(is_minority, na_action="ignore")
+        .fillna(False).astype(bool),
+        "direct": delegates["direct_worker"].fillna(False).astype(bool),
+    }, index=delegates.index)
+    for code, counts in flags.groupby(delegates["_unit"]).sum().iterrows():
+        if code in figures:
+            figures[str(code)].update({key: int(value) for key, value in counts.items()})
     for code, count in c.accepted("nominations")["_unit"].value_counts().items():
         if code in figures:
             figures[str(code)]["nominations"] = int(count)

@@ -55,6 +55,11 @@ class SheetSpec:
     # row holding nothing else is a row the unit left blank.
     prefilled: tuple[str, ...] = ("stt",)
 
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        """Unpickle as the module's own spec: the pipeline tells sheet types apart by identity
+        (`table.spec is DELEGATES`), and read results cross process and cache boundaries."""
+        return spec_by_key, (self.key,)
+
     def column(self, key: str) -> Column:
         return next(col for col in self.columns if col.key == key)
 
@@ -248,6 +253,11 @@ ROW_SHEETS: tuple[SheetSpec, ...] = (DELEGATES, NOMINATIONS, INDICATORS, REGISTR
 SUBMISSION_SHEETS: tuple[SheetSpec, ...] = (INFO, *ROW_SHEETS)
 ALL_SHEETS: tuple[SheetSpec, ...] = (*SUBMISSION_SHEETS, REGISTRY)
 BY_KEY: dict[str, SheetSpec] = {spec.key: spec for spec in ALL_SHEETS}
+
+
+def spec_by_key(key: str) -> SheetSpec:
+    """The template's sheet spec of this key (what a pickled spec becomes again)."""
+    return BY_KEY[key]
 
 
 @lru_cache(maxsize=8192)

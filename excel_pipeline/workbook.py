@@ -92,8 +92,12 @@ def write_workbook(c: Consolidation, path: Path) -> Path:
     import xlsxwriter
 
     with written_atomically(path) as temp_name:
+        # constant_memory: each row goes to disk once the next starts, so a province's 150,000
+        # delegates are never held in memory beside the frames they came from. It requires
+        # writing every sheet strictly row after row, which write_table does.
         book = xlsxwriter.Workbook(temp_name, {
             **TEXT_SAFE,
+            "constant_memory": True,
             "nan_inf_to_errors": True,
             "default_date_format": "dd/mm/yyyy",
         })
@@ -140,6 +144,7 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
 def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str) -> Worksheet:
     sheet = book.add_worksheet(name)
+    sheet.set_row(0, 32)  # before any cell: with constant_memory a written row is final
     for position, column in enumerate(columns):
         sheet.set_column(position, position, column.width)
         sheet.write_string(0, position, column.header, styles.header)
@@ -149,7 +154,6 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
             write_cell(sheet, row_number, position, value, look[column.style])
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-    sheet.set_row(0, 32)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.repeat_rows(0)
@@ -289,13 +293,13 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
         columns.append(Col(NOT_CONSIDERED_COLUMN, 20))
     columns += [Col("Tệp nguồn", 28), Col("Dòng", 7, "int")]
     keys = spec.keys
-    rows = []
-    for record in frame.to_dict("records"):
-        row = [record["_unit"], names.get(record["_unit"], ""), *(record[k] for k in keys)]
-        if considered:
-            row.append(record["_consider"])
-        rows.append([*row, record["_file"], record["_row"]])
-    write_table(book, styles, spec.title, columns, rows)
+    # Column lists zipped into rows: much cheaper than a dict per row for 150,000 rows.
+    units = frame["_unit"].tolist()
+    parts = [units, [names.get(unit, "") for unit in units], *(frame[k].tolist() for k in keys)]
+    if considered:
+        parts.append(frame["_consider"].tolist())
+    parts += [frame["_file"].tolist(), frame["_row"].tolist()]
+    write_table(book, styles, spec.title, columns, list(zip(*parts, strict=True)))
 
 
 def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:

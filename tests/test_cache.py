@@ -11,6 +11,7 @@ from excel_pipeline import pipeline
 from excel_pipeline.cache import CACHE_FOLDER
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.pipeline import read_inbox, run
+from excel_pipeline.template import DELEGATES
 from tests.conftest import delegate
 
 AS_OF = dt.date(2025, 3, 31)
@@ -39,6 +40,8 @@ def test_rerun_parses_only_the_changed_file(tmp_path, make_unit, campaign, monke
     calls.clear()
     second = run(inbox, campaign, out, as_of=AS_OF)
     assert calls == []  # nothing parsed again
+    assert second.consolidation.accepted("delegates")["_unit"].value_counts().to_dict() == {
+        "C01": 2, "C02": 2, "C03": 2}
     first_json = json.loads(first.report.read_text(encoding="utf-8"))
     second_json = json.loads(second.report.read_text(encoding="utf-8"))
     assert second_json["rows"] == first_json["rows"]
@@ -109,4 +112,5 @@ def test_parallel_reading_matches_reading_in_order(tmp_path, make_unit, monkeypa
                 for i in items]
 
     assert shape(parallel) == shape(serial)
+    assert all(t.spec is DELEGATES for i in parallel for t in i.tables)  # still the template's
     assert [i.record.file_id for i in parallel] == list(range(len(parallel)))

@@ -1,0 +1,205 @@
+"""Measure dhtt-merge side by side with its floor and a naive version, in one run.
+
+For each inbox size N (generated deterministically by generate.py), and several repeats:
+- cold:  dhtt-merge on the N workbooks into an empty output folder;
+- warm:  dhtt-merge again after one workbook changed (the read cache is used);
+- floor: python-calamine reading every sheet of every input plus xlsxwriter writing the same
+         output rows with write_row (floor.py, timed inside, without Python start-up);
+- naive: pandas.read_excel/openpyxl per sheet, pandera per file, to_excel/openpyxl (naive.py).
+Wall time and peak RSS (summed over the process and its workers, polled every 20 ms) are
+recorded; medians are printed with the ratios and written to benchmarks/RESULTS.md.
+
+    python benchmarks/run.py --sizes 300 1000 --repeats 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate, unit_code, unit_rows  # noqa: E402
+
+from excel_pipeline.submission import write_submission  # noqa: E402
+
+AS_OF = "2025-03-31"
+
+
+@dataclass
+class Sample:
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+
+    @property
+    def time(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def memory(self) -> float:
+        return statistics.median(self.peak_mb)
+
+
+def measure(command: list[str], inner_time: bool = False) -> tuple[float, float]:
+    """Wall seconds (or the seconds the command prints) and peak RSS in MB of its process tree."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    peak = [0]
+
+    def poll() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    output, _ = process.communicate()
+    elapsed = time.perf_counter() - start
+    watcher.join()
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"{command} failed with {process.returncode}")
+    if inner_time:
+        elapsed = float(output.decode().strip().splitlines()[-1])
+    return elapsed, peak[0] / 1024
+
+
+def _tree_rss_kb(session: int) -> int:
+    """Resident memory of every process of the session (the command and its pool workers)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) != session:  # field 6 of stat: session id
+                continue
+            with open(f"/proc/{entry}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def change_one_workbook(inbox: Path, changed: bool) -> None:
+    """Unit 1 with one delegate renamed (changed) or as generated (restored)."""
+    info, rows = unit_rows(1)
+    if changed:
+        rows["delegates"][0]["full_name"] = "Nguyễn Văn Sửa Lại"
+    write_submission(inbox / f"{unit_code(1)}.xlsx", info, rows, title=f"Đơn vị {unit_code(1)}")
+
+
+def output_rows(workbook: Path) -> dict[str, list[list[object]]]:
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(workbook))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def bench_size(count: int, repeats: int, work: Path, naive: bool) -> dict[str, Sample]:
+    inbox, out = work / f"inbox-{count}", work / f"out-{count}"
+    if not (inbox / "danh-muc.xlsx").exists():
+        generate(count, inbox)
+    merge = [sys.executable, "-m", "excel_pipeline", str(inbox), "--out", str(out),
+             "--as-of", AS_OF]
+    samples = {name: Sample() for name in ("cold", "warm", "floor", "naive")}
+    rows_file = work / f"rows-{count}.pickle"
+    for repeat in range(repeats):
+        shutil.rmtree(out, ignore_errors=True)
+        change_one_workbook(inbox, changed=False)
+        for name, command, inner in (("cold", merge, False), ("warm", merge, False)):
+            if name == "warm":
+                change_one_workbook(inbox, changed=True)
+            seconds, peak = measure(command, inner)
+            samples[name].seconds.append(seconds)
+            samples[name].peak_mb.append(peak)
+        change_one_workbook(inbox, changed=False)
+        if not rows_file.exists():
+            with rows_file.open("wb") as handle:
+                pickle.dump(output_rows(out / "tong-hop.xlsx"), handle)
+        floor = [sys.executable, str(HERE / "floor.py"), str(inbox), str(rows_file),
+                 str(work / "floor.xlsx")]
+        seconds, peak = measure(floor, inner_time=True)
+        samples["floor"].seconds.append(seconds)
+        samples["floor"].peak_mb.append(peak)
+        if naive:
+            seconds, peak = measure([sys.executable, str(HERE / "naive.py"), str(inbox),
+                                     str(work / "naive.xlsx")])
+            samples["naive"].seconds.append(seconds)
+            samples["naive"].peak_mb.append(peak)
+        print(f"N={count} repeat {repeat + 1}: " + ", ".join(
+            f"{name} {s.seconds[-1]:.1f} s" for name, s in samples.items() if s.seconds),
+            flush=True)
+    return samples
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    from importlib.metadata import version
+
+    return (f"{model}, {len(os.sched_getaffinity(0))} usable cores, "
+            f"{int(memory) / 1024 / 1024:.0f} GiB RAM; Linux {platform.release()}; "
+            f"Python {platform.python_version()}, pandas {version('pandas')}, "
+            f"python-calamine {version('python-calamine')}, xlsxwriter {version('xlsxwriter')}")
+
+
+def report(results: dict[int, dict[str, Sample]], repeats: int) -> str:
+    lines = ["| N | cold s | warm s | floor s | naive s | cold/floor | naive/cold | warm/cold | "
+             "peak RSS cold MB | s per file (cold) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for count, s in sorted(results.items()):
+        cold, warm, floor = s["cold"].time, s["warm"].time, s["floor"].time
+        naive = f"{s['naive'].time:.1f}" if s["naive"].seconds else ""
+        naive_ratio = f"{s['naive'].time / cold:.2f}" if s["naive"].seconds else ""
+        lines.append(f"| {count} | {cold:.1f} | {warm:.1f} | {floor:.1f} | {naive} | "
+                     f"{cold / floor:.2f} | {naive_ratio} | {warm / cold:.2f} | "
+                     f"{s['cold'].memory:.0f} | {cold / count:.4f} |")
+    sizes = sorted(results)
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        ratio = (results[large]["cold"].time / large) / (results[small]["cold"].time / small)
+        lines.append("")
+        lines.append(f"Time per file at N={large} / at N={small}: {ratio:.2f}")
+    lines.append("")
+    lines.append(f"Medians of {repeats} runs; machine: {machine()}.")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/dhtt-bench"))
+    parser.add_argument("--no-naive-above", type=int, default=1000,
+                        help="skip the naive version above this N (it takes minutes)")
+    parser.add_argument("--table", type=Path, help="also write the table to this file")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = {count: bench_size(count, args.repeats, args.work,
+                                 naive=count <= args.no_naive_above) for count in args.sizes}
+    table = report(results, args.repeats)
+    print(table)
+    if args.table:
+        args.table.write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
