@@ -43,6 +43,9 @@ def test_merge_writes_workbook_and_json(tmp_path, make_unit, make_registry):
 
     book = openpyxl.load_workbook(workbook)
     assert book.sheetnames == SHEETS
+    # written row by row (constant_memory): the header styling set before the rows survives
+    assert book["Đại biểu"].row_dimensions[1].height >= 32
+    assert book["Đại biểu"].freeze_panes == "A2"
     formulas = [cell.coordinate for sheet in book for row in sheet.iter_rows() for cell in row
                 if cell.data_type == "f"]
     assert formulas == []
