@@ -211,7 +211,7 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec, header_index: 
 
 
 def _looks_like_form(grid: list[list[Any]]) -> bool:
-    labels = {key for col in INFO.columns for key in col.header_keys()}
+    labels = _header_index(INFO)
     rows_with_label = sum(
         1 for row in grid[:HEADER_SCAN_ROWS]
         if fold(next((cell for cell in row[:3] if not is_blank(cell)), None)) in labels
@@ -225,10 +225,7 @@ def read_form(name: str, grid: list[list[Any]]) -> RawForm:
     A label spelled exactly wins over one with a trailing remark, and a label with a value over
     one without, so a title such as "Đơn vị C11" above the form never hides "Tên đơn vị".
     """
-    labels: dict[str, Column] = {}
-    for col in INFO.columns:
-        for key in col.header_keys():
-            labels.setdefault(key, col)
+    labels = _header_index(INFO)
     best: dict[str, tuple[tuple[bool, bool], Any, int, int]] = {}
     for index, row in enumerate(grid):
         for position, cell in enumerate(row[:3]):

@@ -141,24 +141,18 @@ def _check_dimensions(archive: zipfile.ZipFile, names: set[str], limits: ReadLim
 
 
 def _farthest_cell(head: bytes, part: zipfile.ZipExtFile) -> tuple[str, int]:
-    """The largest column and row any cell reference names, read in chunks."""
-    width, rows, chunk, carry = 1, 0, head, b""
+    """The letters of the widest column and the largest row any cell reference names, read in
+    chunks."""
+    widest, rows, chunk, carry = "A", 0, head, b""
     while chunk:
         text = carry + chunk
         for letters, number in _CELL_REF.findall(text):
-            width = max(width, _column_number(letters.decode()))
+            if _column_number(letters.decode()) > _column_number(widest):
+                widest = letters.decode()
             rows = max(rows, int(number))
         carry = text[-32:]
         chunk = part.read(_MIB)
-    return _column_letters(width), rows
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    return widest, rows
 
 
 def _column_number(letters: str) -> int:

@@ -41,33 +41,30 @@ def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
     spec = BY_KEY[key]
     result = Validation()
 
+    def where(index: int, column_key: str) -> dict[str, object]:
+        """The source cell of a frame row's column, as finding fields."""
+        return {"unit": _text(frame.at[index, "_unit"]), "file": _text(frame.at[index, "_file"]),
+                "sheet": _text(frame.at[index, "_sheet"]),
+                "row": row_of(index, column_key) if row_of else int(frame.at[index, "_row"]),
+                "column": spec.column(column_key).header}
+
     def add(index: int, column_key: str, value: object, reason: str) -> None:
         if column_key in result.failed.get(index, set()):
             return
         result.failed.setdefault(index, set()).add(column_key)
-        column = spec.column(column_key)
-        row = row_of(index, column_key) if row_of else int(frame.at[index, "_row"])
         shown = "" if value is None else f" «{value}»"
-        message = f"{column.header}{shown}: {reason}."
+        message = f"{spec.column(column_key).header}{shown}: {reason}."
         result.messages.setdefault(index, []).append(message)
-        result.findings.append(make_finding(
-            "SCHEMA",
-            message,
-            severities,
-            unit=_text(frame.at[index, "_unit"]),
-            file=_text(frame.at[index, "_file"]),
-            sheet=_text(frame.at[index, "_sheet"]),
-            row=row,
-            column=column.header,
-            value=value,
-        ))
+        result.findings.append(make_finding("SCHEMA", message, severities,
+                                            **where(index, column_key), value=value))
 
     for problem in problems:
         if problem.rejects:
             add(problem.index, problem.column, problem.raw, problem.reason)
-        else:
-            result.findings.append(_kept_cell_finding(spec.column(problem.column).header,
-                                                      frame, problem, severities, row_of))
+        else:  # TEXT_TRUNCATED: the cell was cut to fit Excel, its row stays accepted
+            result.findings.append(make_finding(
+                "TEXT_TRUNCATED", f"{spec.column(problem.column).header}: {problem.reason}.",
+                severities, **where(problem.index, problem.column), value=problem.raw))
     if len(frame):
         try:
             schema_for(key, this_year).validate(frame, lazy=True)
@@ -80,19 +77,6 @@ def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
                 value = None if pd.isna(case.failure_case) else _display(case.failure_case)
                 add(index, str(case.column), value, reason)
     return result
-
-
-def _kept_cell_finding(header: str, frame: pd.DataFrame, problem: CellProblem,
-                       severities: dict[str, Severity] | None,
-                       row_of: RowLookup | None) -> Finding:
-    """TEXT_TRUNCATED: the cell was cut to fit Excel, its row stays accepted."""
-    index = problem.index
-    return make_finding(
-        "TEXT_TRUNCATED", f"{header}: {problem.reason}.", severities,
-        unit=_text(frame.at[index, "_unit"]), file=_text(frame.at[index, "_file"]),
-        sheet=_text(frame.at[index, "_sheet"]),
-        row=row_of(index, problem.column) if row_of else int(frame.at[index, "_row"]),
-        column=header, value=problem.raw)
 
 
 def _display(value: object) -> object:

@@ -47,9 +47,8 @@ SHEET_SOURCES = "Nguồn"
 SHEET_ALLOCATION = "Phân bổ"
 SHEET_CHART_DATA = "Số liệu biểu đồ"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
-# Excel's limits: rows per sheet (the header takes one) and characters per cell.
+# Excel's rows per sheet (the header takes one).
 SHEET_ROWS = 1_048_576
-CELL_CHARS = 32_767
 
 
 # Options that keep every string a string: no formulas, URLs or numbers guessed from text.
