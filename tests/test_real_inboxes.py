@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import unicodedata
 import zipfile
@@ -354,3 +355,15 @@ def test_mixed_inbox_accounts_for_every_row_and_changes_no_file(tmp_path, make_u
     assert len(rejected) == delegates["rejected"] and all(r["Lý do"] for r in rejected)
     superseded = [r for r in sheet_rows(out, "Bị thay thế") if r["Loại dữ liệu"] == "Đại biểu"]
     assert [(r["Tệp"], r["Dòng"]) for r in superseded] == [("C02-cu.xlsx", 4)]
+
+
+def test_a_sheet_without_dimension_is_measured_from_its_cells(tmp_path):
+    path = tmp_path / "far.xlsx"
+    _far_cell_workbook(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb"<dimension[^>]*/>", b"", parts[sheet])
+    assert b"<dimension" not in parts[sheet]
+    with pytest.raises(Refused, match="XFD1048576"):
+        screen(_zip(parts))
