@@ -1,7 +1,7 @@
 """A content-addressed cache of read workbooks, so a re-run re-reads only what changed.
 
-The officer re-runs the merge each time a corrected file arrives. Reading and recognising every
-workbook again would cost most of the run, so what `read_workbook` returned for a file is kept
+The officer re-runs the merge each time a corrected file arrives. Reading, recognising and parsing
+every workbook again would cost much of the run, so what was read and parsed for a file is kept
 under the output folder, keyed by the sha256 of the file's bytes and by a fingerprint of the
 program version and the campaign. A changed file has a new hash; a new version or campaign has
 a new fingerprint; either way the old entry is simply not found. Entries not used by a run are
@@ -23,7 +23,7 @@ from . import __version__
 from .campaign import Campaign
 
 CACHE_FOLDER = ".dhtt-cache"
-_FORMAT = 1  # bump when the shape of a cached entry changes
+_FORMAT = 2  # bump when the shape of a cached entry changes
 
 
 class ReadCache:

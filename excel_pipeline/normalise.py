@@ -7,10 +7,12 @@ validator reports it as one SCHEMA finding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .template import DTYPES, Column, SheetSpec, canonical_choice
@@ -66,39 +68,126 @@ def _parser(column: Column) -> Callable[[Any], Any]:
     raise ValueError(kind)
 
 
-def build_frame(spec: SheetSpec, rows: Iterable[SourceRow]) -> tuple[pd.DataFrame,
-                                                                      list[CellProblem]]:
-    """A typed DataFrame (index 0..n-1) of all rows of one sheet type, and the unparseable cells."""
-    rows = list(rows)
+@dataclass(frozen=True)
+class ParsedRows:
+    """One table's rows parsed into typed columns (index 0..n-1), with the cells that failed.
+
+    Parsing needs nothing but the cells and the template, so it is done per file where the file
+    is read (in the read pool, and kept in the read cache); `stack` joins the pieces."""
+
+    frame: pd.DataFrame
+    problems: list[CellProblem]
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def parse_rows(spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> ParsedRows:
+    """Parse every column of `rows` (cell values keyed by column key) into its typed dtype.
+
+    A column's cells repeat (genders, ticks, choices, the unit's name), so each distinct raw
+    value is parsed once per column."""
     problems: list[CellProblem] = []
-    data: dict[str, Any] = {
+    data: dict[str, Any] = {}
+    for column in spec.columns:
+        parse = _parser(column)
+        seen: dict[tuple[type, Any], tuple[Any, CellProblem | None]] = {}
+        values: list[Any] = []
+        for index, row in enumerate(rows):
+            raw = row.get(column.key)
+            try:
+                memo = seen.get((raw.__class__, raw))
+            except TypeError:  # an unhashable value: parse it, do not remember it
+                memo = None
+            if memo is None:
+                memo = _parse_cell(column, parse, raw)
+                if raw.__class__ in _MEMO_TYPES:
+                    seen[(raw.__class__, raw)] = memo
+            value, problem = memo
+            if problem is not None:
+                problems.append(replace(problem, index=index))
+            values.append(value)
+        data[column.key] = _typed(values, DTYPES[column.kind])
+    return ParsedRows(pd.DataFrame(data, index=pd.RangeIndex(len(rows))), problems)
+
+
+# Raw cell types whose equal values parse equally (so a parse may be remembered).
+_MEMO_TYPES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, dt.time})
+
+
+def _parse_cell(column: Column, parse: Callable[[Any], Any],
+                raw: Any) -> tuple[Any, CellProblem | None]:
+    """A cell's typed value, and its problem (index 0, set by the caller) if it has one."""
+    try:
+        value = parse(raw)
+    except ValueError as exc:
+        return None, CellProblem(0, column.key, clean_text(raw), str(exc))
+    if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+        return value[:CELL_TEXT_LIMIT], CellProblem(
+            0, column.key, value[:60] + "…",
+            f"dài {len(value)} ký tự, quá giới hạn {CELL_TEXT_LIMIT} ký tự của một ô "
+            "Excel; chỉ giữ phần đầu", rejects=False)
+    return value, None
+
+
+def provenance_frame(rows: Sequence[SourceRow]) -> pd.DataFrame:
+    """The provenance columns (file id, file, sheet, Excel row, unit) of `rows`."""
+    return pd.DataFrame({
         "_file_id": pd.array([r.file_id for r in rows], dtype="Int64"),
         "_file": pd.array([r.file for r in rows], dtype="string"),
         "_sheet": pd.array([r.sheet for r in rows], dtype="string"),
         "_row": pd.array([r.row for r in rows], dtype="Int64"),
         "_unit": pd.array([r.unit for r in rows], dtype="string"),
-    }
-    for column in spec.columns:
-        parse = _parser(column)
-        values: list[Any] = []
-        for index, row in enumerate(rows):
-            raw = row.values.get(column.key)
-            try:
-                value = parse(raw)
-            except ValueError as exc:
-                values.append(None)
-                problems.append(CellProblem(index, column.key, clean_text(raw), str(exc)))
-                continue
-            if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
-                problems.append(CellProblem(
-                    index, column.key, value[:60] + "…",
-                    f"dài {len(value)} ký tự, quá giới hạn {CELL_TEXT_LIMIT} ký tự của một ô "
-                    "Excel; chỉ giữ phần đầu", rejects=False))
-                value = value[:CELL_TEXT_LIMIT]
-            values.append(value)
-        data[column.key] = _typed(values, DTYPES[column.kind])
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-    return frame, problems
+    }, index=pd.RangeIndex(len(rows)))
+
+
+def build_frame(spec: SheetSpec, rows: Iterable[SourceRow]) -> tuple[pd.DataFrame,
+                                                                      list[CellProblem]]:
+    """A typed DataFrame (index 0..n-1) of all rows of one sheet type, and the unparseable cells."""
+    rows = list(rows)
+    parsed = parse_rows(spec, [row.values for row in rows])
+    return pd.concat([provenance_frame(rows), parsed.frame], axis=1), parsed.problems
+
+
+@dataclass(frozen=True)
+class TablePiece:
+    """One file's parsed table and where it came from, ready to be stacked with the others."""
+
+    parsed: ParsedRows
+    file_id: int
+    file: str
+    sheet: str
+    excel_rows: Sequence[int]
+    unit: str | None
+
+
+def stack(spec: SheetSpec, pieces: Sequence[TablePiece]) -> tuple[pd.DataFrame,
+                                                                  list[CellProblem]]:
+    """Join per-file parsed tables into the frame `build_frame` would have built from all rows:
+    provenance columns first, frame index 0..n-1, problems re-indexed to their stacked row."""
+    sizes = [len(piece.parsed) for piece in pieces]
+    total = sum(sizes)
+    provenance = pd.DataFrame({
+        "_file_id": pd.array(np.repeat([p.file_id for p in pieces], sizes), dtype="Int64"),
+        "_file": pd.array(np.repeat(np.array([p.file for p in pieces], dtype=object), sizes),
+                          dtype="string"),
+        "_sheet": pd.array(np.repeat(np.array([p.sheet for p in pieces], dtype=object), sizes),
+                           dtype="string"),
+        "_row": pd.array([row for p in pieces for row in p.excel_rows], dtype="Int64"),
+        "_unit": pd.array(np.repeat(np.array([p.unit for p in pieces], dtype=object), sizes),
+                          dtype="string"),
+    }, index=pd.RangeIndex(total))
+    if pieces:
+        typed = pd.concat([piece.parsed.frame for piece in pieces], ignore_index=True)
+    else:
+        typed = parse_rows(spec, []).frame
+    problems: list[CellProblem] = []
+    offset = 0
+    for piece, size in zip(pieces, sizes, strict=True):
+        problems += [replace(problem, index=problem.index + offset)
+                     for problem in piece.parsed.problems]
+        offset += size
+    return pd.concat([provenance, typed], axis=1), problems
 
 
 def optional_text(value: object) -> str | None:

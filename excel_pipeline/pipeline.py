@@ -32,7 +32,14 @@ from .merge import (
     missing_submissions,
     row_status,
 )
-from .normalise import SourceRow, build_frame, optional_text
+from .normalise import (
+    SourceRow,
+    TablePiece,
+    build_frame,
+    optional_text,
+    parse_rows,
+    stack,
+)
 from .read import RawForm, RawTable, UnreadableWorkbook, WorkbookContent, read_workbook
 from .registry import Registry, build_registry
 from .screen import ReadLimits
@@ -206,7 +213,7 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
     outcome = cache.load(record.sha256) if cache is not None else None
     if not isinstance(outcome, WorkbookContent | str):
         try:
-            outcome = read_workbook(data, limits)
+            outcome = parse_tables(read_workbook(data, limits))
         except UnreadableWorkbook as exc:
             outcome = str(exc)
         if cache is not None:
@@ -216,6 +223,25 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
         return ReadFile(record)
     record.sheets = outcome.sheet_names
     return ReadFile(record, outcome.form, outcome.tables, outcome.conversions)
+
+
+def parse_tables(content: WorkbookContent) -> WorkbookContent:
+    """Parse each row sheet's cells into typed columns where the file is read: in the read pool,
+    and kept in the read cache, so a re-run stacks parsed tables instead of parsing every cell.
+    Registry tables keep their raw rows: their extra columns are allocation weights."""
+    for table in content.tables:
+        if table.spec in ROW_SHEETS:
+            parse_table(table)
+    return content
+
+
+def parse_table(table: RawTable) -> RawTable:
+    """Parse a table's raw rows once (a no-op when already parsed)."""
+    if table.parsed is None:
+        table.parsed = parse_rows(table.spec, [values for _, values in table.rows])
+        table.excel_rows = [row for row, _ in table.rows]
+        table.rows = []
+    return table
 
 
 def read_registry_file(path: Path, limits: ReadLimits | None = None) -> ReadFile:
@@ -275,13 +301,9 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     sheets: dict[str, pd.DataFrame] = {}
     units_by_file = {r.file_id: r.unit for r in files}
     for spec in ROW_SHEETS:
-        rows = [
-            SourceRow(item.record.file_id, item.record.relpath, table.sheet, excel_row, values,
-                      units_by_file.get(item.record.file_id))
-            for item in submissions for table in item.tables if table.spec is spec
-            for excel_row, values in table.rows
-        ]
-        frame, problems = build_frame(spec, rows)
+        pieces = [_piece(item, parse_table(table), units_by_file.get(item.record.file_id))
+                  for item in submissions for table in item.tables if table.spec is spec]
+        frame, problems = stack(spec, pieces)
         validation = validate_frame(spec.key, frame, problems, severities,
                                     this_year=as_of.year)
         sheets[spec.key] = row_status(frame, files, validation.failed, validation.messages)
@@ -303,6 +325,12 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     consolidation.findings = sorted(findings + check_rules(consolidation) + allocation_findings,
                                     key=sort_key)
     return consolidation
+
+
+def _piece(item: ReadFile, table: RawTable, unit: str | None) -> TablePiece:
+    assert table.parsed is not None
+    return TablePiece(table.parsed, item.record.file_id, item.record.relpath, table.sheet,
+                      table.excel_rows, unit)
 
 
 def _conversion_findings(item: ReadFile, severities: dict) -> list[Finding]:

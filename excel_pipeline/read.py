@@ -10,12 +10,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .legacy_fonts import SheetConversion, apply, legacy_text_cells
 from .screen import ReadLimits, Refused, screen
 from .template import INFO, REGISTRY, ROW_SHEETS, Column, SheetSpec
 from .textnorm import clean_text, fold, is_blank
+
+if TYPE_CHECKING:
+    from .normalise import ParsedRows
 
 HEADER_SCAN_ROWS = 40
 
@@ -26,7 +29,11 @@ class UnreadableWorkbook(Exception):
 
 @dataclass
 class RawTable:
-    """The data rows of one recognised table sheet."""
+    """The data rows of one recognised table sheet.
+
+    `rows` holds each data row's Excel row number and raw cells. Once the table is parsed
+    (`pipeline.parse_tables`, in the read pool), the typed columns are in `parsed`, the row
+    numbers in `excel_rows`, and `rows` is emptied so the raw cells are not carried twice."""
 
     spec: SheetSpec
     sheet: str
@@ -35,6 +42,12 @@ class RawTable:
     missing_columns: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
     letters: dict[str, str] = field(default_factory=dict)
+    parsed: ParsedRows | None = None
+    excel_rows: list[int] = field(default_factory=list)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.excel_rows) if self.parsed is not None else len(self.rows)
 
 
 @dataclass

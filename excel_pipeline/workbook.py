@@ -147,10 +147,8 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
     for position, column in enumerate(columns):
         sheet.set_column(position, position, column.width)
         sheet.write_string(0, position, column.header, styles.header)
-    for row_number, values in enumerate(rows, start=1):
-        look = styles.bold if row_number - 1 in bold_rows else styles.cells
-        for position, (column, value) in enumerate(zip(columns, values, strict=True)):
-            write_cell(sheet, row_number, position, value, look[column.style])
+    _write_rows(sheet, rows, [styles.cells[column.style] for column in columns],
+                [styles.bold[column.style] for column in columns], bold_rows)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     sheet.set_landscape()
@@ -161,6 +159,26 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
     sheet.set_header(f"&L&\"{FONT},Bold\"{_escape(title)}&R&\"{FONT}\"&D")
     sheet.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
     return sheet
+
+
+def _write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: list[Any],
+                bold_formats: list[Any], bold_rows: set[int]) -> None:
+    """Write data rows from row 1 down. This loop runs once per cell of the workbook (millions
+    in a province), so text and numbers, nearly every cell, go straight to xlsxwriter's
+    undecorated writers (the public ones only add A1-notation parsing); the rest goes through
+    `write_cell`."""
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_number = getattr(sheet, "_write_number", sheet.write_number)
+    for row_number, values in enumerate(rows, start=1):
+        looks = bold_formats if row_number - 1 in bold_rows else formats
+        for position, value in enumerate(values):
+            kind = value.__class__
+            if kind is str:
+                write_string(row_number, position, value, looks[position])
+            elif (kind is float or kind is int) and value == value:  # NaN != NaN
+                write_number(row_number, position, value, looks[position])
+            else:
+                write_cell(sheet, row_number, position, value, looks[position])
 
 
 def write_cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:

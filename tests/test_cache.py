@@ -108,9 +108,11 @@ def test_parallel_reading_matches_reading_in_order(tmp_path, make_unit, monkeypa
 
     def shape(items):
         return [(i.record.relpath, i.record.status, i.record.sha256, i.record.reason,
-                 [(t.sheet, t.rows) for t in i.tables], i.form and i.form.fields)
+                 [(t.sheet, t.excel_rows, t.parsed.frame.to_dict("list")) for t in i.tables],
+                 i.form and i.form.fields)
                 for i in items]
 
     assert shape(parallel) == shape(serial)
+    assert sum(len(t.excel_rows) for i in parallel for t in i.tables) == 6  # parsed in the pool
     assert all(t.spec is DELEGATES for i in parallel for t in i.tables)  # still the template's
     assert [i.record.file_id for i in parallel] == list(range(len(parallel)))

@@ -1,0 +1,54 @@
+"""Parsing per file and stacking must give exactly what parsing all rows at once gives."""
+
+import datetime as dt
+
+import pandas as pd
+
+from excel_pipeline.normalise import SourceRow, TablePiece, build_frame, parse_rows, stack
+from excel_pipeline.template import BY_KEY
+
+DELEGATES = BY_KEY["delegates"]
+
+FILE_A = [
+    {"full_name": "  Nguyễn  Văn An ", "gender": "NỮ", "birth_year": "1980", "leader": "x",
+     "delegate_type": "dien hinh tien tien"},
+    {"full_name": "Lê Thị Bình", "gender": "Nữ", "birth_year": 1980.0, "leader": True,
+     "delegate_type": "Khách mời"},
+    {"full_name": "Trần Cường", "gender": "?", "birth_year": "năm tám mươi", "leader": "có"},
+]
+FILE_B = [
+    {"full_name": "Phạm Dũng", "gender": "Nam", "birth_year": dt.datetime(1979, 5, 1),
+     "leader": 1, "delegate_type": "Khách mời"},
+    {"full_name": "Hồ Em", "gender": "nam", "birth_year": 1, "leader": "?"},
+]
+
+
+def test_stacked_pieces_equal_one_frame_of_all_rows():
+    rows = [SourceRow(1, "a.xlsx", "Đại biểu", 5 + n, values, "A") for n, values in
+            enumerate(FILE_A)]
+    rows += [SourceRow(2, "b.xlsx", "DB", 9 + n, values, None) for n, values in enumerate(FILE_B)]
+    whole, whole_problems = build_frame(DELEGATES, rows)
+    pieces = [TablePiece(parse_rows(DELEGATES, FILE_A), 1, "a.xlsx", "Đại biểu", [5, 6, 7], "A"),
+              TablePiece(parse_rows(DELEGATES, FILE_B), 2, "b.xlsx", "DB", [9, 10], None)]
+    stacked, stacked_problems = stack(DELEGATES, pieces)
+    pd.testing.assert_frame_equal(stacked, whole)
+    assert stacked_problems == whole_problems
+    # the problems of the second file point at its rows in the stacked frame
+    assert {(p.index, p.column) for p in stacked_problems} >= {(2, "birth_year"), (4, "leader")}
+    assert list(stacked["_row"]) == [5, 6, 7, 9, 10]
+
+
+def test_a_remembered_parse_never_mixes_equal_values_of_other_types():
+    # True == 1 in Python: a memo keyed by value alone would take the tick for the year 1
+    parsed = parse_rows(DELEGATES, [{"birth_year": 1}, {"birth_year": True},
+                                    {"birth_year": 1}])
+    assert [p.index for p in parsed.problems] == [1]
+    assert list(parsed.frame["birth_year"].astype(object)) == [1, pd.NA, 1]
+    flags = parse_rows(DELEGATES, [{"leader": "x"}, {"leader": "?"}, {"leader": "?"}])
+    assert [p.index for p in flags.problems if p.column == "leader"] == [1, 2]
+
+
+def test_no_pieces_give_an_empty_frame_with_the_template_columns():
+    frame, problems = stack(DELEGATES, [])
+    assert len(frame) == 0 and problems == []
+    assert list(frame.columns) == list(build_frame(DELEGATES, [])[0].columns)
