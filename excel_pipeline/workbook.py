@@ -164,11 +164,12 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
 def _write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: list[Any],
                 bold_formats: list[Any], bold_rows: set[int]) -> None:
     """Write data rows from row 1 down. This loop runs once per cell of the workbook (millions
-    in a province), so text and numbers, nearly every cell, go straight to xlsxwriter's
+    in a province), so text, numbers and blanks, nearly every cell, go straight to xlsxwriter's
     undecorated writers (the public ones only add A1-notation parsing); the rest goes through
     `write_cell`."""
     write_string = getattr(sheet, "_write_string", sheet.write_string)
     write_number = getattr(sheet, "_write_number", sheet.write_number)
+    write_blank = getattr(sheet, "_write_blank", sheet.write_blank)
     for row_number, values in enumerate(rows, start=1):
         looks = bold_formats if row_number - 1 in bold_rows else formats
         for position, value in enumerate(values):
@@ -177,6 +178,8 @@ def _write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: list[A
                 write_string(row_number, position, value, looks[position])
             elif (kind is float or kind is int) and value == value:  # NaN != NaN
                 write_number(row_number, position, value, looks[position])
+            elif value is None or value is pd.NA or value is False:
+                write_blank(row_number, position, None, looks[position])
             else:
                 write_cell(sheet, row_number, position, value, looks[position])
 
@@ -185,8 +188,11 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any) -> No
     """Write one value by its type; text is written as text, never parsed as a formula."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "x" if value else "", fmt)
+    elif isinstance(value, bool):  # a tick box: ticked or left empty
+        if value:
+            sheet.write_string(row, col, "x", fmt)
+        else:
+            sheet.write_blank(row, col, None, fmt)
     elif isinstance(value, int | float):
         sheet.write_number(row, col, value, fmt)
     elif isinstance(value, pd.Timestamp):

@@ -2,6 +2,8 @@ import datetime as dt
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from excel_pipeline.textnorm import (
     clean_text,
@@ -80,3 +82,16 @@ def test_years():
     assert parse_year("19885") == 19885  # left for the range check, never read as a serial date
     with pytest.raises(ValueError):
         parse_year("khoảng 1985")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.one_of(
+    st.characters(max_codepoint=0x24F), st.characters(min_codepoint=0x1E00, max_codepoint=0x1EFF),
+    st.characters(min_codepoint=0x2000, max_codepoint=0x206F), st.sampled_from("\u0301\u0323đĐ "),
+    st.characters())))
+def test_the_quick_fold_is_the_fold_by_definition(text):
+    from excel_pipeline.textnorm import _fold_general, _fold_text
+
+    assert _fold_text(text) == _fold_general(text)
+    assert _fold_text(unicodedata.normalize("NFD", text)) == _fold_general(
+        unicodedata.normalize("NFD", text))
