@@ -9,7 +9,7 @@ For each inbox size N (generated deterministically by generate.py), and several 
 Wall time and peak RSS (summed over the process and its workers, polled every 20 ms) are
 recorded; medians are printed with the ratios and written to benchmarks/RESULTS.md.
 
-    python benchmarks/run.py --sizes 300 1000 --repeats 3
+    python benchmarks/run.py --sizes 300 1000 3000 --repeats 3 --no-naive-above 1000
 """
 
 from __future__ import annotations

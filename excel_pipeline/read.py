@@ -45,10 +45,6 @@ class RawTable:
     parsed: ParsedRows | None = None
     excel_rows: list[int] = field(default_factory=list)
 
-    @property
-    def row_count(self) -> int:
-        return len(self.excel_rows) if self.parsed is not None else len(self.rows)
-
 
 @dataclass
 class RawForm:
