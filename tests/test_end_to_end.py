@@ -52,6 +52,11 @@ def test_merge_writes_workbook_and_json(tmp_path, make_unit, make_registry):
     delegates = sheet_rows(workbook, "Đại biểu")
     assert [row["Họ và tên"] for row in delegates] == ["An", "=Trần Văn Tính", "Chi"]
     assert delegates[0]["Mã đơn vị"] == "C01" and delegates[0]["Dòng"] == 4
+    # a ticked box reads back as "x", an unticked one as an empty cell (not an empty string)
+    assert [row["Trực tiếp sản xuất"] for row in delegates] == ["x", "x", "x"]
+    assert [row["Lãnh đạo, quản lý"] for row in delegates] == [None, None, None]
+    blank = book["Đại biểu"]["A2"].offset(column=list(delegates[0]).index("Lãnh đạo, quản lý"))
+    assert blank.value is None and blank.border.left.style == "thin"  # formatted like the table
     rejected = sheet_rows(workbook, "Lỗi dữ liệu")
     assert [(r["Mã đơn vị"], r["Dòng"]) for r in rejected] == [("C01", 6)]
     assert "19885" in rejected[0]["Lý do"]
