@@ -95,14 +95,12 @@ def parse_rows(spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> ParsedRows:
         values: list[Any] = []
         for index, row in enumerate(rows):
             raw = row.get(column.key)
-            try:
-                memo = seen.get((raw.__class__, raw))
-            except TypeError:  # an unhashable value: parse it, do not remember it
-                memo = None
+            key = (raw.__class__, raw) if raw.__class__ in _MEMO_TYPES else None
+            memo = seen.get(key) if key is not None else None
             if memo is None:
                 memo = _parse_cell(column, parse, raw)
-                if raw.__class__ in _MEMO_TYPES:
-                    seen[(raw.__class__, raw)] = memo
+                if key is not None:
+                    seen[key] = memo
             value, problem = memo
             if problem is not None:
                 problems.append(replace(problem, index=index))
@@ -130,14 +128,14 @@ def _parse_cell(column: Column, parse: Callable[[Any], Any],
     return value, None
 
 
-def provenance_frame(rows: Sequence[SourceRow]) -> pd.DataFrame:
-    """The provenance columns (file id, file, sheet, Excel row, unit) of `rows`."""
+def _provenance(file_ids: Any, files: Any, sheets: Any, rows: Any, units: Any) -> pd.DataFrame:
+    """The provenance columns, typed in one place so every frame of a sheet type stacks alike."""
     return pd.DataFrame({
-        "_file_id": pd.array([r.file_id for r in rows], dtype="Int64"),
-        "_file": pd.array([r.file for r in rows], dtype="string"),
-        "_sheet": pd.array([r.sheet for r in rows], dtype="string"),
-        "_row": pd.array([r.row for r in rows], dtype="Int64"),
-        "_unit": pd.array([r.unit for r in rows], dtype="string"),
+        "_file_id": pd.array(file_ids, dtype="Int64"),
+        "_file": pd.array(files, dtype="string"),
+        "_sheet": pd.array(sheets, dtype="string"),
+        "_row": pd.array(rows, dtype="Int64"),
+        "_unit": pd.array(units, dtype="string"),
     }, index=pd.RangeIndex(len(rows)))
 
 
@@ -146,7 +144,10 @@ def build_frame(spec: SheetSpec, rows: Iterable[SourceRow]) -> tuple[pd.DataFram
     """A typed DataFrame (index 0..n-1) of all rows of one sheet type, and the unparseable cells."""
     rows = list(rows)
     parsed = parse_rows(spec, [row.values for row in rows])
-    return pd.concat([provenance_frame(rows), parsed.frame], axis=1), parsed.problems
+    provenance = _provenance([r.file_id for r in rows], [r.file for r in rows],
+                             [r.sheet for r in rows], [r.row for r in rows],
+                             [r.unit for r in rows])
+    return pd.concat([provenance, parsed.frame], axis=1), parsed.problems
 
 
 @dataclass(frozen=True)
@@ -166,17 +167,16 @@ def stack(spec: SheetSpec, pieces: Sequence[TablePiece]) -> tuple[pd.DataFrame,
     """Join per-file parsed tables into the frame `build_frame` would have built from all rows:
     provenance columns first, frame index 0..n-1, problems re-indexed to their stacked row."""
     sizes = [len(piece.parsed) for piece in pieces]
-    total = sum(sizes)
-    provenance = pd.DataFrame({
-        "_file_id": pd.array(np.repeat([p.file_id for p in pieces], sizes), dtype="Int64"),
-        "_file": pd.array(np.repeat(np.array([p.file for p in pieces], dtype=object), sizes),
-                          dtype="string"),
-        "_sheet": pd.array(np.repeat(np.array([p.sheet for p in pieces], dtype=object), sizes),
-                           dtype="string"),
-        "_row": pd.array([row for p in pieces for row in p.excel_rows], dtype="Int64"),
-        "_unit": pd.array(np.repeat(np.array([p.unit for p in pieces], dtype=object), sizes),
-                          dtype="string"),
-    }, index=pd.RangeIndex(total))
+
+    def repeated(values: list[Any]) -> np.ndarray:
+        """One value per piece, repeated for each of its rows."""
+        return np.repeat(np.array(values, dtype=object), sizes)
+
+    provenance = _provenance(repeated([p.file_id for p in pieces]),
+                             repeated([p.file for p in pieces]),
+                             repeated([p.sheet for p in pieces]),
+                             [row for p in pieces for row in p.excel_rows],
+                             repeated([p.unit for p in pieces]))
     if pieces:
         typed = pd.concat([piece.parsed.frame for piece in pieces], ignore_index=True)
     else:
