@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import file_safe, written_atomically
+from .cells import TEXT_SAFE, write_cell
 from .findings import ADVICE, CODES, SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
-from .workbook import FONT, TEXT_SAFE, Col, Styles, write_cell
+from .workbook import FONT, Col, Styles
 
 if TYPE_CHECKING:
     from .pipeline import Consolidation

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,6 +17,7 @@ import pandas as pd
 
 from .cache import ReadCache
 from .campaign import Campaign
+from .cpus import usable_cpus
 from .deliver import Delivery, DeliveryOptions, deliver, smtp_settings
 from .discover import discover
 from .errors import InboxError, RegistryError
@@ -152,7 +152,7 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
                for file_id, item in enumerate(found)]
     jobs = [(item.path, record, limits, cache) for item, record in zip(found, records, strict=True)
             if item.skip_reason is None]
-    workers = workers or _usable_cpus()
+    workers = workers or usable_cpus()
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -176,13 +176,6 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
 
 # Below this many files a process pool costs more to start than it saves.
 PARALLEL_FROM = 16
-
-
-def _usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _read_job(job: tuple[Path, FileRecord, ReadLimits | None, ReadCache | None]) -> ReadFile:

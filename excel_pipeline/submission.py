@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import written_atomically
+from .cells import TEXT_SAFE, write_cell
 from .template import INFO, ROW_SHEETS, SheetSpec
-from .workbook import FONT, TEXT_SAFE, write_cell
+from .workbook import FONT
 
 # A fixed creation time keeps regenerated workbooks byte-stable.
 _FIXED_TIME = dt.datetime(2025, 1, 1)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import file_safe, written_atomically
+from .cells import TEXT_SAFE
 from .template import (
     AWARD_FORMS,
     CATEGORIES,
@@ -31,7 +32,7 @@ from .template import (
     SheetSpec,
 )
 from .template import DELEGATES as DELEGATE_SPEC
-from .workbook import FONT, TEXT_SAFE
+from .workbook import FONT
 
 if TYPE_CHECKING:
     from .campaign import Campaign, Level

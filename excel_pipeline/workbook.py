@@ -7,8 +7,6 @@ half a workbook under the real name.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +16,11 @@ import pandas as pd
 
 from .allocate import METHOD_LABELS
 from .atomic import written_atomically
+from .cells import ROWS_OPTIONS, write_cell, write_rows
+from .cpus import usable_cpus
 from .findings import CODES, SEVERITY_LABELS, cell_ref
 from .merge import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED
+from .parallel_rows import RowSplitter, fix_format_indices
 from .summary import (
     CHART_SHARES,
     delegates_against_cap,
@@ -51,8 +52,6 @@ NOT_CONSIDERED_COLUMN = "Tình trạng xét"
 SHEET_ROWS = 1_048_576
 
 
-# Options that keep every string a string: no formulas, URLs or numbers guessed from text.
-TEXT_SAFE = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 # Cell looks by column style, on top of the base font and border.
 LOOKS: dict[str, dict[str, Any]] = {
     "text": {"text_wrap": True},
@@ -74,7 +73,8 @@ class Col:
 
 
 class Styles:
-    """The handful of cell formats the workbook uses, created once."""
+    """The handful of cell formats the workbook uses, created once, with their indices fixed
+    up front so a sheet's XML is the same whichever process writes it."""
 
     def __init__(self, book: Workbook) -> None:
         base = {"font_name": FONT, "font_size": 11, "valign": "top", "border": 1}
@@ -84,22 +84,21 @@ class Styles:
         bold = {**base, "bold": True, "bg_color": "#F2F2F2"}
         self.cells = {style: book.add_format({**base, **extra}) for style, extra in LOOKS.items()}
         self.bold = {style: book.add_format({**bold, **extra}) for style, extra in LOOKS.items()}
+        fix_format_indices(self.header, *self.cells.values(), *self.bold.values())
 
 
-def write_workbook(c: Consolidation, path: Path) -> Path:
-    """Write every sheet to a temporary file beside `path`, then rename it into place."""
+def write_workbook(c: Consolidation, path: Path, workers: int | None = None) -> Path:
+    """Write every sheet to a temporary file beside `path`, then rename it into place.
+
+    With more than one usable CPU (`workers`), a helper process writes the second half of each
+    large sheet meanwhile (`parallel_rows`)."""
     import xlsxwriter
 
-    with written_atomically(path) as temp_name:
-        # constant_memory: each row goes to disk once the next starts, so a province's 150,000
-        # delegates are never held in memory beside the frames they came from. It requires
-        # writing every sheet strictly row after row, which write_table does.
-        book = xlsxwriter.Workbook(temp_name, {
-            **TEXT_SAFE,
-            "constant_memory": True,
-            "nan_inf_to_errors": True,
-            "default_date_format": "dd/mm/yyyy",
-        })
+    with written_atomically(path) as temp_name, \
+            RowSplitter(workers or usable_cpus()) as splitter:
+        # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
+        # write_table does.
+        book = xlsxwriter.Workbook(temp_name, ROWS_OPTIONS)
         book.set_properties({"title": f"Tổng hợp – {c.campaign.name}",
                              "subject": c.campaign.document, "author": "dhtt-merge"})
         styles = Styles(book)
@@ -108,24 +107,26 @@ def write_workbook(c: Consolidation, path: Path) -> Path:
             if spec.key == "indicators":
                 _indicator_sheet(book, styles, c)
             else:
-                _rows_sheet(book, styles, c, spec)
+                _rows_sheet(book, styles, c, spec, splitter)
         _allocation_sheet(book, styles, c)
-        _findings_sheet(book, styles, c)
-        _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED)
-        _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED)
+        _findings_sheet(book, styles, c, splitter)
+        _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, splitter)
+        _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, splitter)
         _sources_sheet(book, styles, c)
         _summary_charts(book, summary, styles, c, chart_col=17)
+        splitter.splice()
         book.close()
     return path
 
 
 def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int] | None = None,
-                title: str | None = None) -> Worksheet:
+                title: str | None = None, splitter: RowSplitter | None = None) -> Worksheet:
     """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings.
 
     Rows beyond what one Excel sheet holds continue on "Name (2)", "Name (3)", … each with its
     own header, so a very large consolidation is split, never cut. Returns the first sheet.
+    With a `splitter`, the second half of a large part is written by its helper process.
     """
     per_sheet = SHEET_ROWS - 1
     bold_rows = bold_rows or set()
@@ -134,21 +135,25 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         sheet_name = name if part == 1 else f"{name} ({part})"
         chunk = rows[start:start + per_sheet]
         bold = {index - start for index in bold_rows if start <= index < start + per_sheet}
-        sheet = _table_part(book, styles, sheet_name, columns, chunk, bold, title or name)
+        sheet = _table_part(book, styles, sheet_name, columns, chunk, bold, title or name,
+                            splitter)
         first = first or sheet
     assert first is not None
     return first
 
 
 def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
-                rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str) -> Worksheet:
+                rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str,
+                splitter: RowSplitter | None) -> Worksheet:
     sheet = book.add_worksheet(name)
     sheet.set_row(0, 32)  # before any cell: with constant_memory a written row is final
     for position, column in enumerate(columns):
         sheet.set_column(position, position, column.width)
         sheet.write_string(0, position, column.header, styles.header)
-    _write_rows(sheet, rows, [styles.cells[column.style] for column in columns],
-                [styles.bold[column.style] for column in columns], bold_rows)
+    formats = [styles.cells[column.style] for column in columns]
+    bold_formats = [styles.bold[column.style] for column in columns]
+    keep = splitter.split(sheet, rows, formats, bold_formats, bold_rows) if splitter else len(rows)
+    write_rows(sheet, rows[:keep], formats, bold_formats, bold_rows)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     sheet.set_landscape()
@@ -159,51 +164,6 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
     sheet.set_header(f"&L&\"{FONT},Bold\"{_escape(title)}&R&\"{FONT}\"&D")
     sheet.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
     return sheet
-
-
-def _write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: list[Any],
-                bold_formats: list[Any], bold_rows: set[int]) -> None:
-    """Write data rows from row 1 down. This loop runs once per cell of the workbook (millions
-    in a province), so text, numbers and blanks, nearly every cell, go straight to xlsxwriter's
-    undecorated writers (the public ones only add A1-notation parsing); the rest goes through
-    `write_cell`."""
-    write_string = getattr(sheet, "_write_string", sheet.write_string)
-    write_number = getattr(sheet, "_write_number", sheet.write_number)
-    write_blank = getattr(sheet, "_write_blank", sheet.write_blank)
-    for row_number, values in enumerate(rows, start=1):
-        looks = bold_formats if row_number - 1 in bold_rows else formats
-        for position, value in enumerate(values):
-            kind = value.__class__
-            if kind is str:
-                write_string(row_number, position, value, looks[position])
-            elif (kind is float or kind is int) and value == value:  # NaN != NaN
-                write_number(row_number, position, value, looks[position])
-            elif value is None or value is pd.NA or value is False:
-                write_blank(row_number, position, None, looks[position])
-            else:
-                write_cell(sheet, row_number, position, value, looks[position])
-
-
-def write_cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
-    """Write one value by its type; text is written as text, never parsed as a formula."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):  # a tick box: ticked or left empty
-        if value:
-            sheet.write_string(row, col, "x", fmt)
-        else:
-            sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, fmt)
-    elif isinstance(value, pd.Timestamp):
-        if pd.isna(value):
-            sheet.write_blank(row, col, None, fmt)
-        else:
-            sheet.write_datetime(row, col, value.to_pydatetime(), fmt)
-    elif isinstance(value, dt.date):
-        sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
-    else:
-        sheet.write_string(row, col, str(value), fmt)
 
 
 def _summary_sheet(book: Workbook, styles: Styles, c: Consolidation) -> Worksheet:
@@ -307,7 +267,8 @@ def _spec_columns(spec: SheetSpec) -> list[Col]:
                 styles.get(col.kind, "text")) for col in spec.columns]
 
 
-def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec) -> None:
+def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec,
+                splitter: RowSplitter | None = None) -> None:
     names = _unit_names(c)
     frame = tree_order(c, c.accepted(spec.key))
     considered = "_consider" in frame.columns
@@ -322,7 +283,8 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     if considered:
         parts.append(frame["_consider"].tolist())
     parts += [frame["_file"].tolist(), frame["_row"].tolist()]
-    write_table(book, styles, spec.title, columns, list(zip(*parts, strict=True)))
+    write_table(book, styles, spec.title, columns, list(zip(*parts, strict=True)),
+                splitter=splitter)
 
 
 def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
@@ -368,7 +330,8 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
     sheet.insert_chart(1, len(columns) + 1, chart)
 
 
-def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
+                    splitter: RowSplitter | None = None) -> None:
     letters: dict[tuple[str, str, str], str] = c.extra.get("cells", {})  # type: ignore[assignment]
     columns = [Col("Mức độ", 10), Col("Mã phát hiện", 20), Col("Loại", 28), Col("Mã đơn vị", 11),
                Col("Tệp", 28), Col("Trang", 16), Col("Dòng", 7, "int"), Col("Cột", 18),
@@ -378,11 +341,11 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
         rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
                      f.file, f.sheet, f.row, f.column, cell_ref(f, letters),
                      None if f.value is None else str(f.value), f.message])
-    write_table(book, styles, SHEET_FINDINGS, columns, rows)
+    write_table(book, styles, SHEET_FINDINGS, columns, rows, splitter=splitter)
 
 
 def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
-                        status: str) -> None:
+                        status: str, splitter: RowSplitter | None = None) -> None:
     columns = [Col("Loại dữ liệu", 18), Col("Mã đơn vị", 11), Col("Tệp", 28), Col("Trang", 16),
                Col("Dòng", 7, "int"), Col("Lý do", 50), Col("Nội dung dòng", 80)]
     rows = []
@@ -394,7 +357,7 @@ def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: 
                                 if not _empty(record[col.key]))
             rows.append([spec.title, record["_unit"], record["_file"], record["_sheet"],
                          record["_row"], record["_reason"], content])
-    write_table(book, styles, name, columns, rows)
+    write_table(book, styles, name, columns, rows, splitter=splitter)
 
 
 def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:

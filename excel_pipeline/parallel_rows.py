@@ -1,0 +1,168 @@
+"""Let the second core write half of every large sheet.
+
+Writing is most of a run: xlsxwriter turns each cell into XML in Python, on one core, and a
+province has millions of cells. So, for a sheet with many rows, the rows from about the middle
+on are handed to one helper process. It writes them with xlsxwriter into a throwaway worksheet
+with the very same formats and keeps only that worksheet's row data, the `<row>` XML that
+`constant_memory` streams to a temporary file. Meanwhile this process writes the first half.
+Before the workbook is closed, each helper file is appended to the real sheet's row data, so
+the file on disk is what one process would have written (a test compares them cell by cell).
+
+This uses xlsxwriter's constant-memory internals (the row data file, the last-row flush, the
+dimension and format-index fields). If a future xlsxwriter lacks them, nothing is split and the
+workbook is written by one process as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Collection, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .cells import ROWS_OPTIONS, write_rows
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
+# Below this many rows a sheet is written here: starting a process would cost more than it saves.
+SPLIT_FROM = 20_000
+# The share of a large sheet's rows the helper renders. This process keeps a little more than
+# the helper's waiting time would suggest, because it also writes the small sheets meanwhile.
+HELPER_SHARE = 0.5
+# The xlsxwriter internals a split relies on.
+_WORKSHEET_FIELDS = ("_write_single_row", "_write_string", "_write_number", "_write_blank",
+                     "row_data_fh", "row_data_filename", "previous_row", "dim_rowmax")
+
+
+@dataclass(frozen=True)
+class TailJob:
+    """Rows for the helper: where they start in the sheet, and how they look."""
+
+    rows: Sequence[Sequence[Any]]
+    first_row: int
+    formats: tuple[Format, ...]
+    bold_formats: tuple[Format, ...]
+    bold_rows: frozenset[int]  # indices into `rows`
+    tmpdir: str | None
+
+
+@dataclass(frozen=True)
+class RenderedTail:
+    """The helper's row XML on disk, and the sheet rows it covers."""
+
+    path: str
+    first_row: int
+    last_row: int
+
+
+def render_tail(job: TailJob) -> RenderedTail:
+    """In the helper: write the rows into a worksheet of a workbook that is never closed (so no
+    xlsx is made) and hand back its row data file, last row included."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(os.devnull, {**ROWS_OPTIONS, "tmpdir": job.tmpdir})
+    sheet = book.add_worksheet()
+    try:
+        write_rows(sheet, job.rows, job.formats, job.bold_formats, job.bold_rows, job.first_row)
+        sheet._write_single_row()  # the last row is still in memory, as at close
+    except BaseException:
+        sheet.row_data_fh.close()
+        _remove(sheet.row_data_filename)
+        raise
+    sheet.row_data_fh.close()
+    return RenderedTail(sheet.row_data_filename, job.first_row,
+                        job.first_row + len(job.rows) - 1)
+
+
+class RowSplitter:
+    """Hands the tails of large sheets to one helper process and splices them back, in order.
+
+    Use as a context manager around writing a workbook: `split` before writing a sheet's rows,
+    `splice` before `Workbook.close`. Leaving the block stops the helper and removes any helper
+    file not spliced (after an error).
+    """
+
+    def __init__(self, workers: int, tmpdir: str | None = None) -> None:
+        self._enabled = workers > 1 and _xlsxwriter_supports_split()
+        self._tmpdir = tmpdir
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: list[tuple[Worksheet, Future[RenderedTail]]] = []
+
+    def __enter__(self) -> RowSplitter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        for _, future in self._pending:
+            future.cancel()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        for _, future in self._pending:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                _remove(future.result().path)
+        self._pending.clear()
+
+    def split(self, sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Format],
+              bold_formats: Sequence[Format], bold_rows: Collection[int]) -> int:
+        """How many of `rows` (from sheet row 1) the caller writes itself; the rest, if any,
+        are queued for the helper and spliced in by `splice`."""
+        if not self._enabled or len(rows) < SPLIT_FROM:
+            return len(rows)
+        keep = len(rows) - int(len(rows) * HELPER_SHARE)
+        fix_format_indices(*formats, *bold_formats)
+        job = TailJob(rows[keep:], 1 + keep, tuple(formats), tuple(bold_formats),
+                      frozenset(index - keep for index in bold_rows if index >= keep),
+                      self._tmpdir)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(1)
+        self._pending.append((sheet, self._pool.submit(render_tail, job)))
+        return keep
+
+    def splice(self) -> None:
+        """Wait for the helper and append each rendered tail to its sheet's row data."""
+        while self._pending:
+            sheet, future = self._pending[0]
+            tail = future.result()
+            self._pending.pop(0)
+            _append_tail(sheet, tail)
+
+
+def _append_tail(sheet: Worksheet, tail: RenderedTail) -> None:
+    # Flush this process's last row of the sheet (moving the "current row" past it), then
+    # append the helper's rows, which follow it in the sheet, and widen the sheet's dimension.
+    sheet._write_single_row(tail.first_row)
+    try:
+        with open(tail.path, encoding="utf-8") as source:
+            shutil.copyfileobj(source, sheet.row_data_fh, 1 << 20)
+    finally:
+        _remove(tail.path)
+    sheet.dim_rowmax = max(sheet.dim_rowmax or 0, tail.last_row)
+    sheet.previous_row = tail.last_row
+
+
+def fix_format_indices(*formats: Format) -> None:
+    """Give each format its index in its workbook now, in this order: before it is copied to
+    the helper (a format first used there would get an index this workbook never records),
+    and so that the indices do not depend on which sheet happens to use a format first."""
+    for fmt in formats:
+        fmt.xf_index = fmt._get_xf_index()
+
+
+def _xlsxwriter_supports_split() -> bool:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
+    sheet, fmt = Worksheet(), Format()
+    return (all(hasattr(sheet, name) for name in _WORKSHEET_FIELDS)
+            and all(hasattr(fmt, name) for name in ("_get_xf_index", "xf_index")))
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
