@@ -70,25 +70,34 @@ def _parser(column: Column) -> Callable[[Any], Any]:
 
 @dataclass(frozen=True)
 class ParsedRows:
-    """One table's rows parsed into typed columns (index 0..n-1), with the cells that failed.
+    """One table's rows parsed column by column, with the cells that failed.
 
     Parsing needs nothing but the cells and the template, so it is done per file where the file
-    is read (in the read pool, and kept in the read cache); `stack` joins the pieces."""
+    is read (in the read pool, and kept in the read cache). The values stay plain Python lists
+    here: giving them their pandas dtypes costs about as much per column for 150 rows as for
+    150,000, so it is done once per sheet type when the files' pieces are stacked (`stack`)."""
 
-    frame: pd.DataFrame
+    spec: SheetSpec
+    columns: dict[str, list[Any]]
+    size: int
     problems: list[CellProblem]
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return self.size
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The typed frame (index 0..n-1)."""
+        return _typed_frame(self.spec, self.columns, self.size)
 
 
 def parse_rows(spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> ParsedRows:
-    """Parse every column of `rows` (cell values keyed by column key) into its typed dtype.
+    """Parse every column of `rows` (cell values keyed by column key) into its type's values.
 
     A column's cells repeat (genders, ticks, choices, the unit's name), so each distinct raw
     value is parsed once per column."""
     problems: list[CellProblem] = []
-    data: dict[str, Any] = {}
+    columns: dict[str, list[Any]] = {}
     for column in spec.columns:
         parse = _parser(column)
         seen: dict[tuple[type, Any], tuple[Any, CellProblem | None]] = {}
@@ -105,8 +114,13 @@ def parse_rows(spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> ParsedRows:
             if problem is not None:
                 problems.append(replace(problem, index=index))
             values.append(value)
-        data[column.key] = _typed(values, DTYPES[column.kind])
-    return ParsedRows(pd.DataFrame(data, index=pd.RangeIndex(len(rows))), problems)
+        columns[column.key] = values
+    return ParsedRows(spec, columns, len(rows), problems)
+
+
+def _typed_frame(spec: SheetSpec, columns: dict[str, list[Any]], size: int) -> pd.DataFrame:
+    return pd.DataFrame({column.key: _typed(columns[column.key], DTYPES[column.kind])
+                         for column in spec.columns}, index=pd.RangeIndex(size))
 
 
 # Raw cell types whose equal values parse equally (so a parse may be remembered).
@@ -177,10 +191,9 @@ def stack(spec: SheetSpec, pieces: Sequence[TablePiece]) -> tuple[pd.DataFrame,
                              repeated([p.sheet for p in pieces]),
                              [row for p in pieces for row in p.excel_rows],
                              repeated([p.unit for p in pieces]))
-    if pieces:
-        typed = pd.concat([piece.parsed.frame for piece in pieces], ignore_index=True)
-    else:
-        typed = parse_rows(spec, []).frame
+    typed = _typed_frame(spec, {column.key: [value for piece in pieces
+                                             for value in piece.parsed.columns[column.key]]
+                                for column in spec.columns}, sum(sizes))
     problems: list[CellProblem] = []
     offset = 0
     for piece, size in zip(pieces, sizes, strict=True):

@@ -146,8 +146,9 @@ def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[int, 
     to contain "Đại biểu" is never taken for a header.
     """
     best: tuple[int, dict[int, Column]] | None = None
+    exact = _header_index(spec)
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        mapping = match_header(row, spec)
+        mapping = _match_header(row, exact)
         if len(mapping) < 2 or not any(col.required for col in mapping.values()):
             continue
         if best is None or len(mapping) > len(best[1]):
@@ -157,7 +158,10 @@ def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[int, 
 
 def match_header(row: list[Any], spec: SheetSpec) -> dict[int, Column]:
     """Column position -> template column, for the header cells that name one."""
-    exact = _header_index(spec)
+    return _match_header(row, _header_index(spec))
+
+
+def _match_header(row: list[Any], exact: dict[str, Column]) -> dict[int, Column]:
     mapping: dict[int, Column] = {}
     taken: set[str] = set()
     for position, cell in enumerate(row):
@@ -184,9 +188,19 @@ def _header_index(spec: SheetSpec) -> dict[str, Column]:
 
 
 def _prefix_match(key: str, exact: dict[str, Column]) -> Column | None:
-    """A header with a trailing remark ("Năm sinh (yyyy)") still names its column."""
-    matches = [(len(k), col) for k, col in exact.items() if key.startswith(k + " ") and len(k) > 2]
-    return max(matches, key=lambda item: item[0])[1] if matches else None
+    """A header with a trailing remark ("Năm sinh (yyyy)") still names its column: the longest
+    known header (over two characters) that `key` starts with, followed by a space.
+
+    Folded keys have single spaces, so only the words' ends need looking up: a few dictionary
+    probes per cell instead of comparing every known spelling with every text cell of the rows
+    scanned for a header (names, positions, notes)."""
+    found = None
+    end = key.find(" ")
+    while end != -1:
+        if end > 2:
+            found = exact.get(key[:end], found)
+        end = key.find(" ", end + 1)
+    return found
 
 
 def read_table(name: str, grid: list[list[Any]], spec: SheetSpec, header_index: int,

@@ -3,9 +3,18 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from excel_pipeline.read import UnreadableWorkbook, read_workbook, recognise
+from excel_pipeline.read import (
+    UnreadableWorkbook,
+    _header_index,
+    _prefix_match,
+    read_workbook,
+    recognise,
+)
 from excel_pipeline.template import DELEGATES, NOMINATIONS, REGISTRY
+from excel_pipeline.textnorm import fold
 
 
 def test_header_found_below_title_rows_in_any_order_case_and_diacritics():
@@ -93,3 +102,34 @@ def test_real_workbook_round_trip(make_unit):
     [table] = content.tables
     assert [values["full_name"] for _, values in table.rows] == ["An", "Bình"]
     assert [row for row, _ in table.rows] == [4, 5]  # title, blank, header, then data
+
+
+def _prefix_match_by_definition(key, exact):
+    """The definition `_prefix_match` must keep: the longest known header over two characters
+    that the text starts with, followed by a space."""
+    matches = [(len(k), col) for k, col in exact.items() if key.startswith(k + " ") and len(k) > 2]
+    return max(matches, key=lambda item: item[0])[1] if matches else None
+
+
+_HEADER_WORDS = sorted({word for spec in (DELEGATES, NOMINATIONS, REGISTRY)
+                        for col in spec.columns for key in col.header_keys()
+                        for word in key.split()} | {"x", "(yyyy)", "ghi", "  ", "\t", "\u00a0"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HEADER_WORDS), min_size=1, max_size=7), st.text(max_size=6))
+def test_prefix_match_is_the_longest_header_followed_by_a_space(words, tail):
+    key = fold(" ".join(words) + tail)
+    for spec in (DELEGATES, NOMINATIONS, REGISTRY):
+        exact = _header_index(spec)
+        assert _prefix_match(key, exact) is _prefix_match_by_definition(key, exact)
+
+
+def test_header_with_a_trailing_remark_names_the_longest_column():
+    exact = _header_index(DELEGATES)
+    assert _prefix_match(fold("Năm sinh (yyyy)"), exact).key == "birth_year"
+    assert _prefix_match(fold("Họ và tên đại biểu"), exact).key == "full_name"
+    # "Mã đơn vị" is a header too, but the longer one named wins.
+    assert _prefix_match(fold("Mã đơn vị cấp trên (nếu có)"),
+                         _header_index(REGISTRY)).key == "parent_code"
+    assert _prefix_match(fold("Ho"), exact) is None
