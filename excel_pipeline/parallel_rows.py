@@ -18,11 +18,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .cells import ROWS_OPTIONS, write_rows
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.worksheet import Worksheet
 
+T = TypeVar("T")
 # Below this many rows a sheet is written here: starting a process would cost more than it saves.
 SPLIT_FROM = 20_000
 # The share of a large sheet's rows the helper renders. This process keeps a little more than
@@ -80,12 +81,15 @@ def render_tail(job: TailJob) -> RenderedTail:
                         job.first_row + len(job.rows) - 1)
 
 
-class RowSplitter:
-    """Hands the tails of large sheets to one helper process and splices them back, in order.
+class WriteHelper:
+    """One helper process for a run's writing: it renders the tails of large sheets, spliced
+    back in order before the workbook is closed, and then runs the jobs queued with
+    `after_rows` (the root's own submission) while this process closes the workbook.
 
-    Use as a context manager around writing a workbook: `split` before writing a sheet's rows,
-    `splice` before `Workbook.close`. Leaving the block stops the helper and removes any helper
-    file not spliced (after an error).
+    Use as a context manager around writing: `split` before writing a sheet's rows, `splice`
+    before `Workbook.close`. Leaving the block stops the helper and removes any helper file not
+    spliced (after an error). With one usable CPU, or an xlsxwriter without the internals, it
+    does nothing and every job runs here.
     """
 
     def __init__(self, workers: int, tmpdir: str | None = None) -> None:
@@ -93,13 +97,15 @@ class RowSplitter:
         self._tmpdir = tmpdir
         self._pool: ProcessPoolExecutor | None = None
         self._pending: list[tuple[Worksheet, Future[RenderedTail]]] = []
+        self._deferred: list[Deferred[Any]] = []
 
-    def __enter__(self) -> RowSplitter:
+    def __enter__(self) -> WriteHelper:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        for _, future in self._pending:
+        for future in [future for _, future in self._pending] + \
+                [job.future for job in self._deferred if job.future is not None]:
             future.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -119,18 +125,45 @@ class RowSplitter:
         job = TailJob(rows[keep:], 1 + keep, tuple(formats), tuple(bold_formats),
                       frozenset(index - keep for index in bold_rows if index >= keep),
                       self._tmpdir)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(1)
-        self._pending.append((sheet, self._pool.submit(render_tail, job)))
+        self._pending.append((sheet, self._submit(render_tail, job)))
         return keep
 
+    def after_rows(self, job: Callable[..., T], *args: Any) -> Deferred[T]:
+        """Queue `job(*args)` (picklable) to run in the helper after the rows it renders, so it
+        overlaps the workbook's close. If no sheet was large enough to start the helper, it
+        runs here when its result is asked for: a small run never waits for a process start."""
+        deferred: Deferred[T] = Deferred(job, args)
+        self._deferred.append(deferred)
+        return deferred
+
     def splice(self) -> None:
-        """Wait for the helper and append each rendered tail to its sheet's row data."""
+        """Start the queued jobs (if the helper is running), wait for the helper's rows and
+        append each rendered tail to its sheet's row data."""
+        if self._pool is not None:
+            for deferred in self._deferred:
+                deferred.future = self._submit(deferred.job, *deferred.args)
         while self._pending:
             sheet, future = self._pending[0]
             tail = future.result()
             self._pending.pop(0)
             _append_tail(sheet, tail)
+
+    def _submit(self, job: Callable[..., T], *args: Any) -> Future[T]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(1)
+        return self._pool.submit(job, *args)
+
+
+@dataclass
+class Deferred(Generic[T]):
+    """A job queued with `WriteHelper.after_rows`; `result` waits for it (or runs it here)."""
+
+    job: Callable[..., T]
+    args: tuple[Any, ...]
+    future: Future[T] | None = None
+
+    def result(self) -> T:
+        return self.future.result() if self.future is not None else self.job(*self.args)
 
 
 def _append_tail(sheet: Worksheet, tail: RenderedTail) -> None:

@@ -110,8 +110,10 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
 
     With `use_cache`, files whose bytes were read by an earlier run into the same `out_dir`
     (same program version and campaign) are not parsed again (see `cache`)."""
+    from .parallel_rows import WriteHelper
     from .report import write_report
-    from .upward import write_upward
+    from .submission import write_submission
+    from .upward import upward_job
     from .workbook import write_workbook
 
     options = delivery or DeliveryOptions()
@@ -123,8 +125,13 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
     out_dir.mkdir(parents=True, exist_ok=True)
-    workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx")
-    upward = write_upward(consolidation, out_dir)
+    upward_args = upward_job(consolidation, out_dir)
+    # The helper writes half of the big sheets, then gui-cap-tren.xlsx while the workbook closes.
+    with WriteHelper(usable_cpus()) as helper:
+        upward_written = helper.after_rows(write_submission, *upward_args) if upward_args \
+            else None
+        workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper)
+        upward = upward_written.result() if upward_written else None
     delivered = deliver(consolidation, workbook, out_dir, options, settings)
     report = write_report(consolidation, out_dir / "tong-hop.json", workbook,
                           {"upward": upward.as_posix() if upward else None,

@@ -37,13 +37,23 @@ def upward_submission(c: Consolidation) -> tuple[dict[str, Any], dict[str, list[
                   "indicators": _indicators(c, root)}
 
 
-def write_upward(c: Consolidation, out_dir: Path) -> Path | None:
-    """Write gui-cap-tren.xlsx into `out_dir`; None when the run has no unit tree at all."""
+UpwardJob = tuple[Path, dict[str, Any], dict[str, list[dict[str, Any]]], str]
+
+
+def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
+    """The arguments of `write_submission` that write gui-cap-tren.xlsx into `out_dir` (plain
+    values, so the write can run in another process); None when the run has no unit tree."""
     if not c.registry.roots:
         return None
     info, rows = upward_submission(c)
     title = f"{info['unit_name']} gửi cấp trên – {c.campaign.name}"
-    return write_submission(out_dir / UPWARD_NAME, info, rows, title=title)
+    return out_dir / UPWARD_NAME, info, rows, title
+
+
+def write_upward(c: Consolidation, out_dir: Path) -> Path | None:
+    """Write gui-cap-tren.xlsx into `out_dir`; None when the run has no unit tree at all."""
+    job = upward_job(c, out_dir)
+    return write_submission(*job) if job else None
 
 
 def _delegates(c: Consolidation) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ half a workbook under the real name.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from .cells import ROWS_OPTIONS, write_cell, write_rows
 from .cpus import usable_cpus
 from .findings import CODES, SEVERITY_LABELS, cell_ref
 from .merge import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED
-from .parallel_rows import RowSplitter, fix_format_indices
+from .parallel_rows import WriteHelper, fix_format_indices
 from .summary import (
     CHART_SHARES,
     delegates_against_cap,
@@ -87,15 +88,16 @@ class Styles:
         fix_format_indices(self.header, *self.cells.values(), *self.bold.values())
 
 
-def write_workbook(c: Consolidation, path: Path, workers: int | None = None) -> Path:
+def write_workbook(c: Consolidation, path: Path, helper: WriteHelper | None = None) -> Path:
     """Write every sheet to a temporary file beside `path`, then rename it into place.
 
-    With more than one usable CPU (`workers`), a helper process writes the second half of each
-    large sheet meanwhile (`parallel_rows`)."""
+    A helper process (`parallel_rows`; one is started here unless given) writes the second half
+    of each large sheet meanwhile, when there is more than one usable CPU."""
     import xlsxwriter
 
-    with written_atomically(path) as temp_name, \
-            RowSplitter(workers or usable_cpus()) as splitter:
+    with written_atomically(path) as temp_name, contextlib.ExitStack() as stack:
+        if helper is None:
+            helper = stack.enter_context(WriteHelper(usable_cpus()))
         # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
         # write_table does.
         book = xlsxwriter.Workbook(temp_name, ROWS_OPTIONS)
@@ -107,26 +109,26 @@ def write_workbook(c: Consolidation, path: Path, workers: int | None = None) -> 
             if spec.key == "indicators":
                 _indicator_sheet(book, styles, c)
             else:
-                _rows_sheet(book, styles, c, spec, splitter)
+                _rows_sheet(book, styles, c, spec, helper)
         _allocation_sheet(book, styles, c)
-        _findings_sheet(book, styles, c, splitter)
-        _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, splitter)
-        _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, splitter)
+        _findings_sheet(book, styles, c, helper)
+        _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, helper)
+        _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, helper)
         _sources_sheet(book, styles, c)
         _summary_charts(book, summary, styles, c, chart_col=17)
-        splitter.splice()
+        helper.splice()
         book.close()
     return path
 
 
 def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int] | None = None,
-                title: str | None = None, splitter: RowSplitter | None = None) -> Worksheet:
+                title: str | None = None, helper: WriteHelper | None = None) -> Worksheet:
     """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings.
 
     Rows beyond what one Excel sheet holds continue on "Name (2)", "Name (3)", … each with its
     own header, so a very large consolidation is split, never cut. Returns the first sheet.
-    With a `splitter`, the second half of a large part is written by its helper process.
+    With a `helper`, the second half of a large part is written by its helper process.
     """
     per_sheet = SHEET_ROWS - 1
     bold_rows = bold_rows or set()
@@ -136,7 +138,7 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         chunk = rows[start:start + per_sheet]
         bold = {index - start for index in bold_rows if start <= index < start + per_sheet}
         sheet = _table_part(book, styles, sheet_name, columns, chunk, bold, title or name,
-                            splitter)
+                            helper)
         first = first or sheet
     assert first is not None
     return first
@@ -144,7 +146,7 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
 
 def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str,
-                splitter: RowSplitter | None) -> Worksheet:
+                helper: WriteHelper | None) -> Worksheet:
     sheet = book.add_worksheet(name)
     sheet.set_row(0, 32)  # before any cell: with constant_memory a written row is final
     for position, column in enumerate(columns):
@@ -152,7 +154,7 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         sheet.write_string(0, position, column.header, styles.header)
     formats = [styles.cells[column.style] for column in columns]
     bold_formats = [styles.bold[column.style] for column in columns]
-    keep = splitter.split(sheet, rows, formats, bold_formats, bold_rows) if splitter else len(rows)
+    keep = helper.split(sheet, rows, formats, bold_formats, bold_rows) if helper else len(rows)
     write_rows(sheet, rows[:keep], formats, bold_formats, bold_rows)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
@@ -268,7 +270,7 @@ def _spec_columns(spec: SheetSpec) -> list[Col]:
 
 
 def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec,
-                splitter: RowSplitter | None = None) -> None:
+                helper: WriteHelper | None = None) -> None:
     names = _unit_names(c)
     frame = tree_order(c, c.accepted(spec.key))
     considered = "_consider" in frame.columns
@@ -284,7 +286,7 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
         parts.append(frame["_consider"].tolist())
     parts += [frame["_file"].tolist(), frame["_row"].tolist()]
     write_table(book, styles, spec.title, columns, list(zip(*parts, strict=True)),
-                splitter=splitter)
+                helper=helper)
 
 
 def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
@@ -331,7 +333,7 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
 
 
 def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
-                    splitter: RowSplitter | None = None) -> None:
+                    helper: WriteHelper | None = None) -> None:
     letters: dict[tuple[str, str, str], str] = c.extra.get("cells", {})  # type: ignore[assignment]
     columns = [Col("Mức độ", 10), Col("Mã phát hiện", 20), Col("Loại", 28), Col("Mã đơn vị", 11),
                Col("Tệp", 28), Col("Trang", 16), Col("Dòng", 7, "int"), Col("Cột", 18),
@@ -341,11 +343,11 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
         rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
                      f.file, f.sheet, f.row, f.column, cell_ref(f, letters),
                      None if f.value is None else str(f.value), f.message])
-    write_table(book, styles, SHEET_FINDINGS, columns, rows, splitter=splitter)
+    write_table(book, styles, SHEET_FINDINGS, columns, rows, helper=helper)
 
 
 def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
-                        status: str, splitter: RowSplitter | None = None) -> None:
+                        status: str, helper: WriteHelper | None = None) -> None:
     columns = [Col("Loại dữ liệu", 18), Col("Mã đơn vị", 11), Col("Tệp", 28), Col("Trang", 16),
                Col("Dòng", 7, "int"), Col("Lý do", 50), Col("Nội dung dòng", 80)]
     rows = []
@@ -357,7 +359,7 @@ def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: 
                                 if not _empty(record[col.key]))
             rows.append([spec.title, record["_unit"], record["_file"], record["_sheet"],
                          record["_row"], record["_reason"], content])
-    write_table(book, styles, name, columns, rows, splitter=splitter)
+    write_table(book, styles, name, columns, rows, helper=helper)
 
 
 def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:

@@ -8,6 +8,7 @@ where a misplaced, missing or doubled row would show.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,13 @@ import openpyxl
 import pandas as pd
 import pytest
 import xlsxwriter
+from click.testing import CliRunner
 
 from excel_pipeline import parallel_rows
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.cells import ROWS_OPTIONS
-from excel_pipeline.parallel_rows import RowSplitter
+from excel_pipeline.cli import main
+from excel_pipeline.parallel_rows import WriteHelper
 from excel_pipeline.pipeline import consolidate, example_inbox, read_inbox
 from excel_pipeline.workbook import Col, Styles, write_table, write_workbook
 
@@ -42,11 +45,11 @@ def mixed_rows(count: int) -> list[list[Any]]:
 def write_mixed(path: Path, workers: int, tmpdir: Path | None = None) -> Path:
     book = xlsxwriter.Workbook(str(path), ROWS_OPTIONS)
     styles = Styles(book)
-    with RowSplitter(workers, str(tmpdir) if tmpdir else None) as splitter:
+    with WriteHelper(workers, str(tmpdir) if tmpdir else None) as helper:
         write_table(book, styles, "Bảng", COLUMNS, mixed_rows(41), bold_rows={0, 20, 21, 40},
-                    splitter=splitter)
-        write_table(book, styles, "Nhỏ", COLUMNS, mixed_rows(3), splitter=splitter)
-        splitter.splice()
+                    helper=helper)
+        write_table(book, styles, "Nhỏ", COLUMNS, mixed_rows(3), helper=helper)
+        helper.splice()
         book.close()
     return path
 
@@ -120,9 +123,9 @@ def test_a_failing_helper_fails_the_write_and_leaves_no_files(tmp_path, split_sm
     rows = mixed_rows(10)
     rows[-1][0] = Unprintable()
     with pytest.raises(ValueError, match="không in được"), \
-            RowSplitter(2, str(temp)) as splitter:
-        write_table(book, styles, "Bảng", COLUMNS, rows, splitter=splitter)
-        splitter.splice()
+            WriteHelper(2, str(temp)) as helper:
+        write_table(book, styles, "Bảng", COLUMNS, rows, helper=helper)
+        helper.splice()
     book.close()
     assert sorted(temp.iterdir()) == []
 
@@ -130,9 +133,42 @@ def test_a_failing_helper_fails_the_write_and_leaves_no_files(tmp_path, split_sm
 def test_example_inbox_workbook_is_the_same_split_or_not(tmp_path, split_small):
     campaign = load_campaign(None)
     c = consolidate(read_inbox(example_inbox()), campaign, dt.date(2025, 3, 31))
-    alone = write_workbook(c, tmp_path / "alone.xlsx", workers=1)
-    split = write_workbook(c, tmp_path / "split.xlsx", workers=2)
+    with WriteHelper(1) as one, WriteHelper(2) as two:
+        alone = write_workbook(c, tmp_path / "alone.xlsx", one)
+        split = write_workbook(c, tmp_path / "split.xlsx", two)
     assert sheet_parts(split) == sheet_parts(alone)
     assert cells(split) == cells(alone)
     delegates = openpyxl.load_workbook(split)["Đại biểu"]
     assert delegates.max_row - 1 == int((c.sheets["delegates"]["_status"] == "accepted").sum())
+
+
+def _pid_after(path: Path) -> int:
+    """A job for the helper: which process ran it."""
+    return os.getpid()
+
+
+def test_jobs_after_rows_run_in_the_helper_only_when_it_is_running(tmp_path, split_small):
+    book = xlsxwriter.Workbook(str(tmp_path / "big.xlsx"), ROWS_OPTIONS)
+    with WriteHelper(2) as helper:
+        later = helper.after_rows(_pid_after, tmp_path / "big.xlsx")
+        write_table(book, Styles(book), "Bảng", COLUMNS, mixed_rows(10), helper=helper)
+        helper.splice()
+        book.close()
+        assert later.result() != os.getpid()
+    small = xlsxwriter.Workbook(str(tmp_path / "small.xlsx"), ROWS_OPTIONS)
+    with WriteHelper(2) as helper:
+        later = helper.after_rows(_pid_after, tmp_path / "small.xlsx")
+        write_table(small, Styles(small), "Nhỏ", COLUMNS, mixed_rows(3), helper=helper)
+        helper.splice()
+        assert later.result() == os.getpid()  # no helper was started for three rows
+        small.close()
+
+
+def test_the_command_writes_both_workbooks_with_the_helper(tmp_path, split_small):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["--out", str(out), "--as-of", "2025-03-31"])
+    assert result.exit_code == 1, result.output  # the example inbox has deliberate errors
+    upward = openpyxl.load_workbook(out / "gui-cap-tren.xlsx")
+    assert "Thông tin đơn vị" in upward.sheetnames
+    merged = openpyxl.load_workbook(out / "tong-hop.xlsx")
+    assert merged["Đại biểu"].max_row > 5  # split at SPLIT_FROM = 5
