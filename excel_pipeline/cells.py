@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -32,9 +34,113 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
                first_row: int = 1) -> None:
     """Write `rows` from sheet row `first_row` down; `bold_rows` are indices into `rows`.
 
-    This loop runs once per cell of the workbook (millions in a province), so text, numbers and
-    blanks, nearly every cell, go straight to xlsxwriter's undecorated writers (the public ones
-    only add A1-notation parsing); the rest goes through `write_cell`."""
+    This runs once per cell of the workbook (millions in a province). On a constant-memory
+    sheet, rows whose cells are all plain (text without markup, control characters, escapes
+    or surrounding spaces; finite numbers; blanks; every cell formatted) are turned into the
+    very `<row>` XML xlsxwriter would write for them (tests compare the two) and streamed into
+    the sheet's row data, a batch at a time. Any other row, and any other sheet, goes through
+    xlsxwriter's own cell writers."""
+    if not _streams_rows(sheet, first_row, first_row + len(rows)):
+        _write_cells(sheet, rows, formats, bold_formats, bold_rows, first_row)
+        return
+    width = max((len(values) for values in rows), default=0)
+    letters = [xl_col_to_name(col) for col in range(width)]
+    styles = [f' s="{fmt._get_xf_index()}"' if fmt is not None else None for fmt in formats]
+    bold_styles = [f' s="{fmt._get_xf_index()}"' if fmt is not None else None
+                   for fmt in bold_formats]
+    sheet._write_single_row(first_row)  # xlsxwriter's last row (the header) goes out first
+    batch: list[str] = []
+    for index, values in enumerate(rows):
+        if not values:
+            continue
+        row_number = first_row + index
+        bold = index in bold_rows
+        xml = _row_xml(row_number, values, letters, bold_styles if bold else styles)
+        if xml is not None:
+            batch.append(xml)
+            if len(batch) == _BATCH_ROWS:
+                sheet.fh.write("".join(batch))
+                batch.clear()
+            continue
+        sheet.fh.write("".join(batch))
+        batch.clear()
+        _write_cells(sheet, [values], formats, bold_formats, {0} if bold else (), row_number)
+        sheet._write_single_row(row_number + 1)  # out now, before the next streamed row
+    sheet.fh.write("".join(batch))
+    last_row = first_row + len(rows) - 1
+    if width and last_row >= first_row:
+        sheet.dim_rowmin = first_row if sheet.dim_rowmin is None else min(sheet.dim_rowmin,
+                                                                           first_row)
+        sheet.dim_rowmax = last_row if sheet.dim_rowmax is None else max(sheet.dim_rowmax,
+                                                                          last_row)
+        sheet.dim_colmin = 0 if sheet.dim_colmin is None else min(sheet.dim_colmin, 0)
+        sheet.dim_colmax = width - 1 if sheet.dim_colmax is None else max(sheet.dim_colmax,
+                                                                           width - 1)
+    sheet.previous_row = max(sheet.previous_row, last_row)
+
+
+# Rows joined into one write to the row data file.
+_BATCH_ROWS = 1_000
+# Text that needs xlsxwriter's own escaping: markup characters, control characters, text that
+# looks like an "_xHHHH_" escape, and the two non-characters. Such a row takes the slow path.
+_NEEDS_ESCAPING = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
+# Longer text is measured by xlsxwriter in UTF-16 units (and cut at Excel's limit).
+_PLAIN_TEXT_LIMIT = 16_383
+
+
+def _streams_rows(sheet: Worksheet, first_row: int, end_row: int) -> bool:
+    """Whether rows may be streamed as XML: a constant-memory sheet of the xlsxwriter shape
+    tested here, no row of ours given its own looks (`set_row`) or comments, and every row
+    within the sheet."""
+    return bool(getattr(sheet, "constant_memory", False)
+                and getattr(sheet, "excel_version", None) == 2007
+                and getattr(sheet, "default_row_height", None) is not None
+                and sheet.default_row_height == getattr(sheet, "original_row_height", None)
+                and end_row <= getattr(sheet, "xls_rowmax", 0)
+                and all(hasattr(sheet, name) for name in _STREAM_FIELDS)
+                and not any(row >= first_row for row in (*sheet.row_info, *sheet.comments))
+                and sheet.previous_row <= first_row)
+
+
+# The xlsxwriter worksheet internals streaming relies on.
+_STREAM_FIELDS = ("_write_single_row", "fh", "previous_row", "row_info", "comments",
+                  "dim_rowmin", "dim_rowmax", "dim_colmin", "dim_colmax")
+
+
+def _row_xml(row_number: int, values: Sequence[Any], letters: list[str],
+             styles: list[str | None]) -> str | None:
+    """The `<row>` element xlsxwriter writes for these values, or None if any cell is not plain."""
+    excel_row = str(row_number + 1)
+    cells = [f'<row r="{excel_row}">']
+    for position, value in enumerate(values):
+        style = styles[position]
+        if style is None:
+            return None
+        kind = value.__class__
+        if kind is str:
+            if (not value or len(value) > _PLAIN_TEXT_LIMIT or value[0].isspace()
+                    or value[-1].isspace() or _NEEDS_ESCAPING.search(value)):
+                return None
+            cells.append(f'<c r="{letters[position]}{excel_row}"{style} t="inlineStr"><is><t>'
+                         f"{value}</t></is></c>")
+        elif kind is int or (kind is float and math.isfinite(value)):
+            cells.append(f'<c r="{letters[position]}{excel_row}"{style}><v>{value:.16G}</v></c>')
+        elif value is None or value is pd.NA or value is False or (kind is float
+                                                                    and value != value):
+            cells.append(f'<c r="{letters[position]}{excel_row}"{style}/>')
+        elif value is True:  # a ticked box, written as "x" (see `write_cell`)
+            cells.append(f'<c r="{letters[position]}{excel_row}"{style} t="inlineStr"><is><t>'
+                         "x</t></is></c>")
+        else:
+            return None
+    cells.append("</row>")
+    return "".join(cells)
+
+
+def _write_cells(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Any],
+                 bold_formats: Sequence[Any], bold_rows: Collection[int], first_row: int) -> None:
+    """Cell by cell through xlsxwriter: text and numbers straight to its undecorated writers
+    (the public ones only add A1-notation parsing), the rest through `write_cell`."""
     write_string = getattr(sheet, "_write_string", sheet.write_string)
     write_number = getattr(sheet, "_write_number", sheet.write_number)
     write_blank = getattr(sheet, "_write_blank", sheet.write_blank)

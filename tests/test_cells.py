@@ -1,0 +1,100 @@
+"""Rows streamed as XML must be exactly what xlsxwriter's own cell writers make of them.
+
+Each test writes the same rows twice, once with `write_rows` (streamed where it can) and once
+cell by cell through xlsxwriter, and compares the sheets' XML parts and what openpyxl reads back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from excel_pipeline.cells import ROWS_OPTIONS, _write_cells, write_rows
+from excel_pipeline.workbook import Styles
+
+TRICKY = [
+    "Nguyễn Thị Ánh", "x", "", " lề trái", "lề phải ", "a\u00a0", "\u2003b", "dòng\nmới",
+    "cuối dòng\n", "tab\tgiữa", "A & B", "<r>rich</r>", "1 < 2 > 0", '"ngoặc"', "=SUM(A1)",
+    "_x0041_", "_x", "_xZZZZ_", "điều\x01khiển", "\x00", "\ufffe", "\uffff", "😀 biểu tượng",
+    "ư" * 16_383, "ư" * 16_384, "😀" * 16_384, "a" * 40_000,
+    0, 1, -7, 2 ** 53 + 1, 10 ** 20, 0.1, 1e20, 1e-7, -0.0, 1 / 3, float("nan"), float("inf"),
+    float("-inf"), None, pd.NA, True, False, dt.date(2025, 3, 5), pd.Timestamp("2025-03-05"),
+    pd.NaT, dt.datetime(2025, 3, 5, 7, 30),
+]
+
+
+def write_both(folder: Path, rows: list[list[Any]], bold_rows: set[int]) -> tuple[Path, Path]:
+    paths = []
+    for name, writer in (("streamed", write_rows), ("by-cell", _write_cells)):
+        path = folder / f"{name}.xlsx"
+        book = xlsxwriter.Workbook(str(path), ROWS_OPTIONS)
+        styles = Styles(book)
+        sheet = book.add_worksheet("Bảng")
+        sheet.set_row(0, 32)
+        width = max((len(row) for row in rows), default=1)
+        for col in range(width):
+            sheet.write_string(0, col, f"Cột {col}", styles.header)
+        looks = list(styles.cells.values())
+        formats = [looks[col % len(looks)] for col in range(width)]
+        bold = [styles.bold["text"]] * width
+        writer(sheet, rows, formats, bold, bold_rows, 1)
+        sheet.autofilter(0, 0, max(len(rows), 1), width - 1)
+        book.close()
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+def read_back(path: Path) -> list[tuple[Any, ...]]:
+    sheet = openpyxl.load_workbook(path)["Bảng"]
+    return [(cell.coordinate, cell.value, cell.data_type, cell.font.b, cell.number_format)
+            for row in sheet.iter_rows() for cell in row]
+
+
+def test_every_kind_of_value_is_written_as_xlsxwriter_writes_it(tmp_path):
+    rows = [[value, "bên cạnh", 5] for value in TRICKY]
+    rows += [TRICKY[i:i + 7] for i in range(0, len(TRICKY), 7)]
+    rows.append([])
+    rows.append(["chỉ một ô"])
+    streamed, by_cell = write_both(tmp_path, rows, bold_rows={0, 3, 20, len(rows) - 1})
+    assert sheet_xml(streamed) == sheet_xml(by_cell)
+    assert read_back(streamed) == read_back(by_cell)
+
+
+def test_plain_rows_are_streamed_and_still_read_back(tmp_path):
+    rows = [[f"Người {i}", 1980 + i % 20, i % 3 == 0, None, 0.5 * i] for i in range(2_500)]
+    streamed, by_cell = write_both(tmp_path, rows, bold_rows={7, 1_999})
+    assert sheet_xml(streamed) == sheet_xml(by_cell)
+    sheet = openpyxl.load_workbook(streamed)["Bảng"]
+    assert sheet.max_row == 2_501 and sheet.dimensions == "A1:E2501"
+    assert [c.value for c in sheet[2]][:4] == ["Người 0", 1980, "x", None]
+    assert sheet["E4"].number_format == "dd/mm/yyyy"  # the fifth column has the date look
+    assert sheet["A9"].font.b and not sheet["A10"].font.b
+    assert sheet["D2"].border.left.style == "thin"  # a blank cell keeps its look
+
+
+values = st.one_of(
+    st.text(max_size=12), st.sampled_from(TRICKY[:23]), st.integers(-10 ** 6, 10 ** 16),
+    st.floats(allow_nan=True, allow_infinity=True), st.none(), st.booleans(),
+    st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 1, 1)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(values, min_size=1, max_size=5), max_size=12),
+       bold=st.sets(st.integers(0, 11), max_size=4))
+def test_any_rows_are_written_as_xlsxwriter_writes_them(tmp_path, rows, bold):
+    streamed, by_cell = write_both(tmp_path, rows, bold)
+    assert sheet_xml(streamed) == sheet_xml(by_cell)
