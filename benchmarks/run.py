@@ -6,8 +6,10 @@ For each inbox size N (generated deterministically by generate.py), and several 
 - floor: python-calamine reading every sheet of every input plus xlsxwriter writing the same
          output rows with write_row (floor.py, timed inside, without Python start-up);
 - naive: pandas.read_excel/openpyxl per sheet, pandera per file, to_excel/openpyxl (naive.py).
-Wall time and peak RSS (summed over the process and its workers, polled every 20 ms) are
-recorded; medians are printed with the ratios and written to benchmarks/RESULTS.md.
+Wall time and peak memory of the process tree (the command, its read pool and its write
+helper) are recorded: the RSS sum polled every 20 ms, which counts pages a forked worker shares
+with its parent twice, and the PSS sum every 200 ms, which does not. Medians are printed with
+the ratios; the table is written to the file given with --table.
 
     python benchmarks/run.py --sizes 300 1000 3000 --repeats 3 --no-naive-above 1000
 """
@@ -40,6 +42,7 @@ AS_OF = "2025-03-31"
 class Sample:
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    peak_pss_mb: list[float] = field(default_factory=list)
 
     @property
     def time(self) -> float:
@@ -49,17 +52,27 @@ class Sample:
     def memory(self) -> float:
         return statistics.median(self.peak_mb)
 
+    @property
+    def proportional_memory(self) -> float:
+        return statistics.median(self.peak_pss_mb)
 
-def measure(command: list[str], inner_time: bool = False) -> tuple[float, float]:
-    """Wall seconds (or the seconds the command prints) and peak RSS in MB of its process tree."""
+
+def measure(command: list[str], inner_time: bool = False) -> tuple[float, float, float]:
+    """Wall seconds (or the seconds the command prints), and peak memory in MB of its process
+    tree: the sum of RSS (polled every 20 ms; pages shared between the command and a forked
+    worker count twice) and the sum of PSS (every 200 ms; shared pages split among sharers)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    peak = [0]
+    peak = [0, 0]
 
     def poll() -> None:
+        polls = 0
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            peak[0] = max(peak[0], _tree_memory_kb(process.pid, "VmRSS:", "status"))
+            if polls % 10 == 0:
+                peak[1] = max(peak[1], _tree_memory_kb(process.pid, "Pss:", "smaps_rollup"))
+            polls += 1
             time.sleep(0.02)
 
     watcher = threading.Thread(target=poll, daemon=True)
@@ -71,11 +84,12 @@ def measure(command: list[str], inner_time: bool = False) -> tuple[float, float]
         raise RuntimeError(f"{command} failed with {process.returncode}")
     if inner_time:
         elapsed = float(output.decode().strip().splitlines()[-1])
-    return elapsed, peak[0] / 1024
+    return elapsed, peak[0] / 1024, peak[1] / 1024
 
 
-def _tree_rss_kb(session: int) -> int:
-    """Resident memory of every process of the session (the command and its pool workers)."""
+def _tree_memory_kb(session: int, field_name: str, source: str) -> int:
+    """A memory field (kB) summed over every process of the session (the command and its
+    pool workers), read from /proc/PID/`source`."""
     total = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -85,9 +99,9 @@ def _tree_rss_kb(session: int) -> int:
                 fields = handle.read().rsplit(")", 1)[1].split()
             if int(fields[3]) != session:  # field 6 of stat: session id
                 continue
-            with open(f"/proc/{entry}/status") as handle:
+            with open(f"/proc/{entry}/{source}") as handle:
                 for line in handle:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field_name):
                         total += int(line.split()[1])
         except (OSError, IndexError, ValueError):
             continue
@@ -123,23 +137,26 @@ def bench_size(count: int, repeats: int, work: Path, naive: bool) -> dict[str, S
         for name, command, inner in (("cold", merge, False), ("warm", merge, False)):
             if name == "warm":
                 change_one_workbook(inbox, changed=True)
-            seconds, peak = measure(command, inner)
+            seconds, peak, pss = measure(command, inner)
             samples[name].seconds.append(seconds)
             samples[name].peak_mb.append(peak)
+            samples[name].peak_pss_mb.append(pss)
         change_one_workbook(inbox, changed=False)
         if not rows_file.exists():
             with rows_file.open("wb") as handle:
                 pickle.dump(output_rows(out / "tong-hop.xlsx"), handle)
         floor = [sys.executable, str(HERE / "floor.py"), str(inbox), str(rows_file),
                  str(work / "floor.xlsx")]
-        seconds, peak = measure(floor, inner_time=True)
+        seconds, peak, pss = measure(floor, inner_time=True)
         samples["floor"].seconds.append(seconds)
         samples["floor"].peak_mb.append(peak)
+        samples["floor"].peak_pss_mb.append(pss)
         if naive:
-            seconds, peak = measure([sys.executable, str(HERE / "naive.py"), str(inbox),
-                                     str(work / "naive.xlsx")])
+            seconds, peak, pss = measure([sys.executable, str(HERE / "naive.py"), str(inbox),
+                                          str(work / "naive.xlsx")])
             samples["naive"].seconds.append(seconds)
             samples["naive"].peak_mb.append(peak)
+            samples["naive"].peak_pss_mb.append(pss)
         print(f"N={count} repeat {repeat + 1}: " + ", ".join(
             f"{name} {s.seconds[-1]:.1f} s" for name, s in samples.items() if s.seconds),
             flush=True)
@@ -162,15 +179,16 @@ def machine() -> str:
 
 def report(results: dict[int, dict[str, Sample]], repeats: int) -> str:
     lines = ["| N | cold s | warm s | floor s | naive s | cold/floor | naive/cold | warm/cold | "
-             "peak RSS cold MB | s per file (cold) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "peak RSS cold MB | peak PSS cold MB | peak PSS warm MB | s per file (cold) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for count, s in sorted(results.items()):
         cold, warm, floor = s["cold"].time, s["warm"].time, s["floor"].time
         naive = f"{s['naive'].time:.1f}" if s["naive"].seconds else ""
         naive_ratio = f"{s['naive'].time / cold:.2f}" if s["naive"].seconds else ""
         lines.append(f"| {count} | {cold:.1f} | {warm:.1f} | {floor:.1f} | {naive} | "
                      f"{cold / floor:.2f} | {naive_ratio} | {warm / cold:.2f} | "
-                     f"{s['cold'].memory:.0f} | {cold / count:.4f} |")
+                     f"{s['cold'].memory:.0f} | {s['cold'].proportional_memory:.0f} | "
+                     f"{s['warm'].proportional_memory:.0f} | {cold / count:.4f} |")
     sizes = sorted(results)
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]

@@ -169,12 +169,15 @@ class Deferred(Generic[T]):
 def _append_tail(sheet: Worksheet, tail: RenderedTail) -> None:
     # Flush this process's last row of the sheet (moving the "current row" past it), then
     # append the helper's rows, which follow it in the sheet, and widen the sheet's dimension.
+    # Both files are UTF-8 text, so the bytes are appended as they are, without decoding.
     sheet._write_single_row(tail.first_row)
+    sheet.row_data_fh.flush()
     try:
-        with open(tail.path, encoding="utf-8") as source:
-            shutil.copyfileobj(source, sheet.row_data_fh, 1 << 20)
+        with open(tail.path, "rb") as source, open(sheet.row_data_filename, "ab") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
     finally:
         _remove(tail.path)
+    sheet.row_data_fh.seek(0, os.SEEK_END)
     sheet.dim_rowmax = max(sheet.dim_rowmax or 0, tail.last_row)
     sheet.previous_row = tail.last_row
 
