@@ -2,4 +2,5 @@
 
 from .cli import main
 
-main(prog_name="dhtt-merge")
+if __name__ == "__main__":  # not when a spawned helper process imports it
+    main(prog_name="dhtt-merge")

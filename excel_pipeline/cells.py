@@ -50,10 +50,14 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
                    for fmt in bold_formats]
     sheet._write_single_row(first_row)  # xlsxwriter's last row (the header) goes out first
     batch: list[str] = []
+    low: int | None = None  # the first and the last row with cells, for the sheet's dimension
+    high = first_row
     for index, values in enumerate(rows):
         if not values:
             continue
         row_number = first_row + index
+        low = row_number if low is None else low
+        high = row_number
         bold = index in bold_rows
         xml = _row_xml(row_number, values, letters, bold_styles if bold else styles)
         if xml is not None:
@@ -67,16 +71,13 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
         _write_cells(sheet, [values], formats, bold_formats, {0} if bold else (), row_number)
         sheet._write_single_row(row_number + 1)  # out now, before the next streamed row
     sheet.fh.write("".join(batch))
-    last_row = first_row + len(rows) - 1
-    if width and last_row >= first_row:
-        sheet.dim_rowmin = first_row if sheet.dim_rowmin is None else min(sheet.dim_rowmin,
-                                                                           first_row)
-        sheet.dim_rowmax = last_row if sheet.dim_rowmax is None else max(sheet.dim_rowmax,
-                                                                          last_row)
+    if low is not None:
+        right = width - 1
+        sheet.dim_rowmin = low if sheet.dim_rowmin is None else min(sheet.dim_rowmin, low)
+        sheet.dim_rowmax = high if sheet.dim_rowmax is None else max(sheet.dim_rowmax, high)
         sheet.dim_colmin = 0 if sheet.dim_colmin is None else min(sheet.dim_colmin, 0)
-        sheet.dim_colmax = width - 1 if sheet.dim_colmax is None else max(sheet.dim_colmax,
-                                                                           width - 1)
-    sheet.previous_row = max(sheet.previous_row, last_row)
+        sheet.dim_colmax = right if sheet.dim_colmax is None else max(sheet.dim_colmax, right)
+    sheet.previous_row = max(sheet.previous_row, first_row + len(rows) - 1)
 
 
 # Rows joined into one write to the row data file.

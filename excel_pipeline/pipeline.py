@@ -124,10 +124,12 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     read_files = read_inbox(inbox, progress, campaign.limits, cache)
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
+    del read_files  # the parsed pieces are stacked now; free them before writing
     out_dir.mkdir(parents=True, exist_ok=True)
-    upward_args = upward_job(consolidation, out_dir)
     # The helper writes half of the big sheets, then gui-cap-tren.xlsx while the workbook closes.
-    with WriteHelper(usable_cpus()) as helper:
+    largest = max((len(frame) for frame in consolidation.sheets.values()), default=0)
+    with WriteHelper(usable_cpus(), expected_rows=largest) as helper:
+        upward_args = upward_job(consolidation, out_dir)
         upward_written = helper.after_rows(write_submission, *upward_args) if upward_args \
             else None
         workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper)

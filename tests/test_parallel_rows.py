@@ -70,7 +70,9 @@ def cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 @pytest.fixture
 def split_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split from 5 rows, and send the helper 7 rows per job (so "Bảng" takes three jobs)."""
     monkeypatch.setattr(parallel_rows, "SPLIT_FROM", 5)
+    monkeypatch.setattr(parallel_rows, "TAIL_ROWS", 7)
 
 
 def test_a_split_sheet_is_the_sheet_one_process_writes(tmp_path, split_small):
@@ -105,7 +107,10 @@ def test_one_worker_or_a_small_sheet_starts_no_helper(tmp_path, monkeypatch):
     assert started == []
     monkeypatch.setattr(parallel_rows, "SPLIT_FROM", 5)
     write_mixed(tmp_path / "split.xlsx", workers=2)
-    assert started == [1]  # "Bảng" only; "Nhỏ" has 3 rows
+    assert started == [1]  # "Bảng" only, its 20-row tail in one job; "Nhỏ" has 3 rows
+    monkeypatch.setattr(parallel_rows, "TAIL_ROWS", 7)
+    write_mixed(tmp_path / "jobs.xlsx", workers=2)
+    assert started == [1, 1, 1, 1]  # the same tail in jobs of 7, 7 and 6 rows
 
 
 class Unprintable:
