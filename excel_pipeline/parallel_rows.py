@@ -22,6 +22,7 @@ import os
 import shutil
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -95,7 +96,12 @@ class WriteHelper:
     Use as a context manager around writing: `split` before writing a sheet's rows, `splice`
     before `Workbook.close`. Leaving the block stops the helper and removes any helper file not
     spliced (after an error). With one usable CPU, or an xlsxwriter without the internals, it
-    does nothing and every job runs here.
+    does nothing and every job runs here; if the helper cannot start or dies, its rows and jobs
+    are done here too.
+
+    The helper is spawned, so, as with any multiprocessing program, a script that calls
+    `pipeline.run` must do so under `if __name__ == "__main__":` (the command does); otherwise
+    the helper re-runs the script, fails, and the run falls back to one process.
     """
 
     def __init__(self, workers: int, tmpdir: str | None = None,
@@ -105,7 +111,7 @@ class WriteHelper:
         self._enabled = workers > 1 and _xlsxwriter_supports_split()
         self._tmpdir = tmpdir
         self._pool: ProcessPoolExecutor | None = None
-        self._pending: list[tuple[Worksheet, Future[RenderedTail]]] = []
+        self._pending: list[tuple[Worksheet, TailJob, Future[RenderedTail]]] = []
         self._deferred: list[Deferred[Any]] = []
         if self._enabled and expected_rows is not None and expected_rows >= SPLIT_FROM:
             self._submit(_ready)
@@ -115,12 +121,12 @@ class WriteHelper:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        for future in [future for _, future in self._pending] + \
+        for future in [future for _, _, future in self._pending] + \
                 [job.future for job in self._deferred if job.future is not None]:
             future.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-        for _, future in self._pending:
+        for _, _, future in self._pending:
             if future.done() and not future.cancelled() and future.exception() is None:
                 _remove(future.result().path)
         self._pending.clear()
@@ -138,7 +144,7 @@ class WriteHelper:
             job = TailJob(chunk, 1 + start, tuple(formats), tuple(bold_formats),
                           frozenset(index - start for index in bold_rows
                                     if start <= index < start + len(chunk)), self._tmpdir)
-            self._pending.append((sheet, self._submit(render_tail, job)))
+            self._pending.append((sheet, job, self._submit(render_tail, job)))
         return keep
 
     def after_rows(self, job: Callable[..., T], *args: Any) -> Deferred[T]:
@@ -156,8 +162,14 @@ class WriteHelper:
             for deferred in self._deferred:
                 deferred.future = self._submit(deferred.job, *deferred.args)
         while self._pending:
-            sheet, future = self._pending[0]
-            tail = future.result()
+            sheet, job, future = self._pending[0]
+            try:
+                tail = future.result()
+            except BrokenProcessPool:  # the helper could not start or died: write them here
+                self._pending.pop(0)
+                write_rows(sheet, job.rows, job.formats, job.bold_formats, job.bold_rows,
+                           job.first_row)
+                continue
             self._pending.pop(0)
             _append_tail(sheet, tail)
 
@@ -179,7 +191,12 @@ class Deferred(Generic[T]):
     future: Future[T] | None = None
 
     def result(self) -> T:
-        return self.future.result() if self.future is not None else self.job(*self.args)
+        if self.future is not None:
+            try:
+                return self.future.result()
+            except BrokenProcessPool:  # the helper could not start or died: run it here
+                pass
+        return self.job(*self.args)
 
 
 def _ready() -> None:

@@ -148,7 +148,7 @@ def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[int, 
     best: tuple[int, dict[int, Column]] | None = None
     exact = _header_index(spec)
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        mapping = _match_header(row, exact)
+        mapping = match_header(row, exact)
         if len(mapping) < 2 or not any(col.required for col in mapping.values()):
             continue
         if best is None or len(mapping) > len(best[1]):
@@ -156,12 +156,9 @@ def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[int, 
     return best
 
 
-def match_header(row: list[Any], spec: SheetSpec) -> dict[int, Column]:
-    """Column position -> template column, for the header cells that name one."""
-    return _match_header(row, _header_index(spec))
-
-
-def _match_header(row: list[Any], exact: dict[str, Column]) -> dict[int, Column]:
+def match_header(row: list[Any], exact: dict[str, Column]) -> dict[int, Column]:
+    """Column position -> template column, for the header cells that name one (`exact`: the
+    sheet type's folded spellings, `_header_index`)."""
     mapping: dict[int, Column] = {}
     taken: set[str] = set()
     for position, cell in enumerate(row):

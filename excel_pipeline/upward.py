@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .submission import write_submission
 from .summary import indicator_catalogue, indicator_rows, summary_rows, tree_order
 from .template import DELEGATES, NOMINATIONS
 
@@ -48,12 +47,6 @@ def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
     info, rows = upward_submission(c)
     title = f"{info['unit_name']} gửi cấp trên – {c.campaign.name}"
     return out_dir / UPWARD_NAME, info, rows, title
-
-
-def write_upward(c: Consolidation, out_dir: Path) -> Path | None:
-    """Write gui-cap-tren.xlsx into `out_dir`; None when the run has no unit tree at all."""
-    job = upward_job(c, out_dir)
-    return write_submission(*job) if job else None
 
 
 def _delegates(c: Consolidation) -> list[dict[str, Any]]:

@@ -177,3 +177,20 @@ def test_the_command_writes_both_workbooks_with_the_helper(tmp_path, split_small
     assert "Thông tin đơn vị" in upward.sheetnames
     merged = openpyxl.load_workbook(out / "tong-hop.xlsx")
     assert merged["Đại biểu"].max_row > 5  # split at SPLIT_FROM = 5
+
+
+def test_a_helper_that_dies_leaves_its_rows_and_jobs_to_this_process(tmp_path, split_small):
+    alone = write_mixed(tmp_path / "alone.xlsx", workers=1)
+    path = tmp_path / "died.xlsx"
+    book = xlsxwriter.Workbook(str(path), ROWS_OPTIONS)
+    styles = Styles(book)
+    with WriteHelper(2) as helper:
+        helper._submit(os._exit, 1)  # the helper process ends before it takes the rows
+        later = helper.after_rows(_pid_after, path)
+        write_table(book, styles, "Bảng", COLUMNS, mixed_rows(41), bold_rows={0, 20, 21, 40},
+                    helper=helper)
+        write_table(book, styles, "Nhỏ", COLUMNS, mixed_rows(3), helper=helper)
+        helper.splice()
+        book.close()
+        assert later.result() == os.getpid()
+    assert sheet_parts(path) == sheet_parts(alone)
