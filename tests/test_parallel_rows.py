@@ -42,10 +42,10 @@ def mixed_rows(count: int) -> list[list[Any]]:
     return values
 
 
-def write_mixed(path: Path, workers: int, tmpdir: Path | None = None) -> Path:
+def write_mixed(path: Path, workers: int) -> Path:
     book = xlsxwriter.Workbook(str(path), ROWS_OPTIONS)
     styles = Styles(book)
-    with WriteHelper(workers, str(tmpdir) if tmpdir else None) as helper:
+    with WriteHelper(workers) as helper:
         write_table(book, styles, "Bảng", COLUMNS, mixed_rows(41), bold_rows={0, 20, 21, 40},
                     helper=helper)
         write_table(book, styles, "Nhỏ", COLUMNS, mixed_rows(3), helper=helper)
