@@ -109,7 +109,9 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as asked.
 
     With `use_cache`, files whose bytes were read by an earlier run into the same `out_dir`
-    (same program version and campaign) are not parsed again (see `cache`)."""
+    (same program version and campaign) are not parsed again (see `cache`). Large runs start
+    worker processes (`parallel_rows`): call this from a script under
+    `if __name__ == "__main__":`."""
     from .parallel_rows import WriteHelper
     from .report import write_report
     from .submission import write_submission
