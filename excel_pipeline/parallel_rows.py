@@ -16,7 +16,6 @@ everything is written by this process.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import shutil
@@ -24,6 +23,7 @@ from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -42,9 +42,9 @@ SPLIT_FROM = 20_000
 HELPER_SHARE = 0.5
 # Rows per job sent to the helper: it holds one job's rows at a time, not half the sheet.
 TAIL_ROWS = 20_000
-# The xlsxwriter internals a split relies on.
-_WORKSHEET_FIELDS = ("_write_single_row", "_write_string", "_write_number", "_write_blank",
-                     "row_data_fh", "row_data_filename", "previous_row", "dim_rowmax")
+# The xlsxwriter internals a split relies on (`cells.write_rows` checks its own).
+_WORKSHEET_FIELDS = ("_write_single_row", "row_data_fh", "row_data_filename", "previous_row",
+                     "dim_rowmax")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def render_tail(job: TailJob) -> RenderedTail:
         sheet._write_single_row()  # the last row is still in memory, as at close
     except BaseException:
         sheet.row_data_fh.close()
-        _remove(sheet.row_data_filename)
+        Path(sheet.row_data_filename).unlink(missing_ok=True)
         raise
     sheet.row_data_fh.close()
     return RenderedTail(sheet.row_data_filename, job.first_row,
@@ -128,7 +128,7 @@ class WriteHelper:
             self._pool.shutdown(wait=True, cancel_futures=True)
         for _, _, future in self._pending:
             if future.done() and not future.cancelled() and future.exception() is None:
-                _remove(future.result().path)
+                Path(future.result().path).unlink(missing_ok=True)
         self._pending.clear()
 
     def split(self, sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Format],
@@ -213,7 +213,7 @@ def _append_tail(sheet: Worksheet, tail: RenderedTail) -> None:
         with open(tail.path, "rb") as source, open(sheet.row_data_filename, "ab") as target:
             shutil.copyfileobj(source, target, 1 << 20)
     finally:
-        _remove(tail.path)
+        Path(tail.path).unlink(missing_ok=True)
     sheet.row_data_fh.seek(0, os.SEEK_END)
     sheet.dim_rowmax = max(sheet.dim_rowmax or 0, tail.last_row)
     sheet.previous_row = tail.last_row
@@ -234,8 +234,3 @@ def _xlsxwriter_supports_split() -> bool:
     sheet, fmt = Worksheet(), Format()
     return (all(hasattr(sheet, name) for name in _WORKSHEET_FIELDS)
             and all(hasattr(fmt, name) for name in ("_get_xf_index", "xf_index")))
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)

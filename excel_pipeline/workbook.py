@@ -7,7 +7,6 @@ half a workbook under the real name.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,6 @@ import pandas as pd
 from .allocate import METHOD_LABELS
 from .atomic import written_atomically
 from .cells import ROWS_OPTIONS, write_cell, write_rows
-from .cpus import usable_cpus
 from .findings import CODES, SEVERITY_LABELS, cell_ref
 from .merge import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED
 from .parallel_rows import WriteHelper, fix_format_indices
@@ -88,16 +86,14 @@ class Styles:
         fix_format_indices(self.header, *self.cells.values(), *self.bold.values())
 
 
-def write_workbook(c: Consolidation, path: Path, helper: WriteHelper | None = None) -> Path:
+def write_workbook(c: Consolidation, path: Path, helper: WriteHelper) -> Path:
     """Write every sheet to a temporary file beside `path`, then rename it into place.
 
-    A helper process (`parallel_rows`; one is started here unless given) writes the second half
-    of each large sheet meanwhile, when there is more than one usable CPU."""
+    The `helper` (`parallel_rows`) writes the second half of each large sheet meanwhile, when
+    it has a process to do so."""
     import xlsxwriter
 
-    with written_atomically(path) as temp_name, contextlib.ExitStack() as stack:
-        if helper is None:
-            helper = stack.enter_context(WriteHelper(usable_cpus()))
+    with written_atomically(path) as temp_name:
         # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
         # write_table does.
         book = xlsxwriter.Workbook(temp_name, ROWS_OPTIONS)
@@ -270,7 +266,7 @@ def _spec_columns(spec: SheetSpec) -> list[Col]:
 
 
 def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec,
-                helper: WriteHelper | None = None) -> None:
+                helper: WriteHelper) -> None:
     names = _unit_names(c)
     frame = tree_order(c, c.accepted(spec.key))
     considered = "_consider" in frame.columns
@@ -333,7 +329,7 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
 
 
 def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
-                    helper: WriteHelper | None = None) -> None:
+                    helper: WriteHelper) -> None:
     letters: dict[tuple[str, str, str], str] = c.extra.get("cells", {})  # type: ignore[assignment]
     columns = [Col("Mức độ", 10), Col("Mã phát hiện", 20), Col("Loại", 28), Col("Mã đơn vị", 11),
                Col("Tệp", 28), Col("Trang", 16), Col("Dòng", 7, "int"), Col("Cột", 18),
@@ -347,7 +343,7 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
 
 
 def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
-                        status: str, helper: WriteHelper | None = None) -> None:
+                        status: str, helper: WriteHelper) -> None:
     columns = [Col("Loại dữ liệu", 18), Col("Mã đơn vị", 11), Col("Tệp", 28), Col("Trang", 16),
                Col("Dòng", 7, "int"), Col("Lý do", 50), Col("Nội dung dòng", 80)]
     rows = []
