@@ -63,11 +63,12 @@ class ReadCache:
             pass
 
     def prune(self) -> None:
-        """Remove entries this run did not use (old contents, versions, campaigns)."""
+        """Remove entries this run did not use (old contents, versions, campaigns) and files
+        left by an interrupted run; what else is in the folder (`row_blocks`) is not ours."""
         if not self.folder.is_dir():
             return
         for entry in self.folder.iterdir():
-            if entry.name not in self.used:
+            if entry.suffix in (".pickle", ".tmp") and entry.name not in self.used:
                 with contextlib.suppress(OSError):
                     entry.unlink()
 

@@ -40,7 +40,7 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
     very `<row>` XML xlsxwriter would write for them (tests compare the two) and streamed into
     the sheet's row data, a batch at a time. Any other row, and any other sheet, goes through
     xlsxwriter's own cell writers."""
-    if not _streams_rows(sheet, first_row, first_row + len(rows)):
+    if not streams_rows(sheet, first_row, first_row + len(rows)):
         _write_cells(sheet, rows, formats, bold_formats, bold_rows, first_row)
         return
     width = max((len(values) for values in rows), default=0)
@@ -72,12 +72,17 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
         sheet._write_single_row(row_number + 1)  # out now, before the next streamed row
     sheet.fh.write("".join(batch))
     if low is not None:
-        right = width - 1
-        sheet.dim_rowmin = low if sheet.dim_rowmin is None else min(sheet.dim_rowmin, low)
-        sheet.dim_rowmax = high if sheet.dim_rowmax is None else max(sheet.dim_rowmax, high)
-        sheet.dim_colmin = 0 if sheet.dim_colmin is None else min(sheet.dim_colmin, 0)
-        sheet.dim_colmax = right if sheet.dim_colmax is None else max(sheet.dim_colmax, right)
+        widen_dimension(sheet, low, high, width - 1)
     sheet.previous_row = max(sheet.previous_row, first_row + len(rows) - 1)
+
+
+def widen_dimension(sheet: Worksheet, low: int, high: int, right: int) -> None:
+    """Record rows `low` to `high` and columns 0 to `right` as used: xlsxwriter writes the
+    sheet's dimension from these fields, and cells streamed past its writers do not set them."""
+    sheet.dim_rowmin = low if sheet.dim_rowmin is None else min(sheet.dim_rowmin, low)
+    sheet.dim_rowmax = high if sheet.dim_rowmax is None else max(sheet.dim_rowmax, high)
+    sheet.dim_colmin = 0 if sheet.dim_colmin is None else min(sheet.dim_colmin, 0)
+    sheet.dim_colmax = right if sheet.dim_colmax is None else max(sheet.dim_colmax, right)
 
 
 # Rows joined into one write to the row data file.
@@ -89,7 +94,7 @@ _NEEDS_ESCAPING = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
 _PLAIN_TEXT_LIMIT = 16_383
 
 
-def _streams_rows(sheet: Worksheet, first_row: int, end_row: int) -> bool:
+def streams_rows(sheet: Worksheet, first_row: int, end_row: int) -> bool:
     """Whether rows may be streamed as XML: a constant-memory sheet of the xlsxwriter shape
     tested here, no row of ours given its own looks (`set_row`) or comments, and every row
     within the sheet."""

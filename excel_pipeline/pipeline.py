@@ -109,11 +109,13 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as asked.
 
     With `use_cache`, files whose bytes were read by an earlier run into the same `out_dir`
-    (same program version and campaign) are not parsed again (see `cache`). Large runs start
+    (same program version and campaign) are not parsed again (see `cache`), and blocks of rows
+    the last run wrote are not written again (see `row_blocks`). Large runs start
     worker processes (`parallel_rows`): call this from a script under
     `if __name__ == "__main__":`."""
     from .parallel_rows import WriteHelper
     from .report import write_report
+    from .row_blocks import BlockStore
     from .submission import write_submission
     from .upward import upward_job
     from .workbook import write_workbook
@@ -128,13 +130,15 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
     del read_files  # the parsed pieces are stacked now; free them before writing
     out_dir.mkdir(parents=True, exist_ok=True)
-    # The helper writes half of the big sheets, then gui-cap-tren.xlsx while the workbook closes.
+    # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while the
+    # workbook is packaged.
     largest = max((len(frame) for frame in consolidation.sheets.values()), default=0)
-    with WriteHelper(usable_cpus(), expected_rows=largest) as helper:
+    with WriteHelper(usable_cpus(), expected_rows=largest) as helper, \
+            BlockStore(cache.folder if cache else None, out_dir) as blocks:
         upward_args = upward_job(consolidation, out_dir)
         upward_written = helper.after_rows(write_submission, *upward_args) if upward_args \
             else None
-        workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper)
+        workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks)
         upward = upward_written.result() if upward_written else None
     delivered = deliver(consolidation, workbook, out_dir, options, settings)
     report = write_report(consolidation, out_dir / "tong-hop.json", workbook,

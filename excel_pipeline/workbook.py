@@ -8,6 +8,7 @@ half a workbook under the real name.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from .cells import ROWS_OPTIONS, write_cell, write_rows
 from .findings import CODES, SEVERITY_LABELS, cell_ref
 from .merge import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED
 from .parallel_rows import WriteHelper, fix_format_indices
+from .row_blocks import BlockStore, BlockWriter
 from .summary import (
     CHART_SHARES,
     delegates_against_cap,
@@ -31,6 +33,7 @@ from .summary import (
     tree_order,
 )
 from .template import BY_KEY, ROW_SHEETS, SheetSpec
+from .xlsx_zip import package
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -86,17 +89,24 @@ class Styles:
         fix_format_indices(self.header, *self.cells.values(), *self.bold.values())
 
 
-def write_workbook(c: Consolidation, path: Path, helper: WriteHelper) -> Path:
+def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
+                   store: BlockStore | None = None) -> Path:
     """Write every sheet to a temporary file beside `path`, then rename it into place.
 
-    The `helper` (`parallel_rows`) writes the second half of each large sheet meanwhile, when
-    it has a process to do so."""
+    The rows of large sheets are written in compressed blocks (`row_blocks`), part of them by
+    the `helper` process, and reused from `store` where a previous run wrote the same; without a
+    `store` nothing is kept for the next run."""
     import xlsxwriter
 
-    with written_atomically(path) as temp_name:
+    with written_atomically(path) as temp_name, ExitStack() as cleanup:
+        if store is None:
+            store = cleanup.enter_context(BlockStore(None, path.parent))
+        parts = Path(temp_name).with_suffix(".parts")
+        cleanup.callback(parts.unlink, missing_ok=True)
+        blocks = BlockWriter(helper, store)
         # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
         # write_table does.
-        book = xlsxwriter.Workbook(temp_name, ROWS_OPTIONS)
+        book = xlsxwriter.Workbook(str(parts), ROWS_OPTIONS)
         book.set_properties({"title": f"Tổng hợp – {c.campaign.name}",
                              "subject": c.campaign.document, "author": "dhtt-merge"})
         styles = Styles(book)
@@ -105,26 +115,29 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper) -> Path:
             if spec.key == "indicators":
                 _indicator_sheet(book, styles, c)
             else:
-                _rows_sheet(book, styles, c, spec, helper)
+                _rows_sheet(book, styles, c, spec, blocks)
         _allocation_sheet(book, styles, c)
-        _findings_sheet(book, styles, c, helper)
-        _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, helper)
-        _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, helper)
+        _findings_sheet(book, styles, c, blocks)
+        _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, blocks)
+        _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, blocks)
         _sources_sheet(book, styles, c)
         _summary_charts(book, summary, styles, c, chart_col=17)
-        helper.splice()
+        helper.start_deferred()  # gui-cap-tren.xlsx, in the helper once its rows are done
+        blocks.finish()
         book.close()
+        package(parts, Path(temp_name), blocks.placed(), blocks.read)
+        store.commit()
     return path
 
 
 def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int] | None = None,
-                title: str | None = None, helper: WriteHelper | None = None) -> Worksheet:
+                title: str | None = None, blocks: BlockWriter | None = None) -> Worksheet:
     """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings.
 
     Rows beyond what one Excel sheet holds continue on "Name (2)", "Name (3)", … each with its
     own header, so a very large consolidation is split, never cut. Returns the first sheet.
-    With a `helper`, the second half of a large part is written by its helper process.
+    With `blocks`, the rows of a large part are written as compressed blocks (`row_blocks`).
     """
     per_sheet = SHEET_ROWS - 1
     bold_rows = bold_rows or set()
@@ -134,7 +147,7 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         chunk = rows[start:start + per_sheet]
         bold = {index - start for index in bold_rows if start <= index < start + per_sheet}
         sheet = _table_part(book, styles, sheet_name, columns, chunk, bold, title or name,
-                            helper)
+                            blocks)
         first = first or sheet
     assert first is not None
     return first
@@ -142,7 +155,7 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
 
 def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str,
-                helper: WriteHelper | None) -> Worksheet:
+                blocks: BlockWriter | None) -> Worksheet:
     sheet = book.add_worksheet(name)
     sheet.set_row(0, 32)  # before any cell: with constant_memory a written row is final
     for position, column in enumerate(columns):
@@ -150,8 +163,10 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         sheet.write_string(0, position, column.header, styles.header)
     formats = [styles.cells[column.style] for column in columns]
     bold_formats = [styles.bold[column.style] for column in columns]
-    keep = helper.split(sheet, rows, formats, bold_formats, bold_rows) if helper else len(rows)
-    write_rows(sheet, rows[:keep], formats, bold_formats, bold_rows)
+    if blocks is not None and blocks.takes(sheet, rows):
+        blocks.write(sheet, rows, formats, bold_formats, bold_rows)
+    else:
+        write_rows(sheet, rows, formats, bold_formats, bold_rows)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     sheet.set_landscape()
@@ -266,7 +281,7 @@ def _spec_columns(spec: SheetSpec) -> list[Col]:
 
 
 def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec,
-                helper: WriteHelper) -> None:
+                blocks: BlockWriter) -> None:
     names = _unit_names(c)
     frame = tree_order(c, c.accepted(spec.key))
     considered = "_consider" in frame.columns
@@ -282,7 +297,7 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
         parts.append(frame["_consider"].tolist())
     parts += [frame["_file"].tolist(), frame["_row"].tolist()]
     write_table(book, styles, spec.title, columns, list(zip(*parts, strict=True)),
-                helper=helper)
+                blocks=blocks)
 
 
 def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
@@ -329,7 +344,7 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
 
 
 def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
-                    helper: WriteHelper) -> None:
+                    blocks: BlockWriter) -> None:
     letters: dict[tuple[str, str, str], str] = c.extra.get("cells", {})  # type: ignore[assignment]
     columns = [Col("Mức độ", 10), Col("Mã phát hiện", 20), Col("Loại", 28), Col("Mã đơn vị", 11),
                Col("Tệp", 28), Col("Trang", 16), Col("Dòng", 7, "int"), Col("Cột", 18),
@@ -339,11 +354,11 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
         rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
                      f.file, f.sheet, f.row, f.column, cell_ref(f, letters),
                      None if f.value is None else str(f.value), f.message])
-    write_table(book, styles, SHEET_FINDINGS, columns, rows, helper=helper)
+    write_table(book, styles, SHEET_FINDINGS, columns, rows, blocks=blocks)
 
 
 def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
-                        status: str, helper: WriteHelper) -> None:
+                        status: str, blocks: BlockWriter) -> None:
     columns = [Col("Loại dữ liệu", 18), Col("Mã đơn vị", 11), Col("Tệp", 28), Col("Trang", 16),
                Col("Dòng", 7, "int"), Col("Lý do", 50), Col("Nội dung dòng", 80)]
     rows = []
@@ -355,7 +370,7 @@ def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: 
                                 if not _empty(record[col.key]))
             rows.append([spec.title, record["_unit"], record["_file"], record["_sheet"],
                          record["_row"], record["_reason"], content])
-    write_table(book, styles, name, columns, rows, helper=helper)
+    write_table(book, styles, name, columns, rows, blocks=blocks)
 
 
 def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:

@@ -1,0 +1,285 @@
+"""Large sheets' rows go in as compressed blocks, some from the helper process, some from the
+last run; the workbook must not show it.
+
+Each test writes the same rows by blocks and by xlsxwriter in one process, and compares what
+comes back: each sheet's own XML part (where a misplaced, missing or doubled row would show),
+values and looks. Block sizes are made tiny so that a few dozen rows make many blocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from excel_pipeline import parallel_rows, row_blocks
+from excel_pipeline.cache import CACHE_FOLDER
+from excel_pipeline.campaign import load_campaign
+from excel_pipeline.cells import ROWS_OPTIONS
+from excel_pipeline.cli import main
+from excel_pipeline.parallel_rows import WriteHelper
+from excel_pipeline.pipeline import consolidate, example_inbox, read_inbox
+from excel_pipeline.row_blocks import BlockStore, BlockWriter, block_key
+from excel_pipeline.workbook import Col, Styles, write_table, write_workbook
+from excel_pipeline.xlsx_zip import package
+
+COLUMNS = [Col("Tên"), Col("Số", style="int"), Col("Ngày", style="date"), Col("Có", style="flag")]
+BOLD = {0, 20, 21, 40}
+
+
+def mixed_rows(count: int) -> list[list[Any]]:
+    """Every kind of value the writer meets, in every position of the sheet."""
+    values: list[list[Any]] = []
+    for i in range(count):
+        values.append([["=SUM(A1)", "Nguyễn Thị Ánh", " lề ", None][i % 4],
+                       [i, 2.5, float("nan"), pd.NA][i % 4],
+                       [dt.date(2025, 3, i % 28 + 1), pd.Timestamp("2025-03-05"), pd.NaT,
+                        None][i % 4],
+                       [True, False, None, "x"][i % 4]])
+    return values
+
+
+def write_plain(path: Path, rows: list[list[Any]]) -> Path:
+    """The reference: every row through xlsxwriter's writers (`cells.write_rows`), one process."""
+    book = xlsxwriter.Workbook(str(path), ROWS_OPTIONS)
+    styles = Styles(book)
+    write_table(book, styles, "Bảng", COLUMNS, rows, bold_rows=BOLD)
+    write_table(book, styles, "Nhỏ", COLUMNS, mixed_rows(3))
+    book.close()
+    return path
+
+
+def write_blocks(path: Path, rows: list[list[Any]], workers: int = 2,
+                 folder: Path | None = None, kill_helper: bool = False) -> Path:
+    """The same rows, large sheets by blocks, as `workbook.write_workbook` writes them."""
+    parts = path.with_suffix(".parts")
+    book = xlsxwriter.Workbook(str(parts), ROWS_OPTIONS)
+    styles = Styles(book)
+    with WriteHelper(workers) as helper, BlockStore(folder, path.parent) as store:
+        if kill_helper:
+            helper.submit(os._exit, 1)  # the helper process ends before it takes any rows
+        blocks = BlockWriter(helper, store)
+        write_table(book, styles, "Bảng", COLUMNS, rows, bold_rows=BOLD, blocks=blocks)
+        write_table(book, styles, "Nhỏ", COLUMNS, mixed_rows(3), blocks=blocks)
+        helper.start_deferred()
+        blocks.finish()
+        book.close()
+        package(parts, path, blocks.placed(), blocks.read)
+        store.commit()
+    parts.unlink()
+    return path
+
+
+def sheet_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None  # every part's CRC-32 and size agree with its data
+        return {name: archive.read(name) for name in archive.namelist()
+                if name.startswith("xl/worksheets/sheet") or name == "xl/styles.xml"}
+
+
+def cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: [(cell.coordinate, cell.value, cell.font.b, cell.border.left.style,
+                           cell.number_format)
+                          for row in sheet.iter_rows() for cell in row]
+            for sheet in book.worksheets}
+
+
+@pytest.fixture
+def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Blocks from 5 rows, of 4 rows each, the helper taking half from 5 rows to render, two
+    blocks per job. Returns a list that gets a 1 for each block rendered in this process."""
+    monkeypatch.setattr(row_blocks, "BLOCKS_FROM", 5)
+    monkeypatch.setattr(row_blocks, "BLOCK_ROWS", 4)
+    monkeypatch.setattr(row_blocks, "SPLIT_FROM", 5)
+    monkeypatch.setattr(row_blocks, "JOB_ROWS", 8)
+    monkeypatch.setattr(parallel_rows, "START_FROM", 5)
+    rendered: list[int] = []
+    real = row_blocks.deflate
+
+    def counted(data: bytes, final: bool = False) -> Any:
+        rendered.append(1)
+        return real(data, final)
+
+    monkeypatch.setattr(row_blocks, "deflate", counted)  # this process's only, not the helper's
+    return rendered
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_sheet_written_in_blocks_is_the_sheet_one_process_writes(tmp_path, tiny_blocks,
+                                                                    workers):
+    rows = mixed_rows(41)
+    plain = write_plain(tmp_path / "plain.xlsx", rows)
+    blocked = write_blocks(tmp_path / "blocks.xlsx", rows, workers)
+    assert sheet_parts(blocked) == sheet_parts(plain)
+    assert cells(blocked) == cells(plain)
+    # 11 blocks; with the helper, this process rendered the first 6 and the helper the rest
+    assert len(tiny_blocks) == (11 if workers == 1 else 6)
+    sheet = openpyxl.load_workbook(blocked)["Bảng"]
+    assert sheet.max_row == 42 and sheet.dimensions == "A1:D42"
+    assert [sheet.cell(22, column).font.b for column in range(1, 5)] == [True] * 4
+    assert sheet.cell(42, 1).value == "=SUM(A1)" and sheet.cell(42, 1).data_type == "s"
+    assert sheet.cell(4, 3).value is None and sheet.cell(40, 3).value is None  # NaT: blank
+    assert sheet.cell(38, 3).value == dt.datetime(2025, 3, 9)
+    assert not list(tmp_path.glob(".rows-*"))  # no pack left without a cache folder
+
+
+def test_a_rerun_renders_only_the_blocks_whose_rows_changed(tmp_path, tiny_blocks):
+    folder = tmp_path / "cache"
+    rows = mixed_rows(41)
+    write_blocks(tmp_path / "first.xlsx", rows, workers=1, folder=folder)
+    assert len(tiny_blocks) == 11 and {p.name for p in folder.iterdir()} == {"rows.pack",
+                                                                              "rows.index"}
+    tiny_blocks.clear()
+    rows[9][0] = "Trần Văn Sửa"  # row 9 is in the third block
+    again = write_blocks(tmp_path / "again.xlsx", rows, workers=1, folder=folder)
+    assert len(tiny_blocks) == 1
+    assert sheet_parts(again) == sheet_parts(write_plain(tmp_path / "plain.xlsx", rows))
+    assert openpyxl.load_workbook(again)["Bảng"].cell(11, 1).value == "Trần Văn Sửa"
+    tiny_blocks.clear()
+    write_blocks(tmp_path / "same.xlsx", rows, workers=1, folder=folder)
+    assert tiny_blocks == []  # nothing changed: every block is the last run's
+
+
+def test_an_inserted_row_renders_the_blocks_from_it_on(tmp_path, tiny_blocks):
+    folder = tmp_path / "cache"
+    rows = mixed_rows(41)
+    write_blocks(tmp_path / "first.xlsx", rows, workers=1, folder=folder)
+    tiny_blocks.clear()
+    rows.insert(30, ["Người mới", 7, dt.date(2025, 1, 2), True])  # into the eighth block
+    again = write_blocks(tmp_path / "again.xlsx", rows, workers=1, folder=folder)
+    assert len(tiny_blocks) == 4  # blocks 8 to 11 start on other rows now; 1 to 7 are reused
+    assert sheet_parts(again) == sheet_parts(write_plain(tmp_path / "plain.xlsx", rows))
+
+
+def test_a_damaged_or_foreign_pack_is_not_trusted(tmp_path, tiny_blocks):
+    folder = tmp_path / "cache"
+    rows = mixed_rows(41)
+    write_blocks(tmp_path / "first.xlsx", rows, workers=1, folder=folder)
+    pack = folder / "rows.pack"
+    data = bytearray(pack.read_bytes())
+    data[40] ^= 0xFF  # a byte of the first block
+    pack.write_bytes(bytes(data))
+    tiny_blocks.clear()
+    again = write_blocks(tmp_path / "again.xlsx", rows, workers=1, folder=folder)
+    assert len(tiny_blocks) == 1  # only the damaged block is rendered again
+    plain = sheet_parts(write_plain(tmp_path / "plain.xlsx", rows))
+    assert sheet_parts(again) == plain
+    (folder / "rows.index").write_bytes(b"not a pickle")
+    tiny_blocks.clear()
+    assert sheet_parts(write_blocks(tmp_path / "third.xlsx", rows, workers=1,
+                                    folder=folder)) == plain
+    assert len(tiny_blocks) == 11
+
+
+def test_block_keys_tell_values_of_other_types_apart():
+    keys = {block_key(b"", 1, [[value]], frozenset())
+            for value in (1, 1.0, "1", True, None, pd.NA, dt.date(2025, 1, 1))}
+    assert len(keys) == 7
+    assert block_key(b"", 1, [["a"]], frozenset()) != block_key(b"", 2, [["a"]], frozenset())
+    assert block_key(b"", 1, [["a"]], frozenset()) != block_key(b"", 1, [["a"]], frozenset({0}))
+    assert block_key(b"", 1, [["a"]], frozenset()) != block_key(b"x", 1, [["a"]], frozenset())
+
+
+def test_one_worker_or_small_sheets_start_no_helper(tmp_path, monkeypatch, tiny_blocks):
+    started: list[int] = []
+    real_submit = parallel_rows.ProcessPoolExecutor.submit
+
+    def counted(self, *args, **kwargs):
+        started.append(1)
+        return real_submit(self, *args, **kwargs)
+
+    monkeypatch.setattr(parallel_rows.ProcessPoolExecutor, "submit", counted)
+    write_blocks(tmp_path / "one.xlsx", mixed_rows(41), workers=1)
+    monkeypatch.setattr(row_blocks, "BLOCKS_FROM", 100)
+    write_blocks(tmp_path / "small.xlsx", mixed_rows(41), workers=2)  # 41 rows: no blocks
+    assert started == []
+    monkeypatch.setattr(row_blocks, "BLOCKS_FROM", 5)
+    write_blocks(tmp_path / "split.xlsx", mixed_rows(41), workers=2)
+    assert started == [1, 1, 1]  # the helper's 5 of 11 blocks, in jobs of 2, 2 and 1
+
+
+class Unprintable:
+    """A value that cannot be written (its text fails), to make rendering fail."""
+
+    def __str__(self) -> str:
+        raise ValueError("không in được")
+
+
+def test_a_failing_helper_fails_the_write_and_leaves_no_files(tmp_path, tiny_blocks):
+    rows = mixed_rows(41)
+    rows[-1][0] = Unprintable()  # in the last block, which the helper renders
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ValueError, match="không in được"):
+        write_blocks(out / "x.xlsx", rows, workers=2, folder=out / "cache")
+    assert sorted(path.name for path in out.rglob("*")) == ["cache"]
+
+
+def test_a_helper_that_dies_leaves_its_blocks_and_jobs_to_this_process(tmp_path, tiny_blocks):
+    rows = mixed_rows(41)
+    died = write_blocks(tmp_path / "died.xlsx", rows, workers=2, kill_helper=True)
+    assert len(tiny_blocks) == 11
+    assert sheet_parts(died) == sheet_parts(write_plain(tmp_path / "plain.xlsx", rows))
+
+
+def _pid_after(path: Path) -> int:
+    """A job for the helper: which process ran it."""
+    return os.getpid()
+
+
+def test_jobs_after_rows_run_in_the_helper_only_when_it_is_running(tmp_path):
+    with WriteHelper(2, expected_rows=parallel_rows.START_FROM) as helper:
+        later = helper.after_rows(_pid_after, tmp_path)
+        helper.start_deferred()
+        assert later.result() != os.getpid()
+    with WriteHelper(2, expected_rows=3) as helper:
+        later = helper.after_rows(_pid_after, tmp_path)
+        helper.start_deferred()
+        assert later.result() == os.getpid()  # no helper was started for three rows
+    with WriteHelper(1, expected_rows=parallel_rows.START_FROM) as helper:
+        later = helper.after_rows(_pid_after, tmp_path)
+        helper.start_deferred()
+        assert later.result() == os.getpid()
+
+
+def test_example_inbox_workbook_is_the_same_in_blocks_or_not(tmp_path, monkeypatch):
+    campaign = load_campaign(None)
+    c = consolidate(read_inbox(example_inbox()), campaign, dt.date(2025, 3, 31))
+    with WriteHelper(2) as helper:
+        plain = write_workbook(c, tmp_path / "plain.xlsx", helper)
+        monkeypatch.setattr(row_blocks, "BLOCKS_FROM", 5)
+        monkeypatch.setattr(row_blocks, "BLOCK_ROWS", 3)
+        monkeypatch.setattr(row_blocks, "SPLIT_FROM", 5)
+        blocked = write_workbook(c, tmp_path / "blocks.xlsx", helper)
+    assert sheet_parts(blocked) == sheet_parts(plain)
+    assert cells(blocked) == cells(plain)
+    delegates = openpyxl.load_workbook(blocked)["Đại biểu"]
+    assert delegates.max_row - 1 == int((c.sheets["delegates"]["_status"] == "accepted").sum())
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["blocks.xlsx", "plain.xlsx"]
+
+
+def test_the_command_reuses_the_last_runs_blocks(tmp_path, tiny_blocks):
+    out = tmp_path / "out"
+    args = ["--out", str(out), "--as-of", "2025-03-31"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output  # the example inbox has deliberate errors
+    first = sheet_parts(out / "tong-hop.xlsx")
+    assert "Thông tin đơn vị" in openpyxl.load_workbook(out / "gui-cap-tren.xlsx").sheetnames
+    assert (out / CACHE_FOLDER / "rows.pack").is_file()
+    rendered = len(tiny_blocks)
+    tiny_blocks.clear()
+    assert CliRunner().invoke(main, args).exit_code == 1
+    assert sheet_parts(out / "tong-hop.xlsx") == first
+    assert rendered > 0 and len(tiny_blocks) == 0
+    assert CliRunner().invoke(main, [*args, "--no-cache"]).exit_code == 1
+    assert sheet_parts(out / "tong-hop.xlsx") == first
+    assert not list(out.glob(".*.tmp")) and not list(out.glob("*.parts"))
