@@ -73,8 +73,8 @@ class WriteHelper:
         return future
 
     def after_rows(self, job: Callable[..., T], *args: Any) -> Deferred[T]:
-        """Queue `job(*args)` (picklable) to run in the helper after the rows it renders, so it
-        overlaps the workbook's packaging. If no sheet was large enough to start the helper, it
+        """Queue `job(*args)` (picklable) to run in the helper after the rows queued before
+        `start_deferred`, so it overlaps this process's writing. If no sheet was large enough to start the helper, it
         runs here when its result is asked for: a small run never waits for a process start."""
         deferred: Deferred[T] = Deferred(job, args)
         self._deferred.append(deferred)
@@ -84,7 +84,8 @@ class WriteHelper:
         """Submit the jobs queued with `after_rows`, if the helper is running."""
         if self._pool is not None:
             for deferred in self._deferred:
-                deferred.future = self.submit(deferred.job, *deferred.args)
+                if deferred.future is None:
+                    deferred.future = self.submit(deferred.job, *deferred.args)
 
 
 @dataclass

@@ -37,7 +37,32 @@ class RuleInput:
 
     c: Consolidation
     units: list[dict[str, Any]]
-    delegates: dict[str, pd.DataFrame]
+    delegates: DelegatesByUnit
+
+
+class DelegatesByUnit:
+    """Each unit's accepted delegates in sheet order, and counts over them per unit.
+
+    A province has thousands of units; cutting the frame into one frame per unit, and testing
+    each, cost more than all the rules' own work. Counts are taken over the whole frame at once,
+    and a unit's rows are cut out only for the few units a rule has to point into."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame.sort_values(["_file_id", "_row"], kind="stable")
+        self.units = self.frame["_unit"].astype("string")
+        self._positions = self.frame.groupby(self.units, sort=False).indices
+
+    def size(self, code: str) -> int:
+        return len(self._positions.get(code, ()))
+
+    def rows(self, code: str) -> pd.DataFrame:
+        """The unit's delegates (empty if none)."""
+        return self.frame.iloc[self._positions.get(code, [])]
+
+    def count(self, mask: pd.Series) -> dict[str, int]:
+        """Per unit, the delegates for whom `mask` holds."""
+        counts = mask.fillna(False).astype(bool).groupby(self.units, sort=False).sum()
+        return {str(code): int(n) for code, n in counts.items()}
 
 
 def check_rules(c: Consolidation) -> list[Finding]:
@@ -59,9 +84,8 @@ def _units_with_info(c: Consolidation) -> list[dict[str, Any]]:
     return rows
 
 
-def _delegates_by_unit(c: Consolidation) -> dict[str, pd.DataFrame]:
-    frame = c.accepted("delegates").sort_values(["_file_id", "_row"], kind="stable")
-    return {str(code): group for code, group in frame.groupby("_unit", sort=False)}
+def _delegates_by_unit(c: Consolidation) -> DelegatesByUnit:
+    return DelegatesByUnit(c.accepted("delegates"))
 
 
 def _at(rows: pd.DataFrame, k: int, spec: SheetSpec, key: str) -> dict[str, Any]:
@@ -147,11 +171,10 @@ def delegate_cap(data: RuleInput) -> list[Finding]:
     c, findings = data.c, []
     for row in data.units:
         cap, code = row["_level"].delegate_cap, str(row["unit_code"])
-        group = data.delegates.get(code)
-        count = 0 if group is None else len(group)
+        count = data.delegates.size(code)
         if cap is None or row.get("conference_form") == PLENARY or count <= cap:
             continue
-        at = _at(group, cap, DELEGATES, "full_name")
+        at = _at(data.delegates.rows(code), cap, DELEGATES, "full_name")
         findings.append(make_finding(
             "DELEGATE_CAP",
             f"{row['_name']} có {count} đại biểu, vượt mức tối đa {cap} đại biểu của cấp "
@@ -197,15 +220,16 @@ def exemplary_share(data: RuleInput) -> list[Finding]:
         return []
     floor = _share(share) - _share(c.campaign.exemplary_tolerance)
     findings = []
+    exemplary_of = data.delegates.count(data.delegates.frame["delegate_type"]
+                                        == "Điển hình tiên tiến")
     for row in data.units:
         code = str(row["unit_code"])
-        group = data.delegates.get(code)
-        if group is None or not len(group) or row.get("conference_form") == PLENARY:
+        total, exemplary = data.delegates.size(code), exemplary_of.get(code, 0)
+        if not total or row.get("conference_form") == PLENARY \
+                or Fraction(exemplary, total) >= floor:
             continue
+        group = data.delegates.rows(code)
         is_exemplary = group["delegate_type"] == "Điển hình tiên tiến"
-        exemplary = int(is_exemplary.sum())
-        if Fraction(exemplary, len(group)) >= floor:
-            continue
         findings.append(make_finding(
             "EXEMPLARY_SHARE",
             f"{row['_name']} có {exemplary}/{len(group)} đại biểu điển hình tiên tiến "
@@ -224,17 +248,20 @@ def presidium(data: RuleInput) -> list[Finding]:
     Too many: points at the first member past the maximum. Too few: at the first delegate who
     could be added (not yet in the presidium, or a presidium member who is not a CSTĐ)."""
     c, findings = data.c, []
+    everyone = data.delegates.frame
+    size_of = data.delegates.count(_flag(everyone, "presidium"))
+    soldiers_of = data.delegates.count(_flag(everyone, "presidium")
+                                       & _flag(everyone, "emulation_soldier"))
     for row in data.units:
         level, code = row["_level"], str(row["unit_code"])
-        group = data.delegates.get(code)
-        if group is None or not len(group):
+        if not data.delegates.size(code):
             continue
-        in_presidium = _flag(group, "presidium")
-        size = int(in_presidium.sum())
-        soldiers = int((in_presidium & _flag(group, "emulation_soldier")).sum())
+        size, soldiers = size_of.get(code, 0), soldiers_of.get(code, 0)
         if _within(size, level.presidium_min, level.presidium_max) and _within(
                 soldiers, level.presidium_emulation_min, level.presidium_emulation_max):
             continue  # most units: no need to slice out who to point at
+        group = data.delegates.rows(code)
+        in_presidium = _flag(group, "presidium")
         members = group[in_presidium]
         soldier = _flag(members, "emulation_soldier")
         checks = (
@@ -364,14 +391,20 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     frame = c.accepted("delegates")
     if frame.empty:
         return []
-    keys = frame["full_name"].map(fold, na_action="ignore").astype("string") + "|" + \
+    # Names repeat across a province (and `fold` is the costly part): fold each name once.
+    codes, names = pd.factorize(frame["full_name"])
+    folded = pd.array([fold(name) for name in names], dtype="string").take(codes,
+                                                                           allow_fill=True)
+    keys = pd.Series(folded, index=frame.index) + "|" + \
         frame["birth_year"].astype("string").fillna("?")
-    spread = frame["_unit"].groupby(keys).nunique()
+    pairs = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna().drop_duplicates()
+    spread = pairs["key"].value_counts()
     shared = keys.isin(spread.index[spread >= 2])  # only people listed by two or more units
     if not shared.any():
         return []
     listed = frame[shared]
-    units_of = listed["_unit"].groupby(keys[shared]).agg(lambda units: sorted(set(units.dropna())))
+    units_of = pairs[pairs["key"].isin(spread.index[spread >= 2])].groupby("key")["unit"] \
+        .agg(lambda units: sorted(units))
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
     for row, key in zip(listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]

@@ -116,13 +116,15 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
                 _indicator_sheet(book, styles, c)
             else:
                 _rows_sheet(book, styles, c, spec, blocks)
+        # gui-cap-tren.xlsx, in the helper once the rows queued so far are rendered: on a
+        # re-run that is at once, as the last run's blocks leave the helper nothing to render.
+        helper.start_deferred()
         _allocation_sheet(book, styles, c)
         _findings_sheet(book, styles, c, blocks)
         _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, blocks)
         _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, blocks)
         _sources_sheet(book, styles, c)
         _summary_charts(book, summary, styles, c, chart_col=17)
-        helper.start_deferred()  # gui-cap-tren.xlsx, in the helper once its rows are done
         blocks.finish()
         book.close()
         package(parts, Path(temp_name), blocks.placed(), blocks.read)
