@@ -2,7 +2,10 @@
 
 For each inbox size N (generated deterministically by generate.py), and several repeats:
 - cold:  dhtt-merge on the N workbooks into an empty output folder;
-- warm:  dhtt-merge again after one workbook changed (the read cache is used);
+- warm:  dhtt-merge again after one workbook changed (one delegate renamed; the read cache
+         and the last run's row blocks are used);
+- added: dhtt-merge again after the first unit's workbook gained a delegate: the worst case
+         for the row blocks, as every later row moves down by one;
 - floor: python-calamine reading every sheet of every input plus xlsxwriter writing the same
          output rows with write_row (floor.py, timed inside, without Python start-up);
 - naive: pandas.read_excel/openpyxl per sheet, pandera per file, to_excel/openpyxl (naive.py).
@@ -108,11 +111,13 @@ def _tree_memory_kb(session: int, field_name: str, source: str) -> int:
     return total
 
 
-def change_one_workbook(inbox: Path, changed: bool) -> None:
-    """Unit 1 with one delegate renamed (changed) or as generated (restored)."""
+def change_one_workbook(inbox: Path, changed: bool, added: bool = False) -> None:
+    """Unit 1 with one delegate renamed (changed), one more delegate (added), or as generated."""
     info, rows = unit_rows(1)
     if changed:
         rows["delegates"][0]["full_name"] = "Nguyễn Văn Sửa Lại"
+    if added:
+        rows["delegates"].append({**rows["delegates"][-1], "full_name": "Trần Thị Bổ Sung"})
     write_submission(inbox / f"{unit_code(1)}.xlsx", info, rows, title=f"Đơn vị {unit_code(1)}")
 
 
@@ -129,14 +134,17 @@ def bench_size(count: int, repeats: int, work: Path, naive: bool) -> dict[str, S
         generate(count, inbox)
     merge = [sys.executable, "-m", "excel_pipeline", str(inbox), "--out", str(out),
              "--as-of", AS_OF]
-    samples = {name: Sample() for name in ("cold", "warm", "floor", "naive")}
+    samples = {name: Sample() for name in ("cold", "warm", "added", "floor", "naive")}
     rows_file = work / f"rows-{count}.pickle"
     for repeat in range(repeats):
         shutil.rmtree(out, ignore_errors=True)
         change_one_workbook(inbox, changed=False)
-        for name, command, inner in (("cold", merge, False), ("warm", merge, False)):
+        for name, command, inner in (("cold", merge, False), ("warm", merge, False),
+                                     ("added", merge, False)):
             if name == "warm":
                 change_one_workbook(inbox, changed=True)
+            if name == "added":
+                change_one_workbook(inbox, changed=True, added=True)
             seconds, peak, pss = measure(command, inner)
             samples[name].seconds.append(seconds)
             samples[name].peak_mb.append(peak)
@@ -178,15 +186,18 @@ def machine() -> str:
 
 
 def report(results: dict[int, dict[str, Sample]], repeats: int) -> str:
-    lines = ["| N | cold s | warm s | floor s | naive s | cold/floor | naive/cold | warm/cold | "
-             "peak RSS cold MB | peak PSS cold MB | peak PSS warm MB | s per file (cold) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| N | cold s | warm s | added s | floor s | naive s | cold/floor | naive/cold | "
+             "warm/cold | added/cold | peak RSS cold MB | peak PSS cold MB | peak PSS warm MB | "
+             "s per file (cold) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for count, s in sorted(results.items()):
         cold, warm, floor = s["cold"].time, s["warm"].time, s["floor"].time
+        added = s["added"].time
         naive = f"{s['naive'].time:.1f}" if s["naive"].seconds else ""
         naive_ratio = f"{s['naive'].time / cold:.2f}" if s["naive"].seconds else ""
-        lines.append(f"| {count} | {cold:.1f} | {warm:.1f} | {floor:.1f} | {naive} | "
-                     f"{cold / floor:.2f} | {naive_ratio} | {warm / cold:.2f} | "
+        lines.append(f"| {count} | {cold:.1f} | {warm:.1f} | {added:.1f} | {floor:.1f} | "
+                     f"{naive} | {cold / floor:.2f} | {naive_ratio} | {warm / cold:.2f} | "
+                     f"{added / cold:.2f} | "
                      f"{s['cold'].memory:.0f} | {s['cold'].proportional_memory:.0f} | "
                      f"{s['warm'].proportional_memory:.0f} | {cold / count:.4f} |")
     sizes = sorted(results)
