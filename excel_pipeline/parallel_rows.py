@@ -74,8 +74,9 @@ class WriteHelper:
 
     def after_rows(self, job: Callable[..., T], *args: Any) -> Deferred[T]:
         """Queue `job(*args)` (picklable) to run in the helper after the rows queued before
-        `start_deferred`, so it overlaps this process's writing. If no sheet was large enough to start the helper, it
-        runs here when its result is asked for: a small run never waits for a process start."""
+        `start_deferred`, so it overlaps this process's writing. If no sheet was large enough to
+        start the helper, it runs here when its result is asked for: a small run never waits
+        for a process start."""
         deferred: Deferred[T] = Deferred(job, args)
         self._deferred.append(deferred)
         return deferred

@@ -78,7 +78,6 @@ class BlockJob:
     blocks: tuple[Block, ...]
     formats: tuple[Format, ...]
     bold_formats: tuple[Format, ...]
-    tmpdir: str | None
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def render_blocks(job: BlockJob) -> list[Piece]:
     made), its row data going to memory instead of its temporary file."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(os.devnull, {**ROWS_OPTIONS, "tmpdir": job.tmpdir})
+    book = xlsxwriter.Workbook(os.devnull, ROWS_OPTIONS)
     sheet = book.add_worksheet()
     sheet.row_data_fh.close()
     Path(sheet.row_data_filename).unlink(missing_ok=True)
@@ -231,10 +230,9 @@ class BlockWriter:
     them here if the helper could not start or died.
     """
 
-    def __init__(self, helper: WriteHelper, store: BlockStore, tmpdir: str | None = None) -> None:
+    def __init__(self, helper: WriteHelper, store: BlockStore) -> None:
         self._helper = helper
         self._store = store
-        self._tmpdir = tmpdir
         self._nonce = secrets.token_hex(8)
         self._sheets: dict[bytes, list[StoredBlock | None]] = {}
         self._pending: list[tuple[list[StoredBlock | None], list[int], BlockJob,
@@ -294,10 +292,12 @@ class BlockWriter:
 
     def placed(self) -> dict[bytes, list[StoredBlock]]:
         """Each placeholder and its blocks in order, for `xlsx_zip.package`."""
-        if self._pending:
-            raise RuntimeError("finish() first")
-        return {placeholder: [block for block in slots if block is not None]
-                for placeholder, slots in self._sheets.items()}
+        placed = {placeholder: [block for block in slots if block is not None]
+                  for placeholder, slots in self._sheets.items()}
+        if self._pending or any(len(placed[key]) != len(slots)
+                                for key, slots in self._sheets.items()):
+            raise RuntimeError("blocks not rendered yet: finish() first")
+        return placed
 
     def read(self, block: StoredBlock) -> bytes:
         return self._store.read(block)
@@ -311,7 +311,7 @@ class BlockWriter:
     def _job(self, blocks: Sequence[Block], indices: Sequence[int], formats: Sequence[Format],
              bold_formats: Sequence[Format]) -> BlockJob:
         return BlockJob(tuple(blocks[index] for index in indices), tuple(formats),
-                        tuple(bold_formats), self._tmpdir)
+                        tuple(bold_formats))
 
     def _fill(self, slots: list[StoredBlock | None], indices: Sequence[int],
               blocks: Sequence[Block], pieces: Sequence[Piece]) -> None:

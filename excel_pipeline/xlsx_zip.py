@@ -135,7 +135,7 @@ def package(source: Path, target: Path, rows: Mapping[bytes, Sequence[Compressed
                 length += piece.length
             size += sum(piece.size for piece in pieces)
             data = [head.data, *(read(piece) for piece in pieces), tail.data]
-            writer.add(info, data, crc, length, size)
+            writer.add(info, data, crc, length, size, zipfile.ZIP_DEFLATED)
         writer.finish()
     if pending:
         raise RuntimeError(f"rows without a place in the workbook: {sorted(pending)}")
@@ -165,7 +165,9 @@ class _ZipWriter:
         self.directory: list[bytes] = []
 
     def add(self, info: zipfile.ZipInfo, data: Iterable[bytes], crc: int, length: int,
-            size: int) -> None:
+            size: int, method: int | None = None) -> None:
+        """A part named and dated as `info`, its `data` stored as compressed with `method`
+        (by default, as `info` says)."""
         offset = self.out.tell()
         name = info.filename.encode("utf-8")
         flags = 0x800 if not info.filename.isascii() else 0
@@ -173,7 +175,7 @@ class _ZipWriter:
         sizes64 = length >= self.zip64_from or size >= self.zip64_from
         extra = struct.pack("<HHQQ", 1, 16, length, size) if sizes64 else b""
         version = 45 if sizes64 or offset >= self.zip64_from else 20
-        method = info.compress_type
+        method = info.compress_type if method is None else method
         self.out.write(_LOCAL.pack(b"PK\x03\x04", version, flags, method, time, date, crc,
                                    0xFFFFFFFF if sizes64 else size,
                                    0xFFFFFFFF if sizes64 else length, len(name), len(extra)))
