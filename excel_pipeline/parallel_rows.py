@@ -2,8 +2,8 @@
 
 Writing is the largest part of a run. One helper process takes jobs while this process goes on:
 first it renders and compresses blocks of rows of the large sheets (`row_blocks`), then it runs
-the jobs queued with `WriteHelper.after_rows` (gui-cap-tren.xlsx) while this process packages
-the workbook. If it cannot start or dies, its work is done here.
+the jobs queued with `WriteHelper.after_rows` (gui-cap-tren.xlsx) while this process writes the
+other sheets and packages the workbook. If it cannot start or dies, its work is done here.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ START_FROM = 20_000
 
 class WriteHelper:
     """One helper process for a run's writing. Jobs `submit`ted run in it in order; jobs queued
-    with `after_rows` are submitted after them by `start_deferred`, so they overlap the
-    workbook's packaging.
+    with `after_rows` are submitted after them by `start_deferred`, so they overlap the rest of
+    this process's writing.
 
     Use as a context manager around writing; leaving the block stops the helper. With one
     usable CPU it is not `enabled`: callers do their jobs themselves and deferred jobs run
