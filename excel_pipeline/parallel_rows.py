@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from xlsxwriter.format import Format
 
 T = TypeVar("T")
-# From this many rows in the largest sheet, the helper is started at once (see `WriteHelper`).
-START_FROM = 20_000
 
 
 class WriteHelper:
@@ -39,14 +37,14 @@ class WriteHelper:
     the helper re-runs the script, fails, and the run falls back to one process.
     """
 
-    def __init__(self, workers: int, expected_rows: int | None = None) -> None:
-        """`expected_rows`, the largest sheet's rows if known: from START_FROM the helper is
-        started at once, so it is ready when the first sheet needs it."""
+    def __init__(self, workers: int, start: bool = False) -> None:
+        """With `start` (the caller knows the helper will be needed), the helper's interpreter
+        is started at once, so it is ready when the first rows are handed to it."""
         self.enabled = workers > 1
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[Any]] = []
         self._deferred: list[Deferred[Any]] = []
-        if self.enabled and expected_rows is not None and expected_rows >= START_FROM:
+        if self.enabled and start:
             self.submit(_ready)
 
     def __enter__(self) -> WriteHelper:

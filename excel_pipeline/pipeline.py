@@ -115,7 +115,7 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     `if __name__ == "__main__":`."""
     from .parallel_rows import WriteHelper
     from .report import write_report
-    from .row_blocks import BlockStore
+    from .row_blocks import BLOCKS_FROM, BlockStore
     from .submission import write_submission
     from .upward import upward_job
     from .workbook import write_workbook
@@ -130,10 +130,10 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
     del read_files  # the parsed pieces are stacked now; free them before writing
     out_dir.mkdir(parents=True, exist_ok=True)
-    # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while the
-    # workbook is packaged.
+    # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while this
+    # process writes the other sheets; it is started at once if a sheet will be written in blocks.
     largest = max((len(frame) for frame in consolidation.sheets.values()), default=0)
-    with WriteHelper(usable_cpus(), expected_rows=largest) as helper, \
+    with WriteHelper(usable_cpus(), start=largest >= BLOCKS_FROM) as helper, \
             BlockStore(cache.folder if cache else None, out_dir) as blocks:
         upward_args = upward_job(consolidation, out_dir)
         upward_written = helper.after_rows(write_submission, *upward_args) if upward_args \

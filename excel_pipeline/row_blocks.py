@@ -249,7 +249,7 @@ class BlockWriter:
         """Write `rows` from sheet row `first_row` down (`bold_rows` are indices into `rows`):
         reused, rendered here or queued with the helper, and a placeholder in the sheet."""
         fix_format_indices(*formats, *bold_formats)
-        context = self.fingerprint_of(formats, bold_formats)
+        context = self._context(formats, bold_formats)
         blocks: list[Block] = []
         for start in range(0, len(rows), BLOCK_ROWS):
             chunk = rows[start:start + BLOCK_ROWS]
@@ -299,10 +299,7 @@ class BlockWriter:
             raise RuntimeError("blocks not rendered yet: finish() first")
         return placed
 
-    def read(self, block: StoredBlock) -> bytes:
-        return self._store.read(block)
-
-    def fingerprint_of(self, formats: Sequence[Format], bold_formats: Sequence[Format]) -> bytes:
+    def _context(self, formats: Sequence[Format], bold_formats: Sequence[Format]) -> bytes:
         """What every block of a sheet depends on besides its rows."""
         styles = [fmt.xf_index if fmt is not None else None for fmt in formats]
         bold = [fmt.xf_index if fmt is not None else None for fmt in bold_formats]

@@ -67,7 +67,7 @@ class DelegatesByUnit:
 
 def check_rules(c: Consolidation) -> list[Finding]:
     """Every rule of the campaign, in a fixed order."""
-    data = RuleInput(c, _units_with_info(c), _delegates_by_unit(c))
+    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(c.accepted("delegates")))
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(data)
@@ -82,10 +82,6 @@ def _units_with_info(c: Consolidation) -> list[dict[str, Any]]:
         if unit is not None:
             rows.append({**row, "_level": unit.level, "_name": unit.name})
     return rows
-
-
-def _delegates_by_unit(c: Consolidation) -> DelegatesByUnit:
-    return DelegatesByUnit(c.accepted("delegates"))
 
 
 def _at(rows: pd.DataFrame, k: int, spec: SheetSpec, key: str) -> dict[str, Any]:
@@ -249,9 +245,9 @@ def presidium(data: RuleInput) -> list[Finding]:
     could be added (not yet in the presidium, or a presidium member who is not a CSTĐ)."""
     c, findings = data.c, []
     everyone = data.delegates.frame
-    size_of = data.delegates.count(_flag(everyone, "presidium"))
-    soldiers_of = data.delegates.count(_flag(everyone, "presidium")
-                                       & _flag(everyone, "emulation_soldier"))
+    presiding = _flag(everyone, "presidium")
+    size_of = data.delegates.count(presiding)
+    soldiers_of = data.delegates.count(presiding & _flag(everyone, "emulation_soldier"))
     for row in data.units:
         level, code = row["_level"], str(row["unit_code"])
         if not data.delegates.size(code):
@@ -399,12 +395,12 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
         frame["birth_year"].astype("string").fillna("?")
     pairs = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna().drop_duplicates()
     spread = pairs["key"].value_counts()
-    shared = keys.isin(spread.index[spread >= 2])  # only people listed by two or more units
+    people = spread.index[spread >= 2]  # only people listed by two or more units
+    shared = keys.isin(people)
     if not shared.any():
         return []
     listed = frame[shared]
-    units_of = pairs[pairs["key"].isin(spread.index[spread >= 2])].groupby("key")["unit"] \
-        .agg(lambda units: sorted(units))
+    units_of = pairs[pairs["key"].isin(people)].groupby("key")["unit"].agg(sorted)
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
     for row, key in zip(listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]

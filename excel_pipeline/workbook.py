@@ -127,7 +127,7 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         _summary_charts(book, summary, styles, c, chart_col=17)
         blocks.finish()
         book.close()
-        package(parts, Path(temp_name), blocks.placed(), blocks.read)
+        package(parts, Path(temp_name), blocks.placed(), store.read)
         store.commit()
     return path
 

@@ -18,6 +18,7 @@ where sizes or offsets need it) because `zipfile` cannot take data that is alrea
 from __future__ import annotations
 
 import functools
+import itertools
 import struct
 import zipfile
 import zlib
@@ -134,7 +135,8 @@ def package(source: Path, target: Path, rows: Mapping[bytes, Sequence[Compressed
                 crc = crc32_combine(crc, piece.crc, piece.length)
                 length += piece.length
             size += sum(piece.size for piece in pieces)
-            data = [head.data, *(read(piece) for piece in pieces), tail.data]
+            # read one block at a time: the pieces of a large sheet need not fit in memory
+            data = itertools.chain([head.data], map(read, pieces), [tail.data])
             writer.add(info, data, crc, length, size, zipfile.ZIP_DEFLATED)
         writer.finish()
     if pending:
@@ -176,9 +178,9 @@ class _ZipWriter:
         extra = struct.pack("<HHQQ", 1, 16, length, size) if sizes64 else b""
         version = 45 if sizes64 or offset >= self.zip64_from else 20
         method = info.compress_type if method is None else method
+        size32, length32 = (0xFFFFFFFF, 0xFFFFFFFF) if sizes64 else (size, length)
         self.out.write(_LOCAL.pack(b"PK\x03\x04", version, flags, method, time, date, crc,
-                                   0xFFFFFFFF if sizes64 else size,
-                                   0xFFFFFFFF if sizes64 else length, len(name), len(extra)))
+                                   size32, length32, len(name), len(extra)))
         self.out.write(name + extra)
         written = 0
         for chunk in data:
@@ -192,7 +194,7 @@ class _ZipWriter:
             if fields else b""
         self.directory.append(_CENTRAL.pack(
             b"PK\x01\x02", version, 3, version, flags, method, time, date, crc,
-            0xFFFFFFFF if sizes64 else size, 0xFFFFFFFF if sizes64 else length, len(name),
+            size32, length32, len(name),
             len(central_extra), 0, 0, 0, info.external_attr,
             0xFFFFFFFF if offset >= self.zip64_from else offset) + name + central_extra)
 

@@ -72,7 +72,7 @@ def write_blocks(path: Path, rows: list[list[Any]], workers: int = 2,
         helper.start_deferred()
         blocks.finish()
         book.close()
-        package(parts, path, blocks.placed(), blocks.read)
+        package(parts, path, blocks.placed(), store.read)
         store.commit()
     parts.unlink()
     return path
@@ -101,7 +101,6 @@ def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.setattr(row_blocks, "BLOCK_ROWS", 4)
     monkeypatch.setattr(row_blocks, "SPLIT_FROM", 5)
     monkeypatch.setattr(row_blocks, "JOB_ROWS", 8)
-    monkeypatch.setattr(parallel_rows, "START_FROM", 5)
     rendered: list[int] = []
     real = row_blocks.deflate
 
@@ -237,15 +236,15 @@ def _pid_after(path: Path) -> int:
 
 
 def test_jobs_after_rows_run_in_the_helper_only_when_it_is_running(tmp_path):
-    with WriteHelper(2, expected_rows=parallel_rows.START_FROM) as helper:
+    with WriteHelper(2, start=True) as helper:
         later = helper.after_rows(_pid_after, tmp_path)
         helper.start_deferred()
         assert later.result() != os.getpid()
-    with WriteHelper(2, expected_rows=3) as helper:
+    with WriteHelper(2) as helper:
         later = helper.after_rows(_pid_after, tmp_path)
         helper.start_deferred()
-        assert later.result() == os.getpid()  # no helper was started for three rows
-    with WriteHelper(1, expected_rows=parallel_rows.START_FROM) as helper:
+        assert later.result() == os.getpid()  # not started: nothing was large enough
+    with WriteHelper(1, start=True) as helper:
         later = helper.after_rows(_pid_after, tmp_path)
         helper.start_deferred()
         assert later.result() == os.getpid()
