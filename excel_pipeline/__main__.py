@@ -1,6 +1,6 @@
 """`python -m excel_pipeline` is `dhtt-merge`."""
 
-from .cli import main
+from .cli import command
 
 if __name__ == "__main__":  # not when a spawned helper process imports it
-    main(prog_name="dhtt-merge")
+    command()

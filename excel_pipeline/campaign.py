@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import tomllib
 import types
 import typing
@@ -50,7 +51,12 @@ class Level:
 
     def matches(self, label: str | None) -> bool:
         key = fold(label)
-        return bool(key) and key in {fold(self.id), fold(self.name), *map(fold, self.aliases)}
+        return bool(key) and key in self._keys
+
+    @functools.cached_property
+    def _keys(self) -> frozenset[str]:
+        """The folded names this level answers to (asked once per unit of a registry)."""
+        return frozenset({fold(self.id), fold(self.name), *map(fold, self.aliases)})
 
 
 @dataclass(frozen=True)

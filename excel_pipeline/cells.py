@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
@@ -29,6 +29,50 @@ ROWS_OPTIONS = {**TEXT_SAFE, "constant_memory": True, "nan_inf_to_errors": True,
                 "default_date_format": "dd/mm/yyyy"}
 
 
+class ColumnRows(Sequence[tuple[Any, ...]]):
+    """Rows held as equal-length column lists (as they come out of a frame), made into tuples
+    only where they are read. A large sheet's blocks are keyed column by column
+    (`row_blocks.block_key`), so a re-run that reuses a block never builds its rows."""
+
+    def __init__(self, columns: Sequence[list[Any]]) -> None:
+        if len({len(column) for column in columns}) > 1:
+            raise ValueError("columns of different lengths")
+        self.columns = list(columns)
+
+    @property
+    def width(self) -> int:
+        """The number of cells in every row."""
+        return len(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ColumnRows: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[Any, ...] | ColumnRows:
+        if isinstance(index, slice):
+            return ColumnRows([column[index] for column in self.columns])
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return tuple(column[index] for column in self.columns)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return zip(*self.columns, strict=True) if self.columns else iter(())
+
+
+def used_extent(rows: Sequence[Sequence[Any]]) -> tuple[int, int, int] | None:
+    """(index of the first row with cells, of the last, the widest row's width), or None when
+    no row has cells. Of `ColumnRows` without building them."""
+    if isinstance(rows, ColumnRows):
+        return (0, len(rows) - 1, rows.width) if len(rows) and rows.width else None
+    used = [index for index, values in enumerate(rows) if values]
+    return (used[0], used[-1], max(len(values) for values in rows)) if used else None
+
+
 def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Any],
                bold_formats: Sequence[Any], bold_rows: Collection[int],
                first_row: int = 1) -> None:
@@ -43,21 +87,18 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
     if not streams_rows(sheet, first_row, first_row + len(rows)):
         _write_cells(sheet, rows, formats, bold_formats, bold_rows, first_row)
         return
-    width = max((len(values) for values in rows), default=0)
+    extent = used_extent(rows)
+    width = extent[2] if extent else 0
     letters = [xl_col_to_name(col) for col in range(width)]
     styles = [f' s="{fmt._get_xf_index()}"' if fmt is not None else None for fmt in formats]
     bold_styles = [f' s="{fmt._get_xf_index()}"' if fmt is not None else None
                    for fmt in bold_formats]
     sheet._write_single_row(first_row)  # xlsxwriter's last row (the header) goes out first
     batch: list[str] = []
-    low: int | None = None  # the first and the last row with cells, for the sheet's dimension
-    high = first_row
     for index, values in enumerate(rows):
         if not values:
             continue
         row_number = first_row + index
-        low = row_number if low is None else low
-        high = row_number
         bold = index in bold_rows
         xml = _row_xml(row_number, values, letters, bold_styles if bold else styles)
         if xml is not None:
@@ -71,8 +112,8 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
         _write_cells(sheet, [values], formats, bold_formats, {0} if bold else (), row_number)
         sheet._write_single_row(row_number + 1)  # out now, before the next streamed row
     sheet.fh.write("".join(batch))
-    if low is not None:
-        widen_dimension(sheet, low, high, width - 1)
+    if extent:
+        widen_dimension(sheet, first_row + extent[0], first_row + extent[1], width - 1)
     sheet.previous_row = max(sheet.previous_row, first_row + len(rows) - 1)
 
 

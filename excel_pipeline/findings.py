@@ -7,7 +7,7 @@ report and the feedback files are three views of one list (DOMAIN §6).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -94,8 +94,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of DOMAIN §9 (keys in a fixed order)."""
-        data = asdict(self)
-        return {key: data[key] for key in
+        return {key: getattr(self, key) for key in
                 ("code", "severity", "unit", "file", "sheet", "row", "column", "value", "message")}
 
 

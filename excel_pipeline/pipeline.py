@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Literal, overload
 
 import pandas as pd
 
@@ -116,8 +117,7 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     from .parallel_rows import WriteHelper
     from .report import write_report
     from .row_blocks import BLOCKS_FROM, BlockStore
-    from .submission import write_submission
-    from .upward import upward_job
+    from .upward import upward_job, write_upward
     from .workbook import write_workbook
 
     options = delivery or DeliveryOptions()
@@ -136,7 +136,7 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     with WriteHelper(usable_cpus(), start=largest >= BLOCKS_FROM) as helper, \
             BlockStore(cache.folder if cache else None, out_dir) as blocks:
         upward_args = upward_job(consolidation, out_dir)
-        upward_written = helper.after_rows(write_submission, *upward_args) if upward_args \
+        upward_written = helper.after_rows(write_upward, *upward_args) if upward_args \
             else None
         workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks)
         upward = upward_written.result() if upward_written else None
@@ -154,8 +154,10 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
                workers: int | None = None) -> list[ReadFile]:
     """Discover and read every file; unreadable files become rejected records, never exceptions.
 
-    Files are read in a process pool when there are enough of them to pay for it (`workers`
-    defaults to the CPUs this process may use); results come back in discovery order.
+    Files read before (in `cache`) are loaded here: a worker would have to send them back,
+    which costs more than loading them. The others are read in a process pool when there are
+    enough of them to pay for it (`workers` defaults to the CPUs this process may use).
+    Results come back in discovery order.
     """
     if not inbox.is_dir():
         raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
@@ -167,18 +169,26 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
                for file_id, item in enumerate(found)]
     jobs = [(item.path, record, limits, cache) for item, record in zip(found, records, strict=True)
             if item.skip_reason is None]
+    counted = _Counter(len(jobs), progress)
+    by_id: dict[int, ReadFile] = {}
+    if cache is not None:
+        for job in jobs:
+            cached = read_one(*job, parse=False)
+            if cached is not None:
+                by_id[job[1].file_id] = counted(cached)
+        jobs = [job for job in jobs if job[1].file_id not in by_id]
     workers = workers or usable_cpus()
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
-            done = list(_counted(pool.map(_read_job, jobs, chunksize=8), len(jobs), progress))
+            done = [counted(item) for item in pool.map(_read_job, jobs, chunksize=8)]
         if cache is not None:  # the workers' bookkeeping stayed in the workers
             cache.used.update(cache.path_for(item.record.sha256).name for item in done
                               if item.record.sha256)
     else:
-        done = list(_counted(map(_read_job, jobs), len(jobs), progress))
-    by_id = {item.record.file_id: item for item in done}
+        done = [counted(_read_job(job)) for job in jobs]
+    by_id.update((item.record.file_id, item) for item in done)
     result: list[ReadFile] = []
     for item, record in zip(found, records, strict=True):
         if item.skip_reason is not None:
@@ -197,35 +207,55 @@ def _read_job(job: tuple[Path, FileRecord, ReadLimits | None, ReadCache | None])
     return read_one(*job)
 
 
-def _counted(results: Iterable[ReadFile], total: int,
-             progress: Progress | None) -> Iterator[ReadFile]:
-    for number, item in enumerate(results, start=1):
-        if progress:
-            progress("read", number, total)
-        yield item
+class _Counter:
+    """Reports each file read to `progress`, whichever way it was read."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.progress, self.number = total, progress, 0
+
+    def __call__(self, item: ReadFile) -> ReadFile:
+        self.number += 1
+        if self.progress:
+            self.progress("read", self.number, self.total)
+        return item
+
+
+@overload
+def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
+             cache: ReadCache | None = None, *, parse: Literal[True] = True) -> ReadFile: ...
+
+
+@overload
+def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
+             cache: ReadCache | None = None, *, parse: bool) -> ReadFile | None: ...
 
 
 def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
-             cache: ReadCache | None = None) -> ReadFile:
+             cache: ReadCache | None = None, *, parse: bool = True) -> ReadFile | None:
     """Hash and read one file's bytes, read once: the sha256 is of exactly what was parsed, and
     is known even when the file turns out to be corrupt. A cached read of the same bytes (same
-    version and campaign) is used instead of parsing again."""
+    version and campaign) is used instead of parsing again; without `parse`, a file that is
+    not in the cache gives None and its record is left as it was."""
     try:
         data = path.read_bytes()
         stat = path.stat()
     except OSError as exc:
+        if not parse:
+            return None
         record.reject(f"Không mở được tệp ({exc.strerror or exc})")
         return ReadFile(record)
-    record.sha256 = hashlib.sha256(data).hexdigest()
-    record.size, record.mtime = stat.st_size, stat.st_mtime
-    outcome = cache.load(record.sha256) if cache is not None else None
+    sha256 = hashlib.sha256(data).hexdigest()
+    outcome = cache.load(sha256) if cache is not None else None
     if not isinstance(outcome, WorkbookContent | str):
+        if not parse:
+            return None
         try:
             outcome = parse_tables(read_workbook(data, limits))
         except UnreadableWorkbook as exc:
             outcome = str(exc)
         if cache is not None:
-            cache.store(record.sha256, outcome)
+            cache.store(sha256, outcome)
+    record.sha256, record.size, record.mtime = sha256, stat.st_size, stat.st_mtime
     if isinstance(outcome, str):
         record.reject(outcome)
         return ReadFile(record)

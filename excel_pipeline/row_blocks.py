@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import marshal
 import os
 import pickle
 import secrets
@@ -37,8 +38,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from . import __version__
-from .cells import ROWS_OPTIONS, streams_rows, widen_dimension, write_rows
+from .cells import (
+    ROWS_OPTIONS,
+    ColumnRows,
+    streams_rows,
+    used_extent,
+    widen_dimension,
+    write_rows,
+)
 from .parallel_rows import WriteHelper, fix_format_indices
 from .xlsx_zip import LEVEL, Piece, deflate
 
@@ -274,9 +284,9 @@ class BlockWriter:
         placeholder = f'<dhtt-rows id="{self._nonce}-{len(self._sheets)}"/>'
         sheet._write_single_row(first_row)  # xlsxwriter's last row (the header) goes out first
         sheet.fh.write(placeholder)
-        used = [first_row + index for index, values in enumerate(rows) if values]
-        if used:
-            widen_dimension(sheet, used[0], used[-1], max(len(values) for values in rows) - 1)
+        extent = used_extent(rows)
+        if extent:
+            widen_dimension(sheet, first_row + extent[0], first_row + extent[1], extent[2] - 1)
         sheet.previous_row = max(sheet.previous_row, first_row + len(rows) - 1)
         self._sheets[placeholder.encode("utf-8")] = slots
 
@@ -318,12 +328,34 @@ class BlockWriter:
 
 def block_key(context: bytes, first_row: int, rows: Sequence[Sequence[Any]],
               bold_rows: frozenset[int]) -> str:
-    """A hash of everything a block's XML is made of. `repr` shows each value with its type
-    (1, 1.0, '1' and True differ) and does not depend on which objects are shared, as a pickle
-    would."""
+    """A hash of everything a block's XML is made of.
+
+    Each value is hashed with its type (1, 1.0, '1' and True differ) and by value only: not
+    by which objects happen to be shared, as a pickle would, since a re-run's values come from
+    the read cache and the last run's from parsing. `ColumnRows` are hashed column by column
+    in marshal's version-2 format (no references, types kept, 3 times faster than `repr`),
+    with missing values as None (both are a blank cell); other rows, and a column marshal
+    cannot take, by `repr`."""
     digest = hashlib.blake2b(context, digest_size=20)
-    digest.update(repr((first_row, sorted(bold_rows), rows)).encode("utf-8", "surrogatepass"))
+    digest.update(repr((first_row, sorted(bold_rows))).encode())
+    if isinstance(rows, ColumnRows):
+        for column in rows.columns:
+            _hash_column(digest, column)
+    else:
+        digest.update(b"r" + repr(rows).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def _hash_column(digest: Any, column: list[Any]) -> None:
+    try:
+        data = b"m" + marshal.dumps(column, 2)
+    except ValueError:  # a value marshal does not know (a date, pd.NA)
+        try:
+            data = b"m" + marshal.dumps([None if value is pd.NA else value for value in column],
+                                        2)
+        except ValueError:
+            data = b"r" + repr(column).encode("utf-8", "surrogatepass")
+    digest.update(len(data).to_bytes(8, "little") + data)
 
 
 def fingerprint() -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import written_atomically
-from .cells import TEXT_SAFE, write_cell
+from .cells import TEXT_SAFE, write_cell, write_rows
 from .template import INFO, ROW_SHEETS, SheetSpec
 from .workbook import FONT
 
@@ -24,23 +24,29 @@ def write_submission(path: Path, info: Mapping[str, Any],
                      rows: Mapping[str, Sequence[Mapping[str, Any]]],
                      title: str | None = None,
                      headers: Mapping[str, str] | None = None,
-                     sheet_names: Mapping[str, str] | None = None) -> Path:
+                     sheet_names: Mapping[str, str] | None = None, *,
+                     streamed: bool = False) -> Path:
     """One workbook: Thông tin đơn vị plus the row sheets given in `rows` (keyed by sheet key).
 
     `headers` renames columns (template header -> written header) and `sheet_names` renames
-    sheets, so tests can imitate the variations units send.
+    sheets, so tests can imitate the variations units send. `streamed` writes each row to disk
+    as it goes, with text inline (as tong-hop.xlsx is written) rather than in a shared-strings
+    table as Excel saves: several times faster for a large submission such as a province's
+    gui-cap-tren.xlsx. Generated unit files keep Excel's layout, so reading them costs what
+    reading a unit's real file costs.
     """
 
     with written_atomically(path) as temp_name:
         _write_submission(Path(temp_name), info, rows, title, dict(headers or {}),
-                          dict(sheet_names or {}))
+                          dict(sheet_names or {}), streamed)
     return path
 
 
 def _write_submission(path: Path, info: Mapping[str, Any],
                       rows: Mapping[str, Sequence[Mapping[str, Any]]], title: str | None,
-                      headers: dict[str, str], sheet_names: dict[str, str]) -> None:
-    book, formats = _open(path)
+                      headers: dict[str, str], sheet_names: dict[str, str],
+                      streamed: bool) -> None:
+    book, formats = _open(path, streamed)
     fmt_title, _, fmt_cell, fmt_date = formats
     fmt_label = book.add_format({"font_name": FONT, "font_size": 12, "bold": True, "border": 1})
 
@@ -76,13 +82,18 @@ def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]
     for position, column in enumerate(spec.columns):
         sheet.set_column(position, position, 24 if column.kind == "text" else 12)
         sheet.write_string(start, position, headers.get(column.header, column.header), fmt_head)
-    for offset, record in enumerate(records, start=start + 1):
-        for position, column in enumerate(spec.columns):
-            value = record.get(column.key)
-            if column.kind == "flag" and isinstance(value, bool):
-                value = "x" if value else None
-            write_cell(sheet, offset, position, value,
-                       fmt_date if column.kind == "date" else fmt_cell)
+    flags = [column.kind == "flag" for column in spec.columns]
+    values = [[_flag(record.get(column.key)) if flag else record.get(column.key)
+               for column, flag in zip(spec.columns, flags, strict=True)] for record in records]
+    looks = [fmt_date if column.kind == "date" else fmt_cell for column in spec.columns]
+    write_rows(sheet, values, looks, looks, (), start + 1)
+
+
+def _flag(value: Any) -> Any:
+    """A tick box as a unit fills it: "x" or empty."""
+    if isinstance(value, bool):
+        return "x" if value else None
+    return value
 
 
 def write_registry(path: Path, units: Sequence[Mapping[str, Any]],
@@ -91,18 +102,20 @@ def write_registry(path: Path, units: Sequence[Mapping[str, Any]],
 
     from .template import REGISTRY
 
-    book, formats = _open(path)
+    book, formats = _open(path, streamed=False)
     _table_sheet(book, REGISTRY, units, title, {}, {}, formats)
     book.close()
     return path
 
 
-def _open(path: Path) -> tuple[Any, tuple[Any, Any, Any, Any]]:
-    """A text-safe workbook with stable metadata, and its title, header, cell and date formats."""
+def _open(path: Path, streamed: bool) -> tuple[Any, tuple[Any, Any, Any, Any]]:
+    """A text-safe workbook with stable metadata, and its title, header, cell and date formats.
+    A `streamed` one writes rows strictly in order (see `cells.ROWS_OPTIONS`)."""
     import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), TEXT_SAFE)
+    options = {**TEXT_SAFE, "constant_memory": True} if streamed else TEXT_SAFE
+    book = xlsxwriter.Workbook(str(path), options)
     book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
     base = {"font_name": FONT, "font_size": 12}
     return book, (

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -65,17 +66,24 @@ def fold(value: Any) -> str:
     return "" if text is None else _fold_text(text)
 
 
-@lru_cache(maxsize=65536)
-def _fold_text(value: str) -> str:
-    """fold() of text, cached: headers, choices and names repeat across thousands of files.
+def fold_distinct(values: Iterable[str]) -> list[str]:
+    """fold() of each of many texts that are already distinct (a province's delegate names,
+    each folded once for the duplicate check), past `fold`'s cache, which they would only
+    churn."""
+    return [_fold_str(value) for value in values]
 
-    Nearly all text is Vietnamese or other Latin script, which one `str.translate` folds
-    character by character (a province's 150,000 delegate names are each folded once for the
-    duplicate check); anything else takes the general path."""
+
+def _fold_str(value: str) -> str:
+    """fold() of text. Nearly all text is Vietnamese or other Latin script, which one
+    `str.translate` folds character by character; anything else takes the general path."""
     quick = value.translate(_FOLD_TABLE)
     if quick.isascii():
         return " ".join(quick.split())
     return _fold_general(value)
+
+
+# fold() of text, cached: headers, choices and names repeat across thousands of files.
+_fold_text = lru_cache(maxsize=65536)(_fold_str)
 
 
 def _fold_general(value: str) -> str:

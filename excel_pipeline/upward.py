@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .submission import write_submission
 from .summary import indicator_catalogue, indicator_rows, summary_rows, tree_order
 from .template import DELEGATES, NOMINATIONS
 
@@ -47,6 +48,12 @@ def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
     info, rows = upward_submission(c)
     title = f"{info['unit_name']} gửi cấp trên – {c.campaign.name}"
     return out_dir / UPWARD_NAME, info, rows, title
+
+
+def write_upward(path: Path, info: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
+                 title: str) -> Path:
+    """Write an `upward_job`: streamed, as a province's holds tens of thousands of rows."""
+    return write_submission(path, info, rows, title, streamed=True)
 
 
 def _delegates(c: Consolidation) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from math import inf
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
 
 from excel_pipeline.cells import ROWS_OPTIONS, _write_cells, write_rows
 from excel_pipeline.workbook import Styles
@@ -98,3 +100,43 @@ values = st.one_of(
 def test_any_rows_are_written_as_xlsxwriter_writes_them(tmp_path, rows, bold):
     streamed, by_cell = write_both(tmp_path, rows, bold)
     assert sheet_xml(streamed) == sheet_xml(by_cell)
+
+
+def test_a_streamed_submission_holds_the_cells_of_one_in_excel_layout(tmp_path):
+    from excel_pipeline.submission import write_submission
+    from excel_pipeline.template import DELEGATES
+
+    keys = DELEGATES.keys
+    finite = [value for value in TRICKY if not (isinstance(value, float) and abs(value) == inf)]
+    delegates = [{key: finite[(row * 5 + col) % len(finite)] for col, key in enumerate(keys)}
+                 for row in range(3 * len(finite))]
+    delegates.append({"full_name": "Chỉ có tên", "to_upper": True, "presidium": False})
+    info = {"unit_code": "C01", "unit_name": "A & B <tổ>", "submitted_on": dt.date(2025, 3, 5)}
+    paths = {}
+    for streamed in (True, False):
+        paths[streamed] = write_submission(tmp_path / f"{streamed}.xlsx", info,
+                                           {"delegates": delegates, "nominations": []},
+                                           title="Tiêu đề", streamed=streamed)
+
+    def values(path: Path) -> dict[str, list[list[Any]]]:
+        # Read as the next level reads it. (openpyxl does not undo the "_x005F_" escape in
+        # inline text, which Excel and calamine do.)
+        book = CalamineWorkbook.from_path(str(path))
+        return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+    def looks(path: Path) -> dict[str, Any]:
+        book = openpyxl.load_workbook(path)
+        return {sheet.title: ([(c.coordinate, c.data_type, c.font.b, c.number_format,
+                                c.border.left.style) for row in sheet.iter_rows() for c in row],
+                              sorted(map(str, sheet.merged_cells.ranges)),
+                              {k: d.width for k, d in sheet.column_dimensions.items()})
+                for sheet in book}
+
+    assert values(paths[True]) == values(paths[False])
+    last = values(paths[True])["Đại biểu"][-1]
+    assert (last[1], last[keys.index("to_upper")], last[keys.index("presidium")]) == (
+        "Chỉ có tên", "x", "")
+    assert looks(paths[True]) == looks(paths[False])
+    with zipfile.ZipFile(paths[True]) as streamed, zipfile.ZipFile(paths[False]) as excel:
+        assert "xl/sharedStrings.xml" not in streamed.namelist()  # text went inline, row by row
+        assert "xl/sharedStrings.xml" in excel.namelist()
