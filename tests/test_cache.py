@@ -3,12 +3,13 @@ parallel gives exactly what reading in order gives."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import json
 
 from excel_pipeline import pipeline
-from excel_pipeline.cache import CACHE_FOLDER
+from excel_pipeline.cache import CACHE_FOLDER, ReadCache
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.pipeline import read_inbox, run
 from excel_pipeline.template import DELEGATES
@@ -116,3 +117,44 @@ def test_parallel_reading_matches_reading_in_order(tmp_path, make_unit, monkeypa
     assert sum(len(t.excel_rows) for i in parallel for t in i.tables) == 6  # parsed in the pool
     assert all(t.spec is DELEGATES for i in parallel for t in i.tables)  # still the template's
     assert [i.record.file_id for i in parallel] == list(range(len(parallel)))
+
+
+def test_cached_files_are_loaded_here_and_only_the_others_go_to_the_pool(tmp_path, make_unit,
+                                                                        campaign, monkeypatch):
+    for number in range(6):
+        make_unit(f"C{number:02d}", [delegate(f"Người {number}")])
+    inbox = tmp_path / "inbox"
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    pools: list[int] = []
+    real_pool = concurrent.futures.ProcessPoolExecutor
+
+    def counted_pool(workers: int, *args, **kwargs):
+        pools.append(workers)
+        return real_pool(workers, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted_pool)
+    cache = ReadCache(tmp_path / "out", campaign)
+    first = read_inbox(inbox, limits=campaign.limits, cache=cache, workers=2)
+    assert pools == [2] and len(cache.used) == 6
+
+    pools.clear()
+    calls = counting_reads(monkeypatch)
+    progress: list[int] = []
+    cache = ReadCache(tmp_path / "out", campaign)
+    again = read_inbox(inbox, lambda step, done, total: progress.append(done),
+                       limits=campaign.limits, cache=cache, workers=2)
+    assert pools == [] and calls == []  # every file was in the cache: no pool, no parsing
+    assert [(i.record.sha256, i.tables[0].parsed.frame.to_dict("list")) for i in again] == [
+        (i.record.sha256, i.tables[0].parsed.frame.to_dict("list")) for i in first]
+    assert progress == [1, 2, 3, 4, 5, 6] and len(cache.used) == 6
+
+    for code in ("C01", "C04"):
+        make_unit(code, [delegate("Người mới")])
+    cache = ReadCache(tmp_path / "out", campaign)
+    changed = read_inbox(inbox, limits=campaign.limits, cache=cache, workers=2)
+    assert pools == [2]  # the two changed files, parsed in the pool
+    assert [i.record.file_id for i in changed] == list(range(6))
+    assert [i.tables[0].parsed.frame["full_name"].tolist() for i in changed] == [
+        ["Người 0"], ["Người mới"], ["Người 2"], ["Người 3"], ["Người mới"], ["Người 5"]]
+    # the four loaded and the two new entries are kept; C01's and C04's old ones are pruned
+    assert cache.used == {cache.path_for(i.record.sha256).name for i in changed}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -52,3 +54,26 @@ def test_committed_example_matches_a_fresh_generation(tmp_path):
     spec.loader.exec_module(module)
     module.build(tmp_path / "fresh")
     assert _cells(tmp_path / "fresh") == _cells(example_inbox())
+
+
+def test_the_installed_command_validates_as_the_library_does(tmp_path):
+    """`python -m excel_pipeline` (as `dhtt-merge`) keeps pandera from importing hypothesis;
+    its findings must be those of the library in this process, where hypothesis is loaded."""
+    out = tmp_path / "command"
+    code = ("import runpy, sys; sys.argv = ['dhtt-merge', '--out', sys.argv[1], '--as-of', "
+            "'2025-03-31']; exit_code = 0\n"
+            "try:\n    runpy.run_module('excel_pipeline', run_name='__main__')\n"
+            "except SystemExit as done:\n    exit_code = done.code\n"
+            "print(exit_code, sys.modules.get('hypothesis', 'absent'), "
+            "'pandera' in sys.modules)")
+    ran = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    assert ran.stdout.strip().splitlines()[-1] == "1 None True"
+    here = tmp_path / "here"
+    assert CliRunner().invoke(main, ["--out", str(here), "--as-of", "2025-03-31"]).exit_code == 1
+    assert "hypothesis" in sys.modules  # this test process loaded it (other tests use it)
+
+    def findings(folder: Path) -> list[dict[str, object]]:
+        return json.loads((folder / "tong-hop.json").read_text(encoding="utf-8"))["findings"]
+
+    assert findings(out) == findings(here) and findings(out)
