@@ -389,7 +389,7 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
         return []
     # Names repeat across a province (and `fold` is the costly part): fold each name once.
     codes, names = pd.factorize(frame["full_name"])
-    folded = pd.array(fold_distinct(names), dtype="string").take(codes, allow_fill=True)
+    folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
     keys = pd.Series(folded, index=frame.index) + "|" + \
         frame["birth_year"].astype("string").fillna("?")
     pairs = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna().drop_duplicates()

@@ -61,14 +61,12 @@ def _delegates(c: Consolidation) -> list[dict[str, Any]]:
     conference, so it is cleared; the sending unit is kept in Ghi chú when that is blank."""
     frame = c.accepted("delegates")
     frame = tree_order(c, frame[frame["to_upper"].fillna(False).astype(bool)])
-    rows = []
-    for record in frame.to_dict("records"):
-        row = {key: _plain(record[key]) for key in DELEGATES.keys if key != "stt"}
-        row["presidium"] = False
-        row["note"] = row["note"] or f"Đơn vị cử: {record['_unit']}"
-        rows.append(row)
-    for number, row in enumerate(rows, start=1):
+    rows = _records(frame, [key for key in DELEGATES.keys if key != "stt"])
+    for number, (row, unit) in enumerate(zip(rows, frame["_unit"].tolist(), strict=True),
+                                         start=1):
         row["stt"] = number
+        row["presidium"] = False
+        row["note"] = row["note"] or f"Đơn vị cử: {unit}"
     return rows
 
 
@@ -78,11 +76,17 @@ def _nominations(c: Consolidation) -> list[dict[str, Any]]:
     keep = frame["award"].isin(c.campaign.forwarded_awards)
     if "_consider" in frame.columns:
         keep &= frame["_consider"].isna()
-    rows = [{key: _plain(record[key]) for key in NOMINATIONS.keys if key != "stt"}
-            for record in tree_order(c, frame[keep]).to_dict("records")]
+    rows = _records(tree_order(c, frame[keep]), [key for key in NOMINATIONS.keys if key != "stt"])
     for number, row in enumerate(rows, start=1):
         row["stt"] = number
     return rows
+
+
+def _records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
+    """The frame's rows as dicts of plain values, made from whole columns (`to_dict` boxes
+    value by value: a province forwards tens of thousands of rows)."""
+    columns = [[_plain(value) for value in frame[key].tolist()] for key in keys]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _indicators(c: Consolidation, root: str) -> list[dict[str, Any]]:
