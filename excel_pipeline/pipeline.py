@@ -171,7 +171,7 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
             if item.skip_reason is None]
     counted = _Counter(len(jobs), progress)
     by_id: dict[int, ReadFile] = {}
-    if cache is not None:
+    if cache is not None and cache.folder.is_dir():  # a first run has nothing to look up
         for job in jobs:
             cached = read_one(*job, parse=False)
             if cached is not None:

@@ -347,6 +347,7 @@ def block_key(context: bytes, first_row: int, rows: Sequence[Sequence[Any]],
 
 
 def _hash_column(digest: Any, column: list[Any]) -> None:
+    """Add one column's bytes, led by their length, so that where a column ends counts."""
     try:
         data = b"m" + marshal.dumps(column, 2)
     except ValueError:  # a value marshal does not know (a date, pd.NA)
