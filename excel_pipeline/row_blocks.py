@@ -339,7 +339,7 @@ def block_key(context: bytes, first_row: int, rows: Sequence[Sequence[Any]],
     digest = hashlib.blake2b(context, digest_size=20)
     digest.update(repr((first_row, sorted(bold_rows))).encode())
     if isinstance(rows, ColumnRows):
-        for column in rows.columns:
+        for column in rows.column_slices():
             _hash_column(digest, column)
     else:
         digest.update(b"r" + repr(rows).encode("utf-8", "surrogatepass"))

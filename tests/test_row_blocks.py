@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,12 @@ def test_column_rows_read_as_the_rows_they_hold():
         rows[3]
     with pytest.raises(ValueError):
         ColumnRows([["a"], [1, 2]])
+    many = ColumnRows([list(range(100)), [str(i) for i in range(100)]])
+    view = many[10:60][5:8]  # a view of a view: rows 15 to 17
+    assert list(view) == [(15, "15"), (16, "16"), (17, "17")] and view[-1] == (17, "17")
+    assert list(many[::-1][:2]) == [(99, "99"), (98, "98")] and len(many[200:]) == 0
+    sent = pickle.loads(pickle.dumps(view))  # as a job to the helper: its own rows only
+    assert sent.column_slices() == [[15, 16, 17], ["15", "16", "17"]] and list(sent) == list(view)
 
 
 def test_an_inserted_row_renders_the_blocks_from_it_on(tmp_path, tiny_blocks):
