@@ -35,8 +35,8 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
     (`row_blocks.block_key`), so a re-run that reuses a block never builds its rows.
 
     A slice is a view of the same lists, so cutting a sheet into blocks copies nothing (copies
-    of every block's columns, held until the blocks are written, took 60 MB at 3,000 units);
-    a view sent to another process takes only its own rows along."""
+    of every block's columns, held until the blocks were written, took about 60 MB at 3,000
+    units); a view sent to another process takes only its own rows along."""
 
     def __init__(self, columns: Sequence[list[Any]], start: int = 0,
                  stop: int | None = None) -> None:

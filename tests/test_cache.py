@@ -156,5 +156,5 @@ def test_cached_files_are_loaded_here_and_only_the_others_go_to_the_pool(tmp_pat
     assert [i.record.file_id for i in changed] == list(range(6))
     assert [i.tables[0].parsed.frame["full_name"].tolist() for i in changed] == [
         ["Người 0"], ["Người mới"], ["Người 2"], ["Người 3"], ["Người mới"], ["Người 5"]]
-    # the four loaded and the two new entries are kept; C01's and C04's old ones are pruned
+    # the four loaded and the two new entries are kept; prune removes C01's and C04's old ones
     assert cache.used == {cache.path_for(i.record.sha256).name for i in changed}

@@ -150,8 +150,8 @@ def test_a_rerun_renders_only_the_blocks_whose_rows_changed(tmp_path, tiny_block
 
 
 def as_columns(rows: list[list[Any]]) -> ColumnRows:
-    """The rows as a frame gives them, column lists, every value a fresh object (a re-run's
-    values come from the read cache, not the objects the last run parsed)."""
+    """The rows as a frame gives them, column lists, with every text rebuilt as a new object
+    (a re-run's values come from the read cache, not the objects the last run parsed)."""
     def fresh(value: Any) -> Any:
         return "".join(list(value)) if isinstance(value, str) else value
     return ColumnRows([[fresh(value) for value in column] for column in zip(*rows, strict=True)])
