@@ -127,18 +127,21 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
         _write_cells(sheet, [values], formats, bold_formats, {0} if bold else (), row_number)
         sheet._write_single_row(row_number + 1)  # out now, before the next streamed row
     sheet.fh.write("".join(batch))
+    record_written(sheet, first_row, len(rows), extent)
+
+
+def record_written(sheet: Worksheet, first_row: int, count: int,
+                   extent: tuple[int, int, int] | None) -> None:
+    """Record `count` rows from `first_row`, streamed past xlsxwriter's cell writers, as
+    written: the used rows and columns (`extent`, from `used_extent`), from which xlsxwriter
+    writes the sheet's dimension, and the last row, before which it takes no more cells."""
     if extent:
-        widen_dimension(sheet, first_row + extent[0], first_row + extent[1], width - 1)
-    sheet.previous_row = max(sheet.previous_row, first_row + len(rows) - 1)
-
-
-def widen_dimension(sheet: Worksheet, low: int, high: int, right: int) -> None:
-    """Record rows `low` to `high` and columns 0 to `right` as used: xlsxwriter writes the
-    sheet's dimension from these fields, and cells streamed past its writers do not set them."""
-    sheet.dim_rowmin = low if sheet.dim_rowmin is None else min(sheet.dim_rowmin, low)
-    sheet.dim_rowmax = high if sheet.dim_rowmax is None else max(sheet.dim_rowmax, high)
-    sheet.dim_colmin = 0 if sheet.dim_colmin is None else min(sheet.dim_colmin, 0)
-    sheet.dim_colmax = right if sheet.dim_colmax is None else max(sheet.dim_colmax, right)
+        low, high, right = first_row + extent[0], first_row + extent[1], extent[2] - 1
+        sheet.dim_rowmin = low if sheet.dim_rowmin is None else min(sheet.dim_rowmin, low)
+        sheet.dim_rowmax = high if sheet.dim_rowmax is None else max(sheet.dim_rowmax, high)
+        sheet.dim_colmin = 0 if sheet.dim_colmin is None else min(sheet.dim_colmin, 0)
+        sheet.dim_colmax = right if sheet.dim_colmax is None else max(sheet.dim_colmax, right)
+    sheet.previous_row = max(sheet.previous_row, first_row + count - 1)
 
 
 # Rows joined into one write to the row data file.

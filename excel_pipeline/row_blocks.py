@@ -44,9 +44,9 @@ from . import __version__
 from .cells import (
     ROWS_OPTIONS,
     ColumnRows,
+    record_written,
     streams_rows,
     used_extent,
-    widen_dimension,
     write_rows,
 )
 from .parallel_rows import WriteHelper, fix_format_indices
@@ -284,10 +284,7 @@ class BlockWriter:
         placeholder = f'<dhtt-rows id="{self._nonce}-{len(self._sheets)}"/>'
         sheet._write_single_row(first_row)  # xlsxwriter's last row (the header) goes out first
         sheet.fh.write(placeholder)
-        extent = used_extent(rows)
-        if extent:
-            widen_dimension(sheet, first_row + extent[0], first_row + extent[1], extent[2] - 1)
-        sheet.previous_row = max(sheet.previous_row, first_row + len(rows) - 1)
+        record_written(sheet, first_row, len(rows), used_extent(rows))
         self._sheets[placeholder.encode("utf-8")] = slots
 
     def finish(self) -> None:

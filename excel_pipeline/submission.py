@@ -82,18 +82,10 @@ def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]
     for position, column in enumerate(spec.columns):
         sheet.set_column(position, position, 24 if column.kind == "text" else 12)
         sheet.write_string(start, position, headers.get(column.header, column.header), fmt_head)
-    flags = [column.kind == "flag" for column in spec.columns]
-    values = [[_flag(record.get(column.key)) if flag else record.get(column.key)
-               for column, flag in zip(spec.columns, flags, strict=True)] for record in records]
+    # A tick box (True or False) is written as a unit fills it, "x" or empty, by `cells`.
+    values = [[record.get(column.key) for column in spec.columns] for record in records]
     looks = [fmt_date if column.kind == "date" else fmt_cell for column in spec.columns]
     write_rows(sheet, values, looks, looks, (), start + 1)
-
-
-def _flag(value: Any) -> Any:
-    """A tick box as a unit fills it: "x" or empty."""
-    if isinstance(value, bool):
-        return "x" if value else None
-    return value
 
 
 def write_registry(path: Path, units: Sequence[Mapping[str, Any]],

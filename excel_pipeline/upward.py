@@ -41,7 +41,7 @@ UpwardJob = tuple[Path, dict[str, Any], dict[str, list[dict[str, Any]]], str]
 
 
 def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
-    """The arguments of `write_submission` that write gui-cap-tren.xlsx into `out_dir` (plain
+    """The arguments of `write_upward` that write gui-cap-tren.xlsx into `out_dir` (plain
     values, so the write can run in another process); None when the run has no unit tree."""
     if not c.registry.roots:
         return None
