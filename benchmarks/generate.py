@@ -29,7 +29,7 @@ from make_example_inbox import (  # noqa: E402
     nominations,
 )
 
-from excel_pipeline.submission import write_registry, write_submission  # noqa: E402
+from excel_pipeline.write.submission import write_registry, write_submission  # noqa: E402
 
 EXTRA_INDICATORS = [("LDG", "Lao động giỏi", "người"), ("BLDST", "Bằng Lao động sáng tạo", "người"),
                     ("CSTD", "Chiến sĩ thi đua cơ sở", "người"), ("GVN", "Nữ giỏi việc nước, "

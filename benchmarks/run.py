@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import generate, unit_code, unit_rows  # noqa: E402
 
-from excel_pipeline.submission import write_submission  # noqa: E402
+from excel_pipeline.write.submission import write_submission  # noqa: E402
 
 AS_OF = "2025-03-31"
 

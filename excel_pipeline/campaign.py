@@ -20,13 +20,25 @@ from typing import Any, Literal
 
 from .errors import CampaignError
 from .findings import CODES, SEVERITIES, Severity
-from .screen import ReadLimits
 from .template import AWARD_FORMS, BY_KEY, CONFEDERATION_AWARDS, PROVINCE_AWARDS, ROW_SHEETS
 from .textnorm import fold
 
 DEFAULT_CAMPAIGN = "bau-bang-2025"
-ALLOCATION_METHODS = ("hamilton", "dhondt", "sainte-lague", "huntington-hill")
+# The allocation methods a campaign may name (DOMAIN §7), with the label officers read;
+# `allocate.methods` implements exactly these.
+ALLOCATION_METHODS = {"hamilton": "Phần dư lớn nhất (Hamilton)", "dhondt": "D'Hondt",
+                      "sainte-lague": "Sainte-Laguë", "huntington-hill": "Huntington–Hill"}
 
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds one input file must respect to be parsed; `[limits]` in a campaign file."""
+
+    max_unpacked_mb: int = 1024  # total size of a package's entries once inflated
+    max_ratio: int = 200  # inflated / compressed size of one entry larger than 1 MiB
+    max_entries: int = 10_000  # entries in one package
+    max_sheet_cells: int = 20_000_000  # cells in the rectangle A1..last cell of one sheet
 
 @dataclass(frozen=True)
 class Level:

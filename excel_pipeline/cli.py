@@ -68,10 +68,10 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
                   no_cache: bool) -> None:
     """Tổng hợp mọi tệp Excel trong THƯ_MỤC_HỒ_SƠ thành một bảng tổng hợp."""
     from .campaign import load_campaign
-    from .deliver import DeliveryOptions, delivery_lines
-    from .mail import parse_addresses
+    from .deliver.delivery import DeliveryOptions, delivery_lines
+    from .deliver.mail import parse_addresses
     from .pipeline import run
-    from .summary import summary_lines
+    from .write.summary import summary_lines
 
     try:
         options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
@@ -115,10 +115,10 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
     """Phân bổ chỉ tiêu (đại biểu, khen thưởng) cho các đơn vị trong DANH_MỤC."""
     import json
 
-    from .allocate import METHOD_LABELS
+    from .allocate.methods import METHOD_LABELS
+    from .allocate.quotas import allocate_registry
     from .campaign import load_campaign
-    from .pipeline import load_registry
-    from .quotas import allocate_registry
+    from .check.registry import load_registry
 
     try:
         tree = load_registry(registry, load_campaign(None))
@@ -150,8 +150,8 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
 def templates_command(campaign_spec: str, units_file: Path | None, out_dir: Path) -> None:
     """Tạo mẫu báo cáo cho đơn vị (có danh sách chọn, kiểm tra ngày, năm sinh)."""
     from .campaign import load_campaign
-    from .pipeline import load_registry
-    from .template_book import write_templates
+    from .check.registry import load_registry
+    from .write.templates import write_templates
 
     try:
         campaign = load_campaign(campaign_spec)

@@ -16,9 +16,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from excel_pipeline.allocate import allocate
+from excel_pipeline.allocate.methods import allocate
 from excel_pipeline.campaign import load_campaign
-from excel_pipeline.submission import write_registry, write_submission
+from excel_pipeline.write.submission import write_registry, write_submission
 
 DEFAULT_TARGET = Path(__file__).resolve().parents[1] / "excel_pipeline" / "data" / "example_inbox"
 ROOT = {"unit_code": "BB", "unit_name": "Liên đoàn Lao động huyện Bàu Bàng",

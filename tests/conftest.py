@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from excel_pipeline.campaign import Campaign, load_campaign
-from excel_pipeline.submission import write_registry, write_submission
+from excel_pipeline.write.submission import write_registry, write_submission
 
 HERE = Path(__file__).parent
 REPO = HERE.parent

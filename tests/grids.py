@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from excel_pipeline.campaign import Campaign
-from excel_pipeline.merge import FileRecord
-from excel_pipeline.pipeline import Consolidation, ReadFile, consolidate
-from excel_pipeline.read import recognise
+from excel_pipeline.ingest.read import recognise
+from excel_pipeline.model import Consolidation, FileRecord, ReadFile
+from excel_pipeline.pipeline import consolidate
 from excel_pipeline.template import BY_KEY, INFO
 
 

@@ -81,7 +81,7 @@ def convert_with_libreoffice(source: Path, suffix: str, folder: Path) -> Path:
 def libreoffice_files(folder: Path) -> list[Path]:
     """The LibreOffice-written inputs: C11.xls and C12.ods (plain), C13.xls (legacy fonts)."""
     sys.path.insert(0, str(Path(__file__).parent.parent))
-    from excel_pipeline.submission import write_submission
+    from excel_pipeline.write.submission import write_submission
     from tests.conftest import delegate, info
 
     work = folder / "source"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from excel_pipeline.allocate import METHODS, AllocationError, allocate
+from excel_pipeline.allocate.methods import METHODS, AllocationError, allocate
 from excel_pipeline.cli import main
 
 weights_strategy = st.dictionaries(st.text("ABCDEFGHIJ", min_size=1, max_size=3),

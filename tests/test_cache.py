@@ -8,10 +8,12 @@ import dataclasses
 import datetime as dt
 import json
 
-from excel_pipeline import pipeline
-from excel_pipeline.cache import CACHE_FOLDER, ReadCache
 from excel_pipeline.campaign import load_campaign
-from excel_pipeline.pipeline import read_inbox, run
+from excel_pipeline.ingest import inbox as inbox_stage
+from excel_pipeline.ingest.cache import CACHE_FOLDER, ReadCache
+from excel_pipeline.ingest.inbox import read_inbox
+from excel_pipeline.ingest.normalise import typed_frame
+from excel_pipeline.pipeline import run
 from excel_pipeline.template import DELEGATES
 from tests.conftest import delegate
 
@@ -20,13 +22,13 @@ AS_OF = dt.date(2025, 3, 31)
 
 def counting_reads(monkeypatch) -> list[int]:
     calls: list[int] = []
-    real = pipeline.read_workbook
+    real = inbox_stage.read_workbook
 
     def counted(data, limits=None):
         calls.append(len(data))
         return real(data, limits)
 
-    monkeypatch.setattr(pipeline, "read_workbook", counted)
+    monkeypatch.setattr(inbox_stage, "read_workbook", counted)
     return calls
 
 
@@ -102,14 +104,14 @@ def test_parallel_reading_matches_reading_in_order(tmp_path, make_unit, monkeypa
         make_unit(f"C{number:02d}", [delegate(f"Người {number}")])
     (tmp_path / "inbox" / "~$C00.xlsx").write_bytes(b"owner")
     (tmp_path / "inbox" / "hong.xlsx").write_bytes(b"")
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(inbox_stage, "PARALLEL_FROM", 2)
     limits = load_campaign("bau-bang-2025").limits
     serial = read_inbox(tmp_path / "inbox", limits=limits, workers=1)
     parallel = read_inbox(tmp_path / "inbox", limits=limits, workers=2)
 
     def shape(items):
         return [(i.record.relpath, i.record.status, i.record.sha256, i.record.reason,
-                 [(t.sheet, t.excel_rows, t.parsed.frame.to_dict("list")) for t in i.tables],
+                 [(t.sheet, t.excel_rows, typed_frame(t.parsed).to_dict("list")) for t in i.tables],
                  i.form and i.form.fields)
                 for i in items]
 
@@ -124,7 +126,7 @@ def test_cached_files_are_loaded_here_and_only_the_others_go_to_the_pool(tmp_pat
     for number in range(6):
         make_unit(f"C{number:02d}", [delegate(f"Người {number}")])
     inbox = tmp_path / "inbox"
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(inbox_stage, "PARALLEL_FROM", 2)
     pools: list[int] = []
     real_pool = concurrent.futures.ProcessPoolExecutor
 
@@ -144,8 +146,8 @@ def test_cached_files_are_loaded_here_and_only_the_others_go_to_the_pool(tmp_pat
     again = read_inbox(inbox, lambda step, done, total: progress.append(done),
                        limits=campaign.limits, cache=cache, workers=2)
     assert pools == [] and calls == []  # every file was in the cache: no pool, no parsing
-    assert [(i.record.sha256, i.tables[0].parsed.frame.to_dict("list")) for i in again] == [
-        (i.record.sha256, i.tables[0].parsed.frame.to_dict("list")) for i in first]
+    assert [(i.record.sha256, typed_frame(i.tables[0].parsed).to_dict("list")) for i in again] == [
+        (i.record.sha256, typed_frame(i.tables[0].parsed).to_dict("list")) for i in first]
     assert progress == [1, 2, 3, 4, 5, 6] and len(cache.used) == 6
 
     for code in ("C01", "C04"):
@@ -154,7 +156,7 @@ def test_cached_files_are_loaded_here_and_only_the_others_go_to_the_pool(tmp_pat
     changed = read_inbox(inbox, limits=campaign.limits, cache=cache, workers=2)
     assert pools == [2]  # the two changed files, parsed in the pool
     assert [i.record.file_id for i in changed] == list(range(6))
-    assert [i.tables[0].parsed.frame["full_name"].tolist() for i in changed] == [
+    assert [typed_frame(i.tables[0].parsed)["full_name"].tolist() for i in changed] == [
         ["Người 0"], ["Người mới"], ["Người 2"], ["Người 3"], ["Người mới"], ["Người 5"]]
     # the four loaded and the two new entries are kept; prune removes C01's and C04's old ones
     assert cache.used == {cache.path_for(i.record.sha256).name for i in changed}

@@ -19,8 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from excel_pipeline.cells import ROWS_OPTIONS, _write_cells, write_rows
-from excel_pipeline.workbook import Styles
+from excel_pipeline.write.cells import ROWS_OPTIONS
+from excel_pipeline.write.fast.rows import _write_cells, write_rows
+from excel_pipeline.write.styles import Styles
 
 TRICKY = [
     "Nguyễn Thị Ánh", "x", "", " lề trái", "lề phải ", "a\u00a0", "\u2003b", "dòng\nmới",
@@ -103,8 +104,8 @@ def test_any_rows_are_written_as_xlsxwriter_writes_them(tmp_path, rows, bold):
 
 
 def test_a_streamed_submission_holds_the_cells_of_one_in_excel_layout(tmp_path):
-    from excel_pipeline.submission import write_submission
     from excel_pipeline.template import DELEGATES
+    from excel_pipeline.write.submission import write_submission
 
     keys = DELEGATES.keys
     finite = [value for value in TRICKY if not (isinstance(value, float) and abs(value) == inf)]

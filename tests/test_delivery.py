@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 
-from excel_pipeline.submission import write_registry
+from excel_pipeline.write.submission import write_registry
 from tests.conftest import delegate
 from tests.test_end_to_end import run_cli as run_cli_as_is
 from tests.test_end_to_end import sheet_rows

@@ -209,7 +209,7 @@ def test_allocation_sheet_and_findings_through_the_command(tmp_path, make_unit, 
 
 
 def test_each_level_shares_its_own_conference_seats(tmp_path, make_unit):
-    from excel_pipeline.submission import write_registry
+    from excel_pipeline.write.submission import write_registry
 
     write_registry(tmp_path / "inbox" / "danh-muc.xlsx", [
         {"unit_code": "T", "unit_name": "LĐLĐ tỉnh", "level": "Tỉnh"},

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pandas as pd
 
-from excel_pipeline.merge import FileRecord, attach_submissions, missing_submissions
-from excel_pipeline.registry import build_registry
+from excel_pipeline.check.registry import build_registry
+from excel_pipeline.check.submissions import attach_submissions, missing_submissions
+from excel_pipeline.model import FileRecord
 
 
 def registry(campaign, codes):

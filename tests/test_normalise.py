@@ -4,7 +4,14 @@ import datetime as dt
 
 import pandas as pd
 
-from excel_pipeline.normalise import SourceRow, TablePiece, build_frame, parse_rows, stack
+from excel_pipeline.ingest.normalise import (
+    SourceRow,
+    TablePiece,
+    build_frame,
+    parse_rows,
+    stack,
+    typed_frame,
+)
 from excel_pipeline.template import BY_KEY
 
 DELEGATES = BY_KEY["delegates"]
@@ -43,7 +50,7 @@ def test_a_remembered_parse_never_mixes_equal_values_of_other_types():
     parsed = parse_rows(DELEGATES, [{"birth_year": 1}, {"birth_year": True},
                                     {"birth_year": 1}])
     assert [p.index for p in parsed.problems] == [1]
-    assert list(parsed.frame["birth_year"].astype(object)) == [1, pd.NA, 1]
+    assert list(typed_frame(parsed)["birth_year"].astype(object)) == [1, pd.NA, 1]
     flags = parse_rows(DELEGATES, [{"leader": "x"}, {"leader": "?"}, {"leader": "?"}])
     assert [p.index for p in flags.problems if p.column == "leader"] == [1, 2]
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from excel_pipeline.allocate import allocate
+from excel_pipeline.allocate.methods import allocate
 from excel_pipeline.campaign import load_campaign
-from excel_pipeline.submission import write_registry, write_submission
+from excel_pipeline.write.submission import write_registry, write_submission
 from tests.test_end_to_end import run_cli, sheet_rows
 
 EXEMPLARY = "Điển hình tiên tiến"

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from excel_pipeline.campaign import load_campaign
-from excel_pipeline.merge import ACCEPTED, FileRecord
-from excel_pipeline.pipeline import ReadFile, consolidate
-from excel_pipeline.read import UnreadableWorkbook, recognise
+from excel_pipeline.ingest.read import UnreadableWorkbook, recognise
+from excel_pipeline.model import ACCEPTED, FileRecord, ReadFile
+from excel_pipeline.pipeline import consolidate
 from excel_pipeline.template import DELEGATES, INDICATORS, NOMINATIONS, REGISTRATIONS
 
 CAMPAIGN = load_campaign("bau-bang-2025")

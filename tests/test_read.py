@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excel_pipeline.read import (
+from excel_pipeline.ingest.read import (
     UnreadableWorkbook,
     _header_index,
     _prefix_match,

@@ -20,10 +20,11 @@ import openpyxl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from excel_pipeline import workbook as workbook_module
-from excel_pipeline.legacy_fonts import font_encoding
-from excel_pipeline.legacy_text import convert
-from excel_pipeline.screen import ReadLimits, Refused, screen
+from excel_pipeline.campaign import ReadLimits
+from excel_pipeline.ingest.legacy_fonts import font_encoding
+from excel_pipeline.ingest.legacy_text import convert
+from excel_pipeline.ingest.screen import Refused, screen
+from excel_pipeline.write import workbook as workbook_module
 from tests.conftest import delegate
 from tests.legacy_books import (
     FIXTURES,

@@ -21,16 +21,19 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
-from excel_pipeline import parallel_rows, row_blocks
-from excel_pipeline.cache import CACHE_FOLDER
 from excel_pipeline.campaign import load_campaign
-from excel_pipeline.cells import ROWS_OPTIONS, ColumnRows, used_extent
 from excel_pipeline.cli import main
-from excel_pipeline.parallel_rows import WriteHelper
-from excel_pipeline.pipeline import consolidate, example_inbox, read_inbox
-from excel_pipeline.row_blocks import BlockStore, BlockWriter, block_key
-from excel_pipeline.workbook import Col, Styles, write_table, write_workbook
-from excel_pipeline.xlsx_zip import package
+from excel_pipeline.ingest.cache import CACHE_FOLDER
+from excel_pipeline.ingest.inbox import read_inbox
+from excel_pipeline.pipeline import consolidate, example_inbox
+from excel_pipeline.write.cells import ROWS_OPTIONS
+from excel_pipeline.write.fast import parallel_rows, row_blocks
+from excel_pipeline.write.fast.parallel_rows import WriteHelper
+from excel_pipeline.write.fast.row_blocks import BlockStore, BlockWriter, block_key
+from excel_pipeline.write.fast.rows import ColumnRows, used_extent
+from excel_pipeline.write.fast.xlsx_zip import package
+from excel_pipeline.write.styles import Col, Styles
+from excel_pipeline.write.workbook import write_table, write_workbook
 
 COLUMNS = [Col("Tên"), Col("Số", style="int"), Col("Ngày", style="date"), Col("Có", style="flag")]
 BOLD = {0, 20, 21, 40}

@@ -1,8 +1,8 @@
 """Validation on DataFrames: one SCHEMA finding per failing cell, nothing hidden, nothing lost."""
 
-from excel_pipeline.normalise import SourceRow, build_frame
+from excel_pipeline.check.validate import validate_frame
+from excel_pipeline.ingest.normalise import SourceRow, build_frame
 from excel_pipeline.template import DELEGATES
-from excel_pipeline.validate import validate_frame
 
 
 def rows(*records):

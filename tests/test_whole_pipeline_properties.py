@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from excel_pipeline.campaign import load_campaign
+from excel_pipeline.ingest.read import UnreadableWorkbook, read_workbook
 from excel_pipeline.pipeline import run
-from excel_pipeline.read import UnreadableWorkbook, read_workbook
 from excel_pipeline.template import DELEGATES, INDICATORS, NOMINATIONS
 
 CAMPAIGN = load_campaign("bau-bang-2025")

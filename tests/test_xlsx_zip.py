@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from excel_pipeline.xlsx_zip import crc32_combine, deflate, package
+from excel_pipeline.write.fast.xlsx_zip import crc32_combine, deflate, package
 
 
 @given(st.binary(max_size=3000), st.binary(max_size=3000))

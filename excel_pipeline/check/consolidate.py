@@ -1,0 +1,257 @@
+"""Validate and merge per level: from the files read to one consolidated frame per sheet type.
+
+Pure: `ReadFile`s in, a `Consolidation` out. Each sheet type is validated once over all files
+stacked, with provenance columns; each file is attached to its unit (or rejected, or superseded),
+and every row follows its file's fate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+
+from ..campaign import Campaign
+from ..findings import Finding, make_finding
+from ..ingest.inbox import parse_table
+from ..ingest.normalise import SourceRow, TablePiece, build_frame, optional_text, stack
+from ..model import (
+    ACCEPTED,
+    REJECTED,
+    SKIPPED,
+    Consolidation,
+    FileRecord,
+    FileRole,
+    RawTable,
+    ReadFile,
+)
+from ..template import BY_KEY, INFO, REGISTRY, ROW_SHEETS
+from .registry import build_registry, registry_rows
+from .submissions import attach_submissions, missing_submissions, row_status
+from .validate import validate_frame
+
+ENCODING_FONTS = {"TCVN3": "bảng mã TCVN3 (phông .VnTime)", "VNI": "bảng mã VNI (phông VNI-*)"}
+
+
+def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
+                registry_file: ReadFile | None = None) -> Consolidation:
+    """The files read, validated and merged: the unit tree, each file's fate, one frame per
+    sheet type with every row's status, and the findings of all this. The rules and the
+    allocation (`pipeline.consolidate`) are checked on what this returns."""
+    severities = campaign.severities
+    findings: list[Finding] = []
+    files = [item.record for item in read_files]
+    for item in read_files:
+        if item.record.status == REJECTED:
+            findings.append(make_finding("UNREADABLE_FILE", f"{item.record.reason}.", severities,
+                                         file=item.record.relpath))
+        findings += _conversion_findings(item, severities)
+
+    registry_sources = _registry_sources(read_files, registry_file)
+    registry_frame, registry_findings = registry_rows(registry_sources, campaign, as_of)
+    findings += registry_findings
+
+    submissions = [item for item in read_files
+                   if item.record.status == ACCEPTED and item.record.role == FileRole.SUBMISSION]
+    findings += _classify_submissions(submissions, severities)
+    info, info_findings = _info_frame(submissions, campaign, as_of)
+    findings += info_findings
+
+    if registry_sources:
+        source = registry_sources[0].record.relpath
+        registry = build_registry(registry_frame, campaign, inferred=False, source=source)
+    else:
+        registry = build_registry(info, campaign, inferred=True)
+    findings += attach_submissions(files, info, registry, campaign)
+    findings += _missing_sheets(submissions, campaign)
+
+    sheets: dict[str, pd.DataFrame] = {}
+    units_by_file = {r.file_id: r.unit for r in files}
+    for spec in ROW_SHEETS:
+        pieces = [_piece(item, parse_table(table), units_by_file.get(item.record.file_id))
+                  for item in submissions for table in item.tables if table.spec is spec]
+        frame, problems = stack(spec, pieces)
+        validation = validate_frame(spec.key, frame, problems, severities,
+                                    this_year=as_of.year)
+        sheets[spec.key] = row_status(frame, files, validation.failed, validation.messages)
+        findings += _only_live(validation.findings, files)
+
+    findings += missing_submissions(files, registry, campaign, as_of)
+    contacts = {str(row["unit_code"]): str(row["email"]) for row in info.to_dict("records")
+                if isinstance(row.get("email"), str)}
+    info = info[info["_file_id"].isin([r.file_id for r in files if r.status == ACCEPTED])]
+    return Consolidation(campaign, as_of, files, registry, info.reset_index(drop=True), sheets,
+                         findings, cells=_cell_letters([*read_files, registry_file]),
+                         contacts=contacts)
+
+
+def _piece(item: ReadFile, table: RawTable, unit: str | None) -> TablePiece:
+    assert table.parsed is not None
+    return TablePiece(table.parsed, item.record.file_id, item.record.relpath, table.sheet,
+                      table.excel_rows, unit)
+
+
+def _conversion_findings(item: ReadFile, severities: dict) -> list[Finding]:
+    """One info finding per sheet whose legacy-font text was converted to Unicode."""
+    findings = []
+    for conversion in item.conversions:
+        before, after = conversion.example
+        fonts = " và ".join(ENCODING_FONTS[name] for name in conversion.encodings)
+        findings.append(make_finding(
+            "LEGACY_ENCODING",
+            f"Trang «{conversion.sheet}» gõ bằng {fonts}: đã chuyển {conversion.cells} ô sang "
+            f"Unicode, ví dụ «{before}» thành «{after}». Kiểm tra lại các ô này.",
+            severities, file=item.record.relpath, sheet=conversion.sheet, value=before))
+    return findings
+
+
+def _registry_sources(read_files: list[ReadFile], registry_file: ReadFile | None) -> list[ReadFile]:
+    """The registry workbook: the --units file, else the inbox workbooks holding one."""
+    in_inbox = [item for item in read_files if item.record.status == ACCEPTED and item.form is None
+                and any(table.spec is REGISTRY for table in item.tables)]
+    for item in in_inbox:
+        item.record.role = FileRole.REGISTRY
+        if registry_file is not None:
+            item.record.status = SKIPPED
+            item.record.reason = "Danh mục đơn vị trong thư mục không dùng (đã chỉ định --units)"
+        else:
+            item.record.reason = "Danh mục đơn vị"
+    if registry_file is not None:
+        return [registry_file]
+    for extra in in_inbox[1:]:
+        used = in_inbox[0].record.relpath
+        extra.record.reject(f"Thư mục có nhiều danh mục đơn vị; dùng «{used}»")
+    return in_inbox[:1]
+
+
+def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list[Finding]:
+    """Files without a unit form cannot be attached; files with nothing recognisable are unreadable.
+    """
+    findings: list[Finding] = []
+    for item in submissions:
+        record = item.record
+        if item.form is None and not item.tables:
+            record.reject("Không nhận ra trang tính nào theo mẫu")
+            findings.append(make_finding(
+                "UNREADABLE_FILE",
+                "Không nhận ra trang tính nào theo mẫu (Thông tin đơn vị, Đại biểu, Đề nghị khen "
+                f"thưởng, Kết quả thi đua). Các trang có trong tệp: {', '.join(record.sheets)}.",
+                severities, file=record.relpath))
+        elif item.form is None:
+            record.reject("Thiếu trang Thông tin đơn vị: không xác định được đơn vị gửi")
+            findings.append(make_finding(
+                "MISSING_SHEET",
+                "Thiếu trang «Thông tin đơn vị» (có Mã đơn vị): không xác định được đơn vị gửi, "
+                "toàn bộ tệp không được tổng hợp.",
+                severities, file=record.relpath, sheet=INFO.title))
+        for table in item.tables:
+            record.extra_columns += [f"{table.sheet}: {name}" for name in table.extra_columns]
+            if table.extra_columns:
+                findings.append(make_finding(
+                    "EXTRA_COLUMN",
+                    f"Trang «{table.sheet}» có cột ngoài mẫu: {', '.join(table.extra_columns)}. "
+                    "Các cột này không được tổng hợp.",
+                    severities, file=record.relpath, sheet=table.sheet, row=table.header_row))
+            for header in table.missing_columns:
+                findings.append(make_finding(
+                    "SCHEMA",
+                    f"Không tìm thấy cột bắt buộc «{header}» ở dòng tiêu đề của trang "
+                    f"«{table.sheet}».",
+                    severities, file=record.relpath, sheet=table.sheet, row=table.header_row,
+                    column=header))
+    return findings
+
+
+def _info_frame(submissions: list[ReadFile], campaign: Campaign,
+                as_of: dt.date) -> tuple[pd.DataFrame, list[Finding]]:
+    """One validated row per submission with a unit form; an unusable unit code rejects the file."""
+    with_form = [item for item in submissions if item.form is not None
+                 and item.record.status == ACCEPTED]
+    rows = []
+    for item in with_form:
+        assert item.form is not None
+        values = {key: value for key, (value, _) in item.form.fields.items()}
+        code_row = item.form.fields.get("unit_code", (None, 1))[1]
+        unit = values.get("unit_code")
+        rows.append(SourceRow(item.record.file_id, item.record.relpath, item.form.sheet, code_row,
+                              values, None if unit is None else str(unit).strip() or None))
+    frame, problems = build_frame(INFO, rows)
+    cells = [{key: row for key, (_, row) in item.form.fields.items()}  # type: ignore[union-attr]
+             for item in with_form]
+
+    def row_of(index: int, key: str) -> int | None:
+        return cells[index].get(key, int(frame.at[index, "_row"]))
+
+    validation = validate_frame("info", frame, problems, campaign.severities, row_of=row_of,
+                                this_year=as_of.year)
+    frame["_cells"] = pd.Series(cells, index=frame.index, dtype="object")
+    level_findings = _unknown_levels(frame, campaign, row_of)
+    for index, columns in validation.failed.items():
+        if "unit_code" in columns:
+            with_form[index].record.reject("Mã đơn vị trống hoặc không hợp lệ ở trang Thông tin "
+                                           "đơn vị")
+        for column in columns - {"unit_code"}:
+            frame.at[index, column] = pd.NA
+    keep = [i for i in frame.index if "unit_code" not in validation.failed.get(i, set())]
+    return frame.loc[keep], validation.findings + level_findings
+
+
+def _unknown_levels(frame: pd.DataFrame, campaign: Campaign,
+                    row_of: Callable[[int, str], int | None]) -> list[Finding]:
+    """SCHEMA for a Cấp đơn vị that names none of the campaign's levels (the template's
+    drop-down lists them); the value is cleared, so the unit's level comes from the tree."""
+    findings: list[Finding] = []
+    names = ", ".join(level.name for level in campaign.levels)
+    for index, label in frame["level"].items():
+        if pd.isna(label) or any(level.matches(str(label)) for level in campaign.levels):
+            continue
+        findings.append(make_finding(
+            "SCHEMA", f"Cấp đơn vị «{label}» không thuộc các cấp của đợt thi đua: {names}.",
+            campaign.severities, unit=optional_text(frame.at[index, "unit_code"]),
+            file=str(frame.at[index, "_file"]), sheet=str(frame.at[index, "_sheet"]),
+            row=row_of(int(index), "level"), column=INFO.column("level").header,
+            value=str(label)))
+        frame.at[index, "level"] = pd.NA
+    return findings
+
+
+def _missing_sheets(submissions: list[ReadFile], campaign: Campaign) -> list[Finding]:
+    findings: list[Finding] = []
+    for item in submissions:
+        if item.record.status != ACCEPTED:
+            continue
+        present = {table.spec.key for table in item.tables} | {"info"}
+        for key in campaign.required_sheets:
+            if key not in present:
+                title = BY_KEY[key].title
+                findings.append(make_finding(
+                    "MISSING_SHEET",
+                    f"Thiếu trang bắt buộc «{title}» (theo {campaign.document}). Các trang khác "
+                    "của tệp vẫn được tổng hợp.",
+                    campaign.severities, unit=item.record.unit, file=item.record.relpath,
+                    sheet=title))
+    return findings
+
+
+def _cell_letters(read_files: list[ReadFile | None]) -> dict[tuple[str, str, str], str]:
+    """(file, sheet, column header) -> the column letter in the source, to point at cells."""
+    letters: dict[tuple[str, str, str], str] = {}
+    for item in read_files:
+        if item is None:
+            continue
+        parts: list[tuple[str, dict[str, str], object]] = [
+            (table.sheet, table.letters, table.spec) for table in item.tables]
+        if item.form is not None:
+            parts.append((item.form.sheet, item.form.letters, INFO))
+        for sheet, by_key, spec in parts:
+            for key, letter in by_key.items():
+                letters[(item.record.relpath, sheet, spec.column(key).header)] = letter  # type: ignore[attr-defined]
+    return letters
+
+
+def _only_live(findings: list[Finding], files: list[FileRecord]) -> list[Finding]:
+    """Cell findings of files that were rejected or superseded as a whole are not repeated."""
+    live = {r.relpath for r in files if r.status == ACCEPTED}
+    return [f for f in findings if f.file in live]
+

@@ -1,0 +1,418 @@
+"""Campaign rules over the merged frames (DOMAIN §6): each rule returns findings.
+
+Every rule reads only accepted rows and the campaign's numbers; limits are compared exactly
+(`Fraction`), and the equality case is allowed, as the documents word them ("không quá",
+"trước ngày" read as on or before). Messages state the rule, the unit's figure, the limit and the
+source document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from ..findings import Finding, locate, make_finding
+from ..model import ACCEPTED, Consolidation
+from ..template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS, SheetSpec
+from ..textnorm import fold, fold_distinct
+from ..textnorm import format_date as _d
+
+NOT_CONSIDERED_LATE = "Không xét (nộp muộn)"
+PLENARY = "Hội nghị toàn thể"
+DELEGATE_CONFERENCE = "Hội nghị đại biểu"
+EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """What the rules share, computed once per run: the consolidation, the submitting units'
+    info rows with their level, and each unit's accepted delegates in sheet order."""
+
+    c: Consolidation
+    units: list[dict[str, Any]]
+    delegates: DelegatesByUnit
+
+
+class DelegatesByUnit:
+    """Each unit's accepted delegates in sheet order, and counts over them per unit.
+
+    A province has thousands of units; cutting the frame into one frame per unit, and testing
+    each, cost more than all the rules' own work. Counts are taken over the whole frame at once,
+    and a unit's rows are cut out only for the few units a rule has to point into."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame.sort_values(["_file_id", "_row"], kind="stable")
+        self.units = self.frame["_unit"].astype("string")
+        self._positions = self.frame.groupby(self.units, sort=False).indices
+
+    def size(self, code: str) -> int:
+        return len(self._positions.get(code, ()))
+
+    def rows(self, code: str) -> pd.DataFrame:
+        """The unit's delegates (empty if none)."""
+        return self.frame.iloc[self._positions.get(code, [])]
+
+    def count(self, mask: pd.Series) -> dict[str, int]:
+        """Per unit, the delegates for whom `mask` holds."""
+        counts = mask.fillna(False).astype(bool).groupby(self.units, sort=False).sum()
+        return {str(code): int(n) for code, n in counts.items()}
+
+
+def check_rules(c: Consolidation) -> list[Finding]:
+    """Every rule of the campaign, in a fixed order."""
+    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(c.accepted("delegates")))
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings += rule(data)
+    return findings
+
+
+def _units_with_info(c: Consolidation) -> list[dict[str, Any]]:
+    """Accepted Thông tin đơn vị rows of units in the tree, with their level attached."""
+    rows = []
+    for row in c.info.to_dict("records"):
+        unit = c.registry.units.get(str(row["unit_code"]))
+        if unit is not None:
+            rows.append({**row, "_level": unit.level, "_name": unit.name})
+    return rows
+
+
+def _at(rows: pd.DataFrame, k: int, spec: SheetSpec, key: str) -> dict[str, Any]:
+    return locate(rows, k, spec.title, spec.column(key).header)
+
+
+def _flag(rows: pd.DataFrame, key: str) -> pd.Series:
+    return rows[key].fillna(False).astype(bool)
+
+
+def _where(row: dict[str, Any], key: str) -> dict[str, Any]:
+    cells = row.get("_cells") or {}
+    value = row.get(key)
+    if isinstance(value, pd.Timestamp):
+        value = value.strftime("%d/%m/%Y")
+    elif value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        value = None
+    return {"unit": str(row["unit_code"]), "file": row["_file"], "sheet": INFO.title,
+            "row": cells.get(key, row.get("_row")), "column": INFO.column(key).header,
+            "value": value}
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _share(value: float) -> Fraction:
+    return Fraction(str(value))
+
+
+def conference_late(data: RuleInput) -> list[Finding]:
+    """CONFERENCE_LATE: conference held outside its level's window."""
+    c, findings = data.c, []
+    for row in data.units:
+        level, held = row["_level"], _date(row.get("conference_date"))
+        start, end = level.conference_start, level.conference_end
+        if held is None or not level.conference or (start is None and end is None):
+            continue
+        if (start and held < start) or (end and held > end):
+            window = (f"từ {_d(start)} đến {_d(end)}" if start and end else
+                      f"chậm nhất ngày {_d(end)}" if end else f"từ ngày {_d(start)}")
+            findings.append(make_finding(
+                "CONFERENCE_LATE",
+                f"Hội nghị của {row['_name']} tổ chức ngày {_d(held)}, ngoài thời gian quy định "
+                f"cho cấp {level.name}: {window} (theo {c.campaign.document}).",
+                c.campaign.severities, **_where(row, "conference_date")))
+    return findings
+
+
+def dossier_late(data: RuleInput) -> list[Finding]:
+    """DOSSIER_LATE: submitted after the level's dossier deadline.
+
+    Under a campaign that does not consider late dossiers (document 002), the unit's nominations
+    stay in the workbook, marked "Không xét (nộp muộn)".
+    """
+    c, findings = data.c, []
+    late_units: set[str] = set()
+    for row in data.units:
+        deadline, sent = row["_level"].dossier_deadline, _date(row.get("submitted_on"))
+        if deadline is None or sent is None or sent <= deadline:
+            continue
+        late_units.add(str(row["unit_code"]))
+        consequence = (" Theo hướng dẫn, đề nghị khen thưởng của đơn vị không được xét."
+                       if c.campaign.late_nominations_not_considered else "")
+        findings.append(make_finding(
+            "DOSSIER_LATE",
+            f"{row['_name']} gửi hồ sơ ngày {_d(sent)}, quá hạn {_d(deadline)} "
+            f"(theo {c.campaign.document}).{consequence}",
+            c.campaign.severities, **_where(row, "submitted_on")))
+    if c.campaign.late_nominations_not_considered:
+        frame = c.sheets["nominations"]
+        late = (frame["_status"] == ACCEPTED) & frame["_unit"].isin(late_units)
+        consider = pd.Series(pd.NA, index=frame.index, dtype="string")
+        consider[late] = NOT_CONSIDERED_LATE
+        c.sheets["nominations"] = frame.assign(_consider=consider)
+    return findings
+
+
+def delegate_cap(data: RuleInput) -> list[Finding]:
+    """DELEGATE_CAP: more delegates than the level's cap; plenary conferences are exempt.
+
+    Points at the first delegate past the cap."""
+    c, findings = data.c, []
+    for row in data.units:
+        cap, code = row["_level"].delegate_cap, str(row["unit_code"])
+        count = data.delegates.size(code)
+        if cap is None or row.get("conference_form") == PLENARY or count <= cap:
+            continue
+        at = _at(data.delegates.rows(code), cap, DELEGATES, "full_name")
+        findings.append(make_finding(
+            "DELEGATE_CAP",
+            f"{row['_name']} có {count} đại biểu, vượt mức tối đa {cap} đại biểu của cấp "
+            f"{row['_level'].name} (theo {c.campaign.document}); từ dòng {at['row']} trở đi là "
+            "vượt mức.",
+            c.campaign.severities, unit=code, **at, value=count))
+    return findings
+
+
+def plenary_expected(data: RuleInput) -> list[Finding]:
+    """PLENARY_EXPECTED: the conference form does not match the member count threshold."""
+    c = data.c
+    threshold = c.campaign.plenary_threshold
+    if not threshold:
+        return []
+    findings = []
+    for row in data.units:
+        members, form = row.get("members"), row.get("conference_form")
+        if members is None or pd.isna(members) or form is None or pd.isna(form):
+            continue
+        members = int(members)
+        if members < threshold and form == DELEGATE_CONFERENCE:
+            advice = f"dưới {threshold} đoàn viên nên tổ chức Hội nghị toàn thể"
+        elif members >= threshold and form == PLENARY:
+            advice = f"từ {threshold} đoàn viên trở lên tổ chức Hội nghị đại biểu"
+        else:
+            continue
+        findings.append(make_finding(
+            "PLENARY_EXPECTED",
+            f"{row['_name']} có {members} đoàn viên nhưng tổ chức {form}; đơn vị {advice} "
+            f"(theo {c.campaign.document}).",
+            c.campaign.severities, **_where(row, "conference_form")))
+    return findings
+
+
+def exemplary_share(data: RuleInput) -> list[Finding]:
+    """EXEMPLARY_SHARE: exemplary delegates under the campaign's share minus its tolerance.
+
+    Points at the first delegate not listed as exemplary."""
+    c = data.c
+    share = c.campaign.exemplary_share
+    if not share:
+        return []
+    floor = _share(share) - _share(c.campaign.exemplary_tolerance)
+    findings = []
+    exemplary_of = data.delegates.count(data.delegates.frame["delegate_type"]
+                                        == "Điển hình tiên tiến")
+    for row in data.units:
+        code = str(row["unit_code"])
+        total, exemplary = data.delegates.size(code), exemplary_of.get(code, 0)
+        if not total or row.get("conference_form") == PLENARY \
+                or Fraction(exemplary, total) >= floor:
+            continue
+        group = data.delegates.rows(code)
+        is_exemplary = group["delegate_type"] == "Điển hình tiên tiến"
+        findings.append(make_finding(
+            "EXEMPLARY_SHARE",
+            f"{row['_name']} có {exemplary}/{len(group)} đại biểu điển hình tiên tiến "
+            f"({exemplary / len(group):.1%}), dưới mức khoảng {float(share):.0%} "
+            f"(cho phép thấp hơn {float(c.campaign.exemplary_tolerance):.0%}; theo "
+            f"{c.campaign.document}).",
+            c.campaign.severities, unit=code,
+            **_at(group[~is_exemplary.fillna(False)], 0, DELEGATES, "delegate_type"),
+            value=f"{exemplary}/{len(group)}"))
+    return findings
+
+
+def presidium(data: RuleInput) -> list[Finding]:
+    """PRESIDIUM_SIZE / PRESIDIUM_EXEMPLARY: presidium size or its CSTĐ count out of range.
+
+    Too many: points at the first member past the maximum. Too few: at the first delegate who
+    could be added (not yet in the presidium, or a presidium member who is not a CSTĐ)."""
+    c, findings = data.c, []
+    everyone = data.delegates.frame
+    presiding = _flag(everyone, "presidium")
+    size_of = data.delegates.count(presiding)
+    soldiers_of = data.delegates.count(presiding & _flag(everyone, "emulation_soldier"))
+    for row in data.units:
+        level, code = row["_level"], str(row["unit_code"])
+        if not data.delegates.size(code):
+            continue
+        size, soldiers = size_of.get(code, 0), soldiers_of.get(code, 0)
+        if _within(size, level.presidium_min, level.presidium_max) and _within(
+                soldiers, level.presidium_emulation_min, level.presidium_emulation_max):
+            continue  # most units: no need to slice out who to point at
+        group = data.delegates.rows(code)
+        in_presidium = _flag(group, "presidium")
+        members = group[in_presidium]
+        soldier = _flag(members, "emulation_soldier")
+        checks = (
+            ("PRESIDIUM_SIZE", "Đoàn Chủ tịch có {n} người", "presidium",
+             members, group[~in_presidium], level.presidium_min, level.presidium_max),
+            ("PRESIDIUM_EXEMPLARY", "Đoàn Chủ tịch có {n} Chiến sĩ thi đua", "emulation_soldier",
+             members[soldier], members[~soldier], level.presidium_emulation_min,
+             level.presidium_emulation_max),
+        )
+        for code_name, text, column, counted, candidates, low, high in checks:
+            n = len(counted)
+            if high is not None and n > high:
+                at = _at(counted, high, DELEGATES, column)
+            elif low is not None and n < low:
+                at = _at(candidates if len(candidates) else group, 0, DELEGATES, column)
+            else:
+                continue
+            bounds = f"{low}–{high}" if low != high else f"{low}"
+            findings.append(make_finding(
+                code_name,
+                f"{row['_name']}: {text.format(n=n)}, quy định cho cấp {level.name} là "
+                f"{bounds} (theo {c.campaign.document}).",
+                c.campaign.severities, unit=code, **at, value=n))
+    return findings
+
+
+def _within(n: int, low: int | None, high: int | None) -> bool:
+    return (low is None or n >= low) and (high is None or n <= high)
+
+
+def leader_share(data: RuleInput) -> list[Finding]:
+    """LEADER_SHARE: leaders above the campaign's share of a unit's individual nominations.
+
+    Points at the first leader past the allowed number."""
+    c = data.c
+    share = c.campaign.leader_share
+    if not share:
+        return []
+    limit = _share(share)
+    frame = c.accepted("nominations").sort_values(["_file_id", "_row"], kind="stable")
+    frame = frame[frame["subject"] == "Cá nhân"]
+    findings = []
+    for code, group in frame.groupby("_unit", sort=False):
+        leaders = group[group["category"].isin(LEADER_CATEGORIES)]
+        if Fraction(len(leaders), len(group)) <= limit:
+            continue
+        allowed = int(limit * len(group))
+        unit = c.registry.units.get(str(code))
+        findings.append(make_finding(
+            "LEADER_SHARE",
+            f"{unit.name if unit else code}: {len(leaders)}/{len(group)} cá nhân đề nghị khen "
+            f"thưởng là lãnh đạo ({len(leaders) / len(group):.1%}), vượt mức không quá "
+            f"{float(share):.0%}, tức tối đa {allowed} người (theo {c.campaign.document}).",
+            c.campaign.severities, unit=str(code),
+            **_at(leaders, allowed, NOMINATIONS, "category"),
+            value=f"{len(leaders)}/{len(group)}"))
+    return findings
+
+
+def collective_share(data: RuleInput) -> list[Finding]:
+    """COLLECTIVE_SHARE: per emulation block, registry units proposed for Cờ thi đua or Bằng
+    khen above the share of the block's units rated "Hoàn thành xuất sắc nhiệm vụ".
+
+    Points at the nomination that names the first unit past the allowed number."""
+    c = data.c
+    share = c.campaign.collective_share
+    if not share or c.registry.inferred:
+        return []
+    by_key: dict[str, str] = {}
+    for code, unit in c.registry.units.items():
+        by_key[fold(code)] = code
+        by_key.setdefault(fold(unit.name), code)
+    ratings = {str(row["unit_code"]): row.get("rating") for row in c.info.to_dict("records")}
+    frame = c.accepted("nominations").sort_values(["_file_id", "_row"], kind="stable")
+    frame = frame[(frame["subject"] == "Tập thể")
+                  & frame["award"].fillna("").str.match(r"^(Cờ thi đua|Bằng khen)")]
+    named = frame["name"].map(lambda name: by_key.get(fold(name)))
+    frame = frame.assign(_named=named)[named.notna()]
+    frame = frame[frame["_named"].map(lambda code: c.registry.units[code].block is not None)]
+    findings = []
+    for block, group in frame.groupby(frame["_named"].map(lambda code:
+                                                          c.registry.units[code].block)):
+        first = group.drop_duplicates("_named")
+        members = [code for code, unit in c.registry.units.items() if unit.block == block]
+        excellent = sum(1 for code in members if ratings.get(code) == EXCELLENT)
+        allowed = int(_share(share) * excellent)
+        if len(first) <= allowed:
+            continue
+        past = first.iloc[allowed]
+        findings.append(make_finding(
+            "COLLECTIVE_SHARE",
+            f"{block}: đề nghị khen thưởng Cờ thi đua/Bằng khen cho {len(first)} đơn vị "
+            f"({', '.join(sorted(first['_named']))}), vượt {float(share):.0%} của {excellent} "
+            f"đơn vị xếp loại Hoàn thành xuất sắc nhiệm vụ (tối đa {allowed}; theo "
+            f"{c.campaign.document}).",
+            c.campaign.severities, unit=str(past["_unit"]),
+            **_at(first, allowed, NOMINATIONS, "name"), value=len(first)))
+    return findings
+
+
+def dossier_incomplete(data: RuleInput) -> list[Finding]:
+    """DOSSIER_INCOMPLETE: an award with fewer achievement reports than it needs."""
+    c = data.c
+    required = c.campaign.reports_required
+    if not required:
+        return []
+    frame = c.accepted("nominations")
+    findings = []
+    for row in frame[frame["award"].isin(list(required))].to_dict("records"):
+        need = required[row["award"]]
+        have = 0 if pd.isna(row["reports"]) else int(row["reports"])
+        if have >= need:
+            continue
+        findings.append(make_finding(
+            "DOSSIER_INCOMPLETE",
+            f"{row['name']} đề nghị {row['award']} cần {need} báo cáo thành tích, hồ sơ có "
+            f"{have} (theo {c.campaign.document}).",
+            c.campaign.severities, unit=row["_unit"], file=row["_file"],
+            sheet=row["_sheet"], row=int(row["_row"]),
+            column=NOMINATIONS.column("reports").header, value=have))
+    return findings
+
+
+def duplicate_person(data: RuleInput) -> list[Finding]:
+    """DUPLICATE_PERSON: the same person (folded name + birth year) in two units' lists."""
+    c = data.c
+    frame = c.accepted("delegates")
+    if frame.empty:
+        return []
+    # Names repeat across a province (and `fold` is the costly part): fold each name once.
+    codes, names = pd.factorize(frame["full_name"])
+    folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
+    keys = pd.Series(folded, index=frame.index) + "|" + \
+        frame["birth_year"].astype("string").fillna("?")
+    pairs = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna().drop_duplicates()
+    spread = pairs["key"].value_counts()
+    people = spread.index[spread >= 2]  # only people listed by two or more units
+    shared = keys.isin(people)
+    if not shared.any():
+        return []
+    listed = frame[shared]
+    units_of = pairs[pairs["key"].isin(people)].groupby("key")["unit"].agg(sorted)
+    severities, header = c.campaign.severities, DELEGATES.column("full_name").header
+    findings = []
+    for row, key in zip(listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]
+                        .itertuples(index=False), keys[shared], strict=True):
+        others = ", ".join(u for u in units_of[key] if u != row._0)
+        findings.append(make_finding(
+            "DUPLICATE_PERSON",
+            f"{row.full_name} (sinh năm {row.birth_year}) có tên trong danh sách đại biểu của "
+            f"đơn vị khác: {others}. Kiểm tra để tránh trùng đại biểu.",
+            severities, unit=row._0, file=row._1, sheet=row._2, row=int(row._3),
+            column=header, value=row.full_name))
+    return findings
+
+
+RULES: tuple[Callable[[RuleInput], list[Finding]], ...] = (
+    conference_late, dossier_late, delegate_cap, plenary_expected, exemplary_share, presidium,
+    leader_share, collective_share, dossier_incomplete, duplicate_person,
+)

@@ -1,0 +1,135 @@
+"""Attach each submission to its unit: unknown units, duplicates, missing submissions.
+
+Pure: it takes the file records, the validated Thông tin đơn vị frame and the registry, and
+decides which file speaks for which unit. Row sheets follow their file's fate (see `row_status`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..campaign import Campaign
+from ..findings import Finding, make_finding
+from ..model import ACCEPTED, REJECTED, SUPERSEDED, FileRecord, FileRole, Registry
+from ..template import BY_KEY
+from ..textnorm import format_date
+
+
+def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Registry | None,
+                       campaign: Campaign) -> list[Finding]:
+    """Settle each submission file's status and unit; return the findings this produces.
+
+    `info` holds one validated row per file that has a usable unit code (columns of the info
+    sheet plus `_file_id`). Files are updated in place.
+    """
+    findings: list[Finding] = []
+    severities = campaign.severities
+    by_id = {record.file_id: record for record in files}
+    candidates: dict[str, list[FileRecord]] = {}
+    info_by_file = {int(row["_file_id"]): row for row in info.to_dict("records")}
+    for file_id, row in info_by_file.items():
+        record = by_id[file_id]
+        if record.status != ACCEPTED:
+            continue
+        code = str(row["unit_code"])
+        record.unit = code
+        submitted = row.get("submitted_on")
+        record.submitted_on = None if pd.isna(submitted) else pd.Timestamp(submitted).date()
+        if registry is not None and not registry.inferred and code not in registry.units:
+            record.reject(f"Mã đơn vị «{code}» không có trong danh mục đơn vị")
+            findings.append(make_finding(
+                "UNKNOWN_UNIT",
+                f"Mã đơn vị «{code}» không có trong danh mục đơn vị: tệp không được tổng hợp. "
+                "Kiểm tra lại mã đơn vị ở trang Thông tin đơn vị.",
+                severities, unit=code, file=record.relpath, sheet=BY_KEY["info"].title,
+                row=_cell_row(row, "unit_code"), column="Mã đơn vị", value=code))
+            continue
+        candidates.setdefault(code, []).append(record)
+
+    for code, records in candidates.items():
+        if len(records) < 2:
+            continue
+        ranked = sorted(records, key=_recency, reverse=True)
+        winner = ranked[0]
+        for loser in ranked[1:]:
+            loser.status = SUPERSEDED
+            loser.reason = f"Đã có tệp mới hơn của đơn vị: {winner.relpath}"
+            findings.append(make_finding(
+                "DUPLICATE_SUBMISSION",
+                f"Đơn vị {code} gửi {len(records)} tệp. Dùng tệp «{winner.relpath}» "
+                f"(ngày gửi {_date(winner.submitted_on)}); tệp «{loser.relpath}» "
+                f"(ngày gửi {_date(loser.submitted_on)}) được giữ lại như bản bị thay thế.",
+                severities, unit=code, file=loser.relpath, sheet=BY_KEY["info"].title,
+                row=_cell_row(info_by_file[loser.file_id], "submitted_on"),
+                column="Ngày gửi báo cáo", value=_date(loser.submitted_on)))
+    return findings
+
+
+def missing_submissions(files: list[FileRecord], registry: Registry, campaign: Campaign,
+                        as_of: dt.date) -> list[Finding]:
+    """MISSING_SUBMISSION for each registry unit expected to submit that sent nothing usable.
+
+    A warning until the unit level's dossier deadline, an error once `as_of` is past it.
+    """
+    if registry.inferred:
+        return []
+    submitted = {r.unit for r in files if r.status == ACCEPTED and r.role == FileRole.SUBMISSION}
+    findings: list[Finding] = []
+    for code in registry.order:
+        unit = registry.units[code]
+        if unit.parent is None or not unit.level.submits or code in submitted:
+            continue
+        deadline = unit.level.dossier_deadline
+        overdue = deadline is not None and as_of > deadline
+        when = (f"đã quá hạn gửi hồ sơ ngày {_date(deadline)}" if overdue else
+                f"hạn gửi hồ sơ ngày {_date(deadline)}" if deadline else "chưa có hạn gửi")
+        finding = make_finding(
+            "MISSING_SUBMISSION",
+            f"Đơn vị {code} – {unit.name} chưa gửi báo cáo ({when}; tính đến ngày "
+            f"{_date(as_of)}).",
+            campaign.severities, unit=code)
+        if overdue:
+            finding = Finding(**{**finding.to_dict(), "severity": "error"})
+        findings.append(finding)
+    return findings
+
+
+def row_status(frame: pd.DataFrame, files: list[FileRecord], failed: dict[int, set[str]],
+               failure_messages: dict[int, list[str]]) -> pd.DataFrame:
+    """Add `_status` and `_reason` to a row sheet's frame: every row ends in exactly one place."""
+    by_id = {record.file_id: record for record in files}
+    statuses: list[str] = []
+    reasons: list[str | None] = []
+    units: list[str | None] = []
+    for index, file_id in zip(frame.index, frame["_file_id"], strict=True):
+        record = by_id[int(file_id)]
+        units.append(record.unit)
+        if record.status != ACCEPTED:
+            statuses.append(REJECTED if record.status == REJECTED else SUPERSEDED)
+            reasons.append(record.reason)
+        elif index in failed:
+            statuses.append(REJECTED)
+            reasons.append(" ".join(failure_messages.get(index, [])) or "Dữ liệu không hợp lệ")
+        else:
+            statuses.append(ACCEPTED)
+            reasons.append(None)
+    result = frame.copy()
+    result["_unit"] = pd.array(units, dtype="string")
+    result["_status"] = pd.array(statuses, dtype="string")
+    result["_reason"] = pd.array(reasons, dtype="string")
+    return result
+
+
+def _recency(record: FileRecord) -> tuple[dt.date, float, str]:
+    return (record.submitted_on or dt.date.min, record.mtime, record.relpath)
+
+
+def _cell_row(row: dict[str, object], key: str) -> int | None:
+    cells = row.get("_cells")
+    return cells.get(key) if isinstance(cells, dict) else None
+
+
+def _date(value: dt.date | None) -> str:
+    return format_date(value) if value else "không rõ"

@@ -1,0 +1,121 @@
+"""Deliver a run's results: feedback workbooks down to units, the consolidated workbook by e-mail.
+
+The last step of the flow. Everything it sends was already written to disk; a failed send is
+reported per recipient and changes no file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Consolidation, Delivered, Delivery, UnitFeedback
+from ..write.feedback import write_feedback
+from ..write.summary import summary_lines
+from .mail import Outgoing, SmtpSettings, compose, send_all, write_eml
+
+FEEDBACK_FOLDER = "phan-hoi"
+OUTBOX_FOLDER = "thu-gui"
+DRY_RUN_SENDER = "dhtt-merge@localhost"
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    """What the officer asked for beyond the workbook and the JSON."""
+
+    feedback_dir: Path | None = None
+    email_to: tuple[str, ...] = ()
+    email_feedback: bool = False
+    dry_run: bool = False
+
+    @property
+    def sends_mail(self) -> bool:
+        return bool(self.email_to) or self.email_feedback
+
+
+def delivery_lines(upward: Path | None, delivery: Delivery) -> list[str]:
+    """What was written besides the workbook, and what became of each message (terminal)."""
+    lines = []
+    if upward:
+        lines.append(f"Hồ sơ gửi cấp trên: {upward}")
+    if delivery.feedback:
+        lines.append(f"Phản hồi: {len(delivery.feedback)} tệp cho các đơn vị có phát hiện, tại "
+                     f"{delivery.feedback[0].path.parent}")
+    if delivery.outbox:
+        written = sum(1 for m in delivery.messages if m.eml)
+        lines.append(f"Thư chưa gửi (--dry-run): {written} thư ghi tại {delivery.outbox}")
+    elif delivery.messages:
+        sent = sum(1 for m in delivery.messages if m.ok)
+        lines.append(f"Thư đã gửi: {sent}/{len(delivery.messages)}")
+    lines += [f"Không gửi được thư tới {m.recipient or m.label}: {m.error}"
+              for m in delivery.failures]
+    return lines
+
+
+def smtp_settings(options: DeliveryOptions) -> SmtpSettings | None:
+    """The SMTP settings a run will need, read (and refused) before anything is written."""
+    if not options.sends_mail or options.dry_run:
+        return None
+    return SmtpSettings.from_env()
+
+
+def deliver(c: Consolidation, workbook: Path, out_dir: Path, options: DeliveryOptions,
+            settings: SmtpSettings | None) -> Delivery:
+    """Write feedback workbooks, then send (or, with --dry-run, write) the messages."""
+    delivery = Delivery()
+    folder = options.feedback_dir or (out_dir / FEEDBACK_FOLDER if options.email_feedback
+                                      else None)
+    if folder is not None:
+        delivery.feedback = write_feedback(c, folder)
+    if not options.sends_mail:
+        return delivery
+    sender = settings.sender if settings else DRY_RUN_SENDER
+    outgoing = []
+    if options.email_to:
+        outgoing.append(_consolidated(c, workbook, options.email_to, sender))
+    if options.email_feedback:
+        outgoing += [_feedback(c, item, sender) for item in delivery.feedback if item.email]
+        delivery.messages += [Delivered(item.unit, "", False, 0,
+                                        "không có địa chỉ Email của đơn vị (chưa gửi hồ sơ, hoặc "
+                                        "không ghi Email ở trang Thông tin đơn vị)")
+                              for item in delivery.feedback if not item.email]
+    if settings is None:
+        delivery.outbox = out_dir / OUTBOX_FOLDER
+        delivery.messages = write_eml(outgoing, delivery.outbox) + delivery.messages
+    else:
+        delivery.messages = send_all(outgoing, settings) + delivery.messages
+    return delivery
+
+
+def _consolidated(c: Consolidation, workbook: Path, to: tuple[str, ...], sender: str) -> Outgoing:
+    subject = f"Tổng hợp {c.campaign.name} – tính đến ngày {c.as_of:%d/%m/%Y}"
+    body = "\n".join([
+        "Kính gửi,",
+        "",
+        f"Gửi kèm bảng tổng hợp {c.campaign.name} ({c.campaign.document}).",
+        "",
+        *summary_lines(c),
+        "",
+        "Chi tiết từng lỗi xem trang «Phát hiện» của tệp đính kèm.",
+        "Thư này do dhtt-merge tạo tự động.",
+    ])
+    name = f"Tổng hợp {c.campaign.id} {c.as_of:%d-%m-%Y}.xlsx"
+    return Outgoing("tong-hop", to, compose(sender, to, subject, body, [(workbook, name)]))
+
+
+def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
+    assert item.email is not None
+    subject = f"Phản hồi hồ sơ {c.campaign.name} – {item.name}"
+    body = "\n".join([
+        f"Kính gửi {item.name},",
+        "",
+        f"Hồ sơ của đơn vị gửi cho {c.campaign.name} đã được kiểm tra (tính đến ngày "
+        f"{c.as_of:%d/%m/%Y}): {item.errors} lỗi cần sửa, {item.warnings} cảnh báo.",
+        "Tệp đính kèm liệt kê từng ô cần sửa (trang, ô, nội dung, cách sửa). Đề nghị đơn vị sửa "
+        "ngay trong tệp đã gửi, giữ nguyên mẫu, rồi gửi lại cả tệp.",
+        "",
+        "Thư này do dhtt-merge tạo tự động.",
+    ])
+    name = f"Phản hồi {item.unit}.xlsx"
+    return Outgoing(item.unit, (item.email,),
+                    compose(sender, (item.email,), subject, body, [(item.path, name)]))

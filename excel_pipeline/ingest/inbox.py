@@ -1,0 +1,167 @@
+"""Read a whole inbox: discover its files, read each once (in a process pool when there are
+many, from the read cache when the bytes were read before) and parse its tables.
+
+Every file comes back as a `ReadFile`: read, skipped or rejected with its reason, never an
+exception. The registry workbook given by `--units` is read here too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..campaign import ReadLimits
+from ..cpus import usable_cpus
+from ..errors import InboxError, RegistryError
+from ..model import (
+    ACCEPTED,
+    SKIPPED,
+    FileRecord,
+    FileRole,
+    Progress,
+    RawTable,
+    ReadFile,
+    WorkbookContent,
+)
+from ..template import REGISTRY, ROW_SHEETS
+from .cache import ReadCache
+from .discover import discover
+from .normalise import parse_rows
+from .read import UnreadableWorkbook, read_workbook
+
+
+def read_inbox(inbox: Path, progress: Progress | None = None,
+               limits: ReadLimits | None = None, cache: ReadCache | None = None,
+               workers: int | None = None) -> list[ReadFile]:
+    """Discover and read every file; unreadable files become rejected records, never exceptions.
+
+    Files read before (in `cache`) are loaded here: a worker would have to send them back,
+    which costs more than loading them. The others are read in a process pool when there are
+    enough of them to pay for it (`workers` defaults to the CPUs this process may use).
+    Results come back in discovery order.
+    """
+    if not inbox.is_dir():
+        raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
+    found = discover(inbox)
+    if not any(item.skip_reason is None for item in found):
+        raise InboxError(f"Thư mục {inbox} không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .ods): "
+                         "không có gì để tổng hợp.")
+    records = [FileRecord(file_id=file_id, relpath=item.relpath)
+               for file_id, item in enumerate(found)]
+    jobs = [(item.path, record, limits, cache) for item, record in zip(found, records, strict=True)
+            if item.skip_reason is None]
+    counted = _Counter(len(jobs), progress)
+    by_id: dict[int, ReadFile] = {}
+    if cache is not None and cache.folder.is_dir():  # a first run has nothing to look up
+        for job in jobs:
+            cached = read_one(*job, parse=False)
+            if cached is not None:
+                by_id[job[1].file_id] = counted(cached)
+        jobs = [job for job in jobs if job[1].file_id not in by_id]
+    workers = workers or usable_cpus()
+    if workers > 1 and len(jobs) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+            done = [counted(item) for item in pool.map(_read_job, jobs, chunksize=8)]
+        if cache is not None:  # the workers' bookkeeping stayed in the workers
+            cache.used.update(cache.path_for(item.record.sha256).name for item in done
+                              if item.record.sha256)
+    else:
+        done = [counted(_read_job(job)) for job in jobs]
+    by_id.update((item.record.file_id, item) for item in done)
+    result: list[ReadFile] = []
+    for item, record in zip(found, records, strict=True):
+        if item.skip_reason is not None:
+            record.status, record.reason = SKIPPED, item.skip_reason
+            result.append(ReadFile(record))
+        else:
+            result.append(by_id[record.file_id])
+    return result
+
+
+# Below this many files a process pool costs more to start than it saves.
+PARALLEL_FROM = 16
+
+
+def _read_job(job: tuple[Path, FileRecord, ReadLimits | None, ReadCache | None]) -> ReadFile:
+    return read_one(*job)
+
+
+class _Counter:
+    """Reports each file read to `progress`, whichever way it was read."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.progress, self.number = total, progress, 0
+
+    def __call__(self, item: ReadFile) -> ReadFile:
+        self.number += 1
+        if self.progress:
+            self.progress("read", self.number, self.total)
+        return item
+
+
+def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
+             cache: ReadCache | None = None, *, parse: bool = True) -> ReadFile | None:
+    """Hash and read one file's bytes, read once: the sha256 is of exactly what was parsed, and
+    is known even when the file turns out to be corrupt. A cached read of the same bytes (same
+    version and campaign) is used instead of parsing again; without `parse`, a file that is
+    not in the cache gives None and its record is left as it was."""
+    try:
+        data = path.read_bytes()
+        stat = path.stat()
+    except OSError as exc:
+        if not parse:
+            return None
+        record.reject(f"Không mở được tệp ({exc.strerror or exc})")
+        return ReadFile(record)
+    sha256 = hashlib.sha256(data).hexdigest()
+    outcome = cache.load(sha256) if cache is not None else None
+    if not isinstance(outcome, WorkbookContent | str):
+        if not parse:
+            return None
+        try:
+            outcome = parse_tables(read_workbook(data, limits))
+        except UnreadableWorkbook as exc:
+            outcome = str(exc)
+        if cache is not None:
+            cache.store(sha256, outcome)
+    record.sha256, record.size, record.mtime = sha256, stat.st_size, stat.st_mtime
+    if isinstance(outcome, str):
+        record.reject(outcome)
+        return ReadFile(record)
+    record.sheets = outcome.sheet_names
+    return ReadFile(record, outcome.form, outcome.tables, outcome.conversions)
+
+
+def parse_tables(content: WorkbookContent) -> WorkbookContent:
+    """Parse each row sheet's cells into typed columns where the file is read: in the read pool,
+    and kept in the read cache, so a re-run stacks parsed tables instead of parsing every cell.
+    Registry tables keep their raw rows: their extra columns are allocation weights."""
+    for table in content.tables:
+        if table.spec in ROW_SHEETS:
+            parse_table(table)
+    return content
+
+
+def parse_table(table: RawTable) -> RawTable:
+    """Parse a table's raw rows once (a no-op when already parsed)."""
+    if table.parsed is None:
+        table.parsed = parse_rows(table.spec, [values for _, values in table.rows])
+        table.excel_rows = [row for row, _ in table.rows]
+        table.rows = []
+    return table
+
+
+def read_registry_file(path: Path, limits: ReadLimits | None = None) -> ReadFile:
+    """The workbook given by --units; it must hold a Danh mục đơn vị table."""
+    if not path.is_file():
+        raise RegistryError(f"Không tìm thấy tệp danh mục đơn vị: {path}")
+    read = read_one(path, FileRecord(file_id=-1, relpath=path.name, role=FileRole.REGISTRY), limits)
+    if read.record.status != ACCEPTED:
+        raise RegistryError(f"Không đọc được tệp danh mục đơn vị {path}: {read.record.reason}")
+    if not any(table.spec is REGISTRY for table in read.tables):
+        raise RegistryError(f"Tệp {path} không có trang Danh mục đơn vị (cần các cột Mã đơn vị, "
+                            "Tên đơn vị, Mã đơn vị cấp trên).")
+    return read
+

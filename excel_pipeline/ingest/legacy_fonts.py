@@ -1,0 +1,149 @@
+"""Find the cells typed in a legacy Vietnamese font, and convert their text to Unicode.
+
+python-calamine gives values without fonts, so a workbook whose styles name a `.Vn*` (TCVN3) or
+`VNI-*` font is opened a second time, only for fonts: with openpyxl for `.xlsx`/`.xlsm` (rich
+text runs included) and with xlrd's formatting information for `.xls`. Workbooks without such a
+font, nearly all of them, pay only for a scan of two XML parts. openpyxl parses through
+defusedxml (a declared dependency), so a hostile styles part cannot expand entities.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from ..model import SheetConversion
+from .legacy_text import Encoding, convert
+from .screen import Refused
+
+# Cell position (0-based row, 0-based column) -> the cell's text as Unicode, and its encoding.
+Converted = dict[tuple[int, int], tuple[str, Encoding]]
+
+_FONT_IN_XML = re.compile(rb'(?:name|rFont) val="(?:\.vn|vni[- ])', re.IGNORECASE)
+_FONT_PARTS = ("xl/styles.xml", "xl/sharedStrings.xml")
+
+
+def font_encoding(font_name: str | None) -> tuple[Encoding, bool] | None:
+    """The legacy encoding a font implies, and whether it draws capitals (.VnTimeH, .VnArialH)."""
+    name = (font_name or "").strip()
+    if name.lower().startswith(".vn"):
+        return "TCVN3", name.endswith("H")
+    if name.lower().startswith(("vni-", "vni ")):
+        return "VNI", False
+    return None
+
+
+def legacy_text_cells(data: bytes, kind: str) -> dict[str, Converted]:
+    """Sheet name -> converted cells, for cells whose font is a legacy one and whose text
+    changes. `kind` is the format found by `screen` ("xlsx" or "xls"); other kinds have none."""
+    if kind == "xlsx" and _mentions_legacy_font(data):
+        return _xlsx_cells(data)
+    if kind == "xls":
+        return _xls_cells(data)
+    return {}
+
+
+def apply(grids: list[tuple[str, list[list[Any]]]],
+          cells: dict[str, Converted]) -> list[SheetConversion]:
+    """Put the converted text into the calamine grids; one summary per sheet that changed."""
+    summaries: list[SheetConversion] = []
+    for name, grid in grids:
+        changed: list[tuple[str, str, Encoding]] = []
+        for (row, col), (text, encoding) in cells.get(name, {}).items():
+            if row < len(grid) and col < len(grid[row]) and isinstance(grid[row][col], str) \
+                    and grid[row][col] != text:
+                changed.append((grid[row][col], text, encoding))
+                grid[row][col] = text
+        if changed:
+            summaries.append(SheetConversion(name, tuple(sorted({c[2] for c in changed})),
+                                             len(changed), (changed[0][0], changed[0][1])))
+    return summaries
+
+
+def _mentions_legacy_font(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        for part in _FONT_PARTS:
+            if part in names and _FONT_IN_XML.search(archive.read(part)):
+                return True
+    return False
+
+
+def _xlsx_cells(data: bytes) -> dict[str, Converted]:
+    import openpyxl
+    import openpyxl.xml
+    from openpyxl.cell.rich_text import CellRichText
+
+    if not openpyxl.xml.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False in the environment
+        raise Refused("Không đọc phông chữ của tệp: openpyxl đang không dùng defusedxml "
+                      "(bỏ biến môi trường OPENPYXL_DEFUSEDXML)")
+    book = openpyxl.load_workbook(io.BytesIO(data), rich_text=True, keep_vba=False,
+                                  data_only=True)
+    result: dict[str, Converted] = {}
+    try:
+        for sheet in book.worksheets:
+            cells: Converted = {}
+            for row in sheet.iter_rows():
+                for cell in row:
+                    value = cell.value
+                    base = font_encoding(cell.font.name if cell.font else None)
+                    if isinstance(value, CellRichText):
+                        runs = list(_rich_runs(value, base))
+                        text = "".join(run for run, _ in runs)
+                        encoding = next((enc for run, enc in runs if enc), None)
+                        if encoding and text != str(value):
+                            cells[(cell.row - 1, cell.column - 1)] = (text, encoding)
+                    elif isinstance(value, str) and base is not None:
+                        text = convert(value, *base)
+                        if text != value:
+                            cells[(cell.row - 1, cell.column - 1)] = (text, base[0])
+            if cells:
+                result[sheet.title] = cells
+    finally:
+        book.close()
+    return result
+
+
+def _rich_runs(value: Any, base: tuple[Encoding, bool] | None
+               ) -> Iterator[tuple[str, Encoding | None]]:
+    """Each run of a rich-text cell converted by its own font, falling back to the cell's."""
+    for block in value:
+        text = block if isinstance(block, str) else block.text
+        own = None if isinstance(block, str) or block.font is None \
+            else font_encoding(block.font.rFont)
+        encoding = own or base
+        yield (convert(text, *encoding), encoding[0]) if encoding else (text, None)
+
+
+def _xls_cells(data: bytes) -> dict[str, Converted]:
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    result: dict[str, Converted] = {}
+    try:
+        legacy_fonts = {index: font_encoding(font.name) for index, font in
+                        enumerate(book.font_list) if font_encoding(font.name)}
+        if not legacy_fonts:
+            return result
+        legacy_xf = {index: legacy_fonts[xf.font_index] for index, xf in enumerate(book.xf_list)
+                     if xf.font_index in legacy_fonts}
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            cells: Converted = {}
+            for row in range(sheet.nrows):
+                for col in range(sheet.ncols):
+                    if sheet.cell_type(row, col) != xlrd.XL_CELL_TEXT:
+                        continue
+                    encoding = legacy_xf.get(sheet.cell_xf_index(row, col))
+                    value = sheet.cell_value(row, col)
+                    if encoding is not None and (text := convert(value, *encoding)) != value:
+                        cells[(row, col)] = (text, encoding[0])
+            if cells:
+                result[sheet.name] = cells
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+    return result

@@ -1,0 +1,192 @@
+"""Turn raw cells into typed columns, one sheet type at a time, over all files at once.
+
+Parsing happens here, before validation, so one unreadable date never hides the other errors of
+its column: a cell that cannot be parsed becomes a missing value plus a `CellProblem`, and the
+validator reports it as one SCHEMA finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..model import CellProblem, ParsedRows
+from ..template import DTYPES, Column, SheetSpec, canonical_choice
+from ..textnorm import clean_text, parse_date, parse_flag, parse_number, parse_year
+
+PROVENANCE = ["_file_id", "_file", "_sheet", "_row", "_unit"]
+# Excel keeps at most this many characters in a cell; longer text could not be written back.
+CELL_TEXT_LIMIT = 32_767
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One data row with where it came from."""
+
+    file_id: int
+    file: str
+    sheet: str
+    row: int
+    values: dict[str, Any]
+    unit: str | None = None
+
+
+def _parser(column: Column) -> Callable[[Any], Any]:
+    kind = column.kind
+    if kind == "text":
+        return clean_text
+    if kind == "choice":
+        return lambda value: (None if (text := clean_text(value)) is None
+                              else canonical_choice(column, text))
+    if kind == "int":
+        return lambda value: parse_number(value, integer=True)
+    if kind == "number":
+        return parse_number
+    if kind == "year":
+        return parse_year
+    if kind == "flag":
+        return parse_flag
+    if kind == "date":
+        return parse_date
+    raise ValueError(kind)
+
+
+def parse_rows(spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> ParsedRows:
+    """Parse every column of `rows` (cell values keyed by column key) into its type's values.
+
+    A column's cells repeat (genders, ticks, choices, the unit's name), so each distinct raw
+    value is parsed once per column."""
+    problems: list[CellProblem] = []
+    columns: dict[str, list[Any]] = {}
+    for column in spec.columns:
+        parse = _parser(column)
+        seen: dict[tuple[type, Any], tuple[Any, CellProblem | None]] = {}
+        values: list[Any] = []
+        for index, row in enumerate(rows):
+            raw = row.get(column.key)
+            key = (raw.__class__, raw) if raw.__class__ in _MEMO_TYPES else None
+            memo = seen.get(key) if key is not None else None
+            if memo is None:
+                memo = _parse_cell(column, parse, raw)
+                if key is not None:
+                    seen[key] = memo
+            value, problem = memo
+            if problem is not None:
+                problems.append(replace(problem, index=index))
+            values.append(value)
+        columns[column.key] = values
+    return ParsedRows(spec, columns, len(rows), problems)
+
+
+def typed_frame(parsed: ParsedRows) -> pd.DataFrame:
+    """One parsed table's typed frame (index 0..n-1)."""
+    return _typed_frame(parsed.spec, parsed.columns, parsed.size)
+
+
+def _typed_frame(spec: SheetSpec, columns: dict[str, list[Any]], size: int) -> pd.DataFrame:
+    return pd.DataFrame({column.key: _typed(columns[column.key], DTYPES[column.kind])
+                         for column in spec.columns}, index=pd.RangeIndex(size))
+
+
+# Raw cell types whose equal values parse equally (so a parse may be remembered).
+_MEMO_TYPES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, dt.time})
+
+
+def _parse_cell(column: Column, parse: Callable[[Any], Any],
+                raw: Any) -> tuple[Any, CellProblem | None]:
+    """A cell's typed value, and its problem (index 0, set by the caller) if it has one."""
+    try:
+        value = parse(raw)
+    except ValueError as exc:
+        return None, CellProblem(0, column.key, clean_text(raw), str(exc))
+    if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+        return value[:CELL_TEXT_LIMIT], CellProblem(
+            0, column.key, value[:60] + "…",
+            f"dài {len(value)} ký tự, quá giới hạn {CELL_TEXT_LIMIT} ký tự của một ô "
+            "Excel; chỉ giữ phần đầu", rejects=False)
+    return value, None
+
+
+def _provenance(file_ids: Any, files: Any, sheets: Any, rows: Any, units: Any) -> pd.DataFrame:
+    """The provenance columns, typed in one place so every frame of a sheet type stacks alike."""
+    return pd.DataFrame({
+        "_file_id": pd.array(file_ids, dtype="Int64"),
+        "_file": pd.array(files, dtype="string"),
+        "_sheet": pd.array(sheets, dtype="string"),
+        "_row": pd.array(rows, dtype="Int64"),
+        "_unit": pd.array(units, dtype="string"),
+    }, index=pd.RangeIndex(len(rows)))
+
+
+def build_frame(spec: SheetSpec, rows: Iterable[SourceRow]) -> tuple[pd.DataFrame,
+                                                                      list[CellProblem]]:
+    """A typed DataFrame (index 0..n-1) of all rows of one sheet type, and the unparseable cells."""
+    rows = list(rows)
+    parsed = parse_rows(spec, [row.values for row in rows])
+    provenance = _provenance([r.file_id for r in rows], [r.file for r in rows],
+                             [r.sheet for r in rows], [r.row for r in rows],
+                             [r.unit for r in rows])
+    return pd.concat([provenance, typed_frame(parsed)], axis=1), parsed.problems
+
+
+@dataclass(frozen=True)
+class TablePiece:
+    """One file's parsed table and where it came from, ready to be stacked with the others."""
+
+    parsed: ParsedRows
+    file_id: int
+    file: str
+    sheet: str
+    excel_rows: Sequence[int]
+    unit: str | None
+
+
+def stack(spec: SheetSpec, pieces: Sequence[TablePiece]) -> tuple[pd.DataFrame,
+                                                                  list[CellProblem]]:
+    """Join per-file parsed tables into the frame `build_frame` would have built from all rows:
+    provenance columns first, frame index 0..n-1, problems re-indexed to their stacked row."""
+    sizes = [len(piece.parsed) for piece in pieces]
+
+    def repeated(values: list[Any]) -> np.ndarray:
+        """One value per piece, repeated for each of its rows."""
+        return np.repeat(np.array(values, dtype=object), sizes)
+
+    provenance = _provenance(repeated([p.file_id for p in pieces]),
+                             repeated([p.file for p in pieces]),
+                             repeated([p.sheet for p in pieces]),
+                             [row for p in pieces for row in p.excel_rows],
+                             repeated([p.unit for p in pieces]))
+    typed = _typed_frame(spec, {column.key: [value for piece in pieces
+                                             for value in piece.parsed.columns[column.key]]
+                                for column in spec.columns}, sum(sizes))
+    problems: list[CellProblem] = []
+    offset = 0
+    for piece, size in zip(pieces, sizes, strict=True):
+        problems += [replace(problem, index=problem.index + offset)
+                     for problem in piece.parsed.problems]
+        offset += size
+    return pd.concat([provenance, typed], axis=1), problems
+
+
+def optional_text(value: object) -> str | None:
+    """A provenance or code cell as text: None for any kind of missing value or blank text."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _typed(values: list[Any], dtype: str) -> Any:
+    if dtype == "datetime64[ns]":
+        return pd.to_datetime(pd.Series(values, dtype="object"), errors="coerce").array \
+            if values else pd.array([], dtype="datetime64[ns]")
+    if dtype == "boolean":
+        return pd.array([bool(v) if v is not None else None for v in values], dtype="boolean")
+    return pd.array(values, dtype=dtype)

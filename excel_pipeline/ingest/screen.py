@@ -1,0 +1,176 @@
+"""Look at a file's bytes before any parser does: what it really is, and whether it is safe.
+
+Units send `.xls` files that are really `.xlsx`, web pages saved as `.xls`, password-protected
+workbooks, truncated attachments and, now and then, a file built to exhaust memory. Each is
+recognised here from the content (never the extension) and refused with a reason a user can act
+on, before python-calamine, openpyxl or xlrd is given it:
+
+- a zip package is checked on its central directory: entry count, total unpacked size and
+  compression ratio (a decompression bomb declares them there before anything is inflated);
+- each worksheet's declared used range (its `<dimension>`) is checked against a cell limit,
+  because the reader materialises the whole rectangle from A1 to the last cell;
+- an OLE2 container is asked by msoffcrypto-tool whether it is encrypted.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Literal
+
+from ..campaign import ReadLimits
+
+Kind = Literal["xlsx", "xlsb", "xls", "ods"]
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_ZIP_EMPTY = b"PK\x05\x06"
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})(\d+)"')
+_MIB = 1024 * 1024
+# The head of a worksheet part that holds its <dimension> element (after the XML declaration
+# and sheet properties); a part that has not declared it by then is not limited by it.
+_DIMENSION_SCAN_BYTES = 16 * 1024
+
+
+class Refused(Exception):
+    """The file will not be parsed; the message is the Vietnamese reason shown to the user."""
+
+
+def screen(data: bytes, limits: ReadLimits | None = None) -> Kind:
+    """The workbook format of `data`, or `Refused` with the reason it cannot be read."""
+    limits = limits or ReadLimits()
+    if not data:
+        raise Refused("Tệp rỗng (0 byte)")
+    if data.startswith(_OLE2):
+        return _screen_ole2(data)
+    if data.startswith(_ZIP):
+        return _screen_zip(data, limits)
+    if data.startswith(_ZIP_EMPTY):
+        raise Refused("Tệp nén rỗng, không có nội dung bảng tính")
+    raise Refused(_not_a_workbook(data))
+
+
+def _screen_ole2(data: bytes) -> Kind:
+    import msoffcrypto
+    from msoffcrypto.exceptions import FileFormatError
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        encrypted = office.is_encrypted()
+    except FileFormatError:
+        raise Refused("Tệp Office không phải bảng tính (có thể là tệp Word/PowerPoint) hoặc tệp "
+                      "bị hỏng") from None
+    except Exception as exc:  # a truncated compound file fails in many ways
+        raise Refused(_truncated(exc)) from None
+    if encrypted:  # an encrypted .xlsx is an OLE2 container too
+        raise Refused("Tệp có mật khẩu (được mã hóa): hãy mở bằng Excel, gỡ mật khẩu "
+                      "(Tệp › Thông tin › Bảo vệ sổ làm việc) rồi gửi lại")
+    if type(office).__name__ != "Xls97File":
+        raise Refused("Tệp Word/PowerPoint, không phải bảng tính: hãy gửi tệp Excel theo mẫu")
+    return "xls"
+
+
+def _screen_zip(data: bytes, limits: ReadLimits) -> Kind:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise Refused(_truncated(exc)) from None
+    with archive:
+        _check_bomb(entries, limits)
+        names = {entry.filename for entry in entries}
+        if "xl/workbook.xml" in names:
+            _check_dimensions(archive, names, limits)
+            return "xlsx"
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        if "content.xml" in names and "mimetype" in names:
+            return "ods"
+        if "word/document.xml" in names or "ppt/presentation.xml" in names:
+            raise Refused("Tệp Word/PowerPoint, không phải bảng tính: hãy gửi tệp Excel theo mẫu")
+    raise Refused("Tệp nén (zip) không chứa bảng tính Excel hoặc ODS")
+
+
+def _check_bomb(entries: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
+    """Refuse on the central directory's declared sizes, before anything is inflated."""
+    if len(entries) > limits.max_entries:
+        raise Refused(f"Tệp bất thường: có {_n(len(entries))} thành phần nén (giới hạn "
+                      f"{_n(limits.max_entries)}); không đọc để bảo vệ máy")
+    total = sum(entry.file_size for entry in entries)
+    if total > limits.max_unpacked_mb * _MIB:
+        raise Refused(f"Tệp bất thường: giải nén ra {_n(total // _MIB)} MB (giới hạn "
+                      f"{_n(limits.max_unpacked_mb)} MB); không đọc để bảo vệ máy")
+    for entry in entries:
+        if entry.file_size > _MIB and entry.file_size > limits.max_ratio * max(
+                entry.compress_size, 1):
+            ratio = entry.file_size / max(entry.compress_size, 1)
+            raise Refused(f"Tệp bất thường (nghi «bom giải nén»): thành phần {entry.filename} "
+                          f"nén {_n(int(ratio))} lần (giới hạn {limits.max_ratio}); không đọc để "
+                          "bảo vệ máy")
+
+
+def _check_dimensions(archive: zipfile.ZipFile, names: set[str], limits: ReadLimits) -> None:
+    for name in sorted(names):
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        with archive.open(name) as part:
+            head = part.read(_DIMENSION_SCAN_BYTES)
+            match = _DIMENSION.search(head)
+            if match is not None and match.group(3) is not None:
+                last, rows = match.group(3).decode(), int(match.group(4))
+            elif match is not None:
+                continue  # a one-cell sheet ("A1")
+            else:  # written without <dimension>: find the farthest cell the slow way
+                last, rows = _farthest_cell(head, part)
+        cells = rows * _column_number(last)
+        if cells > limits.max_sheet_cells:
+            raise Refused(f"Trang tính quá lớn: vùng dữ liệu khai báo đến ô {last}{rows} "
+                          f"({_n(cells)} ô, giới hạn "
+                          f"{_n(limits.max_sheet_cells)}). Xóa các ô thừa ở cuối trang rồi gửi lại")
+
+
+def _farthest_cell(head: bytes, part: zipfile.ZipExtFile) -> tuple[str, int]:
+    """The letters of the widest column and the largest row any cell reference names, read in
+    chunks."""
+    widest, rows, chunk, carry = "A", 0, head, b""
+    while chunk:
+        text = carry + chunk
+        for letters, number in _CELL_REF.findall(text):
+            if _column_number(letters.decode()) > _column_number(widest):
+                widest = letters.decode()
+            rows = max(rows, int(number))
+        carry = text[-32:]
+        chunk = part.read(_MIB)
+    return widest, rows
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _n(number: int) -> str:
+    """A count as Vietnamese offices write it: 17.179.869.184."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _not_a_workbook(data: bytes) -> str:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) \
+            or (head.startswith(b"<?xml") and b"<html" in data[:4096].lower()):
+        return ("Tệp là trang web (HTML) đặt tên đuôi Excel, không phải bảng tính: hãy mở bằng "
+                "Excel và lưu lại dạng .xlsx (Tệp › Lưu như) rồi gửi lại")
+    if head.startswith(b"%pdf"):
+        return "Tệp PDF đặt tên đuôi Excel, không phải bảng tính: hãy gửi tệp Excel theo mẫu"
+    return ("Tệp không phải bảng tính Excel/ODS (nội dung không đúng định dạng, có thể bị hỏng "
+            "khi tải về): đề nghị đơn vị gửi lại")
+
+
+def _truncated(exc: Exception) -> str:
+    detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+    return ("Tệp hỏng hoặc bị cắt cụt (có thể tải tệp đính kèm chưa xong): đề nghị đơn vị gửi "
+            f"lại. Chi tiết: {detail}")

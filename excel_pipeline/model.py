@@ -1,0 +1,303 @@
+"""The records handed from one stage to the next, and nothing else.
+
+ingest gives `ReadFile`s (a `FileRecord` and the recognised `RawForm`, `RawTable`s and legacy-font
+`SheetConversion`s of one file); check, allocate and the rules fill a `Consolidation`; write and
+deliver read it and add a `Delivery`; `pipeline.run` returns all of it as a `RunResult`.
+
+Every stage imports this module and this module imports no stage: it sits just above the
+contracts every stage reads (the campaign, the template, the findings), so the records can be
+typed without any import pointing back up the flow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .campaign import Campaign, Level
+from .findings import Finding
+from .template import SheetSpec
+
+# What a caller is told as files are read: (step, files done, files in all).
+Progress = Callable[[str, int, int], None]
+
+
+class FileStatus(StrEnum):
+    """What became of an inbox file (and, for row sheets, of each of its rows)."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+    SKIPPED = "skipped"
+
+
+ACCEPTED, REJECTED, SUPERSEDED, SKIPPED = FileStatus
+STATUS_LABELS = {ACCEPTED: "Được chấp nhận", REJECTED: "Bị loại", SUPERSEDED: "Bị thay thế",
+                 SKIPPED: "Bỏ qua"}
+
+
+class FileRole(StrEnum):
+    """What an accepted file speaks for: a unit's submission, or the office's unit registry."""
+
+    SUBMISSION = "submission"
+    REGISTRY = "registry"
+
+
+@dataclass
+class FileRecord:
+    """One inbox file and what became of it."""
+
+    file_id: int
+    relpath: str
+    sha256: str | None = None
+    size: int = 0
+    mtime: float = 0.0
+    status: FileStatus = ACCEPTED
+    unit: str | None = None
+    reason: str | None = None
+    role: FileRole = FileRole.SUBMISSION
+    sheets: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    submitted_on: dt.date | None = None
+
+    def reject(self, reason: str) -> None:
+        self.status, self.reason = REJECTED, reason
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A cell whose content could not be parsed into its column's type, or (`rejects` False)
+    text cut to what an Excel cell can hold: reported, but the row is kept."""
+
+    index: int
+    column: str
+    raw: Any
+    reason: str
+    rejects: bool = True
+
+
+@dataclass(frozen=True)
+class ParsedRows:
+    """One table's rows parsed column by column, with the cells that failed.
+
+    Parsing needs nothing but the cells and the template, so it is done per file where the file
+    is read (in the read pool, and kept in the read cache). The values stay plain Python lists
+    here: giving them their pandas dtypes costs about as much per column for 150 rows as for
+    150,000, so it is done once per sheet type when the files' pieces are stacked
+    (`ingest.normalise.stack`; `ingest.normalise.typed_frame` for one table)."""
+
+    spec: SheetSpec
+    columns: dict[str, list[Any]]
+    size: int
+    problems: list[CellProblem]
+
+    def __len__(self) -> int:
+        return self.size
+
+
+@dataclass
+class RawTable:
+    """The data rows of one recognised table sheet.
+
+    `rows` holds each data row's Excel row number and raw cells. Once the table is parsed
+    (`ingest.inbox.parse_tables`, in the read pool), the typed columns are in `parsed`, the row
+    numbers in `excel_rows`, and `rows` is emptied so the raw cells are not carried twice."""
+
+    spec: SheetSpec
+    sheet: str
+    header_row: int
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    letters: dict[str, str] = field(default_factory=dict)
+    parsed: ParsedRows | None = None
+    excel_rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RawForm:
+    """The labelled fields of a Thông tin đơn vị sheet: key -> (value, Excel row)."""
+
+    sheet: str
+    fields: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    letters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetConversion:
+    """What was converted from a legacy encoding on one sheet, for the info finding."""
+
+    sheet: str
+    encodings: tuple[str, ...]
+    cells: int
+    example: tuple[str, str]
+
+
+@dataclass
+class WorkbookContent:
+    """What one workbook holds, as recognised."""
+
+    sheet_names: list[str]
+    form: RawForm | None = None
+    tables: list[RawTable] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    conversions: list[SheetConversion] = field(default_factory=list)
+
+
+@dataclass
+class ReadFile:
+    """A file as read: its record plus its recognised content (None when unreadable/skipped)."""
+
+    record: FileRecord
+    form: RawForm | None = None
+    tables: list[RawTable] = field(default_factory=list)
+    conversions: list[SheetConversion] = field(default_factory=list)
+
+
+@dataclass
+class Unit:
+    """A node of the unit tree."""
+
+    code: str
+    name: str
+    parent: str | None
+    level: Level
+    depth: int
+    members: int | None = None
+    workers: int | None = None
+    block: str | None = None
+    children: list[str] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)  # registry columns beyond the template
+
+
+@dataclass
+class Registry:
+    """Units by code, in tree order (parents before children, siblings by code)."""
+
+    units: dict[str, Unit]
+    order: list[str]
+    inferred: bool
+    source: str | None = None
+
+    @property
+    def roots(self) -> list[str]:
+        return [code for code in self.order if self.units[code].parent is None]
+
+    def descendants(self, code: str) -> list[str]:
+        """The unit itself and every unit below it, in tree order."""
+        result = [code]
+        for child in self.units[code].children:
+            result.extend(self.descendants(child))
+        return result
+
+    def frame(self) -> pd.DataFrame:
+        """One row per unit, in tree order (for writers and rules)."""
+        return pd.DataFrame(
+            [{"unit": u.code, "name": u.name, "parent": u.parent, "level": u.level.id,
+              "level_name": u.level.name, "depth": u.depth, "members": u.members,
+              "block": u.block} for u in (self.units[c] for c in self.order)],
+            columns=["unit", "name", "parent", "level", "level_name", "depth", "members", "block"],
+        )
+
+
+# A source cell's column letter: (file, sheet, column header) -> letter, to point at cells.
+CellLetters = dict[tuple[str, str, str], str]
+# One row of the Phân bổ sheet and of `allocation` in the JSON (see `allocate.quotas`).
+AllocationRow = dict[str, Any]
+
+
+@dataclass
+class Consolidation:
+    """Everything a run produced; writers and the JSON report are views of it.
+
+    `cells` points findings at source cells, `contacts` gives each unit's e-mail address,
+    `allocation` the Phân bổ rows; `unit_figures` is filled once by `write.summary.unit_figures`,
+    which every view of the per-unit figures asks."""
+
+    campaign: Campaign
+    as_of: dt.date
+    files: list[FileRecord]
+    registry: Registry
+    info: pd.DataFrame
+    sheets: dict[str, pd.DataFrame]
+    findings: list[Finding]
+    cells: CellLetters = field(default_factory=dict)
+    contacts: dict[str, str] = field(default_factory=dict)
+    allocation: list[AllocationRow] = field(default_factory=list)
+    unit_figures: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+
+    def accepted(self, key: str) -> pd.DataFrame:
+        frame = self.sheets[key]
+        return frame[frame["_status"] == ACCEPTED]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+@dataclass(frozen=True)
+class UnitFeedback:
+    """One unit's feedback workbook: where it was written, and where it may be e-mailed."""
+
+    unit: str
+    name: str
+    path: Path
+    email: str | None
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What happened to one recipient of one message."""
+
+    label: str
+    recipient: str
+    ok: bool
+    attempts: int
+    error: str | None = None
+    eml: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"message": self.label, "recipient": self.recipient, "ok": self.ok,
+                "attempts": self.attempts, "error": self.error, "eml": self.eml}
+
+
+@dataclass
+class Delivery:
+    """What was delivered: feedback files and the fate of every message."""
+
+    feedback: list[UnitFeedback] = field(default_factory=list)
+    messages: list[Delivered] = field(default_factory=list)
+    outbox: Path | None = None
+
+    @property
+    def failures(self) -> list[Delivered]:
+        return [m for m in self.messages if not m.ok]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feedback": [{"unit": f.unit, "path": f.path.as_posix(), "email": f.email,
+                              "errors": f.errors, "warnings": f.warnings} for f in self.feedback],
+                "messages": [m.to_dict() for m in self.messages],
+                "outbox": self.outbox.as_posix() if self.outbox else None}
+
+
+@dataclass
+class RunResult:
+    """What `pipeline.run()` returns to its caller."""
+
+    consolidation: Consolidation
+    workbook: Path
+    report: Path
+    upward: Path | None = None
+    delivery: Delivery = field(default_factory=Delivery)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.consolidation.has_errors else 0

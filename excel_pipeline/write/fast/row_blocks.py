@@ -1,0 +1,369 @@
+"""The rows of large sheets, rendered and compressed in blocks: on both cores, and once only.
+
+A province's delegate sheet is 150,000 rows, over a hundred megabytes of XML. Rendering it and
+compressing it were most of a run's writing, and a re-run after one corrected file did all of it
+again. So a large sheet's rows are cut into blocks of `BLOCK_ROWS` rows. Each block is rendered
+as the exact `<row>` XML xlsxwriter writes (`rows.write_rows`) and compressed on its own into a
+pack file; the sheet itself gets a placeholder, which `xlsx_zip.package` replaces by the blocks.
+
+- Both cores: the later half of the blocks to render goes to the helper process
+  (`parallel_rows`), which renders and compresses them while this process does the first half.
+- Once only: a block is keyed by a hash of what it is made from (its rows' values, where it
+  starts in the sheet, its formats, and the program's and libraries' versions). The pack of the
+  last run is kept beside the read cache (`BlockStore`); a block whose key is found there is
+  copied, not rendered. After one corrected file only the blocks holding that unit's rows
+  change, unless the correction adds or removes rows: then every later block starts on another
+  row and is rendered again.
+
+The workbook is the same either way: a test compares each sheet's XML with what xlsxwriter
+writes in one process, cell by cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import marshal
+import os
+import pickle
+import secrets
+import tempfile
+import zlib
+from collections.abc import Collection, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ... import __version__
+from ..cells import ROWS_OPTIONS
+from .parallel_rows import WriteHelper
+from .rows import ColumnRows, used_extent, write_rows
+from .xlsx_zip import LEVEL, Piece, deflate
+from .xlsxwriter_internals import (
+    append_rows_xml,
+    fix_format_indices,
+    flush_rows,
+    record_written,
+    rows_to_memory,
+    streams_rows,
+    style_index,
+    take_rows,
+)
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
+# Rows per block: small enough that a correction re-renders little, large enough that
+# compressing blocks apart costs little (measured on 150,000 delegates: 1.4 % larger than one
+# stream at 512 rows, 2.8 % at 256).
+BLOCK_ROWS = 512
+# Sheets from this many rows are written in blocks; smaller ones cost too little to bother.
+BLOCKS_FROM = 20_000
+# From this many rows to render, the helper renders the later `HELPER_SHARE` of them: this
+# process also writes the small sheets meanwhile, the helper also receives the rows.
+SPLIT_FROM = 20_000
+HELPER_SHARE = 0.5
+# Rows per job sent to the helper: it holds one job's rows at a time, not half the sheet.
+JOB_ROWS = 20_000
+_FORMAT = 1  # bump when what a block's XML depends on changes in a way its key does not show
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows to render as one block, and the key of what it is made from."""
+
+    first_row: int
+    rows: Sequence[Sequence[Any]]
+    bold_rows: frozenset[int]  # indices into `rows`
+    key: str
+
+
+@dataclass(frozen=True)
+class BlockJob:
+    """Blocks of one sheet to render, and how their cells look."""
+
+    blocks: tuple[Block, ...]
+    formats: tuple[Format, ...]
+    bold_formats: tuple[Format, ...]
+
+
+@dataclass(frozen=True)
+class StoredBlock:
+    """A compressed block in this run's pack file (an `xlsx_zip.Compressed`)."""
+
+    offset: int
+    size: int
+    crc: int
+    length: int
+    check: int  # Adler-32 of the compressed bytes, checked before a block is reused
+
+
+def in_blocks(rows: int) -> bool:
+    """Whether a sheet of this many rows is written in blocks (if the sheet can take them)."""
+    return rows >= BLOCKS_FROM
+
+
+def render_blocks(job: BlockJob) -> list[Piece]:
+    """Render each block's rows as xlsxwriter's row XML, and compress it on its own.
+
+    The rows are written into a worksheet of a workbook that is never closed (so no xlsx is
+    made), its row data going to memory instead of its temporary file."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(os.devnull, ROWS_OPTIONS)
+    sheet = book.add_worksheet()
+    rows_to_memory(sheet)
+    pieces = []
+    for block in job.blocks:
+        write_rows(sheet, block.rows, job.formats, job.bold_formats, block.bold_rows,
+                   block.first_row)
+        pieces.append(deflate(take_rows(sheet).encode("utf-8")))
+    return pieces
+
+
+class BlockStore:
+    """This run's compressed blocks, in a pack file on disk; and the last run's, to reuse.
+
+    With a `folder` (the read cache's), the pack and its index are kept there when the workbook
+    is written (`commit`) and looked up by the next run; the previous ones are replaced, so the
+    folder holds one run's worth. A pack or index that is missing, damaged, foreign or from
+    another version is ignored: the blocks are rendered again. Without a folder the pack is a
+    temporary file in `scratch`, removed at the end.
+    """
+
+    PACK = "rows.pack"
+    INDEX = "rows.index"
+
+    def __init__(self, folder: Path | None, scratch: Path) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint()
+        self._old: dict[str, StoredBlock] = {}
+        self._old_pack: io.BufferedReader | None = None
+        if folder is not None:
+            self._open_previous(folder)
+        target = folder if folder is not None else scratch
+        target.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".rows-", suffix=".tmp", dir=target)
+        self._path = Path(name)
+        self._pack = os.fdopen(handle, "w+b")
+        self._id = secrets.token_bytes(16)
+        self._pack.write(self._id)
+        self._end = len(self._id)
+        self._blocks: dict[str, StoredBlock] = {}
+
+    def __enter__(self) -> BlockStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def reuse(self, key: str) -> StoredBlock | None:
+        """The block with this key, from this run or (copied into this run's pack) the last."""
+        if key in self._blocks:
+            return self._blocks[key]
+        old = self._old.get(key)
+        if old is None or self._old_pack is None:
+            return None
+        self._old_pack.seek(old.offset)
+        data = self._old_pack.read(old.size)
+        if len(data) != old.size or zlib.adler32(data) != old.check:
+            return None
+        return self.add(key, Piece(data, old.crc, old.length))
+
+    def add(self, key: str, piece: Piece) -> StoredBlock:
+        """Append a compressed block to this run's pack."""
+        self._pack.seek(self._end)
+        self._pack.write(piece.data)
+        block = StoredBlock(self._end, piece.size, piece.crc, piece.length,
+                            zlib.adler32(piece.data))
+        self._end += piece.size
+        self._blocks[key] = block
+        return block
+
+    def read(self, block: StoredBlock) -> bytes:
+        """A block's compressed bytes, from this run's pack."""
+        self._pack.seek(block.offset)
+        return self._pack.read(block.size)
+
+    def commit(self) -> None:
+        """Keep this run's pack and index for the next run (if there is a folder), in place of
+        the last run's; a failure only costs the next run some time. The store is closed."""
+        self.close(keep=self.folder is not None)
+
+    def close(self, keep: bool = False) -> None:
+        """Close the packs (a file cannot be renamed or replaced while open on Windows); keep
+        this run's in the folder, or remove it."""
+        self._pack.close()
+        if self._old_pack is not None:
+            self._old_pack.close()
+        if keep and self.folder is not None:
+            pack, index = self.folder / self.PACK, self.folder / self.INDEX
+            try:
+                if self._blocks:
+                    index_temp = self._path.with_suffix(".index.tmp")
+                    with index_temp.open("wb") as handle:
+                        pickle.dump({"fingerprint": self.fingerprint, "pack": self._id,
+                                     "blocks": self._blocks}, handle,
+                                    protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(self._path, pack)
+                    os.replace(index_temp, index)
+                else:  # nothing large this time: keep nothing
+                    pack.unlink(missing_ok=True)
+                    index.unlink(missing_ok=True)
+            except OSError:
+                pass
+        self._path.unlink(missing_ok=True)
+
+    def _open_previous(self, folder: Path) -> None:
+        try:
+            with (folder / self.INDEX).open("rb") as handle:
+                index = pickle.load(handle)
+            pack = (folder / self.PACK).open("rb")
+        except Exception:  # none yet, or unreadable: render everything
+            return
+        if (not isinstance(index, dict) or index.get("fingerprint") != self.fingerprint
+                or pack.read(16) != index.get("pack")):
+            pack.close()
+            return
+        self._old = index["blocks"]
+        self._old_pack = pack
+
+
+class BlockWriter:
+    """Writes the rows of large sheets as blocks (see the module) and gives `xlsx_zip.package`
+    each sheet's placeholder and blocks.
+
+    `write` renders this process's share at once and queues the rest with the helper; `finish`
+    (after every sheet, before the workbook is closed) waits for the helper's blocks, or renders
+    them here if the helper could not start or died.
+    """
+
+    def __init__(self, helper: WriteHelper, store: BlockStore) -> None:
+        self._helper = helper
+        self._store = store
+        self._nonce = secrets.token_hex(8)
+        self._sheets: dict[bytes, list[StoredBlock | None]] = {}
+        self._pending: list[tuple[list[StoredBlock | None], list[int], BlockJob,
+                                  Future[list[Piece]]]] = []
+
+    def takes(self, sheet: Worksheet, rows: Sequence[Sequence[Any]], first_row: int = 1) -> bool:
+        """Whether these rows are many enough for blocks, and the sheet can take them."""
+        return in_blocks(len(rows)) and streams_rows(sheet, first_row, first_row + len(rows))
+
+    def write(self, sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Format],
+              bold_formats: Sequence[Format], bold_rows: Collection[int],
+              first_row: int = 1) -> None:
+        """Write `rows` from sheet row `first_row` down (`bold_rows` are indices into `rows`):
+        reused, rendered here or queued with the helper, and a placeholder in the sheet."""
+        fix_format_indices(*formats, *bold_formats)
+        context = self._context(formats, bold_formats)
+        blocks: list[Block] = []
+        for start in range(0, len(rows), BLOCK_ROWS):
+            chunk = rows[start:start + BLOCK_ROWS]
+            bold = frozenset(index - start for index in bold_rows
+                             if start <= index < start + len(chunk))
+            blocks.append(Block(first_row + start, chunk, bold,
+                                block_key(context, first_row + start, chunk, bold)))
+        slots: list[StoredBlock | None] = [self._store.reuse(block.key) for block in blocks]
+        missing = [index for index, slot in enumerate(slots) if slot is None]
+        missing_rows = sum(len(blocks[index].rows) for index in missing)
+        theirs = int(len(missing) * HELPER_SHARE) \
+            if self._helper.enabled and missing_rows >= SPLIT_FROM else 0
+        mine, helpers = missing[:len(missing) - theirs], missing[len(missing) - theirs:]
+        per_job = max(1, JOB_ROWS // BLOCK_ROWS)
+        for start in range(0, len(helpers), per_job):
+            group = helpers[start:start + per_job]
+            job = self._job(blocks, group, formats, bold_formats)
+            self._pending.append((slots, group, job, self._helper.submit(render_blocks, job)))
+        if mine:
+            job = self._job(blocks, mine, formats, bold_formats)
+            self._fill(slots, mine, job.blocks, render_blocks(job))
+        placeholder = f'<dhtt-rows id="{self._nonce}-{len(self._sheets)}"/>'
+        flush_rows(sheet, first_row)  # xlsxwriter's last row (the header) goes out first
+        append_rows_xml(sheet, placeholder)
+        record_written(sheet, first_row, len(rows), used_extent(rows))
+        self._sheets[placeholder.encode("utf-8")] = slots
+
+    def finish(self) -> None:
+        """Wait for the helper's blocks; render here those it could not."""
+        while self._pending:
+            slots, group, job, future = self._pending.pop(0)
+            try:
+                pieces = future.result()
+            except BrokenProcessPool:  # the helper could not start or died
+                pieces = render_blocks(job)
+            self._fill(slots, group, job.blocks, pieces)
+
+    def placed(self) -> dict[bytes, list[StoredBlock]]:
+        """Each placeholder and its blocks in order, for `xlsx_zip.package`."""
+        placed = {placeholder: [block for block in slots if block is not None]
+                  for placeholder, slots in self._sheets.items()}
+        if self._pending or any(len(placed[key]) != len(slots)
+                                for key, slots in self._sheets.items()):
+            raise RuntimeError("blocks not rendered yet: finish() first")
+        return placed
+
+    def _context(self, formats: Sequence[Format], bold_formats: Sequence[Format]) -> bytes:
+        """What every block of a sheet depends on besides its rows."""
+        styles = [style_index(fmt) for fmt in formats]
+        bold = [style_index(fmt) for fmt in bold_formats]
+        return f"{self._store.fingerprint}|{styles}|{bold}".encode()
+
+    def _job(self, blocks: Sequence[Block], indices: Sequence[int], formats: Sequence[Format],
+             bold_formats: Sequence[Format]) -> BlockJob:
+        return BlockJob(tuple(blocks[index] for index in indices), tuple(formats),
+                        tuple(bold_formats))
+
+    def _fill(self, slots: list[StoredBlock | None], indices: Sequence[int],
+              blocks: Sequence[Block], pieces: Sequence[Piece]) -> None:
+        for index, block, piece in zip(indices, blocks, pieces, strict=True):
+            slots[index] = self._store.add(block.key, piece)
+
+
+def block_key(context: bytes, first_row: int, rows: Sequence[Sequence[Any]],
+              bold_rows: frozenset[int]) -> str:
+    """A hash of everything a block's XML is made of.
+
+    Each value is hashed with its type (1, 1.0, '1' and True differ) and by value only: not
+    by which objects happen to be shared, as a pickle would, since a re-run's values come from
+    the read cache and the last run's from parsing. `ColumnRows` are hashed column by column
+    in marshal's version-2 format (no references, types kept, 3 times faster than `repr`),
+    with missing values as None (both are a blank cell); other rows, and a column marshal
+    cannot take, by `repr`."""
+    digest = hashlib.blake2b(context, digest_size=20)
+    digest.update(repr((first_row, sorted(bold_rows))).encode())
+    if isinstance(rows, ColumnRows):
+        for column in rows.column_slices():
+            _hash_column(digest, column)
+    else:
+        digest.update(b"r" + repr(rows).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _hash_column(digest: Any, column: list[Any]) -> None:
+    """Add one column's bytes, led by their length, so that where a column ends counts."""
+    try:
+        data = b"m" + marshal.dumps(column, 2)
+    except ValueError:  # a value marshal does not know (a date, pd.NA)
+        try:
+            data = b"m" + marshal.dumps([None if value is pd.NA else value for value in column],
+                                        2)
+        except ValueError:
+            data = b"r" + repr(column).encode("utf-8", "surrogatepass")
+    digest.update(len(data).to_bytes(8, "little") + data)
+
+
+def fingerprint() -> str:
+    """The program, library and compression versions a block's bytes depend on."""
+    import xlsxwriter
+
+    return f"{_FORMAT}|{__version__}|{xlsxwriter.__version__}|{zlib.ZLIB_RUNTIME_VERSION}|" \
+           f"{LEVEL}"
+

@@ -1,0 +1,193 @@
+"""Rows into a sheet, fast: plain rows streamed as the very XML xlsxwriter writes for them.
+
+Every table sheet we write (the consolidated workbook, its helper process's share, submissions,
+feedback) goes through `write_rows`. On a constant-memory sheet, rows whose cells are all plain
+are rendered here as `<row>` XML and appended to the sheet's row data; any other row, and any
+other sheet, goes cell by cell through xlsxwriter (`cells.write_cell` decides the cell types).
+What this needs of xlsxwriter's internals it asks of `xlsxwriter_internals`, which also says
+when the streaming may not be used (then every row goes cell by cell: the same cells).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
+
+from ..cells import write_cell
+from .xlsxwriter_internals import (
+    append_rows_xml,
+    cell_writers,
+    flush_rows,
+    record_written,
+    streams_rows,
+    style_attribute,
+)
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
+
+class ColumnRows(Sequence[tuple[Any, ...]]):
+    """Rows held as equal-length column lists (as they come out of a frame), made into tuples
+    only where they are read. A large sheet's blocks are keyed column by column
+    (`row_blocks.block_key`), so a re-run that reuses a block never builds its rows.
+
+    A slice is a view of the same lists, so cutting a sheet into blocks copies nothing (copies
+    of every block's columns, held until the blocks were written, took about 60 MB at 3,000
+    units); a view sent to another process takes only its own rows along."""
+
+    def __init__(self, columns: Sequence[list[Any]], start: int = 0,
+                 stop: int | None = None) -> None:
+        if len({len(column) for column in columns}) > 1:
+            raise ValueError("columns of different lengths")
+        self._columns = list(columns)
+        self._range = range(len(self._columns[0]) if self._columns else 0)[start:stop]
+
+    @property
+    def width(self) -> int:
+        """The number of cells in every row."""
+        return len(self._columns)
+
+    def column_slices(self) -> list[list[Any]]:
+        """This view's part of each column (new lists)."""
+        return [column[self._range.start:self._range.stop] for column in self._columns]
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ColumnRows: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[Any, ...] | ColumnRows:
+        if isinstance(index, slice):
+            part = self._range[index]
+            if part.step != 1:
+                return ColumnRows([[column[row] for row in part] for column in self._columns])
+            return ColumnRows(self._columns, part.start, part.stop)
+        row = self._range[index]  # IndexError past either end
+        return tuple(column[row] for column in self._columns)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return zip(*self.column_slices(), strict=True) if self._columns else iter(())
+
+    def __reduce__(self) -> tuple[type[ColumnRows], tuple[list[list[Any]]]]:
+        return ColumnRows, (self.column_slices(),)
+
+
+def used_extent(rows: Sequence[Sequence[Any]]) -> tuple[int, int, int] | None:
+    """(index of the first row with cells, of the last, the widest row's width), or None when
+    no row has cells. Of `ColumnRows` without building them."""
+    if isinstance(rows, ColumnRows):
+        return (0, len(rows) - 1, rows.width) if len(rows) and rows.width else None
+    used = [index for index, values in enumerate(rows) if values]
+    return (used[0], used[-1], max(len(values) for values in rows)) if used else None
+
+
+def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Any],
+               bold_formats: Sequence[Any], bold_rows: Collection[int],
+               first_row: int = 1) -> None:
+    """Write `rows` from sheet row `first_row` down; `bold_rows` are indices into `rows`.
+
+    This runs once per cell of the workbook (millions in a province). On a constant-memory
+    sheet, rows whose cells are all plain (text without markup, control characters, escapes
+    or surrounding spaces; finite numbers; blanks; every cell formatted) are turned into the
+    very `<row>` XML xlsxwriter would write for them (tests compare the two) and streamed into
+    the sheet's row data, a batch at a time. Any other row, and any other sheet, goes through
+    xlsxwriter's own cell writers."""
+    if not streams_rows(sheet, first_row, first_row + len(rows)):
+        _write_cells(sheet, rows, formats, bold_formats, bold_rows, first_row)
+        return
+    extent = used_extent(rows)
+    width = extent[2] if extent else 0
+    letters = [xl_col_to_name(col) for col in range(width)]
+    styles = [style_attribute(fmt) for fmt in formats]
+    bold_styles = [style_attribute(fmt) for fmt in bold_formats]
+    flush_rows(sheet, first_row)  # xlsxwriter's last row (the header) goes out first
+    batch: list[str] = []
+    for index, values in enumerate(rows):
+        if not values:
+            continue
+        row_number = first_row + index
+        bold = index in bold_rows
+        xml = _row_xml(row_number, values, letters, bold_styles if bold else styles)
+        if xml is not None:
+            batch.append(xml)
+            if len(batch) == _BATCH_ROWS:
+                append_rows_xml(sheet, "".join(batch))
+                batch.clear()
+            continue
+        append_rows_xml(sheet, "".join(batch))
+        batch.clear()
+        _write_cells(sheet, [values], formats, bold_formats, {0} if bold else (), row_number)
+        flush_rows(sheet, row_number + 1)  # out now, before the next streamed row
+    append_rows_xml(sheet, "".join(batch))
+    record_written(sheet, first_row, len(rows), extent)
+
+
+# Rows joined into one write to the row data file.
+_BATCH_ROWS = 1_000
+# Text that needs xlsxwriter's own escaping: markup characters, control characters, text that
+# looks like an "_xHHHH_" escape, and the two non-characters. Such a row takes the slow path.
+_NEEDS_ESCAPING = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
+# Longer text is measured by xlsxwriter in UTF-16 units (and cut at Excel's limit).
+_PLAIN_TEXT_LIMIT = 16_383
+
+
+def _row_xml(row_number: int, values: Sequence[Any], letters: list[str],
+             styles: list[str | None]) -> str | None:
+    """The `<row>` element xlsxwriter writes for these values, or None if any cell is not plain."""
+    excel_row = str(row_number + 1)
+    cells = [f'<row r="{excel_row}">']
+    for position, value in enumerate(values):
+        style = styles[position]
+        if style is None:
+            return None
+        kind = value.__class__
+        if kind is str:
+            if (not value or len(value) > _PLAIN_TEXT_LIMIT or value[0].isspace()
+                    or value[-1].isspace() or _NEEDS_ESCAPING.search(value)):
+                return None
+            cells.append(f'<c r="{letters[position]}{excel_row}"{style} t="inlineStr"><is><t>'
+                         f"{value}</t></is></c>")
+        elif kind is int or (kind is float and math.isfinite(value)):
+            cells.append(f'<c r="{letters[position]}{excel_row}"{style}><v>{value:.16G}</v></c>')
+        elif value is None or value is pd.NA or value is False or (kind is float
+                                                                    and value != value):
+            cells.append(f'<c r="{letters[position]}{excel_row}"{style}/>')
+        elif value is True:  # a ticked box, written as "x" (see `write_cell`)
+            cells.append(f'<c r="{letters[position]}{excel_row}"{style} t="inlineStr"><is><t>'
+                         "x</t></is></c>")
+        else:
+            return None
+    cells.append("</row>")
+    return "".join(cells)
+
+
+def _write_cells(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Any],
+                 bold_formats: Sequence[Any], bold_rows: Collection[int], first_row: int) -> None:
+    """Cell by cell through xlsxwriter: text and numbers straight to its plainest writers
+    (`xlsxwriter_internals.cell_writers`), the rest through `write_cell`."""
+    write_string, write_number, write_blank = cell_writers(sheet)
+    for index, values in enumerate(rows):
+        row_number = first_row + index
+        looks = bold_formats if index in bold_rows else formats
+        for position, value in enumerate(values):
+            kind = value.__class__
+            if kind is str:
+                write_string(row_number, position, value, looks[position])
+            elif (kind is float or kind is int) and value == value:  # NaN != NaN
+                write_number(row_number, position, value, looks[position])
+            elif value is None or value is pd.NA or value is False:
+                write_blank(row_number, position, None, looks[position])
+            else:
+                write_cell(sheet, row_number, position, value, looks[position])
+
+

@@ -1,0 +1,94 @@
+"""Feedback to units: one small workbook per unit that has findings, named by its unit code.
+
+A third view of the one findings list (after the Phát hiện sheet and the JSON): each row names the
+sheet and cell of the unit's own file (e.g. `Đại biểu!C17`), says what is wrong and what to change.
+Units without findings get no file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..findings import ADVICE, CODES, SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
+from ..model import Consolidation, UnitFeedback
+from .atomic import file_safe, written_atomically
+from .cells import TEXT_SAFE, write_cell
+from .styles import FONT, Col, Styles
+
+SHEET_FEEDBACK = "Phản hồi"
+COLUMNS = [Col("STT", 5, "int"), Col("Mức độ", 10), Col("Trang", 16), Col("Ô", 18),
+           Col("Cột", 16), Col("Giá trị hiện tại", 18), Col("Nội dung", 60), Col("Cách sửa", 44),
+           Col("Tệp", 22), Col("Mã phát hiện", 18)]
+
+
+def feedback_by_unit(c: Consolidation) -> dict[str, list[Finding]]:
+    """Findings grouped by the unit they name, most severe first, in sheet and row order."""
+    grouped: dict[str, list[Finding]] = {}
+    for finding in c.findings:
+        if finding.unit:
+            grouped.setdefault(finding.unit, []).append(finding)
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    for findings in grouped.values():
+        findings.sort(key=lambda f: (rank[f.severity], f.file or "", f.sheet or "", f.row or 0,
+                                     f.column or "", f.code))
+    return grouped
+
+
+def write_feedback(c: Consolidation, folder: Path) -> list[UnitFeedback]:
+    """Write `folder/<unit code>.xlsx` for every unit with findings."""
+    letters = c.cells
+    contacts = c.contacts
+    written = []
+    for code, findings in sorted(feedback_by_unit(c).items()):
+        unit = c.registry.units.get(code)
+        name = unit.name if unit else code
+        path = folder / f"{file_safe(code)}.xlsx"
+        item = UnitFeedback(code, name, path, contacts.get(code),
+                            sum(1 for f in findings if f.severity == "error"),
+                            sum(1 for f in findings if f.severity == "warning"))
+        _write_one(c, item, findings, letters)
+        written.append(item)
+    return written
+
+
+def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
+               letters: dict[tuple[str, str, str], str]) -> None:
+    import xlsxwriter
+
+    code, errors, warnings = item.unit, item.errors, item.warnings
+    with written_atomically(item.path) as temp_name:
+        book = xlsxwriter.Workbook(temp_name, TEXT_SAFE)
+        book.set_properties({"title": f"Phản hồi – {code}", "author": "dhtt-merge"})
+        styles = Styles(book)
+        title = book.add_format({"font_name": FONT, "font_size": 14, "bold": True})
+        plain = book.add_format({"font_name": FONT, "font_size": 12})
+        sheet = book.add_worksheet(SHEET_FEEDBACK)
+        lines = [
+            (f"PHẢN HỒI KẾT QUẢ KIỂM TRA HỒ SƠ – {code} {item.name}", title),
+            (f"Đợt: {c.campaign.name} ({c.campaign.document})", plain),
+            (f"Tính đến ngày {c.as_of:%d/%m/%Y}: {errors} lỗi cần sửa, {warnings} cảnh báo, "
+             f"{len(findings) - errors - warnings} thông tin.", plain),
+            ("Sửa các ô dưới đây ngay trong tệp của đơn vị (giữ nguyên mẫu), rồi gửi lại cả tệp.",
+             plain),
+        ]
+        for number, (text, look) in enumerate(lines):
+            sheet.write_string(number, 0, text, look)
+        header_row = len(lines) + 1
+        for position, column in enumerate(COLUMNS):
+            sheet.set_column(position, position, column.width)
+            sheet.write_string(header_row, position, column.header, styles.header)
+        for number, f in enumerate(findings, start=1):
+            values = [number, SEVERITY_LABELS[f.severity], f.sheet, cell_ref(f, letters),
+                      f.column, None if f.value is None else str(f.value), f.message,
+                      ADVICE.get(f.code, CODES.get(f.code, ("", ""))[1]), f.file, f.code]
+            for position, (column, value) in enumerate(zip(COLUMNS, values, strict=True)):
+                write_cell(sheet, header_row + number, position, value,
+                           styles.cells[column.style])
+        sheet.freeze_panes(header_row + 1, 0)
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(header_row)
+        book.close()
+
+

@@ -1,0 +1,69 @@
+"""tong-hop.json: the same facts as the workbook, for scripts (DOMAIN §9 is its contract)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..model import ACCEPTED, REJECTED, SUPERSEDED, Consolidation
+from ..template import ROW_SHEETS
+from .atomic import written_atomically
+
+
+def build_report(c: Consolidation, workbook: Path,
+                 delivery: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON document as a dict (keys of DOMAIN §9, plus a few extras: the registry's source,
+    and `delivery`: the upward submission, feedback files and messages sent)."""
+    rows: dict[str, dict[str, int]] = {}
+    units: dict[str, dict[str, int]] = {code: {} for code in c.registry.order}
+    for spec in ROW_SHEETS:
+        frame = c.sheets[spec.key]
+        status = frame["_status"]
+        accepted = frame[status == ACCEPTED]
+        not_considered = int(accepted["_consider"].notna().sum()) \
+            if "_consider" in accepted.columns else 0
+        rows[spec.key] = {
+            "read": len(frame),
+            "accepted": len(accepted),
+            "rejected": int((status == REJECTED).sum()),
+            "superseded": int((status == SUPERSEDED).sum()),
+            "not_considered": not_considered,
+        }
+        per_unit = accepted["_unit"].value_counts()
+        for code in units:
+            units[code][spec.key] = int(per_unit.get(code, 0))
+    return {
+        "campaign": c.campaign.id,
+        "as_of": c.as_of.isoformat(),
+        "workbook": workbook.as_posix(),
+        "files": [
+            {"path": r.relpath, "sha256": r.sha256, "status": r.status, "unit": r.unit,
+             "reason": r.reason, "role": r.role}
+            for r in c.files
+        ],
+        "rows": rows,
+        "findings": [f.to_dict() for f in c.findings],
+        "allocation": c.allocation,
+        "units": units,
+        "registry": {"source": c.registry.source, "inferred": c.registry.inferred},
+        "delivery": delivery or {},
+    }
+
+
+def write_report(c: Consolidation, path: Path, workbook: Path,
+                 delivery: dict[str, Any] | None = None) -> Path:
+    """Write the JSON atomically (temporary file, then rename)."""
+    document = build_report(c, workbook, delivery)
+    with written_atomically(path) as temp_name, open(temp_name, "w", encoding="utf-8") as stream:
+        json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
+        stream.write("\n")
+    return path
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)

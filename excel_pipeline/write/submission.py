@@ -1,0 +1,120 @@
+"""Write a unit submission workbook in the template layout of DOMAIN §5.
+
+Used for the example inbox, for tests that need real workbooks, and for a level's own submission
+to the level above: whatever this writes, the reader accepts like any unit's file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..template import INFO, ROW_SHEETS, SheetSpec
+from .atomic import written_atomically
+from .cells import TEXT_SAFE, write_cell
+from .fast.rows import write_rows
+from .styles import FONT
+
+# A fixed creation time keeps regenerated workbooks byte-stable.
+_FIXED_TIME = dt.datetime(2025, 1, 1)
+
+
+def write_submission(path: Path, info: Mapping[str, Any],
+                     rows: Mapping[str, Sequence[Mapping[str, Any]]],
+                     title: str | None = None,
+                     headers: Mapping[str, str] | None = None,
+                     sheet_names: Mapping[str, str] | None = None, *,
+                     streamed: bool = False) -> Path:
+    """One workbook: Thông tin đơn vị plus the row sheets given in `rows` (keyed by sheet key).
+
+    `headers` renames columns (template header -> written header) and `sheet_names` renames
+    sheets, so tests can imitate the variations units send. `streamed` writes each row to disk
+    as it goes, with text inline (as tong-hop.xlsx is written) rather than in a shared-strings
+    table as Excel saves: several times faster for a large submission such as a province's
+    gui-cap-tren.xlsx. Generated unit files keep Excel's layout, so reading them costs what
+    reading a unit's real file costs.
+    """
+
+    with written_atomically(path) as temp_name:
+        _write_submission(Path(temp_name), info, rows, title, dict(headers or {}),
+                          dict(sheet_names or {}), streamed)
+    return path
+
+
+def _write_submission(path: Path, info: Mapping[str, Any],
+                      rows: Mapping[str, Sequence[Mapping[str, Any]]], title: str | None,
+                      headers: dict[str, str], sheet_names: dict[str, str],
+                      streamed: bool) -> None:
+    book, formats = _open(path, streamed)
+    fmt_title, _, fmt_cell, fmt_date = formats
+    fmt_label = book.add_format({"font_name": FONT, "font_size": 12, "bold": True, "border": 1})
+
+    sheet = book.add_worksheet(sheet_names.get("info", INFO.title))
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 46)
+    row = 0
+    if title:
+        sheet.merge_range(0, 0, 0, 1, title, fmt_title)
+        row = 2
+    for column in INFO.columns:
+        sheet.write_string(row, 0, headers.get(column.header, column.header), fmt_label)
+        value = info.get(column.key)
+        write_cell(sheet, row, 1, value, fmt_date if column.kind == "date" else fmt_cell)
+        row += 1
+
+    for spec in ROW_SHEETS:
+        if spec.key in rows:
+            _table_sheet(book, spec, rows[spec.key], title, headers, sheet_names, formats)
+    book.close()
+
+
+def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]],
+                 title: str | None, headers: Mapping[str, str], sheet_names: Mapping[str, str],
+                 formats: tuple[Any, Any, Any, Any]) -> None:
+    fmt_title, fmt_head, fmt_cell, fmt_date = formats
+    sheet = book.add_worksheet(sheet_names.get(spec.key, spec.title))
+    start = 0
+    if title:
+        sheet.merge_range(0, 0, 0, min(len(spec.columns) - 1, 6),
+                          f"{spec.title.upper()} – {title}", fmt_title)
+        start = 2
+    for position, column in enumerate(spec.columns):
+        sheet.set_column(position, position, 24 if column.kind == "text" else 12)
+        sheet.write_string(start, position, headers.get(column.header, column.header), fmt_head)
+    # A tick box (True or False) is written as a unit fills it, "x" or empty, by `cells`.
+    values = [[record.get(column.key) for column in spec.columns] for record in records]
+    looks = [fmt_date if column.kind == "date" else fmt_cell for column in spec.columns]
+    write_rows(sheet, values, looks, looks, (), start + 1)
+
+
+def write_registry(path: Path, units: Sequence[Mapping[str, Any]],
+                   title: str | None = None) -> Path:
+    """A Danh mục đơn vị workbook (one row per unit, columns of the REGISTRY spec)."""
+
+    from ..template import REGISTRY
+
+    book, formats = _open(path, streamed=False)
+    _table_sheet(book, REGISTRY, units, title, {}, {}, formats)
+    book.close()
+    return path
+
+
+def _open(path: Path, streamed: bool) -> tuple[Any, tuple[Any, Any, Any, Any]]:
+    """A text-safe workbook with stable metadata, and its title, header, cell and date formats.
+    A `streamed` one writes rows strictly in order (see `cells.ROWS_OPTIONS`)."""
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    options = {**TEXT_SAFE, "constant_memory": True} if streamed else TEXT_SAFE
+    book = xlsxwriter.Workbook(str(path), options)
+    book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
+    base = {"font_name": FONT, "font_size": 12}
+    return book, (
+        book.add_format({**base, "bold": True, "align": "center", "font_size": 14}),
+        book.add_format({**base, "bold": True, "border": 1, "text_wrap": True, "align": "center",
+                         "bg_color": "#DDEBF7"}),
+        book.add_format({**base, "border": 1}),
+        book.add_format({**base, "border": 1, "num_format": "dd/mm/yyyy"}),
+    )

@@ -1,0 +1,255 @@
+"""The figures of the Tổng hợp and Kết quả thi đua sheets, rolled up from leaves to the root.
+
+Pure functions over the consolidation: one row per unit in tree order, and after each unit that
+has subordinates a subtotal row over its whole subtree (the root's subtotal is the grand total).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..check.rules import PLENARY
+from ..findings import CODES
+from ..model import ACCEPTED, Consolidation, FileRole
+from ..textnorm import fold
+
+COUNT_KEYS = ("members", "delegates", "exemplary", "guests", "women", "minority", "direct",
+              "nominations", "errors", "warnings")
+SHARES = {"exemplary_share": "exemplary", "women_share": "women", "minority_share": "minority",
+          "direct_share": "direct"}
+
+
+def tree_order(c: Consolidation, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted as the registry lists their units (then by source file and row), so every
+    sheet and the upward submission read in the same order as the Tổng hợp sheet."""
+    rank = {code: i for i, code in enumerate(c.registry.order)}
+    order = frame["_unit"].map(rank).fillna(len(rank))
+    return frame.assign(_rank=order).sort_values(["_rank", "_file", "_sheet", "_row"],
+                                                 kind="stable")
+
+
+def unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
+    """Each unit's own figures (not its subtree's), from accepted rows only.
+
+    Computed once per consolidation: the sheet, the charts, the terminal summary, the e-mail
+    and gui-cap-tren.xlsx all ask for them."""
+    if c.unit_figures is None:
+        c.unit_figures = _unit_figures(c)
+    return c.unit_figures
+
+
+def _unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
+    figures: dict[str, dict[str, Any]] = {code: dict.fromkeys(COUNT_KEYS, 0)
+                                          for code in c.registry.order}
+    for code, unit in c.registry.units.items():
+        figures[code]["members"] = unit.members or 0
+    for row in c.info.to_dict("records"):
+        code = str(row["unit_code"])
+        if code in figures and not pd.isna(row["members"]):
+            figures[code]["members"] = int(row["members"])
+    delegates = c.accepted("delegates")
+    flags = pd.DataFrame({
+        "delegates": 1,
+        "exemplary": (delegates["delegate_type"] == "Điển hình tiên tiến").fillna(False),
+        "guests": (delegates["delegate_type"] == "Khách mời").fillna(False),
+        "women": (delegates["gender"] == "Nữ").fillna(False),
+        "minority": _each_distinct(delegates["ethnicity"], is_minority),
+        "direct": delegates["direct_worker"].fillna(False).astype(bool),
+    }, index=delegates.index)
+    for code, counts in flags.groupby(delegates["_unit"]).sum().iterrows():
+        if code in figures:
+            figures[str(code)].update({key: int(value) for key, value in counts.items()})
+    for code, count in c.accepted("nominations")["_unit"].value_counts().items():
+        if code in figures:
+            figures[str(code)]["nominations"] = int(count)
+    severity_counts = Counter((f.unit, f.severity) for f in c.findings)
+    for code, fig in figures.items():
+        fig["errors"] = severity_counts[(code, "error")]
+        fig["warnings"] = severity_counts[(code, "warning")]
+    return figures
+
+
+def _each_distinct(values: pd.Series, test: Callable[[Any], bool]) -> pd.Series:
+    """`test` of each value, False where missing; called once per distinct value (a province
+    has 150,000 delegates and a few dozen ethnicities)."""
+    codes, distinct = pd.factorize(values)
+    outcomes = np.array([test(value) for value in distinct] + [False], dtype=bool)
+    return pd.Series(outcomes[codes], index=values.index)  # code -1 (missing) takes the False
+
+
+def is_minority(ethnicity: str | None) -> bool:
+    """An ethnic-minority delegate: any stated ethnicity other than Kinh."""
+    key = fold(ethnicity)
+    return bool(key) and key != "kinh"
+
+
+def summary_rows(c: Consolidation) -> list[dict[str, Any]]:
+    """Rows of the Tổng hợp sheet: units in tree order, each parent followed by its subtotal."""
+    figures = unit_figures(c)
+    statuses = unit_statuses(c)
+    rows: list[dict[str, Any]] = []
+
+    def visit(code: str) -> dict[str, Any]:
+        unit = c.registry.units[code]
+        own = figures[code]
+        rows.append(_with_shares({"kind": "unit", "unit": code, "name": unit.name,
+                                  "level": unit.level.name, "depth": unit.depth,
+                                  "status": statuses[code], **own}))
+        total = dict(own)
+        if unit.children:
+            for child in unit.children:
+                child_total = visit(child)
+                for key in COUNT_KEYS:
+                    total[key] += child_total[key]
+            label = "TỔNG CỘNG" if unit.parent is None else "Cộng"
+            rows.append(_with_shares({"kind": "total" if unit.parent is None else "subtotal",
+                                      "unit": code, "name": f"{label}: {unit.name}",
+                                      "level": unit.level.name, "depth": unit.depth,
+                                      "status": "", **total}))
+        return total
+
+    for root in c.registry.roots:
+        visit(root)
+    return rows
+
+
+def unit_statuses(c: Consolidation) -> dict[str, str]:
+    """Submission status of each unit, in Vietnamese."""
+    files_by_unit: dict[str, list[str]] = {}
+    for record in c.files:
+        if record.unit and record.role == FileRole.SUBMISSION:
+            files_by_unit.setdefault(record.unit, []).append(record.status)
+    statuses: dict[str, str] = {}
+    for code, unit in c.registry.units.items():
+        sent = files_by_unit.get(code, [])
+        if ACCEPTED in sent:
+            statuses[code] = "Đã gửi" + (" (có bản thay thế)" if len(sent) > 1 else "")
+        elif sent:
+            statuses[code] = "Tệp bị loại"
+        elif unit.parent is None:
+            statuses[code] = "Đơn vị tổng hợp"
+        elif not unit.level.submits:
+            statuses[code] = "Không phải gửi"
+        else:
+            statuses[code] = "Chưa gửi"
+    return statuses
+
+
+def _with_shares(row: dict[str, Any]) -> dict[str, Any]:
+    total = row["delegates"]
+    for share, key in SHARES.items():
+        row[share] = (row[key] / total) if total else None
+    return row
+
+
+def indicator_catalogue(c: Consolidation) -> dict[str, tuple[str | None, str | None]]:
+    """code -> (name, measure): the campaign's catalogue first, then codes units reported that
+    it lacks, named as the first unit named them."""
+    catalogue: dict[str, tuple[str | None, str | None]] = {
+        ind.code: (ind.name, ind.measure) for ind in c.campaign.indicators}
+    for row in c.accepted("indicators").drop_duplicates("code").to_dict("records"):
+        name, measure = (None if pd.isna(row[key]) else row[key] for key in ("name", "measure"))
+        catalogue.setdefault(str(row["code"]), (name, measure))
+    return catalogue
+
+
+def indicator_columns(c: Consolidation) -> list[tuple[str, str]]:
+    """(code, header) of the Kết quả thi đua columns: the catalogue first, then others reported."""
+    return [(code, f"{name or code} ({measure})" if measure else str(name or code))
+            for code, (name, measure) in indicator_catalogue(c).items()]
+
+
+def indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
+    """Units × indicators, summed, in tree order with subtotals like the Tổng hợp sheet."""
+    reported = c.accepted("indicators")
+    own: dict[str, Counter[str]] = {code: Counter() for code in c.registry.order}
+    sums = reported.groupby(["_unit", "code"], dropna=True)["value"].sum()
+    for (unit, code), value in sums.items():
+        if unit in own and not pd.isna(value):
+            own[str(unit)][str(code)] += float(value)
+    rows: list[dict[str, Any]] = []
+
+    def visit(code: str) -> Counter[str]:
+        unit = c.registry.units[code]
+        rows.append({"kind": "unit", "unit": code, "name": unit.name, "depth": unit.depth,
+                     "values": dict(own[code])})
+        total: Counter[str] = Counter(own[code])
+        if unit.children:
+            for child in unit.children:
+                total.update(visit(child))
+            label = "TỔNG CỘNG" if unit.parent is None else "Cộng"
+            rows.append({"kind": "total" if unit.parent is None else "subtotal", "unit": code,
+                         "name": f"{label}: {unit.name}", "depth": unit.depth,
+                         "values": dict(total)})
+        return total
+
+    for root in c.registry.roots:
+        visit(root)
+    return rows
+
+
+def grand_total(c: Consolidation) -> dict[str, Any] | None:
+    """The TỔNG CỘNG row of the Tổng hợp sheet (None when the tree has no subordinates)."""
+    return next((row for row in summary_rows(c) if row["kind"] == "total"), None)
+
+
+def summary_lines(c: Consolidation) -> list[str]:
+    """The run in a few lines and a compact table: what the terminal prints and what the e-mail
+    body says, with the same counts as the charts of the Tổng hợp sheet."""
+    statuses = Counter(r.status for r in c.files)
+    lines = [
+        f"Đợt thi đua: {c.campaign.id} – {c.campaign.name}",
+        f"Tính đến ngày: {c.as_of:%d/%m/%Y}",
+        f"Tệp: {statuses.get('accepted', 0)} được tổng hợp, {statuses.get('superseded', 0)} bị "
+        f"thay thế, {statuses.get('rejected', 0)} bị loại, {statuses.get('skipped', 0)} bỏ qua",
+    ]
+    for key, label in (("delegates", "Đại biểu"), ("nominations", "Đề nghị khen thưởng"),
+                       ("indicators", "Kết quả thi đua"), ("registrations", "Đăng ký thi đua")):
+        counts = c.sheets[key]["_status"].value_counts()
+        lines.append(f"{label}: {counts.get(ACCEPTED, 0)} dòng hợp lệ, "
+                     f"{counts.get('rejected', 0)} dòng lỗi, "
+                     f"{counts.get('superseded', 0)} dòng bị thay thế")
+    total = grand_total(c)
+    if total and total["delegates"]:
+        shares = ", ".join(f"{label} {total[key]:.1%}" for key, label in CHART_SHARES)
+        over = sum(1 for item in delegates_against_cap(c) if item[2] is not None
+                   and item[1] > item[2])
+        lines.append(f"Tỷ lệ đại biểu: {shares}; đơn vị vượt số đại biểu tối đa: {over}")
+    severities = Counter(f.severity for f in c.findings)
+    lines.append(f"Phát hiện: {severities.get('error', 0)} lỗi, "
+                 f"{severities.get('warning', 0)} cảnh báo, {severities.get('info', 0)} thông tin "
+                 "(xem trang «Phát hiện»)")
+    for code, count in findings_by_code(c):
+        lines.append(f"  {code:<22}{count:>6}  {CODES.get(code, ('', ''))[1]}")
+    return lines
+
+
+CHART_SHARES = (("exemplary_share", "điển hình tiên tiến"), ("women_share", "nữ"),
+                ("minority_share", "dân tộc thiểu số"))
+
+
+def findings_by_code(c: Consolidation) -> list[tuple[str, int]]:
+    """(code, count), most frequent first: the findings chart and the terminal table."""
+    counts = Counter(f.code for f in c.findings)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]:
+    """(unit, delegates, cap of its level or None when exempt) for units that sent delegates;
+    a plenary conference has no cap (DOMAIN §6)."""
+    figures = unit_figures(c)
+    forms = {str(row["unit_code"]): row.get("conference_form")
+             for row in c.info.to_dict("records")}
+    result = []
+    for code in c.registry.order:
+        count = figures[code]["delegates"]
+        if not count:
+            continue
+        cap = c.registry.units[code].level.delegate_cap
+        result.append((code, count, None if forms.get(code) == PLENARY else cap))
+    return result

@@ -1,0 +1,384 @@
+"""Write the consolidated workbook (tong-hop.xlsx) with xlsxwriter.
+
+Text is always written as text (`strings_to_formulas` off), so a name typed as "=A1" can never
+become a formula. The file is written under a temporary name and renamed, so a crash never leaves
+half a workbook under the real name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..allocate.methods import METHOD_LABELS
+from ..findings import CODES, SEVERITY_LABELS, cell_ref
+from ..model import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED, Consolidation
+from ..template import BY_KEY, ROW_SHEETS, SheetSpec
+from .atomic import written_atomically
+from .cells import ROWS_OPTIONS, write_cell
+from .fast.parallel_rows import WriteHelper
+from .fast.row_blocks import BlockStore, BlockWriter
+from .fast.rows import ColumnRows, write_rows
+from .fast.xlsx_zip import package
+from .styles import FONT, Col, Styles
+from .summary import (
+    CHART_SHARES,
+    delegates_against_cap,
+    findings_by_code,
+    grand_total,
+    indicator_columns,
+    indicator_rows,
+    summary_rows,
+    tree_order,
+)
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+
+SHEET_SUMMARY = "Tổng hợp"
+SHEET_FINDINGS = "Phát hiện"
+SHEET_REJECTED = "Lỗi dữ liệu"
+SHEET_SUPERSEDED = "Bị thay thế"
+SHEET_SOURCES = "Nguồn"
+SHEET_ALLOCATION = "Phân bổ"
+SHEET_CHART_DATA = "Số liệu biểu đồ"
+NOT_CONSIDERED_COLUMN = "Tình trạng xét"
+# Excel's rows per sheet (the header takes one).
+SHEET_ROWS = 1_048_576
+
+
+def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
+                   store: BlockStore | None = None) -> Path:
+    """Write every sheet to a temporary file beside `path`, then rename it into place.
+
+    The rows of large sheets are written in compressed blocks (`row_blocks`), part of them by
+    the `helper` process, and reused from `store` where a previous run wrote the same; without a
+    `store` nothing is kept for the next run."""
+    import xlsxwriter
+
+    with written_atomically(path) as temp_name, ExitStack() as cleanup:
+        if store is None:
+            store = cleanup.enter_context(BlockStore(None, path.parent))
+        parts = Path(temp_name).with_suffix(".parts")
+        cleanup.callback(parts.unlink, missing_ok=True)
+        blocks = BlockWriter(helper, store)
+        # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
+        # write_table does.
+        book = xlsxwriter.Workbook(str(parts), ROWS_OPTIONS)
+        book.set_properties({"title": f"Tổng hợp – {c.campaign.name}",
+                             "subject": c.campaign.document, "author": "dhtt-merge"})
+        styles = Styles(book)
+        summary = _summary_sheet(book, styles, c)
+        for spec in ROW_SHEETS:
+            if spec.key == "indicators":
+                _indicator_sheet(book, styles, c)
+            else:
+                _rows_sheet(book, styles, c, spec, blocks)
+        # gui-cap-tren.xlsx, in the helper once the rows queued so far are rendered: on a
+        # re-run that is at once, as the last run's blocks leave the helper nothing to render.
+        helper.start_deferred()
+        _allocation_sheet(book, styles, c)
+        _findings_sheet(book, styles, c, blocks)
+        _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, blocks)
+        _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, blocks)
+        _sources_sheet(book, styles, c)
+        _summary_charts(book, summary, styles, c, chart_col=17)
+        blocks.finish()
+        book.close()
+        package(parts, Path(temp_name), blocks.placed(), store.read)
+        store.commit()
+    return path
+
+
+def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
+                rows: Sequence[Sequence[Any]], bold_rows: set[int] | None = None,
+                title: str | None = None, blocks: BlockWriter | None = None) -> Worksheet:
+    """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings.
+
+    Rows beyond what one Excel sheet holds continue on "Name (2)", "Name (3)", … each with its
+    own header, so a very large consolidation is split, never cut. Returns the first sheet.
+    With `blocks`, the rows of a large part are written as compressed blocks (`row_blocks`).
+    """
+    per_sheet = SHEET_ROWS - 1
+    bold_rows = bold_rows or set()
+    first: Worksheet | None = None
+    for part, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
+        sheet_name = name if part == 1 else f"{name} ({part})"
+        chunk = rows[start:start + per_sheet]
+        bold = {index - start for index in bold_rows if start <= index < start + per_sheet}
+        sheet = _table_part(book, styles, sheet_name, columns, chunk, bold, title or name,
+                            blocks)
+        first = first or sheet
+    assert first is not None
+    return first
+
+
+def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
+                rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str,
+                blocks: BlockWriter | None) -> Worksheet:
+    sheet = book.add_worksheet(name)
+    sheet.set_row(0, 32)  # before any cell: with constant_memory a written row is final
+    for position, column in enumerate(columns):
+        sheet.set_column(position, position, column.width)
+        sheet.write_string(0, position, column.header, styles.header)
+    formats = [styles.cells[column.style] for column in columns]
+    bold_formats = [styles.bold[column.style] for column in columns]
+    if blocks is not None and blocks.takes(sheet, rows):
+        blocks.write(sheet, rows, formats, bold_formats, bold_rows)
+    else:
+        write_rows(sheet, rows, formats, bold_formats, bold_rows)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_header(f"&L&\"{FONT},Bold\"{_escape(title)}&R&\"{FONT}\"&D")
+    sheet.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
+    return sheet
+
+
+def _summary_sheet(book: Workbook, styles: Styles, c: Consolidation) -> Worksheet:
+    columns = [
+        Col("Mã đơn vị", 12), Col("Tên đơn vị", 36), Col("Cấp", 18),
+        Col("Số đoàn viên", 11, "int"), Col("Số đại biểu", 10, "int"),
+        Col("Đại biểu điển hình tiên tiến", 12, "int"), Col("Đại biểu khách mời", 11, "int"),
+        Col("Tỷ lệ điển hình tiên tiến", 11, "percent"), Col("Tỷ lệ nữ", 9, "percent"),
+        Col("Tỷ lệ dân tộc thiểu số", 11, "percent"),
+        Col("Tỷ lệ trực tiếp sản xuất", 11, "percent"),
+        Col("Số đề nghị khen thưởng", 11, "int"), Col("Tình trạng", 20),
+        Col("Số lỗi", 8, "int"), Col("Số cảnh báo", 9, "int"),
+    ]
+    rows, bold = [], set()
+    for index, row in enumerate(summary_rows(c)):
+        indent = "   " * row["depth"] if row["kind"] == "unit" else ""
+        if row["kind"] != "unit":
+            bold.add(index)
+        rows.append([row["unit"], indent + row["name"], row["level"], row["members"],
+                     row["delegates"], row["exemplary"], row["guests"], row["exemplary_share"],
+                     row["women_share"], row["minority_share"], row["direct_share"],
+                     row["nominations"], row["status"], row["errors"], row["warnings"]])
+    sheet = write_table(book, styles, SHEET_SUMMARY, columns, rows, bold,
+                        title=f"Tổng hợp – {c.campaign.name} (tính đến {c.as_of:%d/%m/%Y})")
+    return sheet
+
+
+def _summary_charts(book: Workbook, sheet: Worksheet, styles: Styles, c: Consolidation,
+                    chart_col: int) -> None:
+    """Charts a leader reads at a glance, beside the Tổng hợp table: delegates by unit against
+    the cap, the shares of exemplary, women and ethnic-minority delegates, findings by code.
+    Their figures (the same counts as the terminal summary) sit on the last sheet, so the Tổng
+    hợp sheet stays one clean table."""
+    data = book.add_worksheet(SHEET_CHART_DATA)
+    data_col = 0
+    blocks: list[tuple[str, list[str], list[list[Any]], str]] = []
+    against = delegates_against_cap(c)
+    if against:
+        blocks.append(("delegates", ["Mã đơn vị", "Số đại biểu", "Mức tối đa"],
+                       [list(item) for item in against], "int"))
+    total = grand_total(c)
+    if total and total["delegates"]:
+        blocks.append(("shares", ["Tỷ lệ đại biểu", "Giá trị"],
+                       [[label, total[key]] for key, label in CHART_SHARES], "percent"))
+    by_code = findings_by_code(c)
+    if by_code:
+        blocks.append(("findings", ["Mã phát hiện", "Số lượng"], [list(i) for i in by_code],
+                       "int"))
+    row, chart_row = 0, 1
+    data.set_column(data_col, data_col + 2, 16)
+    for kind, headers, values, style in blocks:
+        for offset, header in enumerate(headers):
+            data.write_string(row, data_col + offset, header, styles.header)
+        for number, record in enumerate(values, start=row + 1):
+            write_cell(data, number, data_col, record[0], styles.cells["text"])
+            for offset, value in enumerate(record[1:], start=1):
+                write_cell(data, number, data_col + offset, value, styles.cells[style])
+        first, last = row + 1, row + len(values)
+        chart = _chart(book, kind, headers, first, last, data_col)
+        sheet.insert_chart(chart_row, chart_col, chart)
+        row, chart_row = last + 2, chart_row + 22
+
+
+def _chart(book: Workbook, kind: str, headers: list[str], first: int, last: int,
+           col: int) -> Any:
+    font = {"name": FONT}
+    categories = [SHEET_CHART_DATA, first, col, last, col]
+    chart = book.add_chart({"type": "column" if kind == "delegates" else "bar"})
+    chart.add_series({"name": headers[1], "categories": categories,
+                      "values": [SHEET_CHART_DATA, first, col + 1, last, col + 1],
+                      "data_labels": {"value": True, "num_format": "0.0%"}
+                      if kind == "shares" else {}})
+    titles = {"delegates": "Số đại biểu của đơn vị so với mức tối đa",
+              "shares": "Tỷ lệ đại biểu điển hình tiên tiến, nữ, dân tộc thiểu số",
+              "findings": "Phát hiện theo mã"}
+    if kind == "delegates":
+        cap = book.add_chart({"type": "line"})
+        cap.add_series({"name": headers[2], "categories": categories,
+                        "values": [SHEET_CHART_DATA, first, col + 2, last, col + 2],
+                        "line": {"color": "#C00000", "dash_type": "dash"},
+                        "marker": {"type": "none"}})
+        chart.combine(cap)
+    if kind == "shares":
+        chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1, "num_font": font})
+    chart.set_title({"name": titles[kind], "name_font": {**font, "size": 12}})
+    chart.set_legend({"position": "bottom", "font": font} if kind == "delegates"
+                     else {"none": True})
+    chart.set_size({"width": 640, "height": 320})
+    return chart
+
+
+def _unit_names(c: Consolidation) -> dict[str, str]:
+    return {code: unit.name for code, unit in c.registry.units.items()}
+
+
+def _spec_columns(spec: SheetSpec) -> list[Col]:
+    styles = {"int": "int", "year": "int", "number": "number", "date": "date", "flag": "flag"}
+    wide = {"full_name": 24, "name": 28, "position": 30, "achievements": 36, "summary": 36,
+            "award": 22, "category": 22, "delegate_type": 16, "title": 24, "note": 18}
+    return [Col(col.header, wide.get(col.key, 10 if col.kind == "flag" else 12),
+                styles.get(col.kind, "text")) for col in spec.columns]
+
+
+def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec,
+                blocks: BlockWriter) -> None:
+    names = _unit_names(c)
+    frame = tree_order(c, c.accepted(spec.key))
+    considered = "_consider" in frame.columns
+    columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 26), *_spec_columns(spec)]
+    if considered:
+        columns.append(Col(NOT_CONSIDERED_COLUMN, 20))
+    columns += [Col("Tệp nguồn", 28), Col("Dòng", 7, "int")]
+    keys = spec.keys
+    # Column lists, made into rows only where rendered: a re-run builds none of the rows of
+    # the blocks it reuses.
+    units = frame["_unit"].tolist()
+    parts = [units, [names.get(unit, "") for unit in units], *(frame[k].tolist() for k in keys)]
+    if considered:
+        parts.append(frame["_consider"].tolist())
+    parts += [frame["_file"].tolist(), frame["_row"].tolist()]
+    write_table(book, styles, spec.title, columns, ColumnRows(parts), blocks=blocks)
+
+
+def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+    indicators = indicator_columns(c)
+    columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 36),
+               *(Col(f"{code} – {header}", 14, "number") for code, header in indicators)]
+    rows, bold = [], set()
+    for index, row in enumerate(indicator_rows(c)):
+        indent = "   " * row["depth"] if row["kind"] == "unit" else ""
+        if row["kind"] != "unit":
+            bold.add(index)
+        rows.append([row["unit"], indent + row["name"],
+                     *(row["values"].get(code) for code, _ in indicators)])
+    write_table(book, styles, BY_KEY["indicators"].title, columns, rows, bold)
+
+
+def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+    """Phân bổ: weight, exact quota, seats and what each unit sent, with a bar chart."""
+    rows_data = c.allocation
+    plan = c.campaign.allocation
+    columns = [Col("Nội dung phân bổ", 26), Col("Đơn vị phân bổ", 11), Col("Mã đơn vị", 11),
+               Col("Tên đơn vị", 34),
+               Col("Trọng số", 11, "int"), Col("Hạn mức chính xác", 12, "number"),
+               Col("Số được phân bổ", 11, "int"), Col("Đơn vị đã cử / đề nghị", 12, "int"),
+               Col("Chênh lệch", 10, "int")]
+    rows = [[r["what"], r["parent"], r["unit"], r["name"], r["weight"], round(r["quota"], 4),
+             r["seats"], r["sent"], r["sent"] - r["seats"]] for r in rows_data]
+    title = (f"Phân bổ – phương pháp {METHOD_LABELS[plan.method]}, trọng số {plan.weight}, "
+             f"tối thiểu {plan.minimum}")
+    sheet = write_table(book, styles, SHEET_ALLOCATION, columns, rows, title=title)
+    if not rows:
+        return
+    first = (rows_data[0]["what"], rows_data[0]["parent"])  # the chart shows the first sharing
+    count = sum(1 for r in rows_data if (r["what"], r["parent"]) == first)
+    chart = book.add_chart({"type": "bar"})
+    for position, label in ((6, "Số được phân bổ"), (7, "Đã cử / đề nghị")):
+        chart.add_series({"name": label,
+                          "categories": [SHEET_ALLOCATION, 1, 2, count, 2],
+                          "values": [SHEET_ALLOCATION, 1, position, count, position]})
+    chart.set_title({"name": f"{first[0]} ({first[1]})", "name_font": {"name": FONT}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT}})
+    chart.set_size({"width": 620, "height": max(300, 22 * count)})
+    sheet.insert_chart(1, len(columns) + 1, chart)
+
+
+def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
+                    blocks: BlockWriter) -> None:
+    letters = c.cells
+    columns = [Col("Mức độ", 10), Col("Mã phát hiện", 20), Col("Loại", 28), Col("Mã đơn vị", 11),
+               Col("Tệp", 28), Col("Trang", 16), Col("Dòng", 7, "int"), Col("Cột", 18),
+               Col("Ô", 20), Col("Giá trị", 18), Col("Nội dung", 70)]
+    rows = []
+    for f in c.findings:
+        rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
+                     f.file, f.sheet, f.row, f.column, cell_ref(f, letters),
+                     None if f.value is None else str(f.value), f.message])
+    write_table(book, styles, SHEET_FINDINGS, columns, rows, blocks=blocks)
+
+
+def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
+                        status: str, blocks: BlockWriter) -> None:
+    columns = [Col("Loại dữ liệu", 18), Col("Mã đơn vị", 11), Col("Tệp", 28), Col("Trang", 16),
+               Col("Dòng", 7, "int"), Col("Lý do", 50), Col("Nội dung dòng", 80)]
+    rows = []
+    for spec in ROW_SHEETS:
+        frame = c.sheets[spec.key]
+        frame = frame[frame["_status"] == status]
+        for record in frame.to_dict("records"):
+            content = "; ".join(f"{col.header}: {_show(record[col.key])}" for col in spec.columns
+                                if not _empty(record[col.key]))
+            rows.append([spec.title, record["_unit"], record["_file"], record["_sheet"],
+                         record["_row"], record["_reason"], content])
+    write_table(book, styles, name, columns, rows, blocks=blocks)
+
+
+def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
+    counts: dict[int, dict[str, int]] = {}
+    for spec in ROW_SHEETS:
+        for file_id, n in c.sheets[spec.key]["_file_id"].value_counts().items():
+            counts.setdefault(int(file_id), {})[spec.key] = int(n)
+    columns = [Col("Tệp", 34), Col("Trạng thái", 16), Col("Mã đơn vị", 11),
+               Col("Ngày gửi báo cáo", 12, "date"), Col("Lý do / ghi chú", 40),
+               *(Col(f"Số dòng {spec.title}", 11, "int") for spec in ROW_SHEETS),
+               Col("Trang tính trong tệp", 30), Col("Cột ngoài mẫu", 30), Col("Kích thước (byte)",
+                                                                              11, "int"),
+               Col("SHA-256", 66)]
+    rows = []
+    for r in c.files:
+        rows.append([r.relpath, STATUS_LABELS[r.status], r.unit, r.submitted_on, r.reason,
+                     *(counts.get(r.file_id, {}).get(spec.key, 0) for spec in ROW_SHEETS),
+                     ", ".join(r.sheets), "; ".join(r.extra_columns), r.size or None, r.sha256])
+    write_table(book, styles, SHEET_SOURCES, columns, rows)
+
+
+def _empty(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, bool):
+        return not value
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y")
+    if value is True:
+        return "x"
+    return str(value)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+__all__ = ["ACCEPTED", "write_workbook"]
