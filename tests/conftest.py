@@ -61,3 +61,34 @@ def make_registry(tmp_path: Path) -> Callable[..., Path]:
         return write_registry(tmp_path / folder / "danh-muc.xlsx", units)
 
     return make
+
+
+def charts_on(path: Path, sheet_title: str) -> int:
+    """How many charts the sheet `sheet_title` of the xlsx at `path` draws (read from the
+    package's parts: the sheet, its drawing, the drawing's charts)."""
+    import posixpath
+    import re
+    import zipfile
+
+    def target(archive: zipfile.ZipFile, part: str, rel_id: str) -> str | None:
+        folder, name = posixpath.split(part)
+        rels = f"{folder}/_rels/{name}.rels"
+        if rels not in archive.namelist():
+            return None
+        for match in re.finditer(rb'<Relationship ([^>]*)/>', archive.read(rels)):
+            attributes = dict(re.findall(rb'(\w+)="([^"]*)"', match.group(1)))
+            if attributes.get(b"Id") == rel_id.encode():
+                return posixpath.normpath(posixpath.join(folder, attributes[b"Target"].decode()))
+        return None
+
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8")
+        sheet = re.search(rf'<sheet name="{re.escape(sheet_title)}" sheetId="\d+" '
+                          r'r:id="(rId\d+)"', workbook)
+        assert sheet, sheet_title
+        sheet_part = target(archive, "xl/workbook.xml", sheet.group(1))
+        drawing = re.search(r'<drawing r:id="(rId\d+)"', archive.read(sheet_part).decode())
+        if drawing is None:
+            return 0
+        drawing_part = target(archive, sheet_part, drawing.group(1))
+        return archive.read(drawing_part).count(b"<c:chart ")

@@ -27,7 +27,8 @@ from excel_pipeline.ingest.cache import CACHE_FOLDER
 from excel_pipeline.ingest.inbox import read_inbox
 from excel_pipeline.pipeline import consolidate, example_inbox
 from excel_pipeline.write.cells import ROWS_OPTIONS
-from excel_pipeline.write.fast import parallel_rows, row_blocks
+from excel_pipeline.write.fast import parallel_rows, row_blocks, xlsxwriter_internals
+from excel_pipeline.write.fast import rows as rows_module
 from excel_pipeline.write.fast.parallel_rows import WriteHelper
 from excel_pipeline.write.fast.row_blocks import BlockStore, BlockWriter, block_key
 from excel_pipeline.write.fast.rows import ColumnRows, used_extent
@@ -339,3 +340,33 @@ def test_the_command_reuses_the_last_runs_blocks(tmp_path, tiny_blocks):
     assert CliRunner().invoke(main, [*args, "--no-cache"]).exit_code == 1
     assert sheet_parts(out / "tong-hop.xlsx") == first
     assert not list(out.glob(".*.tmp")) and not list(out.glob("*.parts"))
+
+
+def test_the_fast_path_switched_off_writes_the_same_workbooks(tmp_path, tiny_blocks,
+                                                              monkeypatch):
+    """DHTT_FAST_XLSX=0: nothing is streamed past xlsxwriter's public writers, no block is
+    made, and every output holds the same parts, byte for byte (formats are numbered the same
+    way both ways)."""
+    streamed: list[str] = []
+
+    def appended(sheet: Any, xml: str) -> None:
+        streamed.append(xml)
+        real_append(sheet, xml)
+
+    real_append = xlsxwriter_internals.append_rows_xml
+    monkeypatch.setattr(rows_module, "append_rows_xml", appended)
+    monkeypatch.setattr(row_blocks, "append_rows_xml", appended)
+    outputs = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv(xlsxwriter_internals.SWITCH, switch)
+        streamed.clear()
+        tiny_blocks.clear()
+        out = tmp_path / f"out-{switch}"
+        result = CliRunner().invoke(main, ["--out", str(out), "--as-of", "2025-03-31",
+                                           "--feedback", str(out / "phan-hoi"), "--no-cache"])
+        assert result.exit_code == 1, result.output
+        assert bool(streamed) == (switch == "1") and bool(tiny_blocks) == (switch == "1")
+        outputs[switch] = {path.relative_to(out).as_posix(): sheet_parts(path)
+                           for path in sorted(out.rglob("*.xlsx"))}
+    assert len(outputs["1"]) == 8  # tong-hop, gui-cap-tren and six feedback workbooks
+    assert outputs["0"] == outputs["1"]

@@ -15,6 +15,11 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from excel_pipeline.write.fast.xlsx_zip import crc32_combine, deflate, package
+from excel_pipeline.write.fast.xlsxwriter_internals import (
+    append_rows_xml,
+    flush_rows,
+    record_written,
+)
 
 
 @given(st.binary(max_size=3000), st.binary(max_size=3000))
@@ -36,9 +41,9 @@ def book_with_placeholder(path: Path, placeholder: str) -> Path:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("Trang tính")
     sheet.write_string(0, 0, "Tiêu đề")
-    sheet._write_single_row(1)
-    sheet.fh.write(placeholder)
-    sheet.dim_rowmax, sheet.previous_row = 2, 2
+    flush_rows(sheet, 1)
+    append_rows_xml(sheet, placeholder)
+    record_written(sheet, 1, 2, (0, 1, 1))
     book.close()
     return path
 

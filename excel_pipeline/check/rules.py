@@ -400,15 +400,16 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     units_of = pairs[pairs["key"].isin(people)].groupby("key")["unit"].agg(sorted)
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
-    for row, key in zip(listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]
-                        .itertuples(index=False), keys[shared], strict=True):
-        others = ", ".join(u for u in units_of[key] if u != row._0)
+    for (unit, file, sheet, excel_row, name, year), key in zip(
+            listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]
+            .itertuples(index=False, name=None), keys[shared], strict=True):
+        others = ", ".join(u for u in units_of[key] if u != unit)
         findings.append(make_finding(
             "DUPLICATE_PERSON",
-            f"{row.full_name} (sinh năm {row.birth_year}) có tên trong danh sách đại biểu của "
+            f"{name} (sinh năm {year}) có tên trong danh sách đại biểu của "
             f"đơn vị khác: {others}. Kiểm tra để tránh trùng đại biểu.",
-            severities, unit=row._0, file=row._1, sheet=row._2, row=int(row._3),
-            column=header, value=row.full_name))
+            severities, unit=unit, file=file, sheet=sheet, row=int(excel_row),
+            column=header, value=name))
     return findings
 
 

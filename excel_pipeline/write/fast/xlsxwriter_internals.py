@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 # The xlsxwriter releases this module was checked against: [first, end).
-CHECKED_VERSIONS = ((3, 0), (4, 0))
+CHECKED_VERSIONS = ((3, 3), (4, 0))
 # The environment variable that turns the fast path off ("0", "no", "off", "false").
 SWITCH = "DHTT_FAST_XLSX"
 
