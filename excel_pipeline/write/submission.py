@@ -15,6 +15,15 @@ from ..template import INFO, ROW_SHEETS, SheetSpec
 from .atomic import written_atomically
 from .cells import TEXT_SAFE, write_cell
 from .fast.rows import write_rows
+from .layout import (
+    FORM_WIDTHS,
+    LABEL_COLUMN,
+    TITLE_ROW,
+    VALUE_COLUMN,
+    column_width,
+    first_row,
+    table_title,
+)
 from .styles import FONT
 
 # A fixed creation time keeps regenerated workbooks byte-stable.
@@ -52,17 +61,15 @@ def _write_submission(path: Path, info: Mapping[str, Any],
     fmt_label = book.add_format({"font_name": FONT, "font_size": 12, "bold": True, "border": 1})
 
     sheet = book.add_worksheet(sheet_names.get("info", INFO.title))
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 46)
-    row = 0
+    for position, width in enumerate(FORM_WIDTHS):
+        sheet.set_column(position, position, width)
     if title:
-        sheet.merge_range(0, 0, 0, 1, title, fmt_title)
-        row = 2
-    for column in INFO.columns:
-        sheet.write_string(row, 0, headers.get(column.header, column.header), fmt_label)
-        value = info.get(column.key)
-        write_cell(sheet, row, 1, value, fmt_date if column.kind == "date" else fmt_cell)
-        row += 1
+        sheet.merge_range(TITLE_ROW, LABEL_COLUMN, TITLE_ROW, VALUE_COLUMN, title, fmt_title)
+    for row, column in enumerate(INFO.columns, start=first_row(bool(title))):
+        sheet.write_string(row, LABEL_COLUMN, headers.get(column.header, column.header),
+                           fmt_label)
+        write_cell(sheet, row, VALUE_COLUMN, info.get(column.key),
+                   fmt_date if column.kind == "date" else fmt_cell)
 
     for spec in ROW_SHEETS:
         if spec.key in rows:
@@ -75,13 +82,12 @@ def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]
                  formats: tuple[Any, Any, Any, Any]) -> None:
     fmt_title, fmt_head, fmt_cell, fmt_date = formats
     sheet = book.add_worksheet(sheet_names.get(spec.key, spec.title))
-    start = 0
+    start = first_row(bool(title))
     if title:
-        sheet.merge_range(0, 0, 0, min(len(spec.columns) - 1, 6),
-                          f"{spec.title.upper()} – {title}", fmt_title)
-        start = 2
+        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, min(len(spec.columns) - 1, 6),
+                          table_title(spec, title), fmt_title)
     for position, column in enumerate(spec.columns):
-        sheet.set_column(position, position, 24 if column.kind == "text" else 12)
+        sheet.set_column(position, position, column_width(column))
         sheet.write_string(start, position, headers.get(column.header, column.header), fmt_head)
     # A tick box (True or False) is written as a unit fills it, "x" or empty, by `cells`.
     values = [[record.get(column.key) for column in spec.columns] for record in records]
@@ -103,7 +109,7 @@ def write_registry(path: Path, units: Sequence[Mapping[str, Any]],
 
 def _open(path: Path, streamed: bool) -> tuple[Any, tuple[Any, Any, Any, Any]]:
     """A text-safe workbook with stable metadata, and its title, header, cell and date formats.
-    A `streamed` one writes rows strictly in order (see `cells.ROWS_OPTIONS`)."""
+    A `streamed` one writes rows strictly in order (see `write.cells.ROWS_OPTIONS`)."""
     import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)

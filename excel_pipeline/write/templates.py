@@ -34,6 +34,15 @@ from ..template import (
 from ..template import DELEGATES as DELEGATE_SPEC
 from .atomic import file_safe, written_atomically
 from .cells import TEXT_SAFE
+from .layout import (
+    FORM_WIDTHS,
+    LABEL_COLUMN,
+    TITLE_ROW,
+    VALUE_COLUMN,
+    column_width,
+    first_row,
+    table_title,
+)
 from .styles import FONT
 
 SHEET_GUIDE = "Hướng dẫn"
@@ -252,28 +261,27 @@ def _guide_sheet(book: Any, looks: _Looks, campaign: Campaign, prefill: Prefill 
 def _info_sheet(book: Any, looks: _Looks, campaign: Campaign, lists: dict[str, tuple[str, ...]],
                 prefill: Prefill | None) -> None:
     sheet = book.add_worksheet(INFO.title)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 48)
-    sheet.write_string(0, 0, f"THÔNG TIN ĐƠN VỊ – {campaign.name}", looks.title)
+    for position, width in enumerate(FORM_WIDTHS):
+        sheet.set_column(position, position, width)
+    sheet.write_string(TITLE_ROW, LABEL_COLUMN, table_title(INFO, campaign.name), looks.title)
     fixed = {}
     if prefill is not None:
         fixed = {"unit_code": prefill.code, "unit_name": prefill.name, "level": prefill.level,
                  "parent_code": prefill.parent}
-    for offset, column in enumerate(INFO.columns):
-        row = offset + 2
-        sheet.write_string(row, 0, column.header, looks.label)
+    for row, column in enumerate(INFO.columns, start=first_row(titled=True)):
+        sheet.write_string(row, LABEL_COLUMN, column.header, looks.label)
         if column.key in fixed:
             value = fixed[column.key]
             if value is None:
-                sheet.write_blank(row, 1, None, looks.fixed)
+                sheet.write_blank(row, VALUE_COLUMN, None, looks.fixed)
             else:
-                sheet.write_string(row, 1, str(value), looks.fixed)
+                sheet.write_string(row, VALUE_COLUMN, str(value), looks.fixed)
             continue
         look = looks.input_date if column.kind == "date" else looks.input
         if column.kind == "text":
             look = looks.input_text
-        sheet.write_blank(row, 1, None, look)
-        _validate(sheet, row, 1, row, column, campaign, lists)
+        sheet.write_blank(row, VALUE_COLUMN, None, look)
+        _validate(sheet, row, VALUE_COLUMN, row, column, campaign, lists)
     sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True,
                        "format_cells": True})
     _print_a4(sheet, landscape=False)
@@ -282,14 +290,13 @@ def _info_sheet(book: Any, looks: _Looks, campaign: Campaign, lists: dict[str, t
 def _table_sheet(book: Any, looks: _Looks, campaign: Campaign, spec: SheetSpec,
                  lists: dict[str, tuple[str, ...]]) -> None:
     sheet = book.add_worksheet(spec.title)
-    header_row = 2
-    sheet.write_string(0, 0, f"{spec.title.upper()} – {campaign.name}", looks.title)
+    header_row = first_row(titled=True)
+    sheet.write_string(TITLE_ROW, 0, table_title(spec, campaign.name), looks.title)
     catalogue = spec.key == "indicators" and bool(campaign.indicators)
     rows = len(campaign.indicators) if catalogue else DATA_ROWS[spec.key]
     last = header_row + max(rows, 1)
     for position, column in enumerate(spec.columns):
-        width = {"text": 26, "choice": 22, "flag": 9, "date": 13}.get(column.kind, 11)
-        sheet.set_column(position, position, 8 if column.key == "stt" else width)
+        sheet.set_column(position, position, column_width(column))
         sheet.write_string(header_row, position, column.header, looks.header)
         look = {"flag": looks.input_center, "text": looks.input_text}.get(column.kind,
                                                                           looks.input)
