@@ -141,6 +141,21 @@ def test_late_dossier_nominations_are_kept_but_not_considered():
     assert (marked["_status"] == "accepted").all()
 
 
+def test_collective_share_with_blocks_but_no_registry_unit_proposed():
+    """A year-end inbox whose collective nominations name no registry unit (only teams inside
+    units, or none at all) has nothing to count: no finding, and no crash."""
+    registry = [{"unit_code": "R", "unit_name": "LĐLĐ tỉnh"}] + [
+        {"unit_code": f"H{i}", "unit_name": f"LĐLĐ huyện {i}", "parent_code": "R",
+         "block": "Khối huyện"} for i in range(3)]
+    team = [{"subject": "Tập thể", "name": "Tổ công đoàn số 2", "award": "Bằng khen LĐLĐ tỉnh",
+             "reports": 1}]
+    for nominations in ([], team):
+        files = [unit_file(i, summary_info(f"H{i}", parent_code="R"), nominations=nominations)
+                 for i in range(3)]
+        c = run(TONG_KET, files, as_of=dt.date(2020, 12, 1), registry=registry)
+        assert "COLLECTIVE_SHARE" not in codes(c)
+
+
 def test_collective_share_per_block():
     registry = [{"unit_code": "R", "unit_name": "LĐLĐ tỉnh"}] + [
         {"unit_code": f"H{i}", "unit_name": f"LĐLĐ huyện {i}", "parent_code": "R",

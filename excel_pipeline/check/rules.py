@@ -333,8 +333,11 @@ def collective_share(data: RuleInput) -> list[Finding]:
     frame = frame[(frame["subject"] == "Tập thể")
                   & frame["award"].fillna("").str.match(r"^(Cờ thi đua|Bằng khen)")]
     named = frame["name"].map(lambda name: by_key.get(fold(name)))
-    frame = frame.assign(_named=named)[named.notna()]
-    frame = frame[frame["_named"].map(lambda code: c.registry.units[code].block is not None)]
+    frame = frame.assign(_named=named).loc[named.notna().astype(bool)]
+    # A mask built by `map` on no rows has no dtype to say it is boolean; pandas would then
+    # take it for a list of column names and drop every column.
+    in_block = [c.registry.units[code].block is not None for code in frame["_named"]]
+    frame = frame.loc[pd.Series(in_block, index=frame.index, dtype=bool)]
     findings = []
     for block, group in frame.groupby(frame["_named"].map(lambda code:
                                                           c.registry.units[code].block)):
