@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, console
 from .errors import DhttError
 
 RUN_COMMAND = "tong-hop"
@@ -21,13 +21,65 @@ RUN_COMMAND = "tong-hop"
 
 class DefaultGroup(click.Group):
     """A group whose default command is the merge: `dhtt-merge FOLDER` means `dhtt-merge tong-hop
-    FOLDER`, while `dhtt-merge campaigns` still reaches the subcommand."""
+    FOLDER`, while `dhtt-merge campaigns` still reaches the subcommand.
+
+    It also gives every command the same ending: our exceptions become a Vietnamese line and
+    exit 2, Ctrl-C one line and exit 130, and any other exception (our own fault) a crash
+    report and exit 3, never a traceback on the officer's screen."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands and Path(args[0]).is_dir():
+            name = args[0]
+            raise click.UsageError(
+                f"«{name}» vừa là tên một lệnh vừa là tên một thư mục ở đây. Để tổng hợp thư mục "
+                f"đó, ghi: dhtt-merge ./{name} (hoặc dhtt-merge {RUN_COMMAND} {name}); để chạy "
+                f"lệnh {name}, chạy ở thư mục khác.", ctx)
         if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names
                         and args[0] != "--version"):
             args = [RUN_COMMAND, *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DhttError as exc:
+            _fail(str(exc))
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("Đã dừng theo yêu cầu (Ctrl-C)." + _written_note(), err=True)
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as exc:  # our own fault: say so, keep the details for the maintainer
+            report = crash_report(exc)
+            click.echo("Lỗi của chương trình dhtt-merge (không phải lỗi của hồ sơ)."
+                       f"{_written_note()} Báo cáo lỗi: {report} (gửi tệp này cho người bảo "
+                       "trì).", err=True)
+            sys.exit(3)
+
+
+class AsOfDate(click.ParamType):
+    """A day as officers write it (05/03/2025) or as scripts do (2025-03-05), within the years
+    a campaign can concern; anything else is refused in Vietnamese (exit 2)."""
+
+    name = "ngày"
+    FIRST, LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        for form in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                day = dt.datetime.strptime(text, form).date()
+            except ValueError:
+                continue
+            if not self.FIRST <= day <= self.LAST:
+                self.fail(f"ngày «{text}» nằm ngoài khoảng {self.FIRST:%d/%m/%Y} – "
+                          f"{self.LAST:%d/%m/%Y}.", param, ctx)
+            return day
+        self.fail(f"«{text}» không phải một ngày; ghi dạng dd/mm/yyyy, ví dụ 31/03/2025.",
+                  param, ctx)
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,7 +88,7 @@ def main() -> None:
     """Tổng hợp hồ sơ Hội nghị điển hình tiên tiến và thi đua – khen thưởng.
 
     Cách dùng thường gặp: dhtt-merge THƯ_MỤC_HỒ_SƠ [--campaign MÃ] [--units DANH_MỤC.xlsx]
-    [--out THƯ_MỤC] [--as-of YYYY-MM-DD]. Không ghi THƯ_MỤC_HỒ_SƠ thì dùng hộp thư mẫu kèm theo.
+    [--out THƯ_MỤC] [--as-of dd/mm/yyyy]. Không ghi THƯ_MỤC_HỒ_SƠ thì dùng hộp thư mẫu kèm theo.
     """
 
 
@@ -48,8 +100,9 @@ def main() -> None:
               help="Tệp danh mục đơn vị (Mã đơn vị, Tên đơn vị, Cấp, Mã đơn vị cấp trên, ...).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Thư mục ghi tong-hop.xlsx và tong-hop.json.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD", help="Ngày dùng để xét hạn nộp (mặc định: hôm nay).")
+@click.option("--as-of", "as_of", type=AsOfDate(), default=None, metavar="dd/mm/yyyy",
+              help="Ngày dùng để xét hạn nộp, dạng dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: hôm "
+              "nay).")
 @click.option("--feedback", "feedback_dir", type=click.Path(path_type=Path), default=None,
               metavar="THƯ_MỤC", help="Ghi cho mỗi đơn vị có phát hiện một tệp phản hồi "
               "(MÃ_ĐƠN_VỊ.xlsx) vào THƯ_MỤC.")
@@ -63,7 +116,7 @@ def main() -> None:
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Đọc lại mọi tệp, không dùng kết quả đọc lưu ở THƯ_MỤC/.dhtt-cache.")
 def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | None,
-                  out_dir: Path, as_of: dt.datetime | None, feedback_dir: Path | None,
+                  out_dir: Path, as_of: dt.date | None, feedback_dir: Path | None,
                   email_to: str | None, email_feedback: bool, dry_run: bool,
                   no_cache: bool) -> None:
     """Tổng hợp mọi tệp Excel trong THƯ_MỤC_HỒ_SƠ thành một bảng tổng hợp."""
@@ -73,15 +126,12 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
     from .pipeline import run
     from .write.summary import summary_lines
 
-    try:
-        options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
-                                  dry_run)
-        campaign = load_campaign(campaign_spec)
-        result = run(inbox, campaign, out_dir, units_file=units_file,
-                     as_of=as_of.date() if as_of else None, progress=_progress(),
-                     delivery=options, use_cache=not no_cache)
-    except DhttError as exc:
-        _fail(str(exc))
+    options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
+                              dry_run)
+    campaign = load_campaign(campaign_spec)
+    result = run(inbox, campaign, out_dir, units_file=units_file,
+                 as_of=as_of, progress=_progress(),
+                 delivery=options, use_cache=not no_cache)
     for line in summary_lines(result.consolidation):
         click.echo(line)
     for line in delivery_lines(result.upward, result.delivery):
@@ -120,11 +170,8 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
     from .campaign import load_campaign
     from .check.registry import load_registry
 
-    try:
-        tree = load_registry(registry, load_campaign(None))
-        parent, shares = allocate_registry(tree, seats, method, minimum, reserved, weight, parent)
-    except DhttError as exc:
-        _fail(str(exc))
+    tree = load_registry(registry, load_campaign(None))
+    parent, shares = allocate_registry(tree, seats, method, minimum, reserved, weight, parent)
     if as_json:
         click.echo(json.dumps([{"unit": s.unit, "weight": s.weight, "quota": float(s.quota),
                                 "seats": s.seats} for s in shares], ensure_ascii=False, indent=2))
@@ -153,12 +200,9 @@ def templates_command(campaign_spec: str, units_file: Path | None, out_dir: Path
     from .check.registry import load_registry
     from .write.templates import write_templates
 
-    try:
-        campaign = load_campaign(campaign_spec)
-        registry = load_registry(units_file, campaign) if units_file else None
-        written = write_templates(campaign, out_dir, registry)
-    except DhttError as exc:
-        _fail(str(exc))
+    campaign = load_campaign(campaign_spec)
+    registry = load_registry(units_file, campaign) if units_file else None
+    written = write_templates(campaign, out_dir, registry)
     click.echo(f"Đã tạo {len(written)} tệp mẫu cho {campaign.id} trong {out_dir}")
     for path in written:
         click.echo(str(path))
@@ -176,10 +220,7 @@ def campaigns_command(campaign_id: str | None) -> None:
             campaign = load_campaign(preset)
             click.echo(f"{preset:<26}{campaign.name}")
         return
-    try:
-        campaign = load_campaign(campaign_id)
-    except DhttError as exc:
-        _fail(str(exc))
+    campaign = load_campaign(campaign_id)
     click.echo(f"{campaign.name}\nVăn bản: {campaign.document}\n")
     rows = [("Cấp", "Quy định", "Mức", "Nguồn"), *rule_table(campaign)]
     widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
@@ -189,24 +230,56 @@ def campaigns_command(campaign_id: str | None) -> None:
                    + "  " + str(row[3]))
 
 
+def crash_report(exc: BaseException) -> Path:
+    """Write what a maintainer needs (traceback, version, arguments; no cell contents, which
+    never reach a traceback's frames as text) to a file in the temporary folder."""
+    import platform
+    import tempfile
+    import traceback
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = Path(tempfile.gettempdir()) / f"dhtt-merge-loi-{stamp}.txt"
+    text = "\n".join([
+        f"dhtt-merge {__version__}", f"Python {sys.version.split()[0]} on {platform.platform()}",
+        f"arguments: {sys.argv[1:]!r}", "",
+        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    ])
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _written_note() -> str:
+    """What the interrupted run already wrote, for the line that ends it."""
+    from .write.atomic import written_this_run
+
+    written = written_this_run()
+    if not written:
+        return " Chưa ghi tệp kết quả nào."
+    return " Các tệp đã ghi trước khi dừng: " + ", ".join(str(p) for p in written) + "."
+
+
 def _fail(message: str) -> None:
     click.echo(f"Lỗi: {message}", err=True)
     sys.exit(2)
 
 
 def _progress() -> Any:
-    """A one-line progress bar on stderr, silent when stderr is not a terminal."""
+    """Click's progress bar on stderr (ASCII, so any console shows it), silent when stderr is
+    not a terminal."""
     if not sys.stderr.isatty():
         return None
+    state: dict[str, Any] = {}
 
     def report(step: str, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "█" * filled + "·" * (width - filled)
-        end = "\n" if done >= total else ""
-        click.echo(f"\rĐang đọc tệp [{bar}] {done}/{total}", err=True, nl=False)
-        if end:
-            click.echo("", err=True)
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = click.progressbar(length=total, label="Đang đọc tệp",
+                                                   file=sys.stderr, fill_char="#",
+                                                   empty_char="-", show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
 
     return report
 
@@ -220,4 +293,12 @@ def command() -> None:
     twentieth of a re-run. A process that is only the command marks hypothesis absent, so
     pandera validates exactly as where hypothesis is not installed at all."""
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
-    main(prog_name="dhtt-merge")
+    console.make_streams_safe()
+    try:
+        main(prog_name="dhtt-merge", standalone_mode=False)
+    except click.ClickException as exc:  # a usage mistake: said, nothing written
+        exc.show()
+        sys.exit(2)
+    except click.Abort:  # Ctrl-C while click itself was reading or prompting
+        click.echo("Đã dừng theo yêu cầu (Ctrl-C).", err=True)
+        sys.exit(130)

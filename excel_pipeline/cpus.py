@@ -12,3 +12,12 @@ def usable_cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def ignore_interrupts() -> None:
+    """A worker process's initializer: Ctrl-C reaches every process of the console's group, and
+    only the command itself answers it (exit 130, one line); a worker that took it too would
+    print its own traceback. The command ends its workers as it stops."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -19,3 +19,8 @@ class InboxError(DhttError):
 
 class RegistryError(DhttError):
     """The unit registry given by option cannot be used."""
+
+
+class OutputError(DhttError):
+    """An output folder cannot be used: it would mix our files with the units', or it cannot be
+    created or written."""

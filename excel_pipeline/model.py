@@ -42,6 +42,22 @@ STATUS_LABELS = {ACCEPTED: "Được chấp nhận", REJECTED: "Bị loại", SU
                  SKIPPED: "Bỏ qua"}
 
 
+class OutputKind(StrEnum):
+    """What a workbook written by dhtt-merge is, as its custom document property `MARK` says.
+
+    A run never takes its own outputs for a unit's data: a consolidated workbook or a feedback
+    file found in an inbox is skipped; an upward file is a unit's submission to the level above,
+    so it is read, but never from the run's own output folder."""
+
+    CONSOLIDATED = "tong-hop"
+    FEEDBACK = "phan-hoi"
+    UPWARD = "gui-cap-tren"
+
+
+# The custom document property (File › Properties › Custom in Excel) that carries the mark.
+MARK = "dhtt-merge"
+
+
 class FileRole(StrEnum):
     """What an accepted file speaks for: a unit's submission, or the office's unit registry."""
 

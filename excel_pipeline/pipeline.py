@@ -19,12 +19,15 @@ from .check.consolidate import merge_inbox
 from .check.rules import check_rules
 from .cpus import usable_cpus
 from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
+from .errors import InboxError
 from .findings import sort_key
 from .ingest.cache import ReadCache
 from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Progress, ReadFile, RunResult
+from .write.atomic import start_run
 from .write.fast.parallel_rows import WriteHelper
 from .write.fast.row_blocks import BlockStore, in_blocks
+from .write.folders import create, prepare
 from .write.report import write_report
 from .write.upward import upward_job, write_upward
 from .write.workbook import write_workbook
@@ -46,16 +49,23 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     of rows the last run wrote are not written again (see `write.fast.row_blocks`). Large runs
     start worker processes (`write.fast.parallel_rows`): call this from a script under
     `if __name__ == "__main__":`."""
+    start_run()
     options = delivery or DeliveryOptions()
     settings = smtp_settings(options)  # refused here, before anything is written
     inbox = inbox or example_inbox()
     as_of = as_of or dt.date.today()
+    if not inbox.is_dir():  # said before any output folder is made
+        raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
+    folders = {"--out": out_dir}
+    if options.feedback_dir is not None:
+        folders["--feedback"] = options.feedback_dir
+    outputs = prepare(folders, inbox)
     cache = ReadCache(out_dir, campaign) if use_cache else None
-    read_files = read_inbox(inbox, progress, campaign.limits, cache)
+    read_files = read_inbox(inbox, progress, campaign.limits, cache, outputs=tuple(outputs))
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
     del read_files  # the parsed pieces are stacked now; free them before writing
-    out_dir.mkdir(parents=True, exist_ok=True)
+    create(folders)
     # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while this
     # process writes the other sheets; it is started at once if a sheet will be written in blocks.
     largest = max((len(frame) for frame in consolidation.sheets.values()), default=0)
@@ -66,7 +76,7 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
             else None
         workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks)
         upward = upward_written.result() if upward_written else None
-    delivered = deliver(consolidation, workbook, out_dir, options, settings)
+    delivered = deliver(consolidation, workbook, upward, out_dir, options, settings)
     report = write_report(consolidation, out_dir / "tong-hop.json", workbook,
                           {"upward": upward.as_posix() if upward else None,
                            **delivered.to_dict()})

@@ -25,6 +25,7 @@ RANKS = {
     "excel_pipeline.textnorm": 0,
     "excel_pipeline.findings": 0,
     "excel_pipeline.cpus": 0,
+    "excel_pipeline.console": 0,
     "excel_pipeline.template": 1,
     "excel_pipeline.campaign": 2,
     "excel_pipeline.model": 3,

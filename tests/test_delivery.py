@@ -218,7 +218,11 @@ def test_email_to_officers_and_feedback_to_units(inbox, tmp_path, smtp):
     assert upward["Subject"].startswith("Tổng hợp Hội nghị điển hình tiên tiến")
     body = upward.get_body(("plain",)).get_content()
     assert "Phát hiện: 1 lỗi, 1 cảnh báo" in body and "Đơn vị chưa gửi báo cáo" in body
-    [attachment] = list(upward.iter_attachments())
+    # The upper level consolidates gui-cap-tren.xlsx and reads the consolidated workbook.
+    upward_file, attachment = list(upward.iter_attachments())
+    assert upward_file.get_filename() == "gui-cap-tren.xlsx"
+    assert upward_file.get_content() == (out / "gui-cap-tren.xlsx").read_bytes()
+    assert "gui-cap-tren.xlsx: hồ sơ của đơn vị theo đúng mẫu" in body
     assert attachment.get_filename() == "Tổng hợp thu 12-03-2025.xlsx"
     assert attachment.get_content() == (out / "tong-hop.xlsx").read_bytes()
     [unit_file] = list(by_recipient[("c01@cdcs.vn",)].iter_attachments())

@@ -17,6 +17,8 @@ from .mail import Outgoing, SmtpSettings, compose, send_all, write_eml
 FEEDBACK_FOLDER = "phan-hoi"
 OUTBOX_FOLDER = "thu-gui"
 DRY_RUN_SENDER = "dhtt-merge@localhost"
+# The upward file keeps its name as an attachment: the upper level drops it into its inbox.
+UPWARD_NAME = "gui-cap-tren.xlsx"
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,11 @@ def smtp_settings(options: DeliveryOptions) -> SmtpSettings | None:
     return SmtpSettings.from_env()
 
 
-def deliver(c: Consolidation, workbook: Path, out_dir: Path, options: DeliveryOptions,
-            settings: SmtpSettings | None) -> Delivery:
-    """Write feedback workbooks, then send (or, with --dry-run, write) the messages."""
+def deliver(c: Consolidation, workbook: Path, upward: Path | None, out_dir: Path,
+            options: DeliveryOptions, settings: SmtpSettings | None) -> Delivery:
+    """Write feedback workbooks, then send (or, with --dry-run, write) the messages. The
+    message upward carries the upward file (what the upper level consolidates) and the
+    consolidated workbook (what it reads)."""
     delivery = Delivery()
     folder = options.feedback_dir or (out_dir / FEEDBACK_FOLDER if options.email_feedback
                                       else None)
@@ -72,7 +76,7 @@ def deliver(c: Consolidation, workbook: Path, out_dir: Path, options: DeliveryOp
     sender = settings.sender if settings else DRY_RUN_SENDER
     outgoing = []
     if options.email_to:
-        outgoing.append(_consolidated(c, workbook, options.email_to, sender))
+        outgoing.append(_consolidated(c, workbook, upward, options.email_to, sender))
     if options.email_feedback:
         outgoing += [_feedback(c, item, sender) for item in delivery.feedback if item.email]
         delivery.messages += [Delivered(item.unit, "", False, 0,
@@ -87,20 +91,30 @@ def deliver(c: Consolidation, workbook: Path, out_dir: Path, options: DeliveryOp
     return delivery
 
 
-def _consolidated(c: Consolidation, workbook: Path, to: tuple[str, ...], sender: str) -> Outgoing:
+def _consolidated(c: Consolidation, workbook: Path, upward: Path | None, to: tuple[str, ...],
+                  sender: str) -> Outgoing:
     subject = f"Tổng hợp {c.campaign.name} – tính đến ngày {c.as_of:%d/%m/%Y}"
     body = "\n".join([
         "Kính gửi,",
         "",
-        f"Gửi kèm bảng tổng hợp {c.campaign.name} ({c.campaign.document}).",
+        f"Gửi kèm hồ sơ {c.campaign.name} ({c.campaign.document}):",
+        *([f"- {UPWARD_NAME}: hồ sơ của đơn vị theo đúng mẫu, để cấp trên tổng hợp (chép vào "
+            "thư mục hồ sơ của cấp trên);"] if upward else []),
+        f"- {_consolidated_name(c)}: bảng tổng hợp chi tiết để xem (không đưa vào thư mục hồ "
+        "sơ).",
         "",
         *summary_lines(c),
         "",
         "Chi tiết từng lỗi xem trang «Phát hiện» của tệp đính kèm.",
         "Thư này do dhtt-merge tạo tự động.",
     ])
-    name = f"Tổng hợp {c.campaign.id} {c.as_of:%d-%m-%Y}.xlsx"
-    return Outgoing("tong-hop", to, compose(sender, to, subject, body, [(workbook, name)]))
+    attachments = [(upward, UPWARD_NAME)] if upward else []
+    attachments.append((workbook, _consolidated_name(c)))
+    return Outgoing("tong-hop", to, compose(sender, to, subject, body, attachments))
+
+
+def _consolidated_name(c: Consolidation) -> str:
+    return f"Tổng hợp {c.campaign.id} {c.as_of:%d-%m-%Y}.xlsx"
 
 
 def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:

@@ -23,16 +23,19 @@ class InboxFile:
     skip_reason: str | None = None
 
 
-def discover(inbox: Path) -> list[InboxFile]:
-    """Every file below `inbox`, recursively, in a stable order; links are not followed."""
+def discover(inbox: Path, outputs: tuple[Path, ...] = ()) -> list[InboxFile]:
+    """Every file below `inbox`, recursively, in a stable order; links are not followed, and
+    the run's own output folders (`outputs`) are not entered."""
     found: list[InboxFile] = []
+    excluded = {_resolved(folder) for folder in outputs}
     unreadable: list[str] = []
 
     def on_error(error: OSError) -> None:
         unreadable.append(str(error.filename))
 
     for folder, subfolders, files in os.walk(inbox, onerror=on_error, followlinks=False):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
+                               and _resolved(Path(folder) / d) not in excluded)
         for name in subfolders:
             path = Path(folder) / name
             if path.is_symlink():  # os.walk lists it but does not enter it: say so
@@ -49,6 +52,13 @@ def discover(inbox: Path) -> list[InboxFile]:
             found.append(InboxFile(Path(name), _shown(relpath),
                                    "Không mở được thư mục (không có quyền)"))
     return found
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
 
 
 def _shown(relpath: str) -> str:

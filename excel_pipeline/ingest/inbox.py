@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from ..campaign import ReadLimits
-from ..cpus import usable_cpus
+from ..cpus import ignore_interrupts, usable_cpus
 from ..errors import InboxError, RegistryError
 from ..model import (
     ACCEPTED,
@@ -26,23 +26,25 @@ from ..model import (
 from ..template import REGISTRY, ROW_SHEETS
 from .cache import ReadCache
 from .discover import discover
+from .marks import SKIPPED_OUTPUTS, output_mark
 from .normalise import parse_rows
 from .read import UnreadableWorkbook, read_workbook
 
 
 def read_inbox(inbox: Path, progress: Progress | None = None,
                limits: ReadLimits | None = None, cache: ReadCache | None = None,
-               workers: int | None = None) -> list[ReadFile]:
+               workers: int | None = None, outputs: tuple[Path, ...] = ()) -> list[ReadFile]:
     """Discover and read every file; unreadable files become rejected records, never exceptions.
 
     Files read before (in `cache`) are loaded here: a worker would have to send them back,
     which costs more than loading them. The others are read in a process pool when there are
     enough of them to pay for it (`workers` defaults to the CPUs this process may use).
-    Results come back in discovery order.
+    Results come back in discovery order. The run's own output folders (`outputs`), when they
+    lie inside the inbox, are not searched: what the run wrote is never read as a unit's data.
     """
     if not inbox.is_dir():
         raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
-    found = discover(inbox)
+    found = discover(inbox, outputs)
     if not any(item.skip_reason is None for item in found):
         raise InboxError(f"Thư mục {inbox} không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .ods): "
                          "không có gì để tổng hợp.")
@@ -62,7 +64,8 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+        with ProcessPoolExecutor(min(workers, len(jobs)),
+                                 initializer=ignore_interrupts) as pool:
             done = [counted(item) for item in pool.map(_read_job, jobs, chunksize=8)]
         if cache is not None:  # the workers' bookkeeping stayed in the workers
             cache.used.update(cache.path_for(item.record.sha256).name for item in done
@@ -116,6 +119,11 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
         record.reject(f"Không mở được tệp ({exc.strerror or exc})")
         return ReadFile(record)
     sha256 = hashlib.sha256(data).hexdigest()
+    ours = SKIPPED_OUTPUTS.get(output_mark(data))  # type: ignore[arg-type]
+    if ours is not None:
+        record.sha256, record.size, record.mtime = sha256, stat.st_size, stat.st_mtime
+        record.status, record.reason = SKIPPED, ours
+        return ReadFile(record)
     outcome = cache.load(sha256) if cache is not None else None
     if not isinstance(outcome, WorkbookContent | str):
         if not parse:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import ADVICE, CODES, SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
-from ..model import Consolidation, UnitFeedback
+from ..model import MARK, Consolidation, OutputKind, UnitFeedback
 from .atomic import file_safe, written_atomically
 from .cells import TEXT_SAFE, write_cell
 from .styles import FONT, Col, Styles
@@ -58,6 +58,7 @@ def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
     code, errors, warnings = item.unit, item.errors, item.warnings
     with written_atomically(item.path) as temp_name:
         book = xlsxwriter.Workbook(temp_name, TEXT_SAFE)
+        book.set_custom_property(MARK, OutputKind.FEEDBACK.value)
         book.set_properties({"title": f"Phản hồi – {code}", "author": "dhtt-merge"})
         styles = Styles(book)
         title = book.add_format({"font_name": FONT, "font_size": 14, "bold": True})

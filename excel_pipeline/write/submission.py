@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..model import MARK, OutputKind
 from ..template import INFO, ROW_SHEETS, SheetSpec
 from .atomic import written_atomically
 from .cells import TEXT_SAFE, write_cell
@@ -35,7 +36,7 @@ def write_submission(path: Path, info: Mapping[str, Any],
                      title: str | None = None,
                      headers: Mapping[str, str] | None = None,
                      sheet_names: Mapping[str, str] | None = None, *,
-                     streamed: bool = False) -> Path:
+                     streamed: bool = False, mark: OutputKind | None = None) -> Path:
     """One workbook: Thông tin đơn vị plus the row sheets given in `rows` (keyed by sheet key).
 
     `headers` renames columns (template header -> written header) and `sheet_names` renames
@@ -43,20 +44,23 @@ def write_submission(path: Path, info: Mapping[str, Any],
     as it goes, with text inline (as tong-hop.xlsx is written) rather than in a shared-strings
     table as Excel saves: several times faster for a large submission such as a province's
     gui-cap-tren.xlsx. Generated unit files keep Excel's layout, so reading them costs what
-    reading a unit's real file costs.
+    reading a unit's real file costs. `mark` says what dhtt-merge output this is (the upward
+    file carries `OutputKind.UPWARD`); files standing in for a unit's own carry none.
     """
 
     with written_atomically(path) as temp_name:
         _write_submission(Path(temp_name), info, rows, title, dict(headers or {}),
-                          dict(sheet_names or {}), streamed)
+                          dict(sheet_names or {}), streamed, mark)
     return path
 
 
 def _write_submission(path: Path, info: Mapping[str, Any],
                       rows: Mapping[str, Sequence[Mapping[str, Any]]], title: str | None,
                       headers: dict[str, str], sheet_names: dict[str, str],
-                      streamed: bool) -> None:
+                      streamed: bool, mark: OutputKind | None) -> None:
     book, formats = _open(path, streamed)
+    if mark is not None:
+        book.set_custom_property(MARK, mark.value)
     fmt_title, _, fmt_cell, fmt_date = formats
     fmt_label = book.add_format({"font_name": FONT, "font_size": 12, "bold": True, "border": 1})
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import Consolidation
+from ..model import Consolidation, OutputKind
 from ..template import DELEGATES, NOMINATIONS
 from .submission import write_submission
 from .summary import indicator_catalogue, indicator_rows, summary_rows, tree_order
@@ -51,7 +51,7 @@ def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
 def write_upward(path: Path, info: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
                  title: str) -> Path:
     """Write an `upward_job`: streamed, as a province's holds tens of thousands of rows."""
-    return write_submission(path, info, rows, title, streamed=True)
+    return write_submission(path, info, rows, title, streamed=True, mark=OutputKind.UPWARD)
 
 
 def _delegates(c: Consolidation) -> list[dict[str, Any]]:

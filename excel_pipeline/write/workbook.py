@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..allocate.methods import METHOD_LABELS
 from ..findings import CODES, SEVERITY_LABELS, cell_ref
-from ..model import ACCEPTED, REJECTED, STATUS_LABELS, SUPERSEDED, Consolidation
+from ..model import ACCEPTED, MARK, REJECTED, STATUS_LABELS, SUPERSEDED, Consolidation, OutputKind
 from ..template import BY_KEY, ROW_SHEETS, SheetSpec
 from .atomic import written_atomically
 from .cells import ROWS_OPTIONS, write_cell
@@ -71,6 +71,7 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
         # write_table does.
         book = xlsxwriter.Workbook(str(parts), ROWS_OPTIONS)
+        book.set_custom_property(MARK, OutputKind.CONSOLIDATED.value)
         book.set_properties({"title": f"Tổng hợp – {c.campaign.name}",
                              "subject": c.campaign.document, "author": "dhtt-merge"})
         styles = Styles(book)
