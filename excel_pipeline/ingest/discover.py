@@ -27,7 +27,7 @@ def discover(inbox: Path, outputs: tuple[Path, ...] = ()) -> list[InboxFile]:
     """Every file below `inbox`, recursively, in a stable order; links are not followed, and
     the run's own output folders (`outputs`) are not entered."""
     found: list[InboxFile] = []
-    excluded = {_resolved(folder) for folder in outputs}
+    excluded = {resolved(folder) for folder in outputs}
     unreadable: list[str] = []
 
     def on_error(error: OSError) -> None:
@@ -35,7 +35,7 @@ def discover(inbox: Path, outputs: tuple[Path, ...] = ()) -> list[InboxFile]:
 
     for folder, subfolders, files in os.walk(inbox, onerror=on_error, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
-                               and _resolved(Path(folder) / d) not in excluded)
+                               and resolved(Path(folder) / d) not in excluded)
         for name in subfolders:
             path = Path(folder) / name
             if path.is_symlink():  # os.walk lists it but does not enter it: say so
@@ -54,7 +54,8 @@ def discover(inbox: Path, outputs: tuple[Path, ...] = ()) -> list[InboxFile]:
     return found
 
 
-def _resolved(path: Path) -> Path:
+def resolved(path: Path) -> Path:
+    """The absolute, link-free path (as far as the system can tell) to compare folders by."""
     try:
         return path.resolve()
     except OSError:

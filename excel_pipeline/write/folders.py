@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import OutputError
-from ..ingest.discover import skip_reason
+from ..ingest.discover import resolved, skip_reason
 from ..ingest.marks import output_mark
 
 
@@ -50,7 +50,7 @@ def _refuse_unwritable(folder: Path, option: str) -> None:
 
 
 def _refuse_clash(folder: Path, inbox: Path, option: str) -> None:
-    target, source = _resolved(folder), _resolved(inbox)
+    target, source = resolved(folder), resolved(inbox)
     if target == source:
         raise OutputError(f"Thư mục {option} «{folder}» chính là thư mục hồ sơ: các tệp kết quả "
                           "sẽ nằm lẫn với (và có thể ghi đè) tệp của đơn vị. Chọn thư mục "
@@ -99,9 +99,3 @@ def _reason(exc: OSError) -> str:
         return "đường dẫn không tồn tại hoặc có một phần không phải thư mục"
     return exc.strerror or "lỗi hệ thống tệp"
 
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
