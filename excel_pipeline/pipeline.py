@@ -19,7 +19,6 @@ from .check.consolidate import merge_inbox
 from .check.rules import check_rules
 from .cpus import usable_cpus
 from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
-from .errors import InboxError
 from .findings import sort_key
 from .ingest.cache import ReadCache
 from .ingest.inbox import read_inbox, read_registry_file
@@ -54,8 +53,6 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     settings = smtp_settings(options)  # refused here, before anything is written
     inbox = inbox or example_inbox()
     as_of = as_of or dt.date.today()
-    if not inbox.is_dir():  # said before any output folder is made
-        raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
     folders = {"--out": out_dir}
     if options.feedback_dir is not None:
         folders["--feedback"] = options.feedback_dir

@@ -18,6 +18,7 @@ from ..model import (
     SKIPPED,
     FileRecord,
     FileRole,
+    OutputKind,
     Progress,
     RawTable,
     ReadFile,
@@ -119,22 +120,25 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
         record.reject(f"Không mở được tệp ({exc.strerror or exc})")
         return ReadFile(record)
     sha256 = hashlib.sha256(data).hexdigest()
-    ours = SKIPPED_OUTPUTS.get(output_mark(data))  # type: ignore[arg-type]
-    if ours is not None:
-        record.sha256, record.size, record.mtime = sha256, stat.st_size, stat.st_mtime
-        record.status, record.reason = SKIPPED, ours
-        return ReadFile(record)
     outcome = cache.load(sha256) if cache is not None else None
     if not isinstance(outcome, WorkbookContent | str):
         if not parse:
             return None
-        try:
-            outcome = parse_tables(read_workbook(data, limits))
-        except UnreadableWorkbook as exc:
-            outcome = str(exc)
+        # A workbook dhtt-merge wrote is known by its bytes, like a parse: cached the same way.
+        mark = output_mark(data)
+        if mark in SKIPPED_OUTPUTS:
+            outcome = mark
+        else:
+            try:
+                outcome = parse_tables(read_workbook(data, limits))
+            except UnreadableWorkbook as exc:
+                outcome = str(exc)
         if cache is not None:
             cache.store(sha256, outcome)
     record.sha256, record.size, record.mtime = sha256, stat.st_size, stat.st_mtime
+    if isinstance(outcome, OutputKind):  # before `str`: a StrEnum is one
+        record.status, record.reason = SKIPPED, SKIPPED_OUTPUTS[outcome]
+        return ReadFile(record)
     if isinstance(outcome, str):
         record.reject(outcome)
         return ReadFile(record)
