@@ -7,6 +7,7 @@ Heavy libraries (pandas, pandera, calamine, xlsxwriter) are imported inside the 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,17 @@ from .errors import DhttError
 
 RUN_COMMAND = "tong-hop"
 
+console.use_vietnamese_messages()
+
+
+class VietnameseCommand(click.Command):
+    """A command whose usage line names its options in Vietnamese (click writes the literal
+    «[OPTIONS]» there, outside its translated texts)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        super().__init__(*args, **kwargs)
+
 
 class DefaultGroup(click.Group):
     """A group whose default command is the merge: `dhtt-merge FOLDER` means `dhtt-merge tong-hop
@@ -26,6 +38,13 @@ class DefaultGroup(click.Group):
     It also gives every command the same ending: our exceptions become a Vietnamese line and
     exit 2, Ctrl-C one line and exit 130, and any other exception (our own fault) a crash
     report and exit 3, never a traceback on the officer's screen."""
+
+    command_class = VietnameseCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        kwargs.setdefault("subcommand_metavar", "LỆNH [THAM_SỐ]...")
+        super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] in self.commands and Path(args[0]).is_dir():
@@ -44,6 +63,9 @@ class DefaultGroup(click.Group):
             return super().invoke(ctx)
         except DhttError as exc:
             _fail(str(exc))
+        except BrokenPipeError:  # the reader of our output went away; the results are written
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(ctx.meta.get(_STATUS, 0))
         except (KeyboardInterrupt, click.Abort):
             click.echo("Đã dừng theo yêu cầu (Ctrl-C)." + _written_note(), err=True)
             sys.exit(130)
@@ -93,13 +115,15 @@ def main() -> None:
 
 
 @main.command(RUN_COMMAND)
-@click.argument("inbox", required=False, type=click.Path(path_type=Path))
+@click.argument("inbox", required=False, type=click.Path(path_type=Path),
+                metavar="[THƯ_MỤC_HỒ_SƠ]")
 @click.option("--campaign", "campaign_spec", default="bau-bang-2025", show_default=True,
               metavar="MÃ|TỆP.toml", help="Mã đợt thi đua có sẵn hoặc tệp cấu hình TOML.")
 @click.option("--units", "units_file", type=click.Path(path_type=Path), metavar="DANH_MỤC.xlsx",
               help="Tệp danh mục đơn vị (Mã đơn vị, Tên đơn vị, Cấp, Mã đơn vị cấp trên, ...).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, help="Thư mục ghi tong-hop.xlsx và tong-hop.json.")
+              show_default=True, metavar="THƯ_MỤC",
+              help="Thư mục ghi tong-hop.xlsx và tong-hop.json.")
 @click.option("--as-of", "as_of", type=AsOfDate(), default=None, metavar="dd/mm/yyyy",
               help="Ngày dùng để xét hạn nộp, dạng dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: hôm "
               "nay).")
@@ -132,10 +156,14 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
     result = run(inbox, campaign, out_dir, units_file=units_file,
                  as_of=as_of, progress=_progress(),
                  delivery=options, use_cache=not no_cache)
+    _lines_then_exit(click.get_current_context(), result.exit_code)
     for line in summary_lines(result.consolidation):
         click.echo(line)
     for line in delivery_lines(result.upward, result.delivery):
         click.echo(line)
+    for held, new in result.moved.items():
+        click.echo(f"Cảnh báo: {held} đang được chương trình khác mở (ví dụ Excel) nên không thay "
+                   f"được; tệp cũ giữ nguyên, kết quả mới ghi vào {new}.", err=True)
     for failure in result.delivery.failures:
         click.echo(f"Cảnh báo: không gửi được thư tới {failure.recipient or failure.label}: "
                    f"{failure.error}", err=True)
@@ -144,15 +172,25 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
     sys.exit(result.exit_code)
 
 
+def _lines_then_exit(ctx: click.Context, status: int) -> None:
+    """Remember the run's status before its lines are printed: a reader that stops reading
+    (`dhtt-merge … | head`) ends the printing, not the truth of the status."""
+    ctx.meta[_STATUS] = status
+
+
+_STATUS = "dhtt_merge.status"
+
+
 @main.command("allocate")
-@click.argument("registry", type=click.Path(path_type=Path))
-@click.option("--seats", type=int, required=True, help="Tổng số chỉ tiêu cần phân bổ.")
+@click.argument("registry", type=click.Path(path_type=Path), metavar="DANH_MỤC.xlsx")
+@click.option("--seats", type=int, required=True, metavar="SỐ",
+              help="Tổng số chỉ tiêu cần phân bổ.")
 @click.option("--method", type=click.Choice(["hamilton", "dhondt", "sainte-lague",
                                              "huntington-hill"]),
               default="hamilton", show_default=True, help="Phương pháp phân bổ.")
-@click.option("--min", "minimum", type=int, default=1, show_default=True,
+@click.option("--min", "minimum", type=int, default=1, show_default=True, metavar="SỐ",
               help="Số tối thiểu cho mỗi đơn vị.")
-@click.option("--reserved", type=int, default=0, show_default=True,
+@click.option("--reserved", type=int, default=0, show_default=True, metavar="SỐ",
               help="Số chỉ tiêu dành riêng, trừ ra trước khi chia.")
 @click.option("--weight", default="members", show_default=True, metavar="CỘT",
               help="Trọng số: members (số đoàn viên), workers (số CNVCLĐ) hoặc tên một cột số "
@@ -193,7 +231,7 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
               help="Tạo cho mỗi đơn vị một mẫu đã ghi sẵn mã, tên, cấp, đơn vị cấp trên và chỉ "
               "tiêu được phân bổ.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("input_templates"),
-              show_default=True, help="Thư mục ghi các tệp mẫu.")
+              show_default=True, metavar="THƯ_MỤC", help="Thư mục ghi các tệp mẫu.")
 def templates_command(campaign_spec: str, units_file: Path | None, out_dir: Path) -> None:
     """Tạo mẫu báo cáo cho đơn vị (có danh sách chọn, kiểm tra ngày, năm sinh)."""
     from .campaign import load_campaign
@@ -209,7 +247,7 @@ def templates_command(campaign_spec: str, units_file: Path | None, out_dir: Path
 
 
 @main.command("campaigns")
-@click.argument("campaign_id", required=False, metavar="MÃ")
+@click.argument("campaign_id", required=False, metavar="[MÃ]")
 def campaigns_command(campaign_id: str | None) -> None:
     """Liệt kê các đợt thi đua có sẵn, hoặc in quy định của một đợt."""
     from .campaign import load_campaign, preset_ids

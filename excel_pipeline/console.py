@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import codecs
 import functools
+import gettext
+import os
 import sys
 import unicodedata
+from importlib import resources
 
 
 def errors_for(encoding: str) -> str:
@@ -75,3 +78,18 @@ def make_streams_safe() -> None:
                 reconfigure(encoding="utf-8", errors="replace")
         except (OSError, ValueError):  # a closed or unusual stream: leave it as it is
             continue
+
+
+MESSAGES_DOMAIN = "dhtt_merge"
+
+
+def use_vietnamese_messages() -> None:
+    """Make click speak Vietnamese: it asks gettext for every text it shows (usage lines,
+    option lists, errors), and gettext answers from our catalogue (`locale/vi`, compiled from
+    its .po by `python -m tests.messages`). The catalogue is chosen by the process's LANGUAGE,
+    which an officer's Windows does not set; users see Vietnamese only, so this process says
+    "vi" whatever the machine's language."""
+    folder = resources.files("excel_pipeline").joinpath("locale")
+    gettext.bindtextdomain(MESSAGES_DOMAIN, str(folder))
+    gettext.textdomain(MESSAGES_DOMAIN)
+    os.environ["LANGUAGE"] = "vi"

@@ -247,6 +247,8 @@ class Consolidation:
     contacts: dict[str, str] = field(default_factory=dict)
     allocation: list[AllocationRow] = field(default_factory=list)
     unit_figures: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    # The bundled example inbox was consolidated (no inbox given): every output says so.
+    example: bool = False
 
     def accepted(self, key: str) -> pd.DataFrame:
         frame = self.sheets[key]
@@ -313,6 +315,9 @@ class RunResult:
     report: Path
     upward: Path | None = None
     delivery: Delivery = field(default_factory=Delivery)
+    # Outputs another program held open (Excel on Windows): real name -> the free name the
+    # new file went under, the previous file left as it was.
+    moved: dict[Path, Path] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:

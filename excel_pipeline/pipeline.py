@@ -10,6 +10,7 @@ and the records of `model`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -22,8 +23,8 @@ from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
 from .findings import sort_key
 from .ingest.cache import ReadCache
 from .ingest.inbox import read_inbox, read_registry_file
-from .model import Consolidation, Progress, ReadFile, RunResult
-from .write.atomic import start_run
+from .model import Consolidation, Delivery, Progress, ReadFile, RunResult
+from .write.atomic import staged_outputs, start_run
 from .write.fast.parallel_rows import WriteHelper
 from .write.fast.row_blocks import BlockStore, in_blocks
 from .write.folders import create, prepare
@@ -51,6 +52,7 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     start_run()
     options = delivery or DeliveryOptions()
     settings = smtp_settings(options)  # refused here, before anything is written
+    example = inbox is None
     inbox = inbox or example_inbox()
     as_of = as_of or dt.date.today()
     folders = {"--out": out_dir}
@@ -61,25 +63,57 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     read_files = read_inbox(inbox, progress, campaign.limits, cache, outputs=tuple(outputs))
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
+    consolidation.example = example
     del read_files  # the parsed pieces are stacked now; free them before writing
     create(folders)
-    # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while this
-    # process writes the other sheets; it is started at once if a sheet will be written in blocks.
-    largest = max((len(frame) for frame in consolidation.sheets.values()), default=0)
-    with WriteHelper(usable_cpus(), start=in_blocks(largest)) as helper, \
-            BlockStore(cache.folder if cache else None, out_dir) as blocks:
-        upward_args = upward_job(consolidation, out_dir)
-        upward_written = helper.after_rows(write_upward, *upward_args) if upward_args \
-            else None
-        workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks)
-        upward = upward_written.result() if upward_written else None
-    delivered = deliver(consolidation, workbook, upward, out_dir, options, settings)
-    report = write_report(consolidation, out_dir / "tong-hop.json", workbook,
-                          {"upward": upward.as_posix() if upward else None,
-                           **delivered.to_dict()})
+    # Every output is staged and put in place at the end, all together: a run stopped midway
+    # replaces none of the previous results.
+    with staged_outputs() as staging:
+        # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while
+        # this process writes the other sheets; it is started at once if a sheet will be
+        # written in blocks.
+        largest = max((len(frame) for frame in consolidation.sheets.values()), default=0)
+        with WriteHelper(usable_cpus(), start=in_blocks(largest)) as helper, \
+                BlockStore(cache.folder if cache else None, out_dir) as blocks:
+            upward_args = upward_job(consolidation, out_dir)
+            upward = upward_args[0] if upward_args else None
+            upward_written = helper.after_rows(
+                write_upward, staging.reserve(upward_args[0]), *upward_args[1:]) \
+                if upward_args else None
+            workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks)
+            if upward_written:
+                upward_written.result()
+        delivered = deliver(consolidation, workbook, upward, out_dir, options, settings)
+        report = _report(consolidation, out_dir / "tong-hop.json", workbook, upward, delivered)
+        moved = staging.publish()
+    result = RunResult(consolidation, workbook, report, upward, delivered)
+    if moved:  # a file another program held open: the new one is under another name
+        result = _relocated(result, moved)
+        result.report = _report(consolidation, result.report, result.workbook, result.upward,
+                                result.delivery)
     if cache is not None:
         cache.prune()
-    return RunResult(consolidation, workbook, report, upward, delivered)
+    return result
+
+
+def _report(c: Consolidation, path: Path, workbook: Path, upward: Path | None,
+            delivered: Delivery) -> Path:
+    return write_report(c, path, workbook, {"upward": upward.as_posix() if upward else None,
+                                             **delivered.to_dict()})
+
+
+def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:
+    """The run's result naming each output where it was actually put."""
+    def where(path: Path) -> Path:
+        return moved.get(path, path)
+
+    delivery = result.delivery
+    delivery.feedback = [replace(item, path=where(item.path)) for item in delivery.feedback]
+    delivery.messages = [replace(m, eml=str(where(Path(m.eml)))) if m.eml else m
+                         for m in delivery.messages]
+    return replace(result, workbook=where(result.workbook), report=where(result.report),
+                   upward=where(result.upward) if result.upward else None, delivery=delivery,
+                   moved=moved)
 
 
 def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,

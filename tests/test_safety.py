@@ -210,3 +210,79 @@ def test_the_console_spells_what_its_code_page_lacks_as_near_as_it_can():
     assert shown("Nguyễn Thị Ánh", "cp1258") == "Nguyê\u0303n Thi\u0323 Ánh"
     assert shown("Đại biểu", "cp437") == "Dai biêu"
     assert shown("█ ✓", "cp1252") == "? ?"
+
+
+def outputs_of(folder: Path) -> dict[str, str]:
+    """The run's outputs (not the read cache) by name and content."""
+    return {name: digest for name, digest in fingerprint(folder).items()
+            if not name.startswith(".dhtt-cache")}
+
+
+@pytest.mark.parametrize("stage", ["write_report", "deliver"])
+def test_a_run_stopped_before_the_end_replaces_none_of_the_previous_outputs(
+        inbox, tmp_path, monkeypatch, stage):
+    out, feedback = tmp_path / "out", tmp_path / "ph"
+    args = (str(inbox), "--out", str(out), "--feedback", str(feedback))
+    assert run_cli(*args, "--as-of", AS_OF)[0] == 1
+    before = outputs_of(out), outputs_of(feedback)
+    real = getattr(pipeline, stage)
+
+    def stopped(*call_args, **kwargs):  # the workbooks (and feedback) are written by now
+        real(*call_args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, stage, stopped)
+    code, _, stderr = run_cli(*args, "--as-of", "2025-04-30")  # a run with other results
+    assert code == 130 and "Chưa ghi tệp kết quả nào" in stderr
+    assert (outputs_of(out), outputs_of(feedback)) == before  # no temporary file left either
+
+
+def test_an_output_held_open_by_excel_keeps_the_old_file_and_names_the_new_one(
+        inbox, tmp_path, monkeypatch):
+    from excel_pipeline.write import atomic
+
+    out = tmp_path / "out"
+    assert run_cli(str(inbox), "--out", str(out), "--as-of", AS_OF)[0] == 1
+    old = (out / "tong-hop.xlsx").read_bytes()
+    real_replace = os.replace
+
+    def excel_holds_it(source, target):  # what Windows does while Excel has the file open
+        if Path(target).name == "tong-hop.xlsx":
+            raise PermissionError(13, "The process cannot access the file")
+        real_replace(source, target)
+
+    monkeypatch.setattr(atomic.os, "replace", excel_holds_it)
+    code, stdout, stderr = run_cli(str(inbox), "--out", str(out), "--as-of", "2025-04-30")
+    assert code == 1
+    new = out / "tong-hop (2).xlsx"
+    assert stdout.strip().splitlines()[-1] == str(new)
+    assert "tong-hop.xlsx đang được chương trình khác mở" in stderr and str(new) in stderr
+    assert (out / "tong-hop.xlsx").read_bytes() == old
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    assert report["workbook"] == new.as_posix() and report["as_of"] == "2025-04-30"
+    assert not list(out.glob(".tong-hop-*"))
+
+
+def test_the_example_inbox_is_used_only_without_an_argument_and_says_so(inbox, tmp_path):
+    code, stdout, _ = run_cli("--out", str(tmp_path / "mau"), "--as-of", AS_OF)
+    assert code == 1 and stdout.startswith("Lưu ý: DỮ LIỆU MẪU")
+    report = json.loads((tmp_path / "mau" / "tong-hop.json").read_text(encoding="utf-8"))
+    assert report["example"] is True
+    import openpyxl
+    book = openpyxl.load_workbook(tmp_path / "mau" / "tong-hop.xlsx", read_only=True)
+    assert "DỮ LIỆU MẪU" in book.properties.title
+    code, stdout, _ = run_cli(str(inbox), "--out", str(tmp_path / "that"), "--as-of", AS_OF)
+    assert "DỮ LIỆU MẪU" not in stdout
+    report = json.loads((tmp_path / "that" / "tong-hop.json").read_text(encoding="utf-8"))
+    assert report["example"] is False
+
+
+def test_a_reader_that_stops_reading_does_not_turn_a_result_into_a_crash(tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "excel_pipeline", "--out",
+                                str(tmp_path / "out"), "--as-of", AS_OF], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # as `dhtt-merge … | head -1` does once it has its line
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1, stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in stderr and "Lỗi của chương trình".encode() not in stderr
+    assert (tmp_path / "out" / "tong-hop.xlsx").exists()

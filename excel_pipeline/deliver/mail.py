@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import DhttError
 from ..model import Delivered
-from ..write.atomic import written_atomically
+from ..write.atomic import current_location, written_atomically
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _ADDRESS = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -89,8 +89,8 @@ def compose(sender: str, recipients: Sequence[str], subject: str, body: str,
     message["Message-ID"] = make_msgid(domain="dhtt-merge")
     message.set_content(body, charset="utf-8")
     for path, name in attachments:
-        message.add_attachment(path.read_bytes(), maintype=XLSX[0], subtype=XLSX[1],
-                               filename=name)
+        message.add_attachment(current_location(path).read_bytes(), maintype=XLSX[0],
+                               subtype=XLSX[1], filename=name)
     return message
 
 

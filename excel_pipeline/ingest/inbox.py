@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..campaign import ReadLimits
 from ..cpus import ignore_interrupts, usable_cpus
-from ..errors import InboxError, RegistryError
+from ..errors import InboxError, RegistryError, os_reason
 from ..model import (
     ACCEPTED,
     SKIPPED,
@@ -117,7 +117,7 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
     except OSError as exc:
         if not parse:
             return None
-        record.reject(f"Không mở được tệp ({exc.strerror or exc})")
+        record.reject(f"Không mở được tệp ({os_reason(exc)})")
         return ReadFile(record)
     sha256 = hashlib.sha256(data).hexdigest()
     outcome = cache.load(sha256) if cache is not None else None

@@ -16,7 +16,7 @@ from ..model import RawForm, RawTable, WorkbookContent
 from ..template import INFO, REGISTRY, ROW_SHEETS, Column, SheetSpec
 from ..textnorm import clean_text, fold, is_blank
 from .legacy_fonts import apply, legacy_text_cells
-from .screen import Refused, screen
+from .screen import Refused, damage, screen
 
 HEADER_SCAN_ROWS = 40
 
@@ -39,14 +39,14 @@ def read_workbook(data: bytes, limits: ReadLimits | None = None) -> WorkbookCont
         raise UnreadableWorkbook("Tệp có mật khẩu: hãy gỡ mật khẩu rồi gửi lại") from None
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
         raise UnreadableWorkbook("Tệp hỏng hoặc bị cắt cụt (có thể tải tệp đính kèm chưa xong): "
-                                 f"đề nghị đơn vị gửi lại. Chi tiết: {_short(exc)}") from None
+                                 f"đề nghị đơn vị gửi lại. Chi tiết: {damage(exc)}") from None
     try:
         sheets: list[tuple[str, list[list[Any]]]] = []
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             sheets.append((name, sheet.to_python(skip_empty_area=False)))
     except Exception as exc:
-        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được nội dung ({_short(exc)})") from None
+        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được nội dung ({damage(exc)})") from None
     finally:
         workbook.close()
     try:
@@ -54,7 +54,7 @@ def read_workbook(data: bytes, limits: ReadLimits | None = None) -> WorkbookCont
     except Refused as exc:
         raise UnreadableWorkbook(str(exc)) from None
     except Exception as exc:  # the font pass is a second parser: a file it trips on is corrupt
-        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được phông chữ ({_short(exc)})") from None
+        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được phông chữ ({damage(exc)})") from None
     content = recognise(sheets)
     content.conversions = conversions
     return content
@@ -236,7 +236,3 @@ def column_letter(position: int) -> str:
         letters = chr(65 + remainder) + letters
     return letters
 
-
-def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:160]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from typing import Literal
 
 from ..campaign import ReadLimits
@@ -171,6 +172,23 @@ def _not_a_workbook(data: bytes) -> str:
 
 
 def _truncated(exc: Exception) -> str:
-    detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
     return ("Tệp hỏng hoặc bị cắt cụt (có thể tải tệp đính kèm chưa xong): đề nghị đơn vị gửi "
-            f"lại. Chi tiết: {detail}")
+            f"lại. Chi tiết: {damage(exc)}")
+
+
+def damage(exc: BaseException) -> str:
+    """What a parser found wrong inside a file, in the officer's words. The parser's own text
+    («File is not a zip file», «unexpected end of data») is English and names its internals;
+    the Nguồn sheet and the unit's feedback say what kind of damage it is instead."""
+    name = type(exc).__name__
+    text = str(exc).lower()
+    if isinstance(exc, EOFError) or any(word in text for word in ("eof", "end of", "truncat",
+                                                                  "too short", "unexpected end")):
+        return "tệp bị cắt cụt, thiếu phần cuối"
+    if isinstance(exc, zipfile.BadZipFile | zlib.error) or name == "ZipError" or "zip" in text:
+        return "phần nén bên trong tệp bị hỏng"
+    if name in ("XmlError", "ParseError", "ExpatError") or "xml" in text:
+        return "nội dung bên trong tệp (XML) bị hỏng"
+    if "password" in text or "encrypt" in text:
+        return "tệp được bảo vệ bằng mật khẩu"
+    return "cấu trúc tệp không đúng định dạng bảng tính"

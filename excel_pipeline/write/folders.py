@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, os_reason
 from ..ingest.discover import resolved, skip_reason
 from ..ingest.marks import output_mark
 
@@ -93,9 +93,5 @@ def _unit_files_in(folder: Path) -> list[str]:
 
 
 def _reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "không có quyền ghi"
-    if isinstance(exc, FileNotFoundError | NotADirectoryError):
-        return "đường dẫn không tồn tại hoặc có một phần không phải thư mục"
-    return exc.strerror or "lỗi hệ thống tệp"
+    return os_reason(exc, "ghi")
 

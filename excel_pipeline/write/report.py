@@ -36,6 +36,7 @@ def build_report(c: Consolidation, workbook: Path,
     return {
         "campaign": c.campaign.id,
         "as_of": c.as_of.isoformat(),
+        "example": c.example,
         "workbook": workbook.as_posix(),
         "files": [
             {"path": r.relpath, "sha256": r.sha256, "status": r.status, "unit": r.unit,

@@ -36,7 +36,8 @@ def write_submission(path: Path, info: Mapping[str, Any],
                      title: str | None = None,
                      headers: Mapping[str, str] | None = None,
                      sheet_names: Mapping[str, str] | None = None, *,
-                     streamed: bool = False, mark: OutputKind | None = None) -> Path:
+                     streamed: bool = False, mark: OutputKind | None = None,
+                     atomic: bool = True) -> Path:
     """One workbook: Thông tin đơn vị plus the row sheets given in `rows` (keyed by sheet key).
 
     `headers` renames columns (template header -> written header) and `sheet_names` renames
@@ -45,9 +46,14 @@ def write_submission(path: Path, info: Mapping[str, Any],
     table as Excel saves: several times faster for a large submission such as a province's
     gui-cap-tren.xlsx. Generated unit files keep Excel's layout, so reading them costs what
     reading a unit's real file costs. `mark` says what dhtt-merge output this is (the upward
-    file carries `OutputKind.UPWARD`); files standing in for a unit's own carry none.
+    file carries `OutputKind.UPWARD`); files standing in for a unit's own carry none. Without
+    `atomic`, `path` is written directly: it is already a temporary name (a staged output
+    written by another process).
     """
-
+    if not atomic:
+        _write_submission(path, info, rows, title, dict(headers or {}),
+                          dict(sheet_names or {}), streamed, mark)
+        return path
     with written_atomically(path) as temp_name:
         _write_submission(Path(temp_name), info, rows, title, dict(headers or {}),
                           dict(sheet_names or {}), streamed, mark)

@@ -203,6 +203,7 @@ def summary_lines(c: Consolidation) -> list[str]:
     body says, with the same counts as the charts of the Tổng hợp sheet."""
     statuses = Counter(r.status for r in c.files)
     lines = [
+        *([f"Lưu ý: {EXAMPLE_NOTE}, vì lệnh không ghi THƯ_MỤC_HỒ_SƠ."] if c.example else []),
         f"Đợt thi đua: {c.campaign.id} – {c.campaign.name}",
         f"Tính đến ngày: {c.as_of:%d/%m/%Y}",
         f"Tệp: {statuses.get('accepted', 0)} được tổng hợp, {statuses.get('superseded', 0)} bị "
@@ -228,6 +229,8 @@ def summary_lines(c: Consolidation) -> list[str]:
         lines.append(f"  {code:<22}{count:>6}  {CODES.get(code, ('', ''))[1]}")
     return lines
 
+
+EXAMPLE_NOTE = "DỮ LIỆU MẪU: hộp thư mẫu kèm theo chương trình, không phải hồ sơ thật"
 
 CHART_SHARES = (("exemplary_share", "điển hình tiên tiến"), ("women_share", "nữ"),
                 ("minority_share", "dân tộc thiểu số"))

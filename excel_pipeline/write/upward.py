@@ -50,8 +50,11 @@ def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
 
 def write_upward(path: Path, info: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
                  title: str) -> Path:
-    """Write an `upward_job`: streamed, as a province's holds tens of thousands of rows."""
-    return write_submission(path, info, rows, title, streamed=True, mark=OutputKind.UPWARD)
+    """Write an `upward_job` into `path`, a staged temporary name (`Staging.reserve`) that the
+    run puts in place with its other outputs; streamed, as a province's holds tens of
+    thousands of rows."""
+    return write_submission(path, info, rows, title, streamed=True, mark=OutputKind.UPWARD,
+                            atomic=False)
 
 
 def _delegates(c: Consolidation) -> list[dict[str, Any]]:

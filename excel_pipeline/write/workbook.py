@@ -27,6 +27,7 @@ from .fast.xlsx_zip import package
 from .styles import FONT, Col, Styles
 from .summary import (
     CHART_SHARES,
+    EXAMPLE_NOTE,
     delegates_against_cap,
     findings_by_code,
     grand_total,
@@ -72,7 +73,8 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         # write_table does.
         book = xlsxwriter.Workbook(str(parts), ROWS_OPTIONS)
         book.set_custom_property(MARK, OutputKind.CONSOLIDATED.value)
-        book.set_properties({"title": f"Tổng hợp – {c.campaign.name}",
+        book.set_properties({"title": f"Tổng hợp – {c.campaign.name}"
+                             + (f" – {EXAMPLE_NOTE}" if c.example else ""),
                              "subject": c.campaign.document, "author": "dhtt-merge"})
         styles = Styles(book)
         summary = _summary_sheet(book, styles, c)
@@ -167,7 +169,8 @@ def _summary_sheet(book: Workbook, styles: Styles, c: Consolidation) -> Workshee
                      row["women_share"], row["minority_share"], row["direct_share"],
                      row["nominations"], row["status"], row["errors"], row["warnings"]])
     sheet = write_table(book, styles, SHEET_SUMMARY, columns, rows, bold,
-                        title=f"Tổng hợp – {c.campaign.name} (tính đến {c.as_of:%d/%m/%Y})")
+                        title=f"Tổng hợp – {c.campaign.name} (tính đến {c.as_of:%d/%m/%Y})"
+                        + (f" – {EXAMPLE_NOTE}" if c.example else ""))
     return sheet
 
 
