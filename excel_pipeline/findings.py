@@ -40,6 +40,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "EXTRA_COLUMN": ("info", "Cột không thuộc mẫu (được giữ lại)"),
     "LEGACY_ENCODING": ("info", "Chữ gõ bằng bảng mã cũ đã chuyển sang Unicode"),
     "TEXT_TRUNCATED": ("warning", "Nội dung ô quá dài, đã cắt bớt"),
+    "TOTAL_MISMATCH": ("warning", "Dòng tổng cộng không khớp số dòng của danh sách"),
+    "UNIT_MATCHED_BY_NAME": ("warning", "Tệp không ghi đúng mã, nhận đơn vị theo tên"),
 }
 
 # code -> what the unit should do about it, for the feedback workbooks sent back to units.
@@ -75,6 +77,10 @@ ADVICE: dict[str, str] = {
     "LEGACY_ENCODING": "Không bắt buộc sửa; lần sau hãy gõ bằng Unicode (phông Times New Roman, "
                        "bảng mã Unicode trong Unikey).",
     "TEXT_TRUNCATED": "Rút gọn nội dung ô (Excel giữ tối đa 32.767 ký tự một ô).",
+    "TOTAL_MISMATCH": "Đối chiếu danh sách với bản gốc: bổ sung dòng bị sót hoặc sửa lại dòng "
+                      "tổng cộng.",
+    "UNIT_MATCHED_BY_NAME": "Ghi đúng Mã đơn vị ở trang Thông tin đơn vị (theo danh mục đơn vị "
+                            "của cấp trên).",
 }
 
 

@@ -81,6 +81,8 @@ class FileRecord:
     sheets: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
     submitted_on: dt.date | None = None
+    # What the reader set aside and why (sheets not read, rows that are not people), for Nguồn.
+    notes: list[str] = field(default_factory=list)
 
     def reject(self, reason: str) -> None:
         self.status, self.reason = REJECTED, reason
@@ -134,6 +136,13 @@ class RawTable:
     letters: dict[str, str] = field(default_factory=dict)
     parsed: ParsedRows | None = None
     excel_rows: list[int] = field(default_factory=list)
+    # Rows of the form that are not people, by kind (dòng tiêu đề mục: 2, …), for Nguồn.
+    set_aside: dict[str, int] = field(default_factory=dict)
+    # (Excel row, count) of a total line under the list («Tổng cộng: 25»), for TOTAL_MISMATCH.
+    stated_total: tuple[int, int] | None = None
+    # Cells the reader itself finds wrong (a birth year under both «Nam» and «Nữ»):
+    # (Excel row, column key, value, reason); parsed into CellProblems with the rest.
+    problems: list[tuple[int, str, Any, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -164,6 +173,8 @@ class WorkbookContent:
     tables: list[RawTable] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     conversions: list[SheetConversion] = field(default_factory=list)
+    # Sheets not read as data, with the reason (hidden, a chart, the template's own lists).
+    not_read: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -76,6 +76,7 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
                                     this_year=as_of.year)
         sheets[spec.key] = row_status(frame, files, validation.failed, validation.messages)
         findings += _only_live(validation.findings, files)
+    findings += _only_live(_total_findings(submissions, units_by_file, severities), files)
 
     findings += missing_submissions(files, registry, campaign, as_of)
     contacts = {str(row["unit_code"]): str(row["email"]) for row in info.to_dict("records")
@@ -103,6 +104,28 @@ def _conversion_findings(item: ReadFile, severities: dict) -> list[Finding]:
             f"Trang «{conversion.sheet}» gõ bằng {fonts}: đã chuyển {conversion.cells} ô sang "
             f"Unicode, ví dụ «{before}» thành «{after}». Kiểm tra lại các ô này.",
             severities, file=item.record.relpath, sheet=conversion.sheet, value=before))
+    return findings
+
+
+def _total_findings(submissions: list[ReadFile], units: dict[int, str | None],
+                    severities: dict) -> list[Finding]:
+    """A total line under a list («Tổng cộng: 25», «Danh sách có 25 người») that disagrees with
+    the rows counted: often a row lost when the list was copied (TOTAL_MISMATCH)."""
+    findings = []
+    for item in submissions:
+        for table in item.tables:
+            if table.stated_total is None or table.spec.key == "indicators":
+                continue
+            row, stated = table.stated_total
+            counted = len(table.excel_rows)
+            if stated == counted:
+                continue
+            findings.append(make_finding(
+                "TOTAL_MISMATCH",
+                f"Dòng tổng cộng ghi {stated} nhưng danh sách có {counted} dòng: kiểm tra xem có "
+                "dòng nào bị sót hoặc thừa khi sao chép danh sách.", severities,
+                unit=units.get(item.record.file_id), file=item.record.relpath,
+                sheet=table.sheet, row=row, value=stated))
     return findings
 
 

@@ -23,7 +23,7 @@ from .. import __version__
 from ..campaign import Campaign
 
 CACHE_FOLDER = ".dhtt-cache"
-_FORMAT = 4  # bump when the shape of a cached entry changes
+_FORMAT = 5  # bump when the shape of a cached entry changes
 
 
 class ReadCache:

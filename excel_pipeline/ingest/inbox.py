@@ -16,6 +16,7 @@ from ..errors import InboxError, RegistryError, os_reason
 from ..model import (
     ACCEPTED,
     SKIPPED,
+    CellProblem,
     FileRecord,
     FileRole,
     OutputKind,
@@ -143,7 +144,19 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
         record.reject(outcome)
         return ReadFile(record)
     record.sheets = outcome.sheet_names
+    record.notes = reading_notes(outcome)
     return ReadFile(record, outcome.form, outcome.tables, outcome.conversions)
+
+
+def reading_notes(content: WorkbookContent) -> list[str]:
+    """What the reader left out of a workbook, and why, as the Nguồn sheet says it."""
+    notes = [f"Trang «{sheet}» không đọc: {reason}" if sheet else reason.capitalize()
+             for sheet, reason in content.not_read]
+    for table in content.tables:
+        if table.set_aside:
+            parts = ", ".join(f"{count} {kind}" for kind, count in table.set_aside.items())
+            notes.append(f"Trang «{table.sheet}»: không tính là dữ liệu {parts}")
+    return notes
 
 
 def parse_tables(content: WorkbookContent) -> WorkbookContent:
@@ -161,6 +174,11 @@ def parse_table(table: RawTable) -> RawTable:
     if table.parsed is None:
         table.parsed = parse_rows(table.spec, [values for _, values in table.rows])
         table.excel_rows = [row for row, _ in table.rows]
+        if table.problems:  # what the reader found wrong comes first: it says why
+            index_of = {row: index for index, row in enumerate(table.excel_rows)}
+            table.parsed.problems[:0] = [CellProblem(index_of[row], key, value, reason)
+                                         for row, key, value, reason in table.problems
+                                         if row in index_of]
         table.rows = []
     return table
 

@@ -15,6 +15,16 @@ from ..campaign import ReadLimits
 from ..model import RawForm, RawTable, WorkbookContent
 from ..template import INFO, REGISTRY, ROW_SHEETS, Column, SheetSpec
 from ..textnorm import clean_text, fold, is_blank
+from .forms import (
+    AFTER,
+    SECTION,
+    TOTAL,
+    HeaderBand,
+    Merge,
+    fill_merged_down,
+    header_band,
+    row_kind,
+)
 from .legacy_fonts import apply, legacy_text_cells
 from .screen import Refused, damage, screen
 
@@ -40,62 +50,133 @@ def read_workbook(data: bytes, limits: ReadLimits | None = None) -> WorkbookCont
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
         raise UnreadableWorkbook("Tệp hỏng hoặc bị cắt cụt (có thể tải tệp đính kèm chưa xong): "
                                  f"đề nghị đơn vị gửi lại. Chi tiết: {damage(exc)}") from None
+    sheets: list[tuple[str, list[list[Any]]]] = []
+    merges: dict[str, tuple[Merge, ...]] = {}
+    not_read: list[tuple[str, str]] = []
     try:
-        sheets: list[tuple[str, list[list[Any]]]] = []
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            sheets.append((name, sheet.to_python(skip_empty_area=False)))
-    except Exception as exc:
-        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được nội dung ({damage(exc)})") from None
+        for meta in workbook.sheets_metadata:
+            reason = _not_data(meta)
+            if reason is not None:
+                not_read.append((meta.name, reason))
+                continue
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+                sheets.append((meta.name, sheet.to_python(skip_empty_area=False)))
+                merges[meta.name] = tuple(sheet.merged_cell_ranges or ())
+            except Exception as exc:  # one sheet the reader trips on; the others are read
+                if "cell limit" in str(exc).lower():
+                    raise UnreadableWorkbook(TOO_LARGE) from None
+                not_read.append((meta.name, f"không đọc được ({damage(exc)})"))
     finally:
         workbook.close()
+    if not sheets and not_read and any(r.startswith("không đọc được") for _, r in not_read):
+        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được nội dung ({not_read[0][1]})")
     try:
         conversions = apply(sheets, legacy_text_cells(data, kind))
     except Refused as exc:
         raise UnreadableWorkbook(str(exc)) from None
-    except Exception as exc:  # the font pass is a second parser: a file it trips on is corrupt
-        raise UnreadableWorkbook(f"Tệp hỏng, không đọc được phông chữ ({damage(exc)})") from None
-    content = recognise(sheets)
+    except Exception:  # the font pass is a second parser; the cells are read already
+        conversions = []
+        not_read.append(("", "không đọc được tên phông chữ của các ô (chữ TCVN3/VNI, nếu có, "
+                             "được nhận theo ký tự)"))
+    content = recognise(sheets, merges)
     content.conversions = conversions
+    content.not_read = not_read + content.not_read
     return content
 
 
-def recognise(sheets: list[tuple[str, list[list[Any]]]]) -> WorkbookContent:
-    """Sort a workbook's sheets (name, grid of cells) into the template's sheet types."""
+TOO_LARGE = ("Trang tính quá lớn (khai báo quá nhiều ô): xóa các ô thừa ở cuối trang rồi gửi lại")
+
+
+def _not_data(meta: Any) -> str | None:
+    """Why a sheet is not a unit's data, from what the workbook says of it (None: read it).
+    Rows hidden by hand or by a filter are data; a sheet hidden whole is the form's machinery
+    (code lists, a leftover from last year) and a chart sheet holds no cells."""
+    kind = str(meta.typ).rsplit(".", 1)[-1]
+    visible = str(meta.visible).rsplit(".", 1)[-1]
+    if kind != "WorkSheet":
+        return "trang biểu đồ hoặc macro, không có bảng dữ liệu"
+    if visible != "Visible":
+        return "trang ẩn (danh mục, trang phụ của mẫu)"
+    return None
+
+
+def recognise(sheets: list[tuple[str, list[list[Any]]]],
+              merges: dict[str, tuple[Merge, ...]] | None = None) -> WorkbookContent:
+    """Sort a workbook's sheets (name, grid of cells) into the template's sheet types; `merges`
+    gives each sheet's merged ranges (a value merged down belongs to every row it covers)."""
     content = WorkbookContent(sheet_names=[name for name, _ in sheets])
     if not any(any(not is_blank(cell) for cell in row) for _, grid in sheets for row in grid):
         raise UnreadableWorkbook("Tệp trống, không có dữ liệu")
     for name, grid in sheets:
         name_key = fold(name)
+        if name_key in _GUIDE_NAMES:
+            content.not_read.append((name, "trang hướng dẫn của mẫu"))
+            continue
         if content.form is None and (name_key in INFO.name_keys() or _looks_like_form(grid)):
             form = read_form(name, grid)
             if form.fields:
                 content.form = form
                 continue
-        table = _read_table_sheet(name, grid)
+        sheet_merges = (merges or {}).get(name, ())
+        if sheet_merges:
+            fill_merged_down(grid, sheet_merges)
+        table = _read_table_sheet(name, grid, sheet_merges)
         if table is not None:
             content.tables.append(table)
         elif any(any(not is_blank(cell) for cell in row) for row in grid):
             content.unrecognised.append(name)
+            content.not_read.append((name, "không nhận ra là trang nào của mẫu (thiếu các cột "
+                                           "chính của một danh sách)"))
     return content
 
 
-def _read_table_sheet(name: str, grid: list[list[Any]]) -> RawTable | None:
+# Instruction sheets of our template and of the forms offices pass on.
+_GUIDE_NAMES = frozenset({"huong dan", "huong dan dien", "huong dan ghi"})
+
+
+def _read_table_sheet(name: str, grid: list[list[Any]],
+                      merges: tuple[Merge, ...] = ()) -> RawTable | None:
     named = [spec for spec in (*ROW_SHEETS, REGISTRY) if fold(name) in spec.name_keys()]
     candidates = named or [*ROW_SHEETS, REGISTRY]
-    best: tuple[int, SheetSpec, int, dict[int, Column]] | None = None
+    best: tuple[int, SheetSpec, HeaderBand] | None = None
     for spec in candidates:
         found = find_header(grid, spec)
         if found is None:
             continue
         row_index, mapping = found
-        score = len(mapping) + (100 if named else 0)
+        band = header_band(grid, row_index, mapping, spec, merges, _header_index(spec))
+        if not _matches_well(grid[row_index], spec, band, bool(named)):
+            continue
+        score = len(band.mapping) + 2 * bool(band.birth_split) + (100 if named else 0)
         if best is None or score > best[0]:
-            best = (score, spec, row_index, mapping)
+            best = (score, spec, band)
     if best is None:
         return None
-    _, spec, row_index, mapping = best
-    return read_table(name, grid, spec, row_index, mapping)
+    _, spec, band = best
+    return read_table(name, grid, spec, band)
+
+
+def _matches_well(header: list[Any], spec: SheetSpec, band: HeaderBand, named: bool) -> bool:
+    """Whether a header makes its sheet a list of this type, not one word of it: a sheet named
+    for the type needs two of its columns, one required; any other sheet needs every required
+    column, or its name column among at least four of the type's columns that outnumber twice
+    the header's other titles (a list from another system, with ID and insurance numbers, is
+    not a delegate list because it has «Họ và tên» and «Giới tính»)."""
+    keys = {column.key for column in band.mapping.values()}
+    if band.birth_split:
+        keys |= {"birth_year", "gender"}
+    required = {column.key for column in spec.columns if column.required}
+    if named:
+        return len(keys) >= 2 and bool(keys & required)
+    if required <= keys:
+        return True
+    others = sum(1 for pos, cell in enumerate(header) if isinstance(cell, str) and fold(cell)
+                 and pos not in band.mapping and pos not in band.birth_split)
+    return bool(keys & required & _NAME_KEYS) and len(keys) >= 4 and len(keys) >= 2 * others
+
+
+_NAME_KEYS = frozenset({"full_name", "name", "unit_code", "code"})
 
 
 def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[int, Column]] | None:
@@ -159,34 +240,97 @@ def _prefix_match(key: str, exact: dict[str, Column]) -> Column | None:
     return found
 
 
-def read_table(name: str, grid: list[list[Any]], spec: SheetSpec, header_index: int,
-               mapping: dict[int, Column]) -> RawTable:
-    """Data rows below the header; blank rows, and rows holding only what the template pre-fills
-    (STT, the indicator catalogue), are skipped."""
-    header = grid[header_index]
-    extra = {pos: clean_text(cell) for pos, cell in enumerate(header)
-             if pos not in mapping and not is_blank(cell)}
+def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
+               band: HeaderBand) -> RawTable:
+    """The people (or units, or indicators) of a list, read as a person reads the form: below
+    its header band, without the column-number row, the section headings (whose implied values,
+    Loại đại biểu or Đối tượng, go to the rows under them that leave that column blank),
+    the total line and everything after the table, each counted in `set_aside`. Blank rows, and
+    rows holding only what the template pre-fills (STT, the indicator catalogue), are skipped."""
+    mapping, split = band.mapping, band.birth_split
+    extra = {pos: clean_text(cell) for pos, cell in enumerate(grid[band.first_row])
+             if pos not in mapping and pos not in split and not is_blank(cell)}
+    keys = {col.key for col in mapping.values()}
+    letters = {col.key: column_letter(pos) for pos, col in mapping.items()}
+    if split:
+        first = column_letter(min(split))
+        letters.setdefault("birth_year", first)
+        letters.setdefault("gender", first)
     table = RawTable(
         spec=spec,
         sheet=name,
-        header_row=header_index + 1,
+        header_row=band.first_row + 1,
         missing_columns=[col.header for col in spec.columns
-                         if col.required and col not in mapping.values()],
+                         if col.required and col.key not in keys
+                         and not (split and col.key in ("birth_year", "gender"))],
         extra_columns=[text for text in extra.values() if text],
-        letters={col.key: column_letter(pos) for pos, col in mapping.items()},
+        letters=letters,
     )
     content_positions = [pos for pos, col in mapping.items() if col.key not in spec.prefilled] \
         or [pos for pos, col in mapping.items() if col.key != "stt"]
-    for index in range(header_index + 1, len(grid)):
+    content_positions += list(split)
+    names = {pos for pos, col in mapping.items() if col.key in _NAME_KEYS}
+    implied_values: dict[str, str] = {}
+    seen = False
+    for index in range(band.last_row + 1, len(grid)):
         row = grid[index]
+        kind = row_kind(row, names, first_data_row=not seen)
+        if kind.kind is not None:
+            _set_aside(table, kind.kind)
+            if kind.kind == SECTION:
+                implied_values = {key: value for key, value in kind.value.items()
+                                  if key in spec.keys}
+            elif kind.kind in (TOTAL, AFTER):
+                if kind.kind == TOTAL and kind.value is not None:
+                    table.stated_total = (index + 1, kind.value)
+                for later in grid[index + 1:]:
+                    if any(not is_blank(cell) for cell in later):
+                        _set_aside(table, AFTER)
+                break
+            seen = True
+            continue
         if all(is_blank(row[pos]) if pos < len(row) else True for pos in content_positions):
             continue
+        seen = True
         record = {col.key: (row[pos] if pos < len(row) else None) for pos, col in mapping.items()}
+        for key, value in implied_values.items():  # where the sheet leaves it unsaid
+            if is_blank(record.get(key)):
+                record[key] = value
+        if split:
+            _birth_and_sex(table, index + 1, row, split, record)
         for pos, text in extra.items():
             if pos < len(row) and not is_blank(row[pos]):
                 record.setdefault("_extra", {})[text] = row[pos]
         table.rows.append((index + 1, record))
     return table
+
+
+def _set_aside(table: RawTable, kind: str) -> None:
+    table.set_aside[kind] = table.set_aside.get(kind, 0) + 1
+
+
+def _birth_and_sex(table: RawTable, excel_row: int, row: list[Any], split: dict[int, str],
+                   record: dict[str, Any]) -> None:
+    """«Năm sinh» split into «Nam» | «Nữ»: the filled sub-column gives the birth year and the
+    sex. Both filled, or neither (when no Giới tính column says it), is the unit's to fix."""
+    given = [(pos, sex) for pos, sex in split.items() if pos < len(row) and not is_blank(row[pos])]
+    if len(given) == 1:
+        pos, sex = given[0]
+        record["birth_year"] = row[pos]
+        if is_blank(record.get("gender")):
+            record["gender"] = sex
+    elif len(given) == 2:
+        record["birth_year"] = None
+        shown = " | ".join(str(clean_text(row[pos])) for pos, _ in given)
+        # One finding: at Giới tính when nothing else says the sex, else at Năm sinh.
+        key = "gender" if is_blank(record.get("gender")) else "birth_year"
+        table.problems.append((excel_row, key, shown,
+                               "ghi ở cả cột Nam và cột Nữ; chỉ ghi năm sinh ở cột đúng giới "
+                               "tính của người này"))
+    elif is_blank(record.get("gender")):
+        table.problems.append((excel_row, "gender", None,
+                               "chưa ghi năm sinh ở cột Nam hoặc cột Nữ, nên chưa biết giới "
+                               "tính; ghi năm sinh vào cột đúng giới tính"))
 
 
 def _looks_like_form(grid: list[list[Any]]) -> bool:

@@ -40,7 +40,7 @@ def build_report(c: Consolidation, workbook: Path,
         "workbook": workbook.as_posix(),
         "files": [
             {"path": r.relpath, "sha256": r.sha256, "status": r.status, "unit": r.unit,
-             "reason": r.reason, "role": r.role}
+             "reason": r.reason, "role": r.role, "notes": r.notes}
             for r in c.files
         ],
         "rows": rows,

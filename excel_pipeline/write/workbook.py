@@ -350,6 +350,7 @@ def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
             counts.setdefault(int(file_id), {})[spec.key] = int(n)
     columns = [Col("Tệp", 34), Col("Trạng thái", 16), Col("Mã đơn vị", 11),
                Col("Ngày gửi báo cáo", 12, "date"), Col("Lý do / ghi chú", 40),
+               Col("Không tính là dữ liệu", 40),
                *(Col(f"Số dòng {spec.title}", 11, "int") for spec in ROW_SHEETS),
                Col("Trang tính trong tệp", 30), Col("Cột ngoài mẫu", 30), Col("Kích thước (byte)",
                                                                               11, "int"),
@@ -357,6 +358,7 @@ def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
     rows = []
     for r in c.files:
         rows.append([r.relpath, STATUS_LABELS[r.status], r.unit, r.submitted_on, r.reason,
+                     "; ".join(r.notes) or None,
                      *(counts.get(r.file_id, {}).get(spec.key, 0) for spec in ROW_SHEETS),
                      ", ".join(r.sheets), "; ".join(r.extra_columns), r.size or None, r.sha256])
     write_table(book, styles, SHEET_SOURCES, columns, rows)
