@@ -150,7 +150,7 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
 
 def reading_notes(content: WorkbookContent) -> list[str]:
     """What the reader left out of a workbook, and why, as the Nguồn sheet says it."""
-    notes = [f"Trang «{sheet}» không đọc: {reason}" if sheet else reason.capitalize()
+    notes = [f"Trang «{sheet}» không đọc: {reason}" if sheet else reason[:1].upper() + reason[1:]
              for sheet, reason in content.not_read]
     for table in content.tables:
         if table.set_aside:

@@ -8,6 +8,9 @@ whatever the case, the diacritics, the column order, or the title rows and merge
 from __future__ import annotations
 
 import io
+import os
+import tempfile
+from contextlib import ExitStack
 from functools import cache
 from typing import Any
 
@@ -26,7 +29,7 @@ from .forms import (
     row_kind,
 )
 from .legacy_fonts import apply, legacy_text_cells
-from .screen import Refused, damage, screen
+from .screen import PASSWORD_REASON, Refused, damage, screen
 
 HEADER_SCAN_ROWS = 40
 
@@ -40,14 +43,22 @@ def read_workbook(data: bytes, limits: ReadLimits | None = None) -> WorkbookCont
     legacy-font text is converted to Unicode. Never runs macros, never writes."""
     import python_calamine as calamine
 
+    with ExitStack() as keep:  # a temporary copy (see `_open`) lives until the sheets are read
+        return _read(calamine, data, limits, keep)
+
+
+def _read(calamine: Any, data: bytes, limits: ReadLimits | None,
+          keep: ExitStack) -> WorkbookContent:
     try:
         kind = screen(data, limits)
-        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = _open(calamine, data, kind, keep)
     except Refused as exc:
         raise UnreadableWorkbook(str(exc)) from None
     except calamine.PasswordError:
-        raise UnreadableWorkbook("Tệp có mật khẩu: hãy gỡ mật khẩu rồi gửi lại") from None
+        raise UnreadableWorkbook(PASSWORD_REASON) from None
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
+        if "cell limit" in str(exc).lower():
+            raise UnreadableWorkbook(TOO_LARGE) from None
         raise UnreadableWorkbook("Tệp hỏng hoặc bị cắt cụt (có thể tải tệp đính kèm chưa xong): "
                                  f"đề nghị đơn vị gửi lại. Chi tiết: {damage(exc)}") from None
     sheets: list[tuple[str, list[list[Any]]]] = []
@@ -83,6 +94,23 @@ def read_workbook(data: bytes, limits: ReadLimits | None = None) -> WorkbookCont
     content.conversions = conversions
     content.not_read = not_read + content.not_read
     return content
+
+
+def _open(calamine: Any, data: bytes, kind: str, keep: ExitStack) -> Any:
+    """python-calamine's workbook of `data`. It guesses the format of bytes from their content,
+    which some packages do not give away (an .ods LibreOffice cannot fault); the screen knows
+    the format, so such bytes are opened again from a temporary file named for it, which
+    `keep` deletes once the workbook is read (Windows cannot delete an open file)."""
+    try:
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.CalamineError as exc:
+        if "detect file format" not in str(exc):
+            raise
+    folder = keep.enter_context(tempfile.TemporaryDirectory(prefix="dhtt-"))
+    path = os.path.join(folder, f"tep.{kind}")
+    with open(path, "wb") as stream:
+        stream.write(data)
+    return calamine.CalamineWorkbook.from_path(path)
 
 
 TOO_LARGE = ("Trang tính quá lớn (khai báo quá nhiều ô): xóa các ô thừa ở cuối trang rồi gửi lại")

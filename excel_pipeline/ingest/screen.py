@@ -60,17 +60,40 @@ def _screen_ole2(data: bytes) -> Kind:
     try:
         office = msoffcrypto.OfficeFile(io.BytesIO(data))
         encrypted = office.is_encrypted()
-    except FileFormatError:
-        raise Refused("Tệp Office không phải bảng tính (có thể là tệp Word/PowerPoint) hoặc tệp "
-                      "bị hỏng") from None
+    except FileFormatError:  # not a BIFF8 workbook: an older one (BIFF5), or not Excel at all
+        return _ole2_streams(data)
     except Exception as exc:  # a truncated compound file fails in many ways
         raise Refused(_truncated(exc)) from None
     if encrypted:  # an encrypted .xlsx is an OLE2 container too
-        raise Refused("Tệp có mật khẩu (được mã hóa): hãy mở bằng Excel, gỡ mật khẩu "
-                      "(Tệp › Thông tin › Bảo vệ sổ làm việc) rồi gửi lại")
+        raise Refused(PASSWORD_REASON)
     if type(office).__name__ != "Xls97File":
         raise Refused("Tệp Word/PowerPoint, không phải bảng tính: hãy gửi tệp Excel theo mẫu")
     return "xls"
+
+
+def _ole2_streams(data: bytes) -> Kind:
+    """What an OLE2 container that is not a BIFF8 workbook holds, by its streams: «Book» is an
+    Excel 5/95 workbook (python-calamine reads it), «WordDocument» a Word file."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as container:
+            streams = {"/".join(path).lower() for path in container.listdir()}
+    except Exception as exc:  # a truncated compound file fails in many ways
+        raise Refused(_truncated(exc)) from None
+    if streams & {"book", "workbook"}:
+        return "xls"
+    if "worddocument" in streams or "powerpoint document" in streams:
+        raise Refused("Tệp Word/PowerPoint, không phải bảng tính: hãy gửi tệp Excel theo mẫu")
+    raise Refused("Tệp Office không phải bảng tính (có thể là tệp Word/PowerPoint) hoặc tệp "
+                  "bị hỏng")
+
+
+# Main parts of a spreadsheet package as [Content_Types].xml names them.
+_WORKBOOK_TYPES = (b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml",
+                   b"spreadsheetml.template.main+xml", b"ms-excel.template.macroEnabled.main+xml")
+_WORKSHEET_PART = re.compile(rb'PartName="/?([^"]+)"\s+ContentType="[^"]*spreadsheetml'
+                             rb'\.worksheet\+xml"')
 
 
 def _screen_zip(data: bytes, limits: ReadLimits) -> Kind:
@@ -81,17 +104,49 @@ def _screen_zip(data: bytes, limits: ReadLimits) -> Kind:
         raise Refused(_truncated(exc)) from None
     with archive:
         _check_bomb(entries, limits)
-        names = {entry.filename for entry in entries}
-        if "xl/workbook.xml" in names:
-            _check_dimensions(archive, names, limits)
+        # Some writers store «xl\\workbook.xml», or parts at the package's root: the names are
+        # compared with forward slashes and the package's own list of its parts is asked.
+        names = {entry.filename.replace("\\", "/").lstrip("/"): entry.filename
+                 for entry in entries}
+        types = _read_part(archive, names, "[Content_Types].xml")
+        if "xl/workbook.xml" in names or any(kind in types for kind in _WORKBOOK_TYPES):
+            sheets = [names[part] for part in _worksheet_parts(names, types)]
+            _check_dimensions(archive, sheets, limits)
             return "xlsx"
-        if "xl/workbook.bin" in names:
+        if "xl/workbook.bin" in names or b"sheet.binary.macroEnabled.main" in types:
             return "xlsb"
         if "content.xml" in names and "mimetype" in names:
+            manifest = _read_part(archive, names, "META-INF/manifest.xml")
+            if b"encryption-data" in manifest:
+                raise Refused(PASSWORD_REASON)
             return "ods"
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
             raise Refused("Tệp Word/PowerPoint, không phải bảng tính: hãy gửi tệp Excel theo mẫu")
     raise Refused("Tệp nén (zip) không chứa bảng tính Excel hoặc ODS")
+
+
+PASSWORD_REASON = ("Tệp có mật khẩu (được mã hóa): hãy mở tệp, gỡ mật khẩu (Excel: Tệp › Thông "
+                   "tin › Bảo vệ sổ làm việc; LibreOffice: Tệp › Thuộc tính › Bảo mật) rồi gửi "
+                   "lại")
+
+
+def _read_part(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> bytes:
+    """A small part of the package (at most 1 MiB read), or b"" when it is absent."""
+    if part not in names:
+        return b""
+    try:
+        with archive.open(names[part]) as stream:
+            return stream.read(_MIB)
+    except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as exc:
+        raise Refused(_truncated(exc)) from None
+
+
+def _worksheet_parts(names: dict[str, str], types: bytes) -> list[str]:
+    """The worksheet parts: those [Content_Types].xml declares, else xl/worksheets/*.xml."""
+    declared = [match.decode() for match in _WORKSHEET_PART.findall(types)]
+    found = [part for part in declared if part in names]
+    return found or sorted(part for part in names
+                           if part.startswith("xl/worksheets/") and part.endswith(".xml"))
 
 
 def _check_bomb(entries: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
@@ -112,10 +167,8 @@ def _check_bomb(entries: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
                           "bảo vệ máy")
 
 
-def _check_dimensions(archive: zipfile.ZipFile, names: set[str], limits: ReadLimits) -> None:
-    for name in sorted(names):
-        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-            continue
+def _check_dimensions(archive: zipfile.ZipFile, sheets: list[str], limits: ReadLimits) -> None:
+    for name in sheets:
         with archive.open(name) as part:
             head = part.read(_DIMENSION_SCAN_BYTES)
             match = _DIMENSION.search(head)
