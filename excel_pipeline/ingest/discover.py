@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+# Archives opened in memory (`archives`), and those listed as not read.
+ARCHIVE_SUFFIXES = (".zip",)
+OTHER_ARCHIVES = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zipx")
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,13 @@ class InboxFile:
     path: Path
     relpath: str
     skip_reason: str | None = None
+    # For a file inside an archive at `path`: the names from the outer archive in.
+    member: tuple[str, ...] = ()
+
+    @property
+    def is_archive(self) -> bool:
+        return self.skip_reason is None and not self.member \
+            and self.path.suffix.lower() in ARCHIVE_SUFFIXES
 
 
 def discover(inbox: Path, outputs: tuple[Path, ...] = ()) -> list[InboxFile]:
@@ -78,6 +88,9 @@ def skip_reason(path: Path) -> str | None:
         return "Liên kết hỏng, bỏ qua"
     if not path.is_file():  # a named pipe or device would block or never end when read
         return "Không phải tệp thông thường (ống, thiết bị…), bỏ qua"
-    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+    if path.suffix.lower() in OTHER_ARCHIVES:
+        return (f"Tệp nén dạng {path.suffix.lstrip('.').upper()} chưa đọc được: giải nén rồi chép "
+                "các tệp Excel vào thư mục hồ sơ (tệp .zip thì được đọc)")
+    if path.suffix.lower() not in (*SPREADSHEET_SUFFIXES, *ARCHIVE_SUFFIXES):
         return "Không phải bảng tính Excel/ODS, bỏ qua"
     return None

@@ -15,10 +15,12 @@ from ..cpus import ignore_interrupts, usable_cpus
 from ..errors import InboxError, RegistryError, os_reason
 from ..model import (
     ACCEPTED,
+    REJECTED,
     SKIPPED,
     CellProblem,
     FileRecord,
     FileRole,
+    FileStatus,
     OutputKind,
     Progress,
     RawTable,
@@ -26,8 +28,9 @@ from ..model import (
     WorkbookContent,
 )
 from ..template import REGISTRY, ROW_SHEETS
+from .archives import ArchiveError, member_bytes, members, shown
 from .cache import ReadCache
-from .discover import discover
+from .discover import InboxFile, discover
 from .marks import SKIPPED_OUTPUTS, output_mark
 from .normalise import parse_rows
 from .read import UnreadableWorkbook, read_workbook
@@ -46,14 +49,16 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
     """
     if not inbox.is_dir():
         raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
-    found = discover(inbox, outputs)
-    if not any(item.skip_reason is None for item in found):
+    found, archives = _with_members(discover(inbox, outputs), limits or ReadLimits())
+    if not any(item.skip_reason is None for index, item in enumerate(found)
+               if index not in archives):
         raise InboxError(f"Thư mục {inbox} không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .ods): "
                          "không có gì để tổng hợp.")
     records = [FileRecord(file_id=file_id, relpath=item.relpath)
                for file_id, item in enumerate(found)]
-    jobs = [(item.path, record, limits, cache) for item, record in zip(found, records, strict=True)
-            if item.skip_reason is None]
+    jobs = [(item.path, record, limits, cache, item.member)
+            for index, (item, record) in enumerate(zip(found, records, strict=True))
+            if item.skip_reason is None and index not in archives]
     counted = _Counter(len(jobs), progress)
     by_id: dict[int, ReadFile] = {}
     if cache is not None and cache.folder.is_dir():  # a first run has nothing to look up
@@ -76,8 +81,11 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
         done = [counted(_read_job(job)) for job in jobs]
     by_id.update((item.record.file_id, item) for item in done)
     result: list[ReadFile] = []
-    for item, record in zip(found, records, strict=True):
-        if item.skip_reason is not None:
+    for index, (item, record) in enumerate(zip(found, records, strict=True)):
+        if index in archives:
+            record.status, record.reason = archives[index]
+            result.append(ReadFile(record))
+        elif item.skip_reason is not None:
             record.status, record.reason = SKIPPED, item.skip_reason
             result.append(ReadFile(record))
         else:
@@ -89,7 +97,35 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
 PARALLEL_FROM = 16
 
 
-def _read_job(job: tuple[Path, FileRecord, ReadLimits | None, ReadCache | None]) -> ReadFile:
+def _with_members(found: list[InboxFile], limits: ReadLimits) -> tuple[
+        list[InboxFile], dict[int, tuple[FileStatus, str]]]:
+    """The inbox's files with each .zip followed by the files inside it (`archives`), and what
+    became of each archive itself (by position): skipped, its members standing for it, or
+    rejected when it cannot be opened."""
+    expanded: list[InboxFile] = []
+    outcomes: dict[int, tuple[FileStatus, str]] = {}
+    for item in found:
+        expanded.append(item)
+        if not item.is_archive:
+            continue
+        try:
+            inner = members(item.path.read_bytes(), limits)
+        except ArchiveError as exc:
+            outcomes[len(expanded) - 1] = (REJECTED, str(exc))
+            continue
+        except OSError as exc:
+            outcomes[len(expanded) - 1] = (REJECTED, f"Không mở được tệp ({os_reason(exc)})")
+            continue
+        readable = sum(1 for _, reason in inner if reason is None)
+        outcomes[len(expanded) - 1] = (SKIPPED, f"Tệp nén: {readable} tệp bảng tính bên trong "
+                                                "được đọc riêng (xem các dòng tiếp theo)")
+        expanded += [InboxFile(item.path, shown(item.relpath, path), reason, member=path)
+                     for path, reason in inner]
+    return expanded, outcomes
+
+
+def _read_job(job: tuple[Path, FileRecord, ReadLimits | None, ReadCache | None,
+                         tuple[str, ...]]) -> ReadFile:
     return read_one(*job)
 
 
@@ -107,7 +143,8 @@ class _Counter:
 
 
 def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
-             cache: ReadCache | None = None, *, parse: bool = True) -> ReadFile | None:
+             cache: ReadCache | None = None, member: tuple[str, ...] = (), *,
+             parse: bool = True) -> ReadFile | None:
     """Hash and read one file's bytes, read once: the sha256 is of exactly what was parsed, and
     is known even when the file turns out to be corrupt. A cached read of the same bytes (same
     version and campaign) is used instead of parsing again; without `parse`, a file that is
@@ -115,6 +152,13 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
     try:
         data = path.read_bytes()
         stat = path.stat()
+        if member:  # a file inside an archive (`archives`): its own bytes, read in memory
+            data = member_bytes(data, member)
+    except ArchiveError as exc:
+        if not parse:
+            return None
+        record.reject(str(exc))
+        return ReadFile(record)
     except OSError as exc:
         if not parse:
             return None
@@ -136,7 +180,7 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
                 outcome = str(exc)
         if cache is not None:
             cache.store(sha256, outcome)
-    record.sha256, record.size, record.mtime = sha256, stat.st_size, stat.st_mtime
+    record.sha256, record.size, record.mtime = sha256, len(data), stat.st_mtime
     if isinstance(outcome, OutputKind):  # before `str`: a StrEnum is one
         record.status, record.reason = SKIPPED, SKIPPED_OUTPUTS[outcome]
         return ReadFile(record)

@@ -103,7 +103,7 @@ def _screen_zip(data: bytes, limits: ReadLimits) -> Kind:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise Refused(_truncated(exc)) from None
     with archive:
-        _check_bomb(entries, limits)
+        check_archive(entries, limits)
         # Some writers store «xl\\workbook.xml», or parts at the package's root: the names are
         # compared with forward slashes and the package's own list of its parts is asked.
         names = {entry.filename.replace("\\", "/").lstrip("/"): entry.filename
@@ -149,7 +149,7 @@ def _worksheet_parts(names: dict[str, str], types: bytes) -> list[str]:
                            if part.startswith("xl/worksheets/") and part.endswith(".xml"))
 
 
-def _check_bomb(entries: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
+def check_archive(entries: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
     """Refuse on the central directory's declared sizes, before anything is inflated."""
     if len(entries) > limits.max_entries:
         raise Refused(f"Tệp bất thường: có {_n(len(entries))} thành phần nén (giới hạn "
