@@ -122,3 +122,50 @@ def test_the_same_form_saved_by_libreoffice_gives_the_same_people(tmp_path, kind
     _, report, book = consolidate(inbox, tmp_path / "out")
     assert people(book) == expected_people()
     assert [f for f in report["findings"] if f["code"] in ABOUT_THE_LIST] == []
+
+
+def registry(path: Path, names: dict[str, str]) -> Path:
+    from excel_pipeline.write.submission import write_registry
+
+    units = [{"unit_code": "ROOT", "unit_name": "LĐLĐ huyện Bàu Bàng", "level": "LĐLĐ huyện"}]
+    units += [{"unit_code": code, "unit_name": name, "level": "CĐCS", "parent_code": "ROOT",
+               "members": 250} for code, name in names.items()]
+    return write_registry(path, units)
+
+
+@pytest.mark.parametrize("code", [None, "SAI-MA"])
+def test_a_unit_that_does_not_know_its_code_is_found_by_its_name(tmp_path, code):
+    inbox = tmp_path / "in"
+    registry(inbox / "danh-muc.xlsx", {"BB01": "CĐCS Công ty TNHH May Bàu Bàng",
+                                       "BB02": "CĐCS Công ty CP Gỗ Minh Phát"})
+    path = official_delegate_list(inbox / "may.xlsx", name="Công đoàn cơ sở Công ty May Bàu Bàng",
+                                  with_code=False)
+    if code:
+        book = openpyxl.load_workbook(path)
+        book["Thông tin đơn vị"]["B1"] = code
+        book.save(path)
+    _, report, book = consolidate(inbox, tmp_path / "out")
+    entry = next(f for f in report["files"] if f["path"] == "may.xlsx")
+    assert entry["status"] == "accepted" and entry["unit"] == "BB01"
+    [matched] = [f for f in report["findings"] if f["code"] == "UNIT_MATCHED_BY_NAME"]
+    assert matched["severity"] == "warning" and matched["unit"] == "BB01"
+    assert "BB01 – CĐCS Công ty TNHH May Bàu Bàng" in matched["message"]
+    assert len(people(book)) == 7
+    assert not [f for f in report["findings"] if f["code"] in ("UNKNOWN_UNIT", "SCHEMA")]
+
+
+def test_a_name_that_fits_two_units_or_none_well_is_not_guessed(tmp_path):
+    inbox = tmp_path / "in"
+    registry(inbox / "danh-muc.xlsx", {"BB01": "CĐCS Công ty May Bàu Bàng 1",
+                                       "BB02": "CĐCS Công ty May Bàu Bàng 2"})
+    path = official_delegate_list(inbox / "may.xlsx", name="CĐCS Công ty May Bàu Bàng")
+    book = openpyxl.load_workbook(path)
+    book["Thông tin đơn vị"]["B1"] = "BB9"
+    book.save(path)
+    _, report, _ = consolidate(inbox, tmp_path / "out")
+    entry = next(f for f in report["files"] if f["path"] == "may.xlsx")
+    assert entry["status"] == "rejected"
+    [unknown] = [f for f in report["findings"] if f["code"] == "UNKNOWN_UNIT"]
+    assert "BB01 (CĐCS Công ty May Bàu Bàng 1)" in unknown["message"]
+    assert "BB02 (CĐCS Công ty May Bàu Bàng 2)" in unknown["message"]
+    assert not [f for f in report["findings"] if f["code"] == "UNIT_MATCHED_BY_NAME"]

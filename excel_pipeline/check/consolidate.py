@@ -27,8 +27,10 @@ from ..model import (
     ReadFile,
 )
 from ..template import BY_KEY, INFO, REGISTRY, ROW_SHEETS
+from ..textnorm import is_blank
 from .registry import build_registry, registry_rows
 from .submissions import attach_submissions, missing_submissions, row_status
+from .unit_names import match_unit
 from .validate import validate_frame
 
 ENCODING_FONTS = {"TCVN3": "bảng mã TCVN3 (phông .VnTime)", "VNI": "bảng mã VNI (phông VNI-*)"}
@@ -55,7 +57,9 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     submissions = [item for item in read_files
                    if item.record.status == ACCEPTED and item.record.role == FileRole.SUBMISSION]
     findings += _classify_submissions(submissions, severities)
-    info, info_findings = _info_frame(submissions, campaign, as_of)
+    names = dict(zip(registry_frame["unit_code"].astype(str), registry_frame["unit_name"],
+                     strict=True)) if registry_sources and len(registry_frame) else None
+    info, info_findings = _info_frame(submissions, campaign, as_of, names)
     findings += info_findings
 
     if registry_sources:
@@ -186,19 +190,36 @@ def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list
     return findings
 
 
-def _info_frame(submissions: list[ReadFile], campaign: Campaign,
-                as_of: dt.date) -> tuple[pd.DataFrame, list[Finding]]:
-    """One validated row per submission with a unit form; an unusable unit code rejects the file."""
+def _info_frame(submissions: list[ReadFile], campaign: Campaign, as_of: dt.date,
+                names: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Finding]]:
+    """One validated row per submission with a unit form; an unusable unit code rejects the
+    file. With the registry's `names` (code -> name), a blank or unknown code is taken from a
+    Tên đơn vị that names exactly one registry unit (UNIT_MATCHED_BY_NAME)."""
     with_form = [item for item in submissions if item.form is not None
                  and item.record.status == ACCEPTED]
     rows = []
+    matched: list[Finding] = []
     for item in with_form:
         assert item.form is not None
         values = {key: value for key, (value, _) in item.form.fields.items()}
         code_row = item.form.fields.get("unit_code", (None, 1))[1]
         unit = values.get("unit_code")
+        code = None if unit is None else str(unit).strip() or None
+        if names and code not in names and not is_blank(values.get("unit_name")):
+            found = match_unit(values["unit_name"], names).code
+            if found is not None:
+                values["unit_code"] = code = found
+                said = f"ghi Mã đơn vị «{unit}» không có trong danh mục" if unit is not None \
+                    and str(unit).strip() else "không ghi Mã đơn vị"
+                matched.append(make_finding(
+                    "UNIT_MATCHED_BY_NAME",
+                    f"Tệp {said}, nhưng Tên đơn vị «{values['unit_name']}» trùng với đơn vị "
+                    f"{found} – {names[found]} của danh mục: tệp được tổng hợp cho đơn vị này.",
+                    campaign.severities, unit=found, file=item.record.relpath,
+                    sheet=item.form.sheet, row=code_row, column=INFO.column("unit_code").header,
+                    value=None if unit is None else str(unit)))
         rows.append(SourceRow(item.record.file_id, item.record.relpath, item.form.sheet, code_row,
-                              values, None if unit is None else str(unit).strip() or None))
+                              values, code))
     frame, problems = build_frame(INFO, rows)
     cells = [{key: row for key, (_, row) in item.form.fields.items()}  # type: ignore[union-attr]
              for item in with_form]
@@ -217,7 +238,7 @@ def _info_frame(submissions: list[ReadFile], campaign: Campaign,
         for column in columns - {"unit_code"}:
             frame.at[index, column] = pd.NA
     keep = [i for i in frame.index if "unit_code" not in validation.failed.get(i, set())]
-    return frame.loc[keep], validation.findings + level_findings
+    return frame.loc[keep], matched + validation.findings + level_findings
 
 
 def _unknown_levels(frame: pd.DataFrame, campaign: Campaign,

@@ -15,6 +15,7 @@ from ..findings import Finding, make_finding
 from ..model import ACCEPTED, REJECTED, SUPERSEDED, FileRecord, FileRole, Registry
 from ..template import BY_KEY
 from ..textnorm import format_date
+from .unit_names import likeliest_text, match_unit
 
 
 def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Registry | None,
@@ -39,10 +40,12 @@ def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Re
         record.submitted_on = None if pd.isna(submitted) else pd.Timestamp(submitted).date()
         if registry is not None and not registry.inferred and code not in registry.units:
             record.reject(f"Mã đơn vị «{code}» không có trong danh mục đơn vị")
+            names = {unit.code: unit.name for unit in registry.units.values()}
+            likely = likeliest_text(match_unit(row.get("unit_name"), names))
             findings.append(make_finding(
                 "UNKNOWN_UNIT",
                 f"Mã đơn vị «{code}» không có trong danh mục đơn vị: tệp không được tổng hợp. "
-                "Kiểm tra lại mã đơn vị ở trang Thông tin đơn vị.",
+                f"Kiểm tra lại mã đơn vị ở trang Thông tin đơn vị.{likely}",
                 severities, unit=code, file=record.relpath, sheet=BY_KEY["info"].title,
                 row=_cell_row(row, "unit_code"), column="Mã đơn vị", value=code))
             continue
