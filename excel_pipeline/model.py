@@ -162,6 +162,8 @@ class SheetConversion:
     encodings: tuple[str, ...]
     cells: int
     example: tuple[str, str]
+    # Recognised from the characters, the cells' font being an ordinary one.
+    by_characters: bool = False
 
 
 @dataclass

@@ -49,6 +49,18 @@ def clean_text(value: Any) -> str | None:
     return text or None
 
 
+_NAME_ENDS = " .,;:"
+
+
+def clean_name(value: Any) -> str | None:
+    """A person's or a unit's name as `clean_text` gives it, without the dots and commas that
+    lists leave after it («Nguyễn Văn An.», «Lê Thị Hoa,»)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    return text.rstrip(_NAME_ENDS) or None
+
+
 def format_date(value: dt.date) -> str:
     """A date as Vietnamese offices write it: dd/mm/yyyy."""
     return value.strftime("%d/%m/%Y")

@@ -95,3 +95,12 @@ def test_the_quick_fold_is_the_fold_by_definition(text):
     assert _fold_text(text) == _fold_general(text)
     assert _fold_text(unicodedata.normalize("NFD", text)) == _fold_general(
         unicodedata.normalize("NFD", text))
+
+
+def test_names_lose_the_punctuation_and_invisible_spaces_lists_leave():
+    from excel_pipeline.textnorm import clean_name
+
+    assert clean_name("Nguyễn\u00a0Văn An. ") == "Nguyễn Văn An"
+    assert clean_name(" Lê  Thị\u200b Hoa,") == "Lê Thị Hoa"
+    assert clean_name("Công ty TNHH A.B.C.") == "Công ty TNHH A.B.C"
+    assert clean_name(" ., ") is None

@@ -103,6 +103,9 @@ def _conversion_findings(item: ReadFile, severities: dict) -> list[Finding]:
     for conversion in item.conversions:
         before, after = conversion.example
         fonts = " và ".join(ENCODING_FONTS[name] for name in conversion.encodings)
+        if conversion.by_characters:
+            fonts = " và ".join(f"bảng mã {name}" for name in conversion.encodings) + \
+                " (nhận ra từ ký tự; phông chữ của ô đã bị đổi)"
         findings.append(make_finding(
             "LEGACY_ENCODING",
             f"Trang «{conversion.sheet}» gõ bằng {fonts}: đã chuyển {conversion.cells} ô sang "

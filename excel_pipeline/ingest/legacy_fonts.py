@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import SheetConversion
-from .legacy_text import Encoding, convert
+from .legacy_text import Encoding, convert, may_be_unmarked_legacy, read_as
 from .screen import Refused
 
 # Cell position (0-based row, 0-based column) -> the cell's text as Unicode, and its encoding.
@@ -60,6 +60,35 @@ def apply(grids: list[tuple[str, list[list[Any]]]],
         if changed:
             summaries.append(SheetConversion(name, tuple(sorted({c[2] for c in changed})),
                                              len(changed), (changed[0][0], changed[0][1])))
+    return summaries
+
+
+def apply_unmarked(grids: list[tuple[str, list[list[Any]]]]) -> list[SheetConversion]:
+    """Convert TCVN3 or VNI text that no font announces (the officer changed the font; the
+    text still reads «NguyÔn V¨n An»). A sheet is typed in one encoding: the one under which
+    more of its doubtful cells read as Vietnamese is chosen, and only the cells it makes read
+    as Vietnamese are converted (`legacy_text.read_as`); a tie is not guessed."""
+    summaries: list[SheetConversion] = []
+    for name, grid in grids:
+        doubtful = [(row, col) for row, cells in enumerate(grid) for col, cell in enumerate(cells)
+                    if isinstance(cell, str) and may_be_unmarked_legacy(cell)]
+        if not doubtful:
+            continue
+        readings: dict[Encoding, dict[tuple[int, int], str]] = {}
+        for encoding in ("TCVN3", "VNI"):
+            converted = {(row, col): read_as(grid[row][col], encoding) for row, col in doubtful}
+            readings[encoding] = {cell: text for cell, text in converted.items() if text}
+        tcvn3, vni = len(readings["TCVN3"]), len(readings["VNI"])
+        if tcvn3 == vni:
+            continue
+        encoding: Encoding = "TCVN3" if tcvn3 > vni else "VNI"
+        changes = readings[encoding]
+        first = min(changes)
+        example = (grid[first[0]][first[1]], changes[first])
+        for (row, col), text in changes.items():
+            grid[row][col] = text
+        summaries.append(SheetConversion(name, (encoding,), len(changes), example,
+                                         by_characters=True))
     return summaries
 
 

@@ -102,3 +102,53 @@ def convert(text: str, encoding: Encoding, upper: bool = False) -> str:
         result = _VNI_PATTERN.sub(lambda match: VNI_TABLE[match.group(0)], text)
     result = unicodedata.normalize("NFC", result)
     return result.upper() if upper else result
+
+
+# Recognising legacy text whose font no longer says so (the officer changed it to Arial; the
+# text still reads «NguyÔn V¨n An»). A cell is converted only when its words read as
+# Vietnamese syllables after conversion clearly more than before: genuine Unicode («Thái»,
+# «Tâm», which use only Latin-1 letters), English, other languages and numbers stay as typed.
+_LATIN1_LETTER = re.compile("[\u00a1-\u00ff]")
+_SYLLABLE = re.compile(
+    "^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
+    "(uyê|uya|uyu|oai|oay|oao|oeo|uây|uôi|ươi|ươu|iêu|yêu|"
+    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|ưa|ưi|ươ|ưu|uy|yê|"
+    "[aăâeêioôơuưy])"
+    "(ch|ng|nh|[cmnpt])?$")
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+# Converted words that must read as Vietnamese, and by how much more than the original.
+_PLAUSIBLE, _BETTER_BY = 0.8, 0.3
+
+
+def vietnamese_share(text: str) -> float:
+    """The share of the text's words that are Vietnamese syllables (at most one tone mark)."""
+    words = re.findall(r"[^\W\d_]+", text)
+    if not words:
+        return 0.0
+    good = 0
+    for word in words:
+        decomposed = unicodedata.normalize("NFD", word.lower())
+        tones = sum(1 for ch in decomposed if ch in _TONE_MARKS)
+        bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed
+                                                    if ch not in _TONE_MARKS))
+        good += tones <= 1 and _SYLLABLE.match(bare) is not None
+    return good / len(words)
+
+
+def may_be_unmarked_legacy(text: str) -> bool:
+    """Whether a cell is worth looking at: some Latin-1 letter and no Unicode-only letter.
+    Text with no Latin-1 letter (English, numbers, most Vietnamese) or with a Unicode-only
+    letter (genuine Vietnamese) never is; two regular-expression searches decide it."""
+    return _LATIN1_LETTER.search(text) is not None and _UNICODE_ONLY.search(text) is None
+
+
+def read_as(text: str, encoding: Encoding) -> str | None:
+    """`text` converted from `encoding` when the conversion reads as Vietnamese clearly more
+    than the text did (see `vietnamese_share`), else None."""
+    converted = convert(text, encoding)
+    if converted == text:
+        return None
+    after = vietnamese_share(converted)
+    if after >= _PLAUSIBLE and after >= vietnamese_share(text) + _BETTER_BY:
+        return converted
+    return None

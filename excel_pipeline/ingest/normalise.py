@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..model import CellProblem, ParsedRows
 from ..template import DTYPES, Column, SheetSpec, canonical_choice
-from ..textnorm import clean_text, parse_date, parse_flag, parse_number, parse_year
+from ..textnorm import clean_name, clean_text, parse_date, parse_flag, parse_number, parse_year
 
 PROVENANCE = ["_file_id", "_file", "_sheet", "_row", "_unit"]
 # Excel keeps at most this many characters in a cell; longer text could not be written back.
@@ -36,10 +36,14 @@ class SourceRow:
     unit: str | None = None
 
 
+# Columns holding a person's or a unit's name, cleaned of the punctuation lists leave at ends.
+NAME_COLUMNS = frozenset({"full_name", "name", "unit_name"})
+
+
 def _parser(column: Column) -> Callable[[Any], Any]:
     kind = column.kind
     if kind == "text":
-        return clean_text
+        return clean_name if column.key in NAME_COLUMNS else clean_text
     if kind == "choice":
         return lambda value: (None if (text := clean_text(value)) is None
                               else canonical_choice(column, text))

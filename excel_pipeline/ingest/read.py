@@ -28,7 +28,7 @@ from .forms import (
     header_band,
     row_kind,
 )
-from .legacy_fonts import apply, legacy_text_cells
+from .legacy_fonts import apply, apply_unmarked, legacy_text_cells
 from .screen import PASSWORD_REASON, Refused, damage, screen
 
 HEADER_SCAN_ROWS = 40
@@ -90,6 +90,7 @@ def _read(calamine: Any, data: bytes, limits: ReadLimits | None,
         conversions = []
         not_read.append(("", "không đọc được tên phông chữ của các ô (chữ TCVN3/VNI, nếu có, "
                              "được nhận theo ký tự)"))
+    conversions += apply_unmarked(sheets)
     content = recognise(sheets, merges)
     content.conversions = conversions
     content.not_read = not_read + content.not_read
