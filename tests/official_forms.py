@@ -75,6 +75,8 @@ def official_delegate_list(path: Path, code: str = "BB01", name: str = "CĐCS C�
         _person(sheet, row, number, person)
         sheet.cell(row, 8, "Điển hình tiên tiến")
         row += 1
+    sheet.row_dimensions[row - 1].hidden = True  # hidden by hand: still a person
+    sheet.auto_filter.ref = f"A7:I{row - 1}"
     count = len(GUESTS) + len(EXEMPLARY)
     sheet.cell(row, 2, f"Tổng cộng: {stated_total if stated_total is not None else count} "
                        "người")

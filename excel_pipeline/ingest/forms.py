@@ -161,6 +161,10 @@ DATA = RowKind(None)
 def row_kind(row: list[Any], names: set[int], first_data_row: bool) -> RowKind:
     """Classify one row below the header; `names` are the positions of the sheet's name column
     (a row whose name cell holds a name is a person's, whatever else it says)."""
+    # A person's row fills more than three cells and is none of these: said after a count of
+    # the cells the reader left non-empty, without looking at any of them (most rows).
+    if not first_data_row and len(row) - row.count("") - row.count(None) > 3:
+        return DATA
     filled = [(pos, cell) for pos, cell in enumerate(row) if not is_blank(cell)]
     if not filled:
         return DATA

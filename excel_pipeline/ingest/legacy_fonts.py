@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import SheetConversion
-from .legacy_text import Encoding, convert, may_be_unmarked_legacy, read_as
+from .legacy_text import Encoding, convert, doubtful_texts, read_as
 from .screen import Refused
 
 # Cell position (0-based row, 0-based column) -> the cell's text as Unicode, and its encoding.
@@ -70,24 +70,30 @@ def apply_unmarked(grids: list[tuple[str, list[list[Any]]]]) -> list[SheetConver
     as Vietnamese are converted (`legacy_text.read_as`); a tie is not guessed."""
     summaries: list[SheetConversion] = []
     for name, grid in grids:
-        doubtful = [(row, col) for row, cells in enumerate(grid) for col, cell in enumerate(cells)
-                    if isinstance(cell, str) and may_be_unmarked_legacy(cell)]
-        if not doubtful:
+        strings = [cell for cells in grid for cell in cells if type(cell) is str]
+        texts = doubtful_texts(strings)
+        if not texts:
             continue
-        readings: dict[Encoding, dict[tuple[int, int], str]] = {}
+        readings: dict[Encoding, dict[str, str]] = {}
         for encoding in ("TCVN3", "VNI"):
-            converted = {(row, col): read_as(grid[row][col], encoding) for row, col in doubtful}
-            readings[encoding] = {cell: text for cell, text in converted.items() if text}
-        tcvn3, vni = len(readings["TCVN3"]), len(readings["VNI"])
+            converted = {text: read_as(text, encoding) for text in texts}
+            readings[encoding] = {text: new for text, new in converted.items() if new}
+        tcvn3, vni = (sum(strings.count(text) for text in readings[encoding])
+                      for encoding in ("TCVN3", "VNI"))
         if tcvn3 == vni:
             continue
         encoding: Encoding = "TCVN3" if tcvn3 > vni else "VNI"
         changes = readings[encoding]
-        first = min(changes)
-        example = (grid[first[0]][first[1]], changes[first])
-        for (row, col), text in changes.items():
-            grid[row][col] = text
-        summaries.append(SheetConversion(name, (encoding,), len(changes), example,
+        example: tuple[str, str] | None = None
+        count = 0
+        for cells in grid:
+            for col, cell in enumerate(cells):
+                if type(cell) is str and cell in changes:
+                    example = example or (cell, changes[cell])
+                    cells[col] = changes[cell]
+                    count += 1
+        assert example is not None
+        summaries.append(SheetConversion(name, (encoding,), count, example,
                                          by_characters=True))
     return summaries
 

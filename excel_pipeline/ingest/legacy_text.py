@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 Encoding = Literal["TCVN3", "VNI"]
@@ -120,35 +121,47 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _PLAUSIBLE, _BETTER_BY = 0.8, 0.3
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def vietnamese_share(text: str) -> float:
     """The share of the text's words that are Vietnamese syllables (at most one tone mark)."""
-    words = re.findall(r"[^\W\d_]+", text)
+    words = _WORD.findall(text)
     if not words:
         return 0.0
-    good = 0
-    for word in words:
-        decomposed = unicodedata.normalize("NFD", word.lower())
-        tones = sum(1 for ch in decomposed if ch in _TONE_MARKS)
-        bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed
-                                                    if ch not in _TONE_MARKS))
-        good += tones <= 1 and _SYLLABLE.match(bare) is not None
-    return good / len(words)
+    return sum(map(_is_syllable, words)) / len(words)
 
 
-def may_be_unmarked_legacy(text: str) -> bool:
-    """Whether a cell is worth looking at: some Latin-1 letter and no Unicode-only letter.
-    Text with no Latin-1 letter (English, numbers, most Vietnamese) or with a Unicode-only
-    letter (genuine Vietnamese) never is; two regular-expression searches decide it."""
-    return _LATIN1_LETTER.search(text) is not None and _UNICODE_ONLY.search(text) is None
+@lru_cache(maxsize=65536)
+def _is_syllable(word: str) -> bool:
+    """Whether a word is a Vietnamese syllable; names share their words, so each is judged once."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = sum(1 for ch in decomposed if ch in _TONE_MARKS)
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    return tones <= 1 and _SYLLABLE.match(bare) is not None
 
 
+def doubtful_texts(texts: list[str]) -> set[str]:
+    """The texts worth looking at: some Latin-1 letter and no Unicode-only letter. Text with
+    no Latin-1 letter (English, numbers) or with a Unicode-only letter (genuine Vietnamese)
+    never is. Each distinct text is asked once (lists repeat positions, ethnicities, types)."""
+    return {text for text in set(texts)
+            if _LATIN1_LETTER.search(text) is not None and _UNICODE_ONLY.search(text) is None}
+
+
+@lru_cache(maxsize=65536)
 def read_as(text: str, encoding: Encoding) -> str | None:
     """`text` converted from `encoding` when the conversion reads as Vietnamese clearly more
-    than the text did (see `vietnamese_share`), else None."""
+    than the text did (see `vietnamese_share`), else None. Text that reads as Vietnamese
+    already («Thái», «Tâm») cannot, and is not converted at all; names and positions repeat
+    across a province's lists, so each text is judged once."""
+    before = vietnamese_share(text)
+    if before > 1 - _BETTER_BY:
+        return None
     converted = convert(text, encoding)
     if converted == text:
         return None
     after = vietnamese_share(converted)
-    if after >= _PLAUSIBLE and after >= vietnamese_share(text) + _BETTER_BY:
+    if after >= _PLAUSIBLE and after >= before + _BETTER_BY:
         return converted
     return None
