@@ -1,3 +1,3 @@
 """dhtt-merge: consolidate unit workbooks for exemplary-worker conferences and emulation reviews."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
