@@ -207,6 +207,7 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
     from .allocate.quotas import allocate_registry
     from .campaign import load_campaign
     from .check.registry import load_registry
+    from .textnorm import decimal
 
     tree = load_registry(registry, load_campaign(None))
     parent, shares = allocate_registry(tree, seats, method, minimum, reserved, weight, parent)
@@ -218,10 +219,11 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
                f"đơn vị trực thuộc {parent} – {METHOD_LABELS[method]}")
     click.echo(f"{'Mã đơn vị':<12}{'Trọng số':>10}{'Hạn mức chính xác':>20}{'Số được phân bổ':>18}")
     for share in shares:
-        click.echo(f"{share.unit:<12}{share.weight:>10}{float(share.quota):>20.4f}"
+        click.echo(f"{share.unit:<12}{share.weight:>10}{decimal(float(share.quota), 4):>20}"
                    f"{share.seats:>18}")
     click.echo(f"{'Cộng':<12}{sum(s.weight for s in shares):>10}"
-               f"{float(sum(s.quota for s in shares)):>20.4f}{sum(s.seats for s in shares):>18}")
+               f"{decimal(float(sum(s.quota for s in shares)), 4):>20}"
+               f"{sum(s.seats for s in shares):>18}")
 
 
 @main.command("templates")

@@ -61,6 +61,16 @@ def clean_name(value: Any) -> str | None:
     return text.rstrip(_NAME_ENDS) or None
 
 
+def percent(share: float, digits: int = 1) -> str:
+    """A share as Vietnamese text writes it: 0.719 -> «71,9%» (a decimal comma)."""
+    return f"{share:.{digits}%}".replace(".", ",")
+
+
+def decimal(value: float, digits: int) -> str:
+    """A number as Vietnamese text writes it: 12.3456 -> «12,3456»."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def format_date(value: dt.date) -> str:
     """A date as Vietnamese offices write it: dd/mm/yyyy."""
     return value.strftime("%d/%m/%Y")

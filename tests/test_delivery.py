@@ -149,14 +149,21 @@ def sheet_rows_after_title(path: Path, name: str) -> list[dict[str, object]]:
     return [dict(zip(values[header], row, strict=True)) for row in values[header + 1:]]
 
 
-def test_summary_sheet_has_three_charts_and_terminal_table(inbox, tmp_path):
+def test_each_summary_chart_has_a_page_of_its_own_and_the_terminal_a_table(inbox, tmp_path):
     out = tmp_path / "out"
     _, stdout, _ = run_cli(str(inbox), "--out", str(out), "--as-of", AS_OF)
-    assert charts_on(out / "tong-hop.xlsx", "Tổng hợp") == 3
+    assert charts_on(out / "tong-hop.xlsx", "Tổng hợp") == 0  # the table prints alone
+    for page in ("Biểu đồ đại biểu", "Biểu đồ tỷ lệ", "Biểu đồ phát hiện"):
+        assert charts_on(out / "tong-hop.xlsx", page) == 1, page
     book = openpyxl.load_workbook(out / "tong-hop.xlsx")
+    assert book.sheetnames[:4] == ["Tổng hợp", "Biểu đồ đại biểu", "Biểu đồ tỷ lệ",
+                                   "Biểu đồ phát hiện"]
     data = [row for row in book["Số liệu biểu đồ"].iter_rows(values_only=True)]
-    assert ("C01", 2, None) in data  # plenary: no cap; the bad row is not counted
-    assert ("SCHEMA", 1, None) in data and ("MISSING_SUBMISSION", 1, None) in data
+    # A plenary conference has no cap, and says so; the bad row is not counted.
+    assert ("C01 (HN toàn thể: không giới hạn)", 2, None) in data
+    # Findings by their Vietnamese titles, not their codes.
+    assert ("Ô dữ liệu không hợp lệ", 1, None) in data
+    assert not [row for row in data if row[0] in ("SCHEMA", "MISSING_SUBMISSION")]
     assert "  SCHEMA                     1  Ô dữ liệu không hợp lệ" in stdout.splitlines()
 
 

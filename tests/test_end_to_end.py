@@ -16,6 +16,7 @@ from tests.conftest import charts_on, delegate
 
 SHEETS = ["Tổng hợp", "Đại biểu", "Đề nghị khen thưởng", "Kết quả thi đua", "Đăng ký thi đua",
           "Phân bổ", "Phát hiện", "Lỗi dữ liệu", "Bị thay thế", "Nguồn", "Số liệu biểu đồ"]
+CHART_PAGES = ["Biểu đồ đại biểu", "Biểu đồ tỷ lệ", "Biểu đồ phát hiện"]
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
@@ -42,7 +43,8 @@ def test_merge_writes_workbook_and_json(tmp_path, make_unit, make_registry):
     assert stdout.strip().splitlines()[-1] == str(workbook)
 
     book = openpyxl.load_workbook(workbook)
-    assert book.sheetnames == SHEETS
+    assert book.sheetnames == [SHEETS[0], *CHART_PAGES, *SHEETS[1:6], "Biểu đồ phân bổ",
+                               *SHEETS[6:]]
     # written row by row (constant_memory): the header styling set before the rows survives
     assert book["Đại biểu"].row_dimensions[1].height >= 32
     assert book["Đại biểu"].freeze_panes == "A2"
@@ -204,7 +206,8 @@ def test_allocation_sheet_and_findings_through_the_command(tmp_path, make_unit, 
     assert {(r["Mã đơn vị"], r["Số được phân bổ"], r["Đơn vị đã cử / đề nghị"]) for r in rows
             if r["Nội dung phân bổ"] == "Đại biểu dự hội nghị cấp trên"} == {("C01", 3, 4),
                                                                                ("C02", 3, 1)}
-    assert charts_on(out / "tong-hop.xlsx", "Phân bổ") == 1
+    assert charts_on(out / "tong-hop.xlsx", "Phân bổ") == 0
+    assert charts_on(out / "tong-hop.xlsx", "Biểu đồ phân bổ") == 1
 
 
 def test_each_level_shares_its_own_conference_seats(tmp_path, make_unit):

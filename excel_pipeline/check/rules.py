@@ -19,7 +19,7 @@ import pandas as pd
 from ..findings import Finding, locate, make_finding
 from ..model import ACCEPTED, Consolidation
 from ..template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS, SheetSpec
-from ..textnorm import fold, fold_distinct
+from ..textnorm import fold, fold_distinct, percent
 from ..textnorm import format_date as _d
 
 NOT_CONSIDERED_LATE = "Không xét (nộp muộn)"
@@ -227,7 +227,7 @@ def exemplary_share(data: RuleInput) -> list[Finding]:
         findings.append(make_finding(
             "EXEMPLARY_SHARE",
             f"{row['_name']} có {exemplary}/{len(group)} đại biểu điển hình tiên tiến "
-            f"({exemplary / len(group):.1%}), dưới mức khoảng {float(share):.0%} "
+            f"({percent(exemplary / len(group))}), dưới mức khoảng {float(share):.0%} "
             f"(cho phép thấp hơn {float(c.campaign.exemplary_tolerance):.0%}; theo "
             f"{c.campaign.document}).",
             c.campaign.severities, unit=code,
@@ -307,7 +307,7 @@ def leader_share(data: RuleInput) -> list[Finding]:
         findings.append(make_finding(
             "LEADER_SHARE",
             f"{unit.name if unit else code}: {len(leaders)}/{len(group)} cá nhân đề nghị khen "
-            f"thưởng là lãnh đạo ({len(leaders) / len(group):.1%}), vượt mức không quá "
+            f"thưởng là lãnh đạo ({percent(len(leaders) / len(group))}), vượt mức không quá "
             f"{float(share):.0%}, tức tối đa {allowed} người (theo {c.campaign.document}).",
             c.campaign.severities, unit=str(code),
             **_at(leaders, allowed, NOMINATIONS, "category"),

@@ -13,6 +13,7 @@ from ..findings import ADVICE, CODES, SEVERITIES, SEVERITY_LABELS, Finding, cell
 from ..model import MARK, Consolidation, OutputKind, UnitFeedback
 from .atomic import file_safe, written_atomically
 from .cells import TEXT_SAFE, write_cell
+from .paper import fit_widths, header_height, line_points, lines_in, print_setup, wrapped
 from .styles import FONT, Col, Styles
 
 SHEET_FEEDBACK = "Phản hồi"
@@ -61,8 +62,10 @@ def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
         book.set_custom_property(MARK, OutputKind.FEEDBACK.value)
         book.set_properties({"title": f"Phản hồi – {code}", "author": "dhtt-merge"})
         styles = Styles(book)
-        title = book.add_format({"font_name": FONT, "font_size": 14, "bold": True})
-        plain = book.add_format({"font_name": FONT, "font_size": 12})
+        title = book.add_format({"font_name": FONT, "font_size": 14, "bold": True,
+                                 "text_wrap": True, "valign": "top"})
+        plain = book.add_format({"font_name": FONT, "font_size": 12, "text_wrap": True,
+                                 "valign": "top"})
         sheet = book.add_worksheet(SHEET_FEEDBACK)
         lines = [
             (f"PHẢN HỒI KẾT QUẢ KIỂM TRA HỒ SƠ – {code} {item.name}", title),
@@ -72,24 +75,31 @@ def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
             ("Sửa các ô dưới đây ngay trong tệp của đơn vị (giữ nguyên mẫu), rồi gửi lại cả tệp.",
              plain),
         ]
-        for number, (text, look) in enumerate(lines):
-            sheet.write_string(number, 0, text, look)
+        columns = fit_widths(COLUMNS)  # printed fit to width: 8.5-pt text or more
+        across = sum(column.width for column in columns)
+        for number, (text, look) in enumerate(lines):  # across the table, wrapped
+            size = 14 if look is title else 12
+            sheet.set_row(number, lines_in(text, across * 0.9, size) * line_points(size))
+            sheet.merge_range(number, 0, number, len(columns) - 1, text, look)
         header_row = len(lines) + 1
-        for position, column in enumerate(COLUMNS):
+        heights = wrapped(columns)
+        sheet.set_row(header_row, header_height(columns))
+        for position, column in enumerate(columns):
             sheet.set_column(position, position, column.width)
             sheet.write_string(header_row, position, column.header, styles.header)
         for number, f in enumerate(findings, start=1):
             values = [number, SEVERITY_LABELS[f.severity], f.sheet, cell_ref(f, letters),
                       f.column, None if f.value is None else str(f.value), f.message,
                       ADVICE.get(f.code, CODES.get(f.code, ("", ""))[1]), f.file, f.code]
-            for position, (column, value) in enumerate(zip(COLUMNS, values, strict=True)):
+            height = heights(values)
+            if height is not None:
+                sheet.set_row(header_row + number, height)
+            for position, (column, value) in enumerate(zip(columns, values, strict=True)):
                 write_cell(sheet, header_row + number, position, value,
                            styles.cells[column.style])
         sheet.freeze_panes(header_row + 1, 0)
-        sheet.set_landscape()
-        sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(header_row)
+        print_setup(sheet, f"Phản hồi – {code} {item.name}", FONT,
+                    repeat=(header_row, header_row))
         book.close()
 
 

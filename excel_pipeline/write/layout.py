@@ -10,6 +10,8 @@ the reader accepts both, so both take their positions and widths from here.
 from __future__ import annotations
 
 from ..template import Column, SheetSpec
+from .paper import fit_widths, widest
+from .styles import Col
 
 # The title row; the form's labels and the tables' header row start two rows below it.
 TITLE_ROW = 0
@@ -31,6 +33,20 @@ def first_row(titled: bool) -> int:
 def column_width(column: Column) -> float:
     """A table column's width on screen and on paper."""
     return _STT_WIDTH if column.key == "stt" else _WIDTHS.get(column.kind, _OTHER_WIDTH)
+
+
+# The look of a template column on paper, by its kind (text and choices wrap).
+_PAPER_STYLES = {"flag": "flag", "date": "date", "year": "year", "int": "int", "number": "int"}
+# The template's and submissions' text size.
+TABLE_POINTS = 12.0
+
+
+def table_widths(spec: SheetSpec) -> list[float]:
+    """The table's column widths, narrowed where needed so it prints fit to a landscape A4
+    page's width with its 12-pt text at 8.5 pt or more (`paper.fit_widths`)."""
+    columns = [Col(column.header, column_width(column), _PAPER_STYLES.get(column.kind, "text"))
+               for column in spec.columns]
+    return [column.width for column in fit_widths(columns, widest(TABLE_POINTS))]
 
 
 def table_title(spec: SheetSpec, name: str) -> str:

@@ -25,6 +25,7 @@ LOOKS: dict[str, dict[str, Any]] = {
     "percent": {"num_format": "0.0%"},
     "date": {"num_format": "dd/mm/yyyy"},
     "flag": {"align": "center"},
+    "year": {"num_format": "0"},  # a year or a code: never with a thousands separator
 }
 
 

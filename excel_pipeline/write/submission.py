@@ -19,13 +19,15 @@ from .fast.rows import write_rows
 from .layout import (
     FORM_WIDTHS,
     LABEL_COLUMN,
+    TABLE_POINTS,
     TITLE_ROW,
     VALUE_COLUMN,
-    column_width,
     first_row,
     table_title,
+    table_widths,
 )
-from .styles import FONT
+from .paper import header_height, line_points, lines_in, print_setup, wrapped
+from .styles import FONT, Col
 
 # A fixed creation time keeps regenerated workbooks byte-stable.
 _FIXED_TIME = dt.datetime(2025, 1, 1)
@@ -74,7 +76,8 @@ def _write_submission(path: Path, info: Mapping[str, Any],
     for position, width in enumerate(FORM_WIDTHS):
         sheet.set_column(position, position, width)
     if title:
-        sheet.merge_range(TITLE_ROW, LABEL_COLUMN, TITLE_ROW, VALUE_COLUMN, title, fmt_title)
+        _title(sheet, title, VALUE_COLUMN, sum(FORM_WIDTHS), fmt_title)
+    print_setup(sheet, INFO.title, FONT, repeat=None, landscape=False)
     for row, column in enumerate(INFO.columns, start=first_row(bool(title))):
         sheet.write_string(row, LABEL_COLUMN, headers.get(column.header, column.header),
                            fmt_label)
@@ -93,16 +96,28 @@ def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]
     fmt_title, fmt_head, fmt_cell, fmt_date = formats
     sheet = book.add_worksheet(sheet_names.get(spec.key, spec.title))
     start = first_row(bool(title))
+    widths = table_widths(spec)
     if title:
-        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, min(len(spec.columns) - 1, 6),
-                          table_title(spec, title), fmt_title)
-    for position, column in enumerate(spec.columns):
-        sheet.set_column(position, position, column_width(column))
-        sheet.write_string(start, position, headers.get(column.header, column.header), fmt_head)
+        _title(sheet, table_title(spec, title), len(spec.columns) - 1, sum(widths), fmt_title)
+    paper = [Col(headers.get(column.header, column.header), width,
+                 "text" if column.kind in ("text", "choice") else "other")
+             for column, width in zip(spec.columns, widths, strict=True)]
+    sheet.set_row(start, header_height(paper, TABLE_POINTS))
+    for position, column in enumerate(paper):
+        sheet.set_column(position, position, column.width)
+        sheet.write_string(start, position, column.header, fmt_head)
     # A tick box (True or False) is written as a unit fills it, "x" or empty, by `cells`.
     values = [[record.get(column.key) for column in spec.columns] for record in records]
     looks = [fmt_date if column.kind == "date" else fmt_cell for column in spec.columns]
-    write_rows(sheet, values, looks, looks, (), start + 1)
+    write_rows(sheet, values, looks, looks, (), start + 1, wrapped(paper, TABLE_POINTS))
+    print_setup(sheet, table_title(spec, title) if title else spec.title, FONT,
+                repeat=(start, start))
+
+
+def _title(sheet: Any, text: str, last_column: int, width: float, look: Any) -> None:
+    """The title across the table, wrapped over as many lines as it needs (14 pt)."""
+    sheet.set_row(TITLE_ROW, lines_in(text, width * 0.9, 14) * line_points(14))
+    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_column, text, look)
 
 
 def write_registry(path: Path, units: Sequence[Mapping[str, Any]],
@@ -128,9 +143,10 @@ def _open(path: Path, streamed: bool) -> tuple[Any, tuple[Any, Any, Any, Any]]:
     book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
     base = {"font_name": FONT, "font_size": 12}
     return book, (
-        book.add_format({**base, "bold": True, "align": "center", "font_size": 14}),
+        book.add_format({**base, "bold": True, "align": "center", "font_size": 14,
+                         "text_wrap": True, "valign": "vcenter"}),
         book.add_format({**base, "bold": True, "border": 1, "text_wrap": True, "align": "center",
                          "bg_color": "#DDEBF7"}),
-        book.add_format({**base, "border": 1}),
-        book.add_format({**base, "border": 1, "num_format": "dd/mm/yyyy"}),
+        book.add_format({**base, "border": 1, "text_wrap": True, "valign": "top"}),
+        book.add_format({**base, "border": 1, "num_format": "dd/mm/yyyy", "valign": "top"}),
     )

@@ -16,7 +16,7 @@ import pandas as pd
 from ..check.rules import PLENARY
 from ..findings import CODES
 from ..model import ACCEPTED, Consolidation, FileRole
-from ..textnorm import fold
+from ..textnorm import fold, percent
 
 COUNT_KEYS = ("members", "delegates", "exemplary", "guests", "women", "minority", "direct",
               "nominations", "errors", "warnings")
@@ -217,7 +217,7 @@ def summary_lines(c: Consolidation) -> list[str]:
                      f"{counts.get('superseded', 0)} dòng bị thay thế")
     total = grand_total(c)
     if total and total["delegates"]:
-        shares = ", ".join(f"{label} {total[key]:.1%}" for key, label in CHART_SHARES)
+        shares = "; ".join(f"{label} {percent(total[key])}" for key, label in CHART_SHARES)
         over = sum(1 for item in delegates_against_cap(c) if item[2] is not None
                    and item[1] > item[2])
         lines.append(f"Tỷ lệ đại biểu: {shares}; đơn vị vượt số đại biểu tối đa: {over}")

@@ -37,13 +37,15 @@ from .cells import TEXT_SAFE
 from .layout import (
     FORM_WIDTHS,
     LABEL_COLUMN,
+    TABLE_POINTS,
     TITLE_ROW,
     VALUE_COLUMN,
-    column_width,
     first_row,
     table_title,
+    table_widths,
 )
-from .styles import FONT
+from .paper import header_height, line_points, lines_in, print_setup
+from .styles import FONT, Col
 
 SHEET_GUIDE = "Hướng dẫn"
 SHEET_LISTS = "Danh mục"
@@ -150,7 +152,7 @@ class _Looks:
 
     def __init__(self, book: Any) -> None:
         base = {"font_name": FONT, "font_size": 12, "valign": "vcenter"}
-        self.title = book.add_format({**base, "bold": True, "font_size": 14})
+        self.title = book.add_format({**base, "bold": True, "font_size": 14, "text_wrap": True})
         self.text = book.add_format({**base, "text_wrap": True})
         self.bold = book.add_format({**base, "bold": True, "text_wrap": True})
         self.header = book.add_format({**base, "bold": True, "border": 1, "text_wrap": True,
@@ -174,14 +176,23 @@ def _protect(sheet: Any) -> None:
                        "select_unlocked_cells": True})
 
 
-def _print_a4(sheet: Any, landscape: bool, header_row: int | None = None) -> None:
-    sheet.set_paper(9)
-    if landscape:
-        sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    if header_row is not None:
-        sheet.repeat_rows(header_row)
+def _print_a4(sheet: Any, landscape: bool, header_row: int | None = None,
+              title: str = "") -> None:
+    print_setup(sheet, title or sheet.name, FONT, landscape=landscape,
+                repeat=None if header_row is None else (header_row, header_row))
+
+
+# The guide's one column: as wide as portrait A4 prints 12-pt text at full size.
+GUIDE_WIDTH = 70
+
+
+def _titled(sheet: Any, text: str, last_column: int, width: float, look: Any) -> None:
+    """A title across the sheet's columns, wrapped over the lines it needs (14 pt)."""
+    sheet.set_row(TITLE_ROW, lines_in(text, width * 0.9, 14) * line_points(14))
+    if last_column:
+        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_column, text, look)
+    else:
+        sheet.write_string(TITLE_ROW, 0, text, look)
 
 
 def _guide_sheet(book: Any, looks: _Looks, campaign: Campaign, prefill: Prefill | None,
@@ -189,7 +200,7 @@ def _guide_sheet(book: Any, looks: _Looks, campaign: Campaign, prefill: Prefill 
     from ..textnorm import format_date
 
     sheet = book.add_worksheet(SHEET_GUIDE)
-    sheet.set_column(0, 0, 110)
+    sheet.set_column(0, 0, GUIDE_WIDTH)
     lines: list[tuple[str, Any]] = [
         (f"HƯỚNG DẪN ĐIỀN MẪU BÁO CÁO – {campaign.name.upper()}", looks.title),
         (f"Căn cứ: {campaign.document}.", looks.text),
@@ -252,7 +263,12 @@ def _guide_sheet(book: Any, looks: _Looks, campaign: Campaign, prefill: Prefill 
               ("Lưu tệp dạng .xlsx (giữ nguyên tên các trang), gửi qua thư điện tử cho cơ quan "
                "tổng hợp. Sửa lỗi thì sửa ngay trong tệp này và gửi lại cả tệp.", looks.text)]
     for number, (text, look) in enumerate(lines):
-        if text:
+        if text:  # wrapped: each line as tall as its text needs
+            size = 14 if look is looks.title else TABLE_POINTS
+            lines_needed = lines_in(text, GUIDE_WIDTH * (0.9 if look is not looks.text else 1),
+                                    size)
+            if lines_needed > 1 or size != TABLE_POINTS:
+                sheet.set_row(number, lines_needed * line_points(size))
             sheet.write_string(number, 0, text, look)
     sheet.protect()
     _print_a4(sheet, landscape=False)
@@ -263,7 +279,7 @@ def _info_sheet(book: Any, looks: _Looks, campaign: Campaign, lists: dict[str, t
     sheet = book.add_worksheet(INFO.title)
     for position, width in enumerate(FORM_WIDTHS):
         sheet.set_column(position, position, width)
-    sheet.write_string(TITLE_ROW, LABEL_COLUMN, table_title(INFO, campaign.name), looks.title)
+    _titled(sheet, table_title(INFO, campaign.name), VALUE_COLUMN, sum(FORM_WIDTHS), looks.title)
     fixed = {}
     if prefill is not None:
         fixed = {"unit_code": prefill.code, "unit_name": prefill.name, "level": prefill.level,
@@ -291,12 +307,14 @@ def _table_sheet(book: Any, looks: _Looks, campaign: Campaign, spec: SheetSpec,
                  lists: dict[str, tuple[str, ...]]) -> None:
     sheet = book.add_worksheet(spec.title)
     header_row = first_row(titled=True)
-    sheet.write_string(TITLE_ROW, 0, table_title(spec, campaign.name), looks.title)
+    widths = table_widths(spec)
+    _titled(sheet, table_title(spec, campaign.name), len(spec.columns) - 1, sum(widths),
+            looks.title)
     catalogue = spec.key == "indicators" and bool(campaign.indicators)
     rows = len(campaign.indicators) if catalogue else DATA_ROWS[spec.key]
     last = header_row + max(rows, 1)
-    for position, column in enumerate(spec.columns):
-        sheet.set_column(position, position, column_width(column))
+    for position, (column, width) in enumerate(zip(spec.columns, widths, strict=True)):
+        sheet.set_column(position, position, width)
         sheet.write_string(header_row, position, column.header, looks.header)
         look = {"flag": looks.input_center, "text": looks.input_text}.get(column.kind,
                                                                           looks.input)
@@ -313,7 +331,9 @@ def _table_sheet(book: Any, looks: _Looks, campaign: Campaign, spec: SheetSpec,
                 sheet.write_blank(row, position, None, look)
         if column.key != "stt" and not (catalogue and column.key in spec.prefilled):
             _validate(sheet, header_row + 1, position, last, column, campaign, lists)
-    sheet.set_row(header_row, 45)
+    sheet.set_row(header_row, header_height(
+        [Col(column.header, width) for column, width in zip(spec.columns, widths, strict=True)],
+        TABLE_POINTS))
     sheet.freeze_panes(header_row + 1, 0)
     _protect(sheet)
     _print_a4(sheet, landscape=True, header_row=header_row)

@@ -7,6 +7,7 @@ half a workbook under the real name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -24,6 +25,7 @@ from .fast.parallel_rows import WriteHelper
 from .fast.row_blocks import BlockStore, BlockWriter
 from .fast.rows import ColumnRows, write_rows
 from .fast.xlsx_zip import package
+from .paper import fit_widths, header_height, print_setup, wrapped
 from .styles import FONT, Col, Styles
 from .summary import (
     CHART_SHARES,
@@ -77,7 +79,10 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
                              + (f" – {EXAMPLE_NOTE}" if c.example else ""),
                              "subject": c.campaign.document, "author": "dhtt-merge"})
         styles = Styles(book)
-        summary = _summary_sheet(book, styles, c)
+        _summary_sheet(book, styles, c)
+        # Each chart on a page of its own, just after the table it sums up; drawn at the end,
+        # once the figures they show are written on their sheet.
+        chart_pages = [(kind, _chart_page(book, title)) for kind, title in _chart_kinds(c)]
         for spec in ROW_SHEETS:
             if spec.key == "indicators":
                 _indicator_sheet(book, styles, c)
@@ -91,7 +96,7 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, blocks)
         _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, blocks)
         _sources_sheet(book, styles, c)
-        _summary_charts(book, summary, styles, c, chart_col=17)
+        _summary_charts(book, styles, c, chart_pages)
         blocks.finish()
         book.close()
         package(parts, Path(temp_name), blocks.placed(), store.read)
@@ -101,8 +106,11 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
 
 def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int] | None = None,
-                title: str | None = None, blocks: BlockWriter | None = None) -> Worksheet:
-    """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings.
+                title: str | None = None, blocks: BlockWriter | None = None,
+                printed: int | None = None) -> Worksheet:
+    """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings
+    (`paper`); only the first `printed` columns are printed (the rest, where a row came from,
+    are for the screen).
 
     Rows beyond what one Excel sheet holds continue on "Name (2)", "Name (3)", … each with its
     own header, so a very large consolidation is split, never cut. Returns the first sheet.
@@ -116,7 +124,7 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         chunk = rows[start:start + per_sheet]
         bold = {index - start for index in bold_rows if start <= index < start + per_sheet}
         sheet = _table_part(book, styles, sheet_name, columns, chunk, bold, title or name,
-                            blocks)
+                            blocks, printed)
         first = first or sheet
     assert first is not None
     return first
@@ -124,27 +132,28 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
 
 def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str,
-                blocks: BlockWriter | None) -> Worksheet:
+                blocks: BlockWriter | None, printed: int | None = None) -> Worksheet:
     sheet = book.add_worksheet(name)
-    sheet.set_row(0, 32)  # before any cell: with constant_memory a written row is final
+    printed = printed or len(columns)
+    # Printed fit to width: the printed columns narrow enough for 8.5-pt text.
+    columns = [*fit_widths(columns[:printed]), *columns[printed:]]
+    # Before any cell: with constant_memory a written row is final.
+    sheet.set_row(0, header_height(columns))
     for position, column in enumerate(columns):
         sheet.set_column(position, position, column.width)
         sheet.write_string(0, position, column.header, styles.header)
     formats = [styles.cells[column.style] for column in columns]
     bold_formats = [styles.bold[column.style] for column in columns]
+    heights = wrapped(columns)
     if blocks is not None and blocks.takes(sheet, rows):
-        blocks.write(sheet, rows, formats, bold_formats, bold_rows)
+        blocks.write(sheet, rows, formats, bold_formats, bold_rows, heights=heights)
     else:
-        write_rows(sheet, rows, formats, bold_formats, bold_rows)
+        write_rows(sheet, rows, formats, bold_formats, bold_rows, heights=heights)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.repeat_rows(0)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_header(f"&L&\"{FONT},Bold\"{_escape(title)}&R&\"{FONT}\"&D")
-    sheet.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
+    if printed < len(columns):
+        sheet.print_area(0, 0, max(len(rows), 1), printed - 1)
+    print_setup(sheet, title, FONT)
     return sheet
 
 
@@ -174,67 +183,103 @@ def _summary_sheet(book: Workbook, styles: Styles, c: Consolidation) -> Workshee
     return sheet
 
 
-def _summary_charts(book: Workbook, sheet: Worksheet, styles: Styles, c: Consolidation,
-                    chart_col: int) -> None:
-    """Charts a leader reads at a glance, beside the Tổng hợp table: delegates by unit against
-    the cap, the shares of exemplary, women and ethnic-minority delegates, findings by code.
-    Their figures (the same counts as the terminal summary) sit on the last sheet, so the Tổng
-    hợp sheet stays one clean table."""
-    data = book.add_worksheet(SHEET_CHART_DATA)
-    data_col = 0
-    blocks: list[tuple[str, list[str], list[list[Any]], str]] = []
-    against = delegates_against_cap(c)
-    if against:
-        blocks.append(("delegates", ["Mã đơn vị", "Số đại biểu", "Mức tối đa"],
-                       [list(item) for item in against], "int"))
+CHART_TITLES = {"delegates": "Số đại biểu của đơn vị so với mức tối đa",
+                "shares": "Tỷ lệ đại biểu điển hình tiên tiến, nữ, dân tộc thiểu số",
+                "findings": "Phát hiện theo loại"}
+CHART_PAGES = {"delegates": "Biểu đồ đại biểu", "shares": "Biểu đồ tỷ lệ",
+               "findings": "Biểu đồ phát hiện"}
+PLENARY_MARK = " (HN toàn thể: không giới hạn)"
+
+
+def _chart_kinds(c: Consolidation) -> list[tuple[str, str]]:
+    """The summary charts this consolidation has figures for, and their sheets' names."""
     total = grand_total(c)
-    if total and total["delegates"]:
-        blocks.append(("shares", ["Tỷ lệ đại biểu", "Giá trị"],
-                       [[label, total[key]] for key, label in CHART_SHARES], "percent"))
-    by_code = findings_by_code(c)
-    if by_code:
-        blocks.append(("findings", ["Mã phát hiện", "Số lượng"], [list(i) for i in by_code],
-                       "int"))
-    row, chart_row = 0, 1
-    data.set_column(data_col, data_col + 2, 16)
-    for kind, headers, values, style in blocks:
+    kinds = [("delegates", bool(delegates_against_cap(c))),
+             ("shares", bool(total and total["delegates"])),
+             ("findings", bool(c.findings))]
+    return [(kind, CHART_PAGES[kind]) for kind, wanted in kinds if wanted]
+
+
+def _chart_page(book: Workbook, name: str) -> Any:
+    """A chart sheet: the chart fills one landscape A4 page of its own."""
+    page = book.add_chartsheet(name)
+    page.set_landscape()
+    page.set_paper(9)
+    page.set_footer(f"&C&\"{FONT}\"&12Trang &P/&N")
+    return page
+
+
+def _summary_charts(book: Workbook, styles: Styles, c: Consolidation,
+                    pages: list[tuple[str, Any]]) -> None:
+    """Charts a leader reads at a glance, each on its own page after Tổng hợp: delegates by
+    unit against the cap of their level (a plenary conference, exempt, said so), the shares of
+    exemplary, women and ethnic-minority delegates, findings by their Vietnamese titles. Their
+    figures (the counts of the terminal summary) sit on the last sheet."""
+    data = book.add_worksheet(SHEET_CHART_DATA)
+    values_by_kind: dict[str, tuple[list[str], list[list[Any]], str]] = {
+        "delegates": (["Đơn vị", "Số đại biểu", "Mức tối đa"],
+                      [[code + ("" if cap is not None else PLENARY_MARK), count, cap]
+                       for code, count, cap in delegates_against_cap(c)], "int"),
+        "findings": (["Loại phát hiện", "Số lượng"],
+                     [[CODES.get(code, ("", code))[1] or code, count]
+                      for code, count in findings_by_code(c)], "int"),
+    }
+    total = grand_total(c)
+    if total:
+        values_by_kind["shares"] = (["Tỷ lệ đại biểu", "Giá trị"],
+                                    [[label, total[key]] for key, label in CHART_SHARES],
+                                    "percent")
+    row = 0
+    data.set_column(0, 0, 40)
+    data.set_column(1, 2, 14)
+    for kind, page in pages:
+        headers, values, style = values_by_kind[kind]
         for offset, header in enumerate(headers):
-            data.write_string(row, data_col + offset, header, styles.header)
+            data.write_string(row, offset, header, styles.header)
         for number, record in enumerate(values, start=row + 1):
-            write_cell(data, number, data_col, record[0], styles.cells["text"])
+            write_cell(data, number, 0, record[0], styles.cells["text"])
             for offset, value in enumerate(record[1:], start=1):
-                write_cell(data, number, data_col + offset, value, styles.cells[style])
+                write_cell(data, number, offset, value, styles.cells[style])
         first, last = row + 1, row + len(values)
-        chart = _chart(book, kind, headers, first, last, data_col)
-        sheet.insert_chart(chart_row, chart_col, chart)
-        row, chart_row = last + 2, chart_row + 22
+        largest = max((value for record in values for value in record[1:]
+                       if isinstance(value, int | float)), default=1)
+        page.set_chart(_chart(book, kind, headers, first, last, largest))
+        row = last + 2
 
 
 def _chart(book: Workbook, kind: str, headers: list[str], first: int, last: int,
-           col: int) -> Any:
-    font = {"name": FONT}
-    categories = [SHEET_CHART_DATA, first, col, last, col]
+           largest: float) -> Any:
+    font = {"name": FONT, "size": 11}
+    categories = [SHEET_CHART_DATA, first, 0, last, 0]
     chart = book.add_chart({"type": "column" if kind == "delegates" else "bar"})
     chart.add_series({"name": headers[1], "categories": categories,
-                      "values": [SHEET_CHART_DATA, first, col + 1, last, col + 1],
-                      "data_labels": {"value": True, "num_format": "0.0%"}
-                      if kind == "shares" else {}})
-    titles = {"delegates": "Số đại biểu của đơn vị so với mức tối đa",
-              "shares": "Tỷ lệ đại biểu điển hình tiên tiến, nữ, dân tộc thiểu số",
-              "findings": "Phát hiện theo mã"}
+                      "values": [SHEET_CHART_DATA, first, 1, last, 1],
+                      "data_labels": {"value": True, "num_format": "0.0%" if kind == "shares"
+                                      else "0", "font": font}})
+    values_axis = {"num_font": font, "min": 0, "major_gridlines": {"visible": True}}
+    if kind == "shares":
+        values_axis |= {"num_format": "0%", "max": 1}
+    else:  # counts: whole numbers on the axis, never 0.5 steps
+        values_axis |= {"num_format": "0", "major_unit": max(1, math.ceil(largest / 10))}
     if kind == "delegates":
+        # The cap of each unit's level, a mark above its column (none for a plenary
+        # conference, whose label says it is exempt).
         cap = book.add_chart({"type": "line"})
         cap.add_series({"name": headers[2], "categories": categories,
-                        "values": [SHEET_CHART_DATA, first, col + 2, last, col + 2],
-                        "line": {"color": "#C00000", "dash_type": "dash"},
-                        "marker": {"type": "none"}})
+                        "values": [SHEET_CHART_DATA, first, 2, last, 2],
+                        "line": {"none": True},
+                        "marker": {"type": "dash", "size": 14,
+                                   "fill": {"color": "#C00000"},
+                                   "border": {"color": "#C00000"}}})
         chart.combine(cap)
-    if kind == "shares":
-        chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1, "num_font": font})
-    chart.set_title({"name": titles[kind], "name_font": {**font, "size": 12}})
+        chart.set_y_axis(values_axis)
+        chart.set_x_axis({"num_font": {**font, "rotation": -45}})
+    else:
+        chart.set_x_axis(values_axis)
+        chart.set_y_axis({"num_font": font, "reverse": True})
+    chart.set_title({"name": CHART_TITLES[kind], "name_font": {**font, "size": 14}})
     chart.set_legend({"position": "bottom", "font": font} if kind == "delegates"
                      else {"none": True})
-    chart.set_size({"width": 640, "height": 320})
     return chart
 
 
@@ -243,7 +288,7 @@ def _unit_names(c: Consolidation) -> dict[str, str]:
 
 
 def _spec_columns(spec: SheetSpec) -> list[Col]:
-    styles = {"int": "int", "year": "int", "number": "number", "date": "date", "flag": "flag"}
+    styles = {"int": "int", "year": "year", "number": "number", "date": "date", "flag": "flag"}
     wide = {"full_name": 24, "name": 28, "position": 30, "achievements": 36, "summary": 36,
             "award": 22, "category": 22, "delegate_type": 16, "title": 24, "note": 18}
     return [Col(col.header, wide.get(col.key, 10 if col.kind == "flag" else 12),
@@ -267,7 +312,8 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     if considered:
         parts.append(frame["_consider"].tolist())
     parts += [frame["_file"].tolist(), frame["_row"].tolist()]
-    write_table(book, styles, spec.title, columns, ColumnRows(parts), blocks=blocks)
+    write_table(book, styles, spec.title, columns, ColumnRows(parts), blocks=blocks,
+                printed=len(columns) - 2)
 
 
 def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
@@ -297,7 +343,7 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
              r["seats"], r["sent"], r["sent"] - r["seats"]] for r in rows_data]
     title = (f"Phân bổ – phương pháp {METHOD_LABELS[plan.method]}, trọng số {plan.weight}, "
              f"tối thiểu {plan.minimum}")
-    sheet = write_table(book, styles, SHEET_ALLOCATION, columns, rows, title=title)
+    write_table(book, styles, SHEET_ALLOCATION, columns, rows, title=title)
     if not rows:
         return
     first = (rows_data[0]["what"], rows_data[0]["parent"])  # the chart shows the first sharing
@@ -307,10 +353,15 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
         chart.add_series({"name": label,
                           "categories": [SHEET_ALLOCATION, 1, 2, count, 2],
                           "values": [SHEET_ALLOCATION, 1, position, count, position]})
-    chart.set_title({"name": f"{first[0]} ({first[1]})", "name_font": {"name": FONT}})
-    chart.set_legend({"position": "bottom", "font": {"name": FONT}})
-    chart.set_size({"width": 620, "height": max(300, 22 * count)})
-    sheet.insert_chart(1, len(columns) + 1, chart)
+    font = {"name": FONT, "size": 11}
+    chart.set_title({"name": f"Phân bổ: {first[0]} ({first[1]})",
+                     "name_font": {**font, "size": 14}})
+    chart.set_legend({"position": "bottom", "font": font})
+    largest = max(max(r["seats"], r["sent"]) for r in rows_data[:count])
+    chart.set_x_axis({"num_format": "0", "min": 0, "num_font": font,
+                      "major_unit": max(1, math.ceil(largest / 10))})
+    chart.set_y_axis({"num_font": font, "reverse": True})
+    _chart_page(book, "Biểu đồ phân bổ").set_chart(chart)
 
 
 def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
@@ -381,10 +432,6 @@ def _show(value: Any) -> str:
     if value is True:
         return "x"
     return str(value)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&&")
 
 
 __all__ = ["ACCEPTED", "write_workbook"]

@@ -42,7 +42,7 @@ import pandas as pd
 from ... import __version__
 from ..cells import ROWS_OPTIONS
 from .parallel_rows import WriteHelper
-from .rows import ColumnRows, used_extent, write_rows
+from .rows import ColumnRows, Heights, used_extent, write_rows
 from .xlsx_zip import LEVEL, Piece, deflate
 from .xlsxwriter_internals import (
     append_rows_xml,
@@ -91,6 +91,7 @@ class BlockJob:
     blocks: tuple[Block, ...]
     formats: tuple[Format, ...]
     bold_formats: tuple[Format, ...]
+    heights: Heights | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def render_blocks(job: BlockJob) -> list[Piece]:
     pieces = []
     for block in job.blocks:
         write_rows(sheet, block.rows, job.formats, job.bold_formats, block.bold_rows,
-                   block.first_row)
+                   block.first_row, job.heights)
         pieces.append(deflate(take_rows(sheet).encode("utf-8")))
     return pieces
 
@@ -259,11 +260,12 @@ class BlockWriter:
 
     def write(self, sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Format],
               bold_formats: Sequence[Format], bold_rows: Collection[int],
-              first_row: int = 1) -> None:
-        """Write `rows` from sheet row `first_row` down (`bold_rows` are indices into `rows`):
-        reused, rendered here or queued with the helper, and a placeholder in the sheet."""
+              first_row: int = 1, heights: Heights | None = None) -> None:
+        """Write `rows` from sheet row `first_row` down (`bold_rows` are indices into `rows`;
+        `heights` as `rows.write_rows` takes it): reused, rendered here or queued with the
+        helper, and a placeholder in the sheet."""
         fix_format_indices(*formats, *bold_formats)
-        context = self._context(formats, bold_formats)
+        context = self._context(formats, bold_formats, heights)
         blocks: list[Block] = []
         for start in range(0, len(rows), BLOCK_ROWS):
             chunk = rows[start:start + BLOCK_ROWS]
@@ -280,10 +282,10 @@ class BlockWriter:
         per_job = max(1, JOB_ROWS // BLOCK_ROWS)
         for start in range(0, len(helpers), per_job):
             group = helpers[start:start + per_job]
-            job = self._job(blocks, group, formats, bold_formats)
+            job = self._job(blocks, group, formats, bold_formats, heights)
             self._pending.append((slots, group, job, self._helper.submit(render_blocks, job)))
         if mine:
-            job = self._job(blocks, mine, formats, bold_formats)
+            job = self._job(blocks, mine, formats, bold_formats, heights)
             self._fill(slots, mine, job.blocks, render_blocks(job))
         placeholder = f'<dhtt-rows id="{self._nonce}-{len(self._sheets)}"/>'
         flush_rows(sheet, first_row)  # xlsxwriter's last row (the header) goes out first
@@ -310,16 +312,18 @@ class BlockWriter:
             raise RuntimeError("blocks not rendered yet: finish() first")
         return placed
 
-    def _context(self, formats: Sequence[Format], bold_formats: Sequence[Format]) -> bytes:
-        """What every block of a sheet depends on besides its rows."""
+    def _context(self, formats: Sequence[Format], bold_formats: Sequence[Format],
+                 heights: Heights | None = None) -> bytes:
+        """What every block of a sheet depends on besides its rows (the row heights are a
+        function of the rows and the wrapped columns' widths, which `heights` shows)."""
         styles = [style_index(fmt) for fmt in formats]
         bold = [style_index(fmt) for fmt in bold_formats]
-        return f"{self._store.fingerprint}|{styles}|{bold}".encode()
+        return f"{self._store.fingerprint}|{styles}|{bold}|{heights!r}".encode()
 
     def _job(self, blocks: Sequence[Block], indices: Sequence[int], formats: Sequence[Format],
-             bold_formats: Sequence[Format]) -> BlockJob:
+             bold_formats: Sequence[Format], heights: Heights | None = None) -> BlockJob:
         return BlockJob(tuple(blocks[index] for index in indices), tuple(formats),
-                        tuple(bold_formats))
+                        tuple(bold_formats), heights)
 
     def _fill(self, slots: list[StoredBlock | None], indices: Sequence[int],
               blocks: Sequence[Block], pieces: Sequence[Piece]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 import pandas as pd
@@ -30,6 +30,9 @@ from .xlsxwriter_internals import (
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
+
+# The height a row of values needs (None: the default), e.g. `paper.RowHeights`.
+Heights = Callable[[Sequence[Any]], "float | None"]
 
 
 class ColumnRows(Sequence[tuple[Any, ...]]):
@@ -93,8 +96,10 @@ def used_extent(rows: Sequence[Sequence[Any]]) -> tuple[int, int, int] | None:
 
 def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Any],
                bold_formats: Sequence[Any], bold_rows: Collection[int],
-               first_row: int = 1) -> None:
-    """Write `rows` from sheet row `first_row` down; `bold_rows` are indices into `rows`.
+               first_row: int = 1, heights: Heights | None = None) -> None:
+    """Write `rows` from sheet row `first_row` down; `bold_rows` are indices into `rows`;
+    `heights` gives the height a row needs when its wrapped text takes several lines
+    (`paper.RowHeights`; None: the default height).
 
     This runs once per cell of the workbook (millions in a province). On a constant-memory
     sheet, rows whose cells are all plain (text without markup, control characters, escapes
@@ -103,7 +108,7 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
     the sheet's row data, a batch at a time. Any other row, and any other sheet, goes through
     xlsxwriter's own cell writers."""
     if not streams_rows(sheet, first_row, first_row + len(rows)):
-        _write_cells(sheet, rows, formats, bold_formats, bold_rows, first_row)
+        _write_cells(sheet, rows, formats, bold_formats, bold_rows, first_row, heights)
         return
     extent = used_extent(rows)
     width = extent[2] if extent else 0
@@ -117,7 +122,8 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
             continue
         row_number = first_row + index
         bold = index in bold_rows
-        xml = _row_xml(row_number, values, letters, bold_styles if bold else styles)
+        xml = _row_xml(row_number, values, letters, bold_styles if bold else styles,
+                       heights(values) if heights is not None else None)
         if xml is not None:
             batch.append(xml)
             if len(batch) == _BATCH_ROWS:
@@ -126,7 +132,8 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
             continue
         append_rows_xml(sheet, "".join(batch))
         batch.clear()
-        _write_cells(sheet, [values], formats, bold_formats, {0} if bold else (), row_number)
+        _write_cells(sheet, [values], formats, bold_formats, {0} if bold else (), row_number,
+                     heights)
         flush_rows(sheet, row_number + 1)  # out now, before the next streamed row
     append_rows_xml(sheet, "".join(batch))
     record_written(sheet, first_row, len(rows), extent)
@@ -142,10 +149,12 @@ _PLAIN_TEXT_LIMIT = 16_383
 
 
 def _row_xml(row_number: int, values: Sequence[Any], letters: list[str],
-             styles: list[str | None]) -> str | None:
-    """The `<row>` element xlsxwriter writes for these values, or None if any cell is not plain."""
+             styles: list[str | None], height: float | None = None) -> str | None:
+    """The `<row>` element xlsxwriter writes for these values (at `height` points, as
+    `set_row` gives it), or None if any cell is not plain."""
     excel_row = str(row_number + 1)
-    cells = [f'<row r="{excel_row}">']
+    cells = [f'<row r="{excel_row}">' if height is None
+             else f'<row r="{excel_row}" ht="{height:.16g}" customHeight="1">']
     for position, value in enumerate(values):
         style = styles[position]
         if style is None:
@@ -172,12 +181,16 @@ def _row_xml(row_number: int, values: Sequence[Any], letters: list[str],
 
 
 def _write_cells(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Any],
-                 bold_formats: Sequence[Any], bold_rows: Collection[int], first_row: int) -> None:
+                 bold_formats: Sequence[Any], bold_rows: Collection[int], first_row: int,
+                 heights: Heights | None = None) -> None:
     """Cell by cell through xlsxwriter: text and numbers straight to its plainest writers
     (`xlsxwriter_internals.cell_writers`), the rest through `write_cell`."""
     write_string, write_number, write_blank = cell_writers(sheet)
     for index, values in enumerate(rows):
         row_number = first_row + index
+        height = heights(values) if heights is not None else None
+        if height is not None:  # before the row's cells: a constant-memory row is final
+            sheet.set_row(row_number, height)
         looks = bold_formats if index in bold_rows else formats
         for position, value in enumerate(values):
             kind = value.__class__
