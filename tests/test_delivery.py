@@ -74,7 +74,7 @@ def test_feedback_only_for_units_with_findings(inbox, tmp_path):
     assert (row["Mức độ"], row["Trang"], row["Ô"], row["Cột"]) == ("Lỗi", "Đại biểu",
                                                                   "Đại biểu!C6", "Năm sinh")
     assert row["Giá trị hiện tại"] == "19885" and "Năm sinh" in row["Nội dung"]
-    assert "Sửa ô" in row["Cách sửa"]
+    assert row["Cách sửa"] == "Ghi năm sinh đủ 4 chữ số, từ 1900 đến 2025."
     [missing] = feedback_rows(folder / "C03.xlsx")
     assert missing["Mã phát hiện"] == "MISSING_SUBMISSION"
     book = openpyxl.load_workbook(folder / "C01.xlsx")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -25,9 +26,20 @@ ROWS_OPTIONS = {**TEXT_SAFE, "constant_memory": True, "nan_inf_to_errors": True,
                 "default_date_format": "dd/mm/yyyy"}
 
 
+@dataclass(frozen=True)
+class Link:
+    """A cell that shows `text` and leads to a place in the workbook (`target`, such as
+    "'Đại biểu'!A5")."""
+
+    text: str
+    target: str
+
+
 def write_cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
     """Write one value by its type; text is written as text, never parsed as a formula."""
-    if (value is None or value is pd.NA or value is pd.NaT
+    if isinstance(value, Link):
+        sheet.write_url(row, col, f"internal:{value.target}", fmt, string=value.text)
+    elif (value is None or value is pd.NA or value is pd.NaT
             or (isinstance(value, float) and math.isnan(value))):
         sheet.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):  # a tick box: ticked or left empty

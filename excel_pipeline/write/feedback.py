@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..findings import ADVICE, CODES, SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
+from ..findings import SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
 from ..model import MARK, Consolidation, OutputKind, UnitFeedback
+from .advice import how_to_fix
 from .atomic import file_safe, written_atomically
 from .cells import TEXT_SAFE, write_cell
 from .paper import fit_widths, header_height, line_points, lines_in, print_setup, wrapped
@@ -90,7 +91,7 @@ def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
         for number, f in enumerate(findings, start=1):
             values = [number, SEVERITY_LABELS[f.severity], f.sheet, cell_ref(f, letters),
                       f.column, None if f.value is None else str(f.value), f.message,
-                      ADVICE.get(f.code, CODES.get(f.code, ("", ""))[1]), f.file, f.code]
+                      how_to_fix(f, c.as_of.year), f.file, f.code]
             height = heights(values)
             if height is not None:
                 sheet.set_row(header_row + number, height)

@@ -50,4 +50,6 @@ class Styles:
         bold = {**base, "bold": True, "bg_color": "#F2F2F2"}
         self.cells = {style: book.add_format({**base, **extra}) for style, extra in LOOKS.items()}
         self.bold = {style: book.add_format({**bold, **extra}) for style, extra in LOOKS.items()}
+        # A consolidated row that carries findings (a conditional format's fill).
+        self.flagged = book.add_format({"bg_color": "#FCE4D6"})
         fix_format_indices(self.header, *self.cells.values(), *self.bold.values())

@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
 
 from ..allocate.methods import METHOD_LABELS
 from ..findings import CODES, SEVERITY_LABELS, cell_ref
 from ..model import ACCEPTED, MARK, REJECTED, STATUS_LABELS, SUPERSEDED, Consolidation, OutputKind
 from ..template import BY_KEY, ROW_SHEETS, SheetSpec
+from .advice import how_to_fix
 from .atomic import written_atomically
-from .cells import ROWS_OPTIONS, write_cell
+from .cells import ROWS_OPTIONS, Link, write_cell
 from .fast.parallel_rows import WriteHelper
 from .fast.row_blocks import BlockStore, BlockWriter
 from .fast.rows import ColumnRows, write_rows
@@ -83,16 +85,17 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         # Each chart on a page of its own, just after the table it sums up; drawn at the end,
         # once the figures they show are written on their sheet.
         chart_pages = [(kind, _chart_page(book, title)) for kind, title in _chart_kinds(c)]
+        found = _findings_per_row(c)
         for spec in ROW_SHEETS:
             if spec.key == "indicators":
                 _indicator_sheet(book, styles, c)
             else:
-                _rows_sheet(book, styles, c, spec, blocks)
+                _rows_sheet(book, styles, c, spec, blocks, found)
         # gui-cap-tren.xlsx, in the helper once the rows queued so far are rendered: on a
         # re-run that is at once, as the last run's blocks leave the helper nothing to render.
         helper.start_deferred()
         _allocation_sheet(book, styles, c)
-        _findings_sheet(book, styles, c, blocks)
+        _findings_sheet(book, styles, c, blocks, _row_targets(c))
         _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, blocks)
         _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, blocks)
         _sources_sheet(book, styles, c)
@@ -107,10 +110,10 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
 def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int] | None = None,
                 title: str | None = None, blocks: BlockWriter | None = None,
-                printed: int | None = None) -> Worksheet:
+                printed: int | None = None, flagged: int | None = None) -> Worksheet:
     """A sheet with a frozen, filtered, repeated header row and A4 landscape print settings
     (`paper`); only the first `printed` columns are printed (the rest, where a row came from,
-    are for the screen).
+    are for the screen); rows with a count in column `flagged` are filled.
 
     Rows beyond what one Excel sheet holds continue on "Name (2)", "Name (3)", … each with its
     own header, so a very large consolidation is split, never cut. Returns the first sheet.
@@ -124,7 +127,7 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         chunk = rows[start:start + per_sheet]
         bold = {index - start for index in bold_rows if start <= index < start + per_sheet}
         sheet = _table_part(book, styles, sheet_name, columns, chunk, bold, title or name,
-                            blocks, printed)
+                            blocks, printed, flagged)
         first = first or sheet
     assert first is not None
     return first
@@ -132,7 +135,8 @@ def write_table(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
 
 def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col],
                 rows: Sequence[Sequence[Any]], bold_rows: set[int], title: str,
-                blocks: BlockWriter | None, printed: int | None = None) -> Worksheet:
+                blocks: BlockWriter | None, printed: int | None = None,
+                flagged: int | None = None) -> Worksheet:
     sheet = book.add_worksheet(name)
     printed = printed or len(columns)
     # Printed fit to width: the printed columns narrow enough for 8.5-pt text.
@@ -153,6 +157,10 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     if printed < len(columns):
         sheet.print_area(0, 0, max(len(rows), 1), printed - 1)
+    if flagged is not None and len(rows):  # a row that carries findings stands out
+        letter = xl_col_to_name(flagged)
+        sheet.conditional_format(1, 0, len(rows), len(columns) - 1, {
+            "type": "formula", "criteria": f"=${letter}2>0", "format": styles.flagged})
     print_setup(sheet, title, FONT)
     return sheet
 
@@ -296,13 +304,14 @@ def _spec_columns(spec: SheetSpec) -> list[Col]:
 
 
 def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec,
-                blocks: BlockWriter) -> None:
+                blocks: BlockWriter, found: dict[tuple[str, str, int], int]) -> None:
     names = _unit_names(c)
     frame = tree_order(c, c.accepted(spec.key))
     considered = "_consider" in frame.columns
     columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 26), *_spec_columns(spec)]
     if considered:
         columns.append(Col(NOT_CONSIDERED_COLUMN, 20))
+    columns.append(Col(FOUND_COLUMN, 9, "int"))
     columns += [Col("Tệp nguồn", 28), Col("Dòng", 7, "int")]
     keys = spec.keys
     # Column lists, made into rows only where rendered: a re-run builds none of the rows of
@@ -311,9 +320,12 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     parts = [units, [names.get(unit, "") for unit in units], *(frame[k].tolist() for k in keys)]
     if considered:
         parts.append(frame["_consider"].tolist())
-    parts += [frame["_file"].tolist(), frame["_row"].tolist()]
+    files, sheets, rows = frame["_file"].tolist(), frame["_sheet"].tolist(), frame["_row"].tolist()
+    parts.append([found.get((file, sheet, row)) for file, sheet, row in zip(files, sheets, rows,
+                                                                              strict=True)])
+    parts += [files, rows]
     write_table(book, styles, spec.title, columns, ColumnRows(parts), blocks=blocks,
-                printed=len(columns) - 2)
+                printed=len(columns) - 2, flagged=len(columns) - 3)
 
 
 def _indicator_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
@@ -364,18 +376,69 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
     _chart_page(book, "Biểu đồ phân bổ").set_chart(chart)
 
 
-def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation,
-                    blocks: BlockWriter) -> None:
+def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation, blocks: BlockWriter,
+                    targets: dict[tuple[str, str, int], tuple[str, int]]) -> None:
+    """Phát hiện: each finding, what to do about it («Cách sửa»), and its source cell as a link
+    to the row it became in this workbook (the consolidated sheet, or Lỗi dữ liệu)."""
     letters = c.cells
     columns = [Col("Mức độ", 10), Col("Mã phát hiện", 20), Col("Loại", 28), Col("Mã đơn vị", 11),
                Col("Tệp", 28), Col("Trang", 16), Col("Dòng", 7, "int"), Col("Cột", 18),
-               Col("Ô", 20), Col("Giá trị", 18), Col("Nội dung", 70)]
+               Col("Ô", 20), Col("Giá trị", 18), Col("Nội dung", 60),
+               Col("Cách sửa", 44)]
     rows = []
+    links = 0
     for f in c.findings:
+        where: Any = cell_ref(f, letters)
+        target = targets.get((f.file or "", f.sheet or "", f.row or 0))
+        if target is not None and links < MAX_LINKS:
+            where = Link(where or f"{f.sheet}!{f.row}", f"'{target[0]}'!A{target[1]}")
+            links += 1
         rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
-                     f.file, f.sheet, f.row, f.column, cell_ref(f, letters),
-                     None if f.value is None else str(f.value), f.message])
+                     f.file, f.sheet, f.row, f.column, where,
+                     None if f.value is None else str(f.value), f.message,
+                     how_to_fix(f, c.as_of.year)])
     write_table(book, styles, SHEET_FINDINGS, columns, rows, blocks=blocks)
+
+
+# Excel keeps at most 65,530 links a sheet; findings past these are shown without one.
+MAX_LINKS = 65_000
+FOUND_COLUMN = "Phát hiện"
+
+
+def _findings_per_row(c: Consolidation) -> dict[tuple[str, str, int], int]:
+    """How many findings point at each source row (file, sheet, Excel row)."""
+    counts: dict[tuple[str, str, int], int] = {}
+    for f in c.findings:
+        if f.file and f.sheet and f.row:
+            key = (f.file, f.sheet, f.row)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _row_targets(c: Consolidation) -> dict[tuple[str, str, int], tuple[str, int]]:
+    """Where each source row (file, sheet, Excel row) is in this workbook: (sheet, Excel row)
+    of the consolidated sheet that holds it, or of Lỗi dữ liệu / Bị thay thế."""
+    per_sheet = SHEET_ROWS - 1
+    targets: dict[tuple[str, str, int], tuple[str, int]] = {}
+
+    def place(name: str, frame: pd.DataFrame, start: int) -> int:
+        for position, key in enumerate(zip(frame["_file"], frame["_sheet"], frame["_row"],
+                                           strict=True), start=start):
+            part = position // per_sheet
+            targets.setdefault((key[0], key[1], int(key[2])),
+                               (name if part == 0 else f"{name} ({part + 1})",
+                                position % per_sheet + 2))
+        return start + len(frame)
+
+    for spec in ROW_SHEETS:
+        if spec.key != "indicators":  # a units × indicators table, not a row per source row
+            place(spec.title, tree_order(c, c.accepted(spec.key)), 0)
+    for name, status in ((SHEET_REJECTED, REJECTED), (SHEET_SUPERSEDED, SUPERSEDED)):
+        start = 0
+        for spec in ROW_SHEETS:
+            frame = c.sheets[spec.key]
+            start = place(name, frame[frame["_status"] == status], start)
+    return targets
 
 
 def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
