@@ -397,7 +397,10 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation, blocks: Bl
                      f.file, f.sheet, f.row, f.column, where,
                      None if f.value is None else str(f.value), f.message,
                      how_to_fix(f, c.as_of.year)])
-    write_table(book, styles, SHEET_FINDINGS, columns, rows, blocks=blocks)
+    # Not in row blocks: a link is kept in the sheet's own table of links, which a block
+    # rendered elsewhere would leave behind.
+    write_table(book, styles, SHEET_FINDINGS, columns, rows,
+                blocks=None if links else blocks)
 
 
 # Excel keeps at most 65,530 links a sheet; findings past these are shown without one.
