@@ -148,6 +148,7 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
     from .deliver.delivery import DeliveryOptions, delivery_lines
     from .deliver.mail import parse_addresses
     from .pipeline import run
+    from .write.changes import change_lines
     from .write.summary import summary_lines
 
     options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
@@ -158,6 +159,8 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
                  delivery=options, use_cache=not no_cache)
     _lines_then_exit(click.get_current_context(), result.exit_code)
     for line in summary_lines(result.consolidation):
+        click.echo(line)
+    for line in change_lines(result.consolidation.changes):
         click.echo(line)
     for line in delivery_lines(result.upward, result.delivery):
         click.echo(line)

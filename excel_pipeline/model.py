@@ -262,6 +262,8 @@ class Consolidation:
     unit_figures: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
     # The bundled example inbox was consolidated (no inbox given): every output says so.
     example: bool = False
+    # What changed since the last run into the same output folder (`write.changes`).
+    changes: dict[str, Any] = field(default_factory=dict)
 
     def accepted(self, key: str) -> pd.DataFrame:
         frame = self.sheets[key]

@@ -10,9 +10,11 @@ and the records of `model`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .allocate.quotas import allocation_rows
 from .campaign import Campaign
@@ -25,6 +27,7 @@ from .ingest.cache import ReadCache
 from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Delivery, Progress, ReadFile, RunResult
 from .write.atomic import staged_outputs, start_run
+from .write.changes import changes_since, facts, previous_facts
 from .write.fast.parallel_rows import WriteHelper
 from .write.fast.row_blocks import BlockStore, in_blocks
 from .write.folders import create, prepare
@@ -59,11 +62,13 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     if options.feedback_dir is not None:
         folders["--feedback"] = options.feedback_dir
     outputs = prepare(folders, inbox)
+    previous = _previous_run(out_dir / "tong-hop.json")  # before this run replaces it
     cache = ReadCache(out_dir, campaign) if use_cache else None
     read_files = read_inbox(inbox, progress, campaign.limits, cache, outputs=tuple(outputs))
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
     consolidation.example = example
+    consolidation.changes = changes_since(previous[0], facts(consolidation), previous[1])
     del read_files  # the parsed pieces are stacked now; free them before writing
     create(folders)
     # Every output is staged and put in place at the end, all together: a run stopped midway
@@ -94,6 +99,17 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     if cache is not None:
         cache.prune()
     return result
+
+
+def _previous_run(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The last run's facts from its report in the output folder, or None and why not."""
+    if not path.is_file():
+        return None, None
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+        return previous_facts(report), None
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None, "không đọc được tong-hop.json của lần chạy trước"
 
 
 def _report(c: Consolidation, path: Path, workbook: Path, upward: Path | None,

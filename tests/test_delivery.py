@@ -156,8 +156,8 @@ def test_each_summary_chart_has_a_page_of_its_own_and_the_terminal_a_table(inbox
     for page in ("Biểu đồ đại biểu", "Biểu đồ tỷ lệ", "Biểu đồ phát hiện"):
         assert charts_on(out / "tong-hop.xlsx", page) == 1, page
     book = openpyxl.load_workbook(out / "tong-hop.xlsx")
-    assert book.sheetnames[:4] == ["Tổng hợp", "Biểu đồ đại biểu", "Biểu đồ tỷ lệ",
-                                   "Biểu đồ phát hiện"]
+    assert book.sheetnames[:5] == ["Tổng hợp", "Thay đổi", "Biểu đồ đại biểu",
+                                   "Biểu đồ tỷ lệ", "Biểu đồ phát hiện"]
     data = [row for row in book["Số liệu biểu đồ"].iter_rows(values_only=True)]
     # A plenary conference has no cap, and says so; the bad row is not counted.
     assert ("C01 (HN toàn thể: không giới hạn)", 2, None) in data

@@ -43,8 +43,8 @@ def test_merge_writes_workbook_and_json(tmp_path, make_unit, make_registry):
     assert stdout.strip().splitlines()[-1] == str(workbook)
 
     book = openpyxl.load_workbook(workbook)
-    assert book.sheetnames == [SHEETS[0], *CHART_PAGES, *SHEETS[1:6], "Biểu đồ phân bổ",
-                               *SHEETS[6:]]
+    assert book.sheetnames == [SHEETS[0], "Thay đổi", *CHART_PAGES, *SHEETS[1:6],
+                               "Biểu đồ phân bổ", *SHEETS[6:]]
     # written row by row (constant_memory): the header styling set before the rows survives
     assert book["Đại biểu"].row_dimensions[1].height >= 32
     assert book["Đại biểu"].freeze_panes == "A2"

@@ -49,6 +49,7 @@ def build_report(c: Consolidation, workbook: Path,
         "units": units,
         "registry": {"source": c.registry.source, "inferred": c.registry.inferred},
         "delivery": delivery or {},
+        "changes": c.changes,
     }
 
 
@@ -60,6 +61,11 @@ def write_report(c: Consolidation, path: Path, workbook: Path,
         json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
         stream.write("\n")
     return path
+
+
+def plain(value: Any) -> Any:
+    """A value as the JSON report writes it (dates as ISO text, numpy numbers as numbers)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=_default))
 
 
 def _default(value: Any) -> Any:

@@ -23,6 +23,7 @@ from ..template import BY_KEY, ROW_SHEETS, SheetSpec
 from .advice import how_to_fix
 from .atomic import written_atomically
 from .cells import ROWS_OPTIONS, Link, write_cell
+from .changes import change_rows
 from .fast.parallel_rows import WriteHelper
 from .fast.row_blocks import BlockStore, BlockWriter
 from .fast.rows import ColumnRows, write_rows
@@ -53,6 +54,7 @@ SHEET_SUPERSEDED = "Bị thay thế"
 SHEET_SOURCES = "Nguồn"
 SHEET_ALLOCATION = "Phân bổ"
 SHEET_CHART_DATA = "Số liệu biểu đồ"
+SHEET_CHANGES = "Thay đổi"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
 # Excel's rows per sheet (the header takes one).
 SHEET_ROWS = 1_048_576
@@ -82,6 +84,11 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
                              "subject": c.campaign.document, "author": "dhtt-merge"})
         styles = Styles(book)
         _summary_sheet(book, styles, c)
+        if c.changes:
+            write_table(book, styles, SHEET_CHANGES,
+                        [Col("Thay đổi", 22), Col("Mã đơn vị", 11), Col("Nội dung", 80),
+                         Col("Mã phát hiện", 20)], change_rows(c.changes),
+                        title=f"Thay đổi so với lần chạy trước – tính đến {c.as_of:%d/%m/%Y}")
         # Each chart on a page of its own, just after the table it sums up; drawn at the end,
         # once the figures they show are written on their sheet.
         chart_pages = [(kind, _chart_page(book, title)) for kind, title in _chart_kinds(c)]
