@@ -52,6 +52,10 @@ class OutputKind(StrEnum):
     CONSOLIDATED = "tong-hop"
     FEEDBACK = "phan-hoi"
     UPWARD = "gui-cap-tren"
+    # A unit's own workbook copied back to it with its faulty cells marked: the unit fixes and
+    # returns it, so it is read as a submission (unlike a feedback file), and the feedback
+    # folder that holds it is still ours to write into.
+    MARKED = "ban-danh-dau"
 
 
 # The custom document property (File › Properties › Custom in Excel) that carries the mark.
@@ -264,6 +268,8 @@ class Consolidation:
     example: bool = False
     # What changed since the last run into the same output folder (`write.changes`).
     changes: dict[str, Any] = field(default_factory=dict)
+    # The inbox read (to copy a unit's own workbook back to it, marked).
+    inbox: Path | None = None
 
     def accepted(self, key: str) -> pd.DataFrame:
         frame = self.sheets[key]
@@ -284,6 +290,9 @@ class UnitFeedback:
     email: str | None
     errors: int
     warnings: int
+    # The unit's own workbook, copied with its faulty cells marked, or why there is none.
+    marked: Path | None = None
+    marked_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -316,7 +325,9 @@ class Delivery:
 
     def to_dict(self) -> dict[str, Any]:
         return {"feedback": [{"unit": f.unit, "path": f.path.as_posix(), "email": f.email,
-                              "errors": f.errors, "warnings": f.warnings} for f in self.feedback],
+                              "errors": f.errors, "warnings": f.warnings,
+                              "marked": f.marked.as_posix() if f.marked else None,
+                              "marked_reason": f.marked_reason} for f in self.feedback],
                 "messages": [m.to_dict() for m in self.messages],
                 "outbox": self.outbox.as_posix() if self.outbox else None}
 

@@ -67,7 +67,7 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     read_files = read_inbox(inbox, progress, campaign.limits, cache, outputs=tuple(outputs))
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file)
-    consolidation.example = example
+    consolidation.example, consolidation.inbox = example, inbox
     consolidation.changes = changes_since(previous[0], facts(consolidation), previous[1])
     del read_files  # the parsed pieces are stacked now; free them before writing
     create(folders)
@@ -124,7 +124,9 @@ def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:
         return moved.get(path, path)
 
     delivery = result.delivery
-    delivery.feedback = [replace(item, path=where(item.path)) for item in delivery.feedback]
+    delivery.feedback = [replace(item, path=where(item.path),
+                                 marked=where(item.marked) if item.marked else None)
+                         for item in delivery.feedback]
     delivery.messages = [replace(m, eml=str(where(Path(m.eml)))) if m.eml else m
                          for m in delivery.messages]
     return replace(result, workbook=where(result.workbook), report=where(result.report),

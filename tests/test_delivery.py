@@ -69,7 +69,9 @@ def test_feedback_only_for_units_with_findings(inbox, tmp_path):
     code, stdout, _ = run_cli(str(inbox), "--out", str(out), "--as-of", AS_OF,
                               "--feedback", str(folder))
     assert code == 1
-    assert sorted(p.name for p in folder.iterdir()) == ["C01.xlsx", "C03.xlsx"]
+    # C01's own workbook comes back marked; C03 sent nothing, so it has none.
+    assert sorted(p.name for p in folder.iterdir()) == ["C01 - C01 (đánh dấu).xlsx", "C01.xlsx",
+                                                        "C03.xlsx"]
     [row] = feedback_rows(folder / "C01.xlsx")
     assert (row["Mức độ"], row["Trang"], row["Ô"], row["Cột"]) == ("Lỗi", "Đại biểu",
                                                                   "Đại biểu!C6", "Năm sinh")
@@ -232,8 +234,9 @@ def test_email_to_officers_and_feedback_to_units(inbox, tmp_path, smtp):
     assert "gui-cap-tren.xlsx: hồ sơ của đơn vị theo đúng mẫu" in body
     assert attachment.get_filename() == "Tổng hợp thu 12-03-2025.xlsx"
     assert attachment.get_content() == (out / "tong-hop.xlsx").read_bytes()
-    [unit_file] = list(by_recipient[("c01@cdcs.vn",)].iter_attachments())
+    unit_file, marked = list(by_recipient[("c01@cdcs.vn",)].iter_attachments())
     assert unit_file.get_filename() == "Phản hồi C01.xlsx"
+    assert marked.get_filename() == "C01 - C01 (đánh dấu).xlsx"
     assert "Thư đã gửi: 3/4" in stdout  # C03 sent nothing, so it has no address
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
     assert sum(m["ok"] for m in report["delivery"]["messages"]) == 3
@@ -298,3 +301,40 @@ def test_dry_run_writes_eml_files(inbox, tmp_path, monkeypatch):
     assert message["To"] == "c01@cdcs.vn" and message["From"] == "dhtt-merge@localhost"
     assert (out / "phan-hoi" / "C01.xlsx").is_file()
     assert "Thư chưa gửi (--dry-run): 2 thư" in stdout
+
+
+def test_the_units_own_workbook_comes_back_marked_and_the_original_untouched(tmp_path):
+    import hashlib
+    import shutil
+
+    from excel_pipeline.pipeline import example_inbox
+
+    inbox, out, folder = tmp_path / "hộp thư", tmp_path / "out", tmp_path / "phản hồi"
+    shutil.copytree(example_inbox(), inbox)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.rglob("*.xlsx")}
+    code, _, _ = run_cli(str(inbox), "--out", str(out), "--feedback", str(folder), "--as-of",
+                         AS_OF)
+    assert code == 1
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.rglob("*.xlsx")} \
+        == before
+    copy = folder / "BB09 - BB09 (đánh dấu).xlsx"
+    cell = openpyxl.load_workbook(copy)["Đại biểu"]["C7"]
+    assert cell.value == 19885 and cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "Năm sinh «19885»" in cell.comment.text
+    assert "Cách sửa: Ghi năm sinh đủ 4 chữ số, từ 1900 đến 2025." in cell.comment.text
+    feedback = [r[0] for r in openpyxl.load_workbook(folder / "BB09.xlsx")["Phản hồi"]
+                .iter_rows(values_only=True) if r[0]]
+    assert any(str(line).startswith("Kèm theo: «BB09 - BB09 (đánh dấu).xlsx»")
+               for line in feedback)
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    [entry] = [f for f in report["delivery"]["feedback"] if f["unit"] == "BB09"]
+    assert entry["marked"] == copy.as_posix()
+    # A re-run may write into the same folder, and the unit may send the copy back.
+    assert run_cli(str(inbox), "--out", str(out), "--feedback", str(folder), "--as-of",
+                   AS_OF)[0] == 1
+    returned = tmp_path / "gửi lại"
+    returned.mkdir()
+    shutil.copy(copy, returned / copy.name)
+    code, _, _ = run_cli(str(returned), "--out", str(tmp_path / "o2"), "--as-of", AS_OF)
+    again = json.loads((tmp_path / "o2" / "tong-hop.json").read_text(encoding="utf-8"))
+    assert [(f["status"], f["unit"]) for f in again["files"]] == [("accepted", "BB09")]

@@ -374,5 +374,6 @@ def test_the_fast_path_switched_off_writes_the_same_workbooks(tmp_path, tiny_blo
         assert bool(streamed) == (switch == "1") and bool(tiny_blocks) == (switch == "1")
         outputs[switch] = {path.relative_to(out).as_posix(): sheet_parts(path)
                            for path in sorted(out.rglob("*.xlsx"))}
-    assert len(outputs["1"]) == 8  # tong-hop, gui-cap-tren and six feedback workbooks
+    # tong-hop, gui-cap-tren, six feedback workbooks and four units' own, marked
+    assert len(outputs["1"]) == 12
     assert outputs["0"] == outputs["1"]

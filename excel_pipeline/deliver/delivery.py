@@ -131,5 +131,8 @@ def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
         "Thư này do dhtt-merge tạo tự động.",
     ])
     name = f"Phản hồi {item.unit}.xlsx"
+    attachments = [(item.path, name)]
+    if item.marked is not None:  # the unit's own workbook, its faulty cells marked
+        attachments.append((item.marked, item.marked.name))
     return Outgoing(item.unit, (item.email,),
-                    compose(sender, (item.email,), subject, body, [(item.path, name)]))
+                    compose(sender, (item.email,), subject, body, attachments))

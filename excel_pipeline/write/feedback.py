@@ -14,6 +14,7 @@ from ..model import MARK, Consolidation, OutputKind, UnitFeedback
 from .advice import how_to_fix
 from .atomic import file_safe, written_atomically
 from .cells import TEXT_SAFE, write_cell
+from .marked_copy import marked_copy
 from .paper import fit_widths, header_height, line_points, lines_in, print_setup, wrapped
 from .styles import FONT, Col, Styles
 
@@ -45,12 +46,33 @@ def write_feedback(c: Consolidation, folder: Path) -> list[UnitFeedback]:
         unit = c.registry.units.get(code)
         name = unit.name if unit else code
         path = folder / f"{file_safe(code)}.xlsx"
+        marked, why_not = _marked(c, code, findings, folder)
         item = UnitFeedback(code, name, path, contacts.get(code),
                             sum(1 for f in findings if f.severity == "error"),
-                            sum(1 for f in findings if f.severity == "warning"))
+                            sum(1 for f in findings if f.severity == "warning"), marked, why_not)
         _write_one(c, item, findings, letters)
         written.append(item)
     return written
+
+
+def _marked(c: Consolidation, code: str, findings: list[Finding],
+            folder: Path) -> tuple[Path | None, str | None]:
+    """The unit's submitted workbook copied beside its feedback, faulty cells marked: the file
+    its cell findings point at (its accepted submission, or the file refused)."""
+    if c.inbox is None:
+        return None, None
+    accepted = _accepted_files(c, code)
+    superseded = {r.relpath for r in c.files if r.status == "superseded"}
+    # Its submission if it has one, else the file refused; never a file a newer one replaced.
+    files = sorted({f.file for f in findings if f.file and f.row and f.file not in superseded},
+                   key=lambda relpath: relpath not in accepted)
+    if not files:
+        return None, None
+    return marked_copy(c.inbox, files[0], findings, c.cells, folder, code, c.as_of.year)
+
+
+def _accepted_files(c: Consolidation, code: str) -> set[str]:
+    return {r.relpath for r in c.files if r.unit == code and r.status == "accepted"}
 
 
 def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
@@ -76,6 +98,12 @@ def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
             ("Sửa các ô dưới đây ngay trong tệp của đơn vị (giữ nguyên mẫu), rồi gửi lại cả tệp.",
              plain),
         ]
+        if item.marked is not None:
+            lines.append((f"Kèm theo: «{item.marked.name}», bản sao tệp của đơn vị, các ô cần "
+                          "sửa được tô màu và ghi chú cách sửa (di chuột vào ô để xem); có thể "
+                          "sửa ngay trên bản này rồi gửi lại.", plain))
+        elif item.marked_reason:
+            lines.append((f"Không kèm bản đánh dấu: {item.marked_reason}.", plain))
         columns = fit_widths(COLUMNS)  # printed fit to width: 8.5-pt text or more
         across = sum(column.width for column in columns)
         for number, (text, look) in enumerate(lines):  # across the table, wrapped
