@@ -21,6 +21,18 @@ _COLUMNS: dict[tuple[str, str], Column] = {
 _EXAMPLE_DATE = "05/03/2025"
 
 
+def shown_value(finding: Finding) -> str | None:
+    """A finding's value as the Giá trị column shows it: a cell's content as typed; a count
+    (a unit's delegates, nominations, leaders…) said to be the unit's figure, not a bare
+    number whose meaning the reader must guess."""
+    if finding.value is None:
+        return None
+    if finding.code != "SCHEMA" and isinstance(finding.value, int | float) \
+            and not isinstance(finding.value, bool):
+        return f"{finding.value:g} (số của đơn vị)"
+    return str(finding.value)
+
+
 def how_to_fix(finding: Finding, this_year: int) -> str:
     """What to do about `finding`, in Vietnamese."""
     if finding.code == "SCHEMA":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..findings import SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
 from ..model import MARK, Consolidation, OutputKind, UnitFeedback
-from .advice import how_to_fix
+from .advice import how_to_fix, shown_value
 from .atomic import file_safe, written_atomically
 from .cells import TEXT_SAFE, write_cell
 from .marked_copy import marked_copy
@@ -118,7 +118,7 @@ def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
             sheet.write_string(header_row, position, column.header, styles.header)
         for number, f in enumerate(findings, start=1):
             values = [number, SEVERITY_LABELS[f.severity], f.sheet, cell_ref(f, letters),
-                      f.column, None if f.value is None else str(f.value), f.message,
+                      f.column, shown_value(f), f.message,
                       how_to_fix(f, c.as_of.year), f.file, f.code]
             height = heights(values)
             if height is not None:

@@ -20,7 +20,7 @@ from ..allocate.methods import METHOD_LABELS
 from ..findings import CODES, SEVERITY_LABELS, cell_ref
 from ..model import ACCEPTED, MARK, REJECTED, STATUS_LABELS, SUPERSEDED, Consolidation, OutputKind
 from ..template import BY_KEY, ROW_SHEETS, SheetSpec
-from .advice import how_to_fix
+from .advice import how_to_fix, shown_value
 from .atomic import written_atomically
 from .cells import ROWS_OPTIONS, Link, write_cell
 from .changes import change_rows
@@ -402,7 +402,7 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation, blocks: Bl
             links += 1
         rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
                      f.file, f.sheet, f.row, f.column, where,
-                     None if f.value is None else str(f.value), f.message,
+                     shown_value(f), f.message,
                      how_to_fix(f, c.as_of.year)])
     # Not in row blocks: a link is kept in the sheet's own table of links, which a block
     # rendered elsewhere would leave behind.
