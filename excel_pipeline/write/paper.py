@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def line_points(points: float = TEXT_POINTS) -> float:
     return math.ceil(LINE_POINTS * points / TEXT_POINTS / 0.75) * 0.75
 
 
+@lru_cache(maxsize=65536)  # unit names, positions and titles repeat down a province's lists
 def lines_in(text: str, width: float, points: float = TEXT_POINTS) -> int:
     """The lines `text` of this size takes in a wrapped cell `width` units wide: words placed
     greedily, a word longer than a line broken, each of the text's own line breaks kept."""
@@ -78,14 +80,24 @@ class RowHeights:
     wraps: tuple[float | None, ...]
     points: float = TEXT_POINTS
 
+    def __post_init__(self) -> None:
+        # Asked once per row of every table (millions in a province): the wrapped columns
+        # and the characters one line of each holds, worked out once.
+        fits = CHARS_PER_UNIT * TEXT_POINTS / self.points
+        object.__setattr__(self, "_checks", tuple(
+            (position, width, int((width - 1) * fits))
+            for position, width in enumerate(self.wraps) if width is not None))
+        object.__setattr__(self, "_line", line_points(self.points))
+
     def __call__(self, values: Sequence[Any]) -> float | None:
         lines = 1
-        fits = CHARS_PER_UNIT * TEXT_POINTS / self.points
-        for value, width in zip(values, self.wraps, strict=False):
-            if width is not None and type(value) is str \
-                    and (len(value) > (width - 1) * fits or "\n" in value):
-                lines = max(lines, lines_in(value, width, self.points))
-        return None if lines == 1 else lines * line_points(self.points)
+        count = len(values)
+        for position, width, fits in self._checks:  # type: ignore[attr-defined]
+            if position < count:
+                value = values[position]
+                if type(value) is str and (len(value) > fits or "\n" in value):
+                    lines = max(lines, lines_in(value, width, self.points))
+        return None if lines == 1 else lines * self._line  # type: ignore[attr-defined]
 
 
 def wrapped(columns: Sequence[Col], points: float = TEXT_POINTS) -> RowHeights:

@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
@@ -430,14 +431,20 @@ def _row_targets(c: Consolidation) -> dict[tuple[str, str, int], tuple[str, int]
     of the consolidated sheet that holds it, or of Lỗi dữ liệu / Bị thay thế."""
     per_sheet = SHEET_ROWS - 1
     targets: dict[tuple[str, str, int], tuple[str, int]] = {}
+    wanted = {(f.file, f.sheet, f.row) for f in c.findings if f.file and f.sheet and f.row}
 
     def place(name: str, frame: pd.DataFrame, start: int) -> int:
-        for position, key in enumerate(zip(frame["_file"], frame["_sheet"], frame["_row"],
-                                           strict=True), start=start):
-            part = position // per_sheet
-            targets.setdefault((key[0], key[1], int(key[2])),
-                               (name if part == 0 else f"{name} ({part + 1})",
-                                position % per_sheet + 2))
+        """Only the rows findings point at (a few among a province's rows) are looked up."""
+        if wanted and len(frame):
+            keys = pd.MultiIndex.from_arrays([frame["_file"].astype(object),
+                                              frame["_sheet"].astype(object),
+                                              frame["_row"].astype("int64")])
+            for position in np.flatnonzero(keys.isin(list(wanted))):
+                key = keys[position]
+                part = (start + int(position)) // per_sheet
+                targets.setdefault((key[0], key[1], int(key[2])),
+                                   (name if part == 0 else f"{name} ({part + 1})",
+                                    (start + int(position)) % per_sheet + 2))
         return start + len(frame)
 
     for spec in ROW_SHEETS:
