@@ -81,6 +81,19 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Chain:
+    """A form given only to whom holds other titles first (the law's or the campaign
+    document's condition, cited in `source`): one of `needs`, in the nomination's own year
+    (`years = "same"`) or in each of the `count` years before it (`"consecutive"`)."""
+
+    form: str
+    needs: list[str]
+    source: str
+    years: Literal["same", "consecutive"] = "same"
+    count: int = 1
+
+
+@dataclass(frozen=True)
 class Allocation:
     """What the upper level shares among its direct subordinates (DOMAIN §7)."""
 
@@ -117,6 +130,8 @@ class Campaign:
     registration_deadline: dt.date | None = None
     plans_deadline: dt.date | None = None
     indicators: list[Indicator] = field(default_factory=list)
+    # Conditions on titles held, checked against the ledger (`check.ledger`).
+    chains: list[Chain] = field(default_factory=list)
     allocation: Allocation = field(default_factory=Allocation)
     limits: ReadLimits = field(default_factory=ReadLimits)
     severity: dict[str, str] = field(default_factory=dict)
@@ -280,6 +295,16 @@ def _check_semantics(campaign: Campaign, origin: str) -> None:
             if form not in AWARD_FORMS:
                 raise CampaignError(_msg(origin, f"{table}.{form}",
                                          "không phải hình thức khen thưởng trong mẫu"))
+    for i, chain in enumerate(campaign.chains):
+        for form in (chain.form, *chain.needs):
+            if form not in AWARD_FORMS:
+                raise CampaignError(_msg(origin, f"chains[{i}]",
+                                         f"«{form}» không phải hình thức khen thưởng trong mẫu"))
+        if not chain.needs or not chain.source.strip() or chain.count < 1:
+            raise CampaignError(_msg(origin, f"chains[{i}]", "cần needs, source (văn bản quy "
+                                                             "định) và count từ 1 trở lên"))
+        if chain.years == "same" and chain.count != 1:
+            raise CampaignError(_msg(origin, f"chains[{i}].count", "phải là 1 khi years = same"))
     if campaign.allocation.method not in ALLOCATION_METHODS:
         raise CampaignError(_msg(origin, "allocation.method",
                                  f"phải là một trong: {', '.join(ALLOCATION_METHODS)}"))

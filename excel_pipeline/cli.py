@@ -139,10 +139,13 @@ def main() -> None:
               help="Không gửi thư: ghi các thư ra tệp .eml trong thư mục thu-gui.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Đọc lại mọi tệp, không dùng kết quả đọc lưu ở THƯ_MỤC/.dhtt-cache.")
+@click.option("--ledger", "ledger", default=None, metavar="SỔ",
+              help="Đối chiếu đề nghị khen thưởng với sổ khen thưởng (tệp .db hoặc địa chỉ "
+              "postgresql://…): hình thức đã được khen trong năm, danh hiệu cần có trước.")
 def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | None,
                   out_dir: Path, as_of: dt.date | None, feedback_dir: Path | None,
                   email_to: str | None, email_feedback: bool, dry_run: bool,
-                  no_cache: bool) -> None:
+                  no_cache: bool, ledger: str | None) -> None:
     """Tổng hợp mọi tệp Excel trong THƯ_MỤC_HỒ_SƠ thành một bảng tổng hợp."""
     from .campaign import load_campaign
     from .deliver.delivery import DeliveryOptions, delivery_lines
@@ -156,7 +159,7 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
     campaign = load_campaign(campaign_spec)
     result = run(inbox, campaign, out_dir, units_file=units_file,
                  as_of=as_of, progress=_progress(),
-                 delivery=options, use_cache=not no_cache)
+                 delivery=options, use_cache=not no_cache, ledger=ledger)
     _lines_then_exit(click.get_current_context(), result.exit_code)
     for line in summary_lines(result.consolidation):
         click.echo(line)
@@ -271,6 +274,79 @@ def campaigns_command(campaign_id: str | None) -> None:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths,
                                                                           strict=False))
                    + "  " + str(row[3]))
+
+
+LEDGER_OPTION = click.option(
+    "--ledger", "ledger", default=None, metavar="SỔ",
+    help="Sổ khen thưởng: tệp .db (mặc định so-khen-thuong.db ở thư mục hiện tại) hoặc địa chỉ "
+         "postgresql://… dùng chung.")
+
+
+@main.group("ledger", cls=click.Group, options_metavar="[TÙY_CHỌN]",
+            subcommand_metavar="LỆNH [THAM_SỐ]...")
+def ledger_group() -> None:
+    """Sổ khen thưởng: ghi các quyết định khen thưởng, xem, xuất ra Excel."""
+
+
+ledger_group.command_class = VietnameseCommand
+
+
+@ledger_group.command("import")
+@click.argument("list_file", type=click.Path(path_type=Path), metavar="DANH_SÁCH.xlsx")
+@click.option("--year", type=int, required=True, metavar="NĂM", help="Năm khen thưởng.")
+@click.option("--decision", required=True, metavar="SỐ/QĐ-…", help="Số quyết định khen thưởng.")
+@click.option("--decision-date", type=AsOfDate(), default=None, metavar="dd/mm/yyyy",
+              help="Ngày ký quyết định.")
+@LEDGER_OPTION
+def ledger_import(list_file: Path, year: int, decision: str, decision_date: dt.date | None,
+                  ledger: str | None) -> None:
+    """Ghi vào sổ những người, tập thể trong DANH_SÁCH (bảng «Đề nghị khen thưởng») là đã được
+    khen theo quyết định; ghi lại cùng quyết định thì không đổi gì."""
+    from .ledger.lists import awards_from_list
+    from .ledger.store import DEFAULT_FILE, add, opened
+
+    granted = awards_from_list(list_file, year, decision, decision_date)
+    with opened(ledger or DEFAULT_FILE) as connection:
+        new = add(connection, granted)
+    click.echo(f"Đã ghi {new} khen thưởng mới vào sổ {ledger or DEFAULT_FILE} (danh sách có "
+               f"{len(granted)} dòng; {len(granted) - new} dòng đã có trong sổ).")
+
+
+@ledger_group.command("show")
+@click.argument("name", metavar="HỌ_TÊN")
+@click.option("--year", type=int, default=None, metavar="NĂM", help="Chỉ năm này.")
+@LEDGER_OPTION
+def ledger_show(name: str, year: int | None, ledger: str | None) -> None:
+    """In các khen thưởng của một người hoặc tập thể có trong sổ."""
+    from .ledger.store import DEFAULT_FILE, history, opened
+
+    with opened(ledger or DEFAULT_FILE) as connection:
+        rows = history(connection, name, year)
+    if not rows:
+        click.echo(f"Sổ không có khen thưởng nào của «{name}»"
+                   + (f" năm {year}." if year else "."))
+        return
+    table = [("Năm", "Họ tên / Tên tập thể", "Năm sinh", "Đơn vị", "Hình thức", "Quyết định"),
+             *((str(r["year"]), r["name"], str(r["birth_year"] or ""), r["unit"], r["form"],
+                r["decision"] + (f" ngày {r['decision_date']:%d/%m/%Y}"
+                                 if r["decision_date"] else "")) for r in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
+                                                                       strict=True)).rstrip())
+
+
+@ledger_group.command("export")
+@click.argument("target", type=click.Path(path_type=Path), metavar="TỆP.xlsx")
+@LEDGER_OPTION
+def ledger_export(target: Path, ledger: str | None) -> None:
+    """Ghi toàn bộ sổ khen thưởng ra một tệp Excel."""
+    from .ledger.store import DEFAULT_FILE, history, opened
+    from .write.ledger_export import write_ledger
+
+    with opened(ledger or DEFAULT_FILE) as connection:
+        rows = history(connection)
+    click.echo(str(write_ledger(rows, target)))
 
 
 def crash_report(exc: BaseException) -> Path:

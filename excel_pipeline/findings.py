@@ -42,6 +42,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "TEXT_TRUNCATED": ("warning", "Nội dung ô quá dài, đã cắt bớt"),
     "TOTAL_MISMATCH": ("warning", "Dòng tổng cộng không khớp số dòng của danh sách"),
     "UNIT_MATCHED_BY_NAME": ("warning", "Tệp không ghi đúng mã, nhận đơn vị theo tên"),
+    "AWARD_REPEATED": ("error", "Đề nghị hình thức đã được khen trong năm"),
+    "TITLE_CHAIN": ("error", "Chưa đủ danh hiệu cần có trước"),
 }
 
 # code -> what the unit should do about it, for the feedback workbooks sent back to units.
@@ -81,6 +83,10 @@ ADVICE: dict[str, str] = {
                       "tổng cộng.",
     "UNIT_MATCHED_BY_NAME": "Ghi đúng Mã đơn vị ở trang Thông tin đơn vị (theo danh mục đơn vị "
                             "của cấp trên).",
+    "AWARD_REPEATED": "Bỏ đề nghị này (đã được khen hình thức này trong năm), hoặc kiểm tra lại "
+                      "họ tên, năm sinh nếu là người khác.",
+    "TITLE_CHAIN": "Chỉ đề nghị khi đã có danh hiệu cần có (xem «Yêu cầu»), hoặc bổ sung quyết "
+                   "định khen danh hiệu đó vào sổ khen thưởng.",
 }
 
 

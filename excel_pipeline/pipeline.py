@@ -19,6 +19,7 @@ from typing import Any
 from .allocate.quotas import allocation_rows
 from .campaign import Campaign
 from .check.consolidate import merge_inbox
+from .check.ledger import ledger_findings
 from .check.rules import check_rules
 from .cpus import usable_cpus
 from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
@@ -43,7 +44,8 @@ def example_inbox() -> Path:
 
 def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path | None = None,
         as_of: dt.date | None = None, progress: Progress | None = None,
-        delivery: DeliveryOptions | None = None, use_cache: bool = True) -> RunResult:
+        delivery: DeliveryOptions | None = None, use_cache: bool = True,
+        ledger: str | Path | None = None) -> RunResult:
     """Consolidate an inbox and write into `out_dir`: `tong-hop.xlsx`, `tong-hop.json` and the
     root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as asked.
 
@@ -62,11 +64,12 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     if options.feedback_dir is not None:
         folders["--feedback"] = options.feedback_dir
     outputs = prepare(folders, inbox)
+    awards = _ledger_awards(ledger) if ledger is not None else None  # refused before writing
     previous = _previous_run(out_dir / "tong-hop.json")  # before this run replaces it
     cache = ReadCache(out_dir, campaign) if use_cache else None
     read_files = read_inbox(inbox, progress, campaign.limits, cache, outputs=tuple(outputs))
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
-    consolidation = consolidate(read_files, campaign, as_of, registry_file)
+    consolidation = consolidate(read_files, campaign, as_of, registry_file, awards)
     consolidation.example, consolidation.inbox = example, inbox
     consolidation.changes = changes_since(previous[0], facts(consolidation), previous[1])
     del read_files  # the parsed pieces are stacked now; free them before writing
@@ -99,6 +102,14 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     if cache is not None:
         cache.prune()
     return result
+
+
+def _ledger_awards(ledger: str | Path) -> list[dict[str, Any]]:
+    """Every award the ledger records (a province's is thousands of rows)."""
+    from .ledger.store import history, opened
+
+    with opened(ledger) as connection:
+        return history(connection)
 
 
 def _previous_run(path: Path) -> tuple[dict[str, Any] | None, str | None]:
@@ -135,13 +146,16 @@ def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:
 
 
 def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
-                registry_file: ReadFile | None = None) -> Consolidation:
+                registry_file: ReadFile | None = None,
+                awards: list[dict[str, Any]] | None = None) -> Consolidation:
     """The pure middle of the pipeline: read content in, consolidated frames and findings out.
-    Validated and merged per level (`check`), seats and quotas allocated (`allocate`), and the
-    campaign's rules checked; findings in sheet order."""
+    Validated and merged per level (`check`), seats and quotas allocated (`allocate`), the
+    campaign's rules checked, and, given the ledger's `awards`, the nominations against them;
+    findings in sheet order."""
     consolidation = merge_inbox(read_files, campaign, as_of, registry_file)
     consolidation.allocation, allocation_findings = allocation_rows(consolidation)
+    from_ledger = ledger_findings(consolidation, awards) if awards is not None else []
     consolidation.findings = sorted(
-        [*consolidation.findings, *check_rules(consolidation), *allocation_findings],
-        key=sort_key)
+        [*consolidation.findings, *check_rules(consolidation), *allocation_findings,
+         *from_ledger], key=sort_key)
     return consolidation

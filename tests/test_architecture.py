@@ -31,6 +31,7 @@ RANKS = {
     "excel_pipeline.model": 3,
     "excel_pipeline.ingest": 4,
     "excel_pipeline.check": 5,
+    "excel_pipeline.ledger": 5,
     "excel_pipeline.allocate": 6,
     "excel_pipeline.write": 7,
     "excel_pipeline.describe": 7,

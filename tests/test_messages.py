@@ -23,8 +23,10 @@ ENGLISH = re.compile(
     r"try|help|invalid|value|required|default|such|command|commands|path|integer|text|"
     r"choice|file|directory|aborted|did|you|mean|got|unexpected|extra|traceback|exception|"
     r"version|not|does|exist|is)\b", re.IGNORECASE)
-# Words of ours that an English scan would take for English: option names, file endings.
-OURS = re.compile(r"--[a-z-]+|-h\b|\.(xlsx|toml|json|eml)\b|dhtt-merge")
+# Words of ours that an English scan would take for English: option names, file endings, the
+# names of the commands (what the user types: `dhtt-merge ledger show`).
+OURS = re.compile(r"--[a-z-]+|-h\b|\.(xlsx|toml|json|eml)\b|dhtt-merge|"
+                  r"\b(ledger|import|show|export|allocate|templates|campaigns)\b")
 
 
 def click_texts() -> set[str]:
@@ -75,7 +77,8 @@ def english_in(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("command", [[], ["tong-hop"], ["allocate"], ["templates"],
-                                     ["campaigns"]])
+                                     ["campaigns"], ["ledger"], ["ledger", "import"],
+                                     ["ledger", "show"], ["ledger", "export"]])
 def test_every_help_page_is_vietnamese(command, tmp_path):
     result = run(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0

@@ -1,0 +1,1 @@
+"""The ledger: awards granted in earlier years, kept across runs (SQLite or PostgreSQL)."""
