@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..campaign import Chain
 from ..findings import Finding, make_finding
+from ..ingest.normalise import optional_text
 from ..model import Consolidation
 from ..template import NOMINATIONS
 from ..textnorm import fold
@@ -75,7 +76,7 @@ def _nominee(record: dict[str, Any]) -> dict[str, Any]:
     cccd = next((str(value).strip() for header, value in (extra or {}).items()
                  if "cccd" in fold(header) or "can cuoc" in fold(header)), None)
     return {"key": _person(record["name"], record.get("birth_year")), "name": record["name"],
-            "unit": str(record.get("_unit") or ""), "form": str(record["award"]),
+            "unit": optional_text(record.get("_unit")) or "", "form": str(record["award"]),
             "cccd": cccd, "file": record["_file"], "sheet": record["_sheet"],
             "row": int(record["_row"])}
 
