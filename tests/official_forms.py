@@ -32,9 +32,10 @@ HEADERS = ["STT", "Họ và tên", "Năm sinh", None, "Dân tộc", "Chức vụ
 
 def official_delegate_list(path: Path, code: str = "BB01", name: str = "CĐCS Công ty May Bàu Bàng",
                            *, stated_total: int | None = None, with_code: bool = True,
-                           info_sheet: bool = True) -> Path:
+                           info_sheet: bool = True, subtotals: bool = False) -> Path:
     """A delegate list as a CĐCS sends it (see the module's docstring); `stated_total` is what
-    its total line says (default: the true count)."""
+    its total line says (default: the true count); with `subtotals`, each section ends with
+    its own «Cộng mục …» line."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "DS đại biểu"
@@ -66,6 +67,9 @@ def official_delegate_list(path: Path, code: str = "BB01", name: str = "CĐCS C�
         row += 1
     sheet.cell(first_guest, 8, "Khách mời")  # one cell merged down over the three guests
     sheet.merge_cells(start_row=first_guest, start_column=8, end_row=row - 1, end_column=8)
+    if subtotals:
+        sheet.cell(row, 2, f"Cộng mục I: {len(GUESTS)} người")
+        row += 1
     sheet.cell(row, 1, "II")
     sheet.cell(row, 2, "ĐẠI BIỂU ĐIỂN HÌNH TIÊN TIẾN")
     sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=9)
@@ -77,6 +81,9 @@ def official_delegate_list(path: Path, code: str = "BB01", name: str = "CĐCS C�
         row += 1
     sheet.row_dimensions[row - 1].hidden = True  # hidden by hand: still a person
     sheet.auto_filter.ref = f"A7:I{row - 1}"
+    if subtotals:
+        sheet.cell(row, 2, f"Cộng mục II: {len(EXEMPLARY)}")
+        row += 1
     count = len(GUESTS) + len(EXEMPLARY)
     sheet.cell(row, 2, f"Tổng cộng: {stated_total if stated_total is not None else count} "
                        "người")

@@ -169,3 +169,14 @@ def test_a_name_that_fits_two_units_or_none_well_is_not_guessed(tmp_path):
     assert "BB01 (CĐCS Công ty May Bàu Bàng 1)" in unknown["message"]
     assert "BB02 (CĐCS Công ty May Bàu Bàng 2)" in unknown["message"]
     assert not [f for f in report["findings"] if f["code"] == "UNIT_MATCHED_BY_NAME"]
+
+
+@pytest.mark.parametrize("stated, mismatch", [(7, False), (8, True)])
+def test_subtotals_do_not_end_the_list_and_the_grand_total_is_compared(tmp_path, stated,
+                                                                       mismatch):
+    official_delegate_list(tmp_path / "in" / "BB01.xlsx", subtotals=True, stated_total=stated)
+    _, report, book = consolidate(tmp_path / "in", tmp_path / "out")
+    assert people(book) == expected_people()  # the second part, after «Cộng mục I», is read
+    codes = [f["code"] for f in report["findings"] if f["code"] in ABOUT_THE_LIST]
+    assert codes == (["TOTAL_MISMATCH"] if mismatch else [])
+    assert "3 dòng tổng cộng" in report["files"][0]["notes"][1]

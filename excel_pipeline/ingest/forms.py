@@ -34,6 +34,8 @@ Merge = tuple[tuple[int, int], tuple[int, int]]
 # What a row set aside is, as the Nguồn sheet names it (Vietnamese, counted per file).
 NUMBERING, SECTION, TOTAL, AFTER = ("dòng đánh số cột", "dòng tiêu đề mục", "dòng tổng cộng",
                                     "dòng ký tên, ghi chú dưới bảng")
+# Short rows under a total line (a signer's name without its title): not people.
+BELOW_TOTAL = "dòng ngắn dưới dòng tổng cộng"
 
 # Headers whose sub-columns «Nam» | «Nữ» hold the birth year and say the sex.
 _BIRTH_HEADERS = frozenset({"nam sinh", "ngay thang nam sinh", "ngay sinh", "sinh nam",
@@ -134,7 +136,8 @@ _ROMAN_OR_LETTER = re.compile(r"^\s*([IVXLC]{1,5}|[A-Za-zĐđ])\s*[.)]?\s*$")
 # Words a section heading of a delegate or nomination list is made of (folded).
 _SECTION_WORDS = ("khach moi", "dien hinh", "dai bieu", "ca nhan", "tap the", "danh sach",
                   "thanh phan")
-_TOTAL = re.compile(r"^(tong cong|tong so|tong|cong|cong danh sach)( \d+)?"
+# A total line: «Tổng cộng: 25 người», «Cộng», «Cộng mục I: 3» (a subtotal names its part).
+_TOTAL = re.compile(r"^(tong cong|tong so|tong|cong)( (muc|phan|nhom|khoi) [a-z0-9]+)?( \d+)?"
                     r"( (nguoi|dai bieu|ca nhan|tap the|dong))?$")
 _TOTAL_SENTENCE = re.compile(r"^(danh sach|tong so|tong cong)( nay)?( co| gom| la)? (\d+) "
                              r"(nguoi|dai bieu|ca nhan|tap the|dong)")
@@ -149,7 +152,8 @@ _PLACE_DATE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
 @dataclass(frozen=True)
 class RowKind:
     """What a row under the header is. `kind` is None for a data row; `value` is what a
-    section heading implies (Loại đại biểu, Đối tượng) or a total line states (its count)."""
+    section heading implies (Loại đại biểu, Đối tượng), or what a total line states (its
+    count, and whether it totals a part, the list, or cannot say)."""
 
     kind: str | None
     value: Any = None
@@ -173,9 +177,13 @@ def row_kind(row: list[Any], names: set[int], first_data_row: bool) -> RowKind:
         return RowKind(NUMBERING)
     if len(filled) <= 3:
         joined = " ".join(texts)
-        total = _TOTAL.match(texts[0]) or _TOTAL_SENTENCE.match(joined)
-        if total is not None:
-            return RowKind(TOTAL, _stated_count(filled, texts))
+        line = _TOTAL.match(texts[0])
+        if line is not None or _TOTAL_SENTENCE.match(joined):
+            # (count stated, what it totals: a "part" «Cộng mục I», a "plain" «Cộng» that may
+            # be either, the "list" «Tổng cộng», «Danh sách có 25 người»)
+            scope = "list" if line is None or line.group(1) != "cong" else "plain"
+            return RowKind(TOTAL, (_stated_count(filled, texts),
+                               "part" if line is not None and line.group(2) else scope))
         after = [_after_table(text) for text in texts]
         if any(after) and all(flag or pos not in names
                               for (pos, _), flag in zip(filled, after, strict=True)):

@@ -20,6 +20,7 @@ from ..template import INFO, REGISTRY, ROW_SHEETS, Column, SheetSpec
 from ..textnorm import clean_text, fold, is_blank
 from .forms import (
     AFTER,
+    BELOW_TOTAL,
     SECTION,
     TOTAL,
     HeaderBand,
@@ -300,6 +301,7 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
     content_positions += list(split)
     names = {pos for pos, col in mapping.items() if col.key in _NAME_KEYS}
     implied_values: dict[str, str] = {}
+    totals: list[tuple[int, int | None, str]] = []  # (Excel row, count stated, what it totals)
     seen = False
     for index in range(band.last_row + 1, len(grid)):
         row = grid[index]
@@ -309,9 +311,9 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
             if kind.kind == SECTION:
                 implied_values = {key: value for key, value in kind.value.items()
                                   if key in spec.keys}
-            elif kind.kind in (TOTAL, AFTER):
-                if kind.kind == TOTAL and kind.value is not None:
-                    table.stated_total = (index + 1, kind.value)
+            elif kind.kind == TOTAL:  # a subtotal may be followed by the next part's people
+                totals.append((index + 1, *kind.value))
+            elif kind.kind == AFTER:
                 for later in grid[index + 1:]:
                     if any(not is_blank(cell) for cell in later):
                         _set_aside(table, AFTER)
@@ -319,6 +321,9 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
             seen = True
             continue
         if all(is_blank(row[pos]) if pos < len(row) else True for pos in content_positions):
+            continue
+        if totals and len(row) - row.count("") - row.count(None) < 3:
+            _set_aside(table, BELOW_TOTAL)  # below a total, a person's row is a full one
             continue
         seen = True
         record = {col.key: (row[pos] if pos < len(row) else None) for pos, col in mapping.items()}
@@ -331,7 +336,21 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
             if pos < len(row) and not is_blank(row[pos]):
                 record.setdefault("_extra", {})[text] = row[pos]
         table.rows.append((index + 1, record))
+    table.stated_total = _list_total(totals)
     return table
+
+
+def _list_total(totals: list[tuple[int, int | None, str]]) -> tuple[int, int] | None:
+    """The total the list states for all its rows: its one total line (unless it names a
+    part), or, among several, the last that says it totals the list («Tổng cộng»; a bare
+    «Cộng» among subtotals may be one of them); None when it states none."""
+    if len(totals) == 1:
+        whole = [t for t in totals if t[2] != "part"]
+    else:
+        whole = [t for t in totals if t[2] == "list"]
+    if not whole or whole[-1][1] is None:
+        return None
+    return whole[-1][0], whole[-1][1]
 
 
 def _set_aside(table: RawTable, kind: str) -> None:
