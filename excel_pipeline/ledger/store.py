@@ -63,7 +63,8 @@ def engine_for(where: str | Path) -> sa.Engine:
             return sa.create_engine(url)
         except (ImportError, sa.exc.ArgumentError):
             raise LedgerError(f"Không dùng được sổ khen thưởng {url.render_as_string()}: cần "
-                              "cài thêm gói dhtt-merge[postgres]") from None
+                              "cài chương trình kèm trình kết nối PostgreSQL ([postgres], xem "
+                              "README)") from None
     path = Path(text)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
