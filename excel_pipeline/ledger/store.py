@@ -62,7 +62,8 @@ def engine_for(where: str | Path) -> sa.Engine:
         try:
             return sa.create_engine(url)
         except (ImportError, sa.exc.ArgumentError):
-            raise LedgerError(f"Không dùng được sổ khen thưởng {url.render_as_string()}: cần "
+            raise LedgerError(f"Không dùng được sổ khen thưởng "
+                              f"{url.render_as_string(hide_password=True)}: cần "
                               "cài chương trình kèm trình kết nối PostgreSQL ([postgres], xem "
                               "README)") from None
     path = Path(text)
