@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -360,11 +361,15 @@ def crash_report(exc: BaseException) -> Path:
     path = Path(tempfile.gettempdir()) / f"dhtt-merge-loi-{stamp}.txt"
     text = "\n".join([
         f"dhtt-merge {__version__}", f"Python {sys.version.split()[0]} on {platform.platform()}",
-        f"arguments: {sys.argv[1:]!r}", "",
+        f"arguments: {[_PASSWORD.sub(_HIDDEN, arg) for arg in sys.argv[1:]]!r}", "",
         "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
     ])
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# The password of a database URL (--ledger postgresql://user:password@host/db).
+_PASSWORD, _HIDDEN = re.compile(r"(://[^:/@]+:)[^@]+@"), r"\1***@"
 
 
 def _written_note() -> str:
