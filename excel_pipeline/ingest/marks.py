@@ -13,8 +13,9 @@ import zipfile
 from ..model import MARK, OutputKind
 
 _PART = "docProps/custom.xml"
+# xlsxwriter writes <vt:lpwstr>; openpyxl (the marked copies) declares the namespace on it.
 _VALUE = re.compile(rb'<property [^>]*name="' + re.escape(MARK.encode()) +
-                    rb'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>')
+                    rb'"[^>]*>\s*<vt:lpwstr[^>]*>([^<]*)</vt:lpwstr>')
 
 
 def output_mark(data: bytes) -> OutputKind | None:
