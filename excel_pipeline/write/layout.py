@@ -9,8 +9,10 @@ the reader accepts both, so both take their positions and widths from here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..template import Column, SheetSpec
-from .paper import fit_widths, widest
+from .paper import fit_widths, line_points, lines_in, widest
 from .styles import Col
 
 # The title row; the form's labels and the tables' header row start two rows below it.
@@ -47,6 +49,16 @@ def table_widths(spec: SheetSpec) -> list[float]:
     columns = [Col(column.header, column_width(column), _PAPER_STYLES.get(column.kind, "text"))
                for column in spec.columns]
     return [column.width for column in fit_widths(columns, widest(TABLE_POINTS))]
+
+
+def write_title(sheet: Any, text: str, last_column: int, width: float, look: Any) -> None:
+    """The title in the title row, across the columns up to `last_column` (`width` units in
+    all), wrapped over as many lines as it needs at 14 pt."""
+    sheet.set_row(TITLE_ROW, lines_in(text, width * 0.9, 14) * line_points(14))
+    if last_column:
+        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_column, text, look)
+    else:
+        sheet.write_string(TITLE_ROW, 0, text, look)
 
 
 def table_title(spec: SheetSpec, name: str) -> str:

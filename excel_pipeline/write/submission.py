@@ -20,13 +20,13 @@ from .layout import (
     FORM_WIDTHS,
     LABEL_COLUMN,
     TABLE_POINTS,
-    TITLE_ROW,
     VALUE_COLUMN,
     first_row,
     table_title,
     table_widths,
+    write_title,
 )
-from .paper import header_height, line_points, lines_in, print_setup, wrapped
+from .paper import header_height, print_setup, wrapped
 from .styles import FONT, Col
 
 # A fixed creation time keeps regenerated workbooks byte-stable.
@@ -76,7 +76,7 @@ def _write_submission(path: Path, info: Mapping[str, Any],
     for position, width in enumerate(FORM_WIDTHS):
         sheet.set_column(position, position, width)
     if title:
-        _title(sheet, title, VALUE_COLUMN, sum(FORM_WIDTHS), fmt_title)
+        write_title(sheet, title, VALUE_COLUMN, sum(FORM_WIDTHS), fmt_title)
     print_setup(sheet, INFO.title, FONT, repeat=None, landscape=False)
     for row, column in enumerate(INFO.columns, start=first_row(bool(title))):
         sheet.write_string(row, LABEL_COLUMN, headers.get(column.header, column.header),
@@ -98,7 +98,7 @@ def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]
     start = first_row(bool(title))
     widths = table_widths(spec)
     if title:
-        _title(sheet, table_title(spec, title), len(spec.columns) - 1, sum(widths), fmt_title)
+        write_title(sheet, table_title(spec, title), len(spec.columns) - 1, sum(widths), fmt_title)
     paper = [Col(headers.get(column.header, column.header), width,
                  "text" if column.kind in ("text", "choice") else "other")
              for column, width in zip(spec.columns, widths, strict=True)]
@@ -112,12 +112,6 @@ def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]
     write_rows(sheet, values, looks, looks, (), start + 1, wrapped(paper, TABLE_POINTS))
     print_setup(sheet, table_title(spec, title) if title else spec.title, FONT,
                 repeat=(start, start))
-
-
-def _title(sheet: Any, text: str, last_column: int, width: float, look: Any) -> None:
-    """The title across the table, wrapped over as many lines as it needs (14 pt)."""
-    sheet.set_row(TITLE_ROW, lines_in(text, width * 0.9, 14) * line_points(14))
-    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_column, text, look)
 
 
 def write_registry(path: Path, units: Sequence[Mapping[str, Any]],

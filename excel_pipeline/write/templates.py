@@ -38,11 +38,11 @@ from .layout import (
     FORM_WIDTHS,
     LABEL_COLUMN,
     TABLE_POINTS,
-    TITLE_ROW,
     VALUE_COLUMN,
     first_row,
     table_title,
     table_widths,
+    write_title,
 )
 from .paper import header_height, line_points, lines_in, print_setup
 from .styles import FONT, Col
@@ -186,15 +186,6 @@ def _print_a4(sheet: Any, landscape: bool, header_row: int | None = None,
 GUIDE_WIDTH = 70
 
 
-def _titled(sheet: Any, text: str, last_column: int, width: float, look: Any) -> None:
-    """A title across the sheet's columns, wrapped over the lines it needs (14 pt)."""
-    sheet.set_row(TITLE_ROW, lines_in(text, width * 0.9, 14) * line_points(14))
-    if last_column:
-        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_column, text, look)
-    else:
-        sheet.write_string(TITLE_ROW, 0, text, look)
-
-
 def _guide_sheet(book: Any, looks: _Looks, campaign: Campaign, prefill: Prefill | None,
                  level: Level | None) -> None:
     from ..textnorm import format_date
@@ -279,7 +270,8 @@ def _info_sheet(book: Any, looks: _Looks, campaign: Campaign, lists: dict[str, t
     sheet = book.add_worksheet(INFO.title)
     for position, width in enumerate(FORM_WIDTHS):
         sheet.set_column(position, position, width)
-    _titled(sheet, table_title(INFO, campaign.name), VALUE_COLUMN, sum(FORM_WIDTHS), looks.title)
+    write_title(sheet, table_title(INFO, campaign.name), VALUE_COLUMN, sum(FORM_WIDTHS),
+                looks.title)
     fixed = {}
     if prefill is not None:
         fixed = {"unit_code": prefill.code, "unit_name": prefill.name, "level": prefill.level,
@@ -308,7 +300,7 @@ def _table_sheet(book: Any, looks: _Looks, campaign: Campaign, spec: SheetSpec,
     sheet = book.add_worksheet(spec.title)
     header_row = first_row(titled=True)
     widths = table_widths(spec)
-    _titled(sheet, table_title(spec, campaign.name), len(spec.columns) - 1, sum(widths),
+    write_title(sheet, table_title(spec, campaign.name), len(spec.columns) - 1, sum(widths),
             looks.title)
     catalogue = spec.key == "indicators" and bool(campaign.indicators)
     rows = len(campaign.indicators) if catalogue else DATA_ROWS[spec.key]
