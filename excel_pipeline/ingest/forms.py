@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from ..template import Column, SheetSpec
+from ..template import Column
 from ..textnorm import clean_text, fold, is_blank
 
 # A merged range as python-calamine gives it: ((first row, first column), (last row, last col)),
@@ -71,8 +71,7 @@ class HeaderBand:
 
 
 def header_band(grid: list[list[Any]], header_index: int, mapping: dict[int, Column],
-                spec: SheetSpec, merges: Sequence[Merge],
-                exact: dict[str, Column]) -> HeaderBand:
+                merges: Sequence[Merge], exact: dict[str, Column]) -> HeaderBand:
     """Extend the header found at `header_index` with the sub-header rows under it.
 
     A row below belongs to the header when every filled cell in it is a header's text: a

@@ -175,7 +175,7 @@ def _read_table_sheet(name: str, grid: list[list[Any]],
         if found is None:
             continue
         row_index, mapping = found
-        band = header_band(grid, row_index, mapping, spec, merges, _header_index(spec))
+        band = header_band(grid, row_index, mapping, merges, _header_index(spec))
         if not _matches_well(grid[row_index], spec, band, bool(named)):
             continue
         score = len(band.mapping) + 2 * bool(band.birth_split) + (100 if named else 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
-from ..model import MARK, Consolidation, OutputKind, UnitFeedback
+from ..model import ACCEPTED, MARK, SUPERSEDED, Consolidation, FileStatus, OutputKind, UnitFeedback
 from .advice import how_to_fix, shown_value
 from .atomic import file_safe, written_atomically
 from .cells import TEXT_SAFE, write_cell
@@ -41,12 +41,13 @@ def write_feedback(c: Consolidation, folder: Path) -> list[UnitFeedback]:
     """Write `folder/<unit code>.xlsx` for every unit with findings."""
     letters = c.cells
     contacts = c.contacts
+    fates = {r.relpath: r.status for r in c.files}  # once, not once per unit
     written = []
     for code, findings in sorted(feedback_by_unit(c).items()):
         unit = c.registry.units.get(code)
         name = unit.name if unit else code
         path = folder / f"{file_safe(code)}.xlsx"
-        marked, why_not = _marked(c, code, findings, folder)
+        marked, why_not = _marked(c, code, findings, folder, fates)
         item = UnitFeedback(code, name, path, contacts.get(code),
                             sum(1 for f in findings if f.severity == "error"),
                             sum(1 for f in findings if f.severity == "warning"), marked, why_not)
@@ -55,24 +56,19 @@ def write_feedback(c: Consolidation, folder: Path) -> list[UnitFeedback]:
     return written
 
 
-def _marked(c: Consolidation, code: str, findings: list[Finding],
-            folder: Path) -> tuple[Path | None, str | None]:
+def _marked(c: Consolidation, code: str, findings: list[Finding], folder: Path,
+            fates: dict[str, FileStatus]) -> tuple[Path | None, str | None]:
     """The unit's submitted workbook copied beside its feedback, faulty cells marked: the file
-    its cell findings point at (its accepted submission, or the file refused)."""
+    its cell findings point at (its accepted submission, or the file refused; never a file a
+    newer one replaced). `fates`: each file's status."""
     if c.inbox is None:
         return None, None
-    accepted = _accepted_files(c, code)
-    superseded = {r.relpath for r in c.files if r.status == "superseded"}
-    # Its submission if it has one, else the file refused; never a file a newer one replaced.
-    files = sorted({f.file for f in findings if f.file and f.row and f.file not in superseded},
-                   key=lambda relpath: relpath not in accepted)
+    files = sorted({f.file for f in findings
+                    if f.file and f.row and fates.get(f.file) != SUPERSEDED},
+                   key=lambda relpath: fates.get(relpath) != ACCEPTED)
     if not files:
         return None, None
     return marked_copy(c.inbox, files[0], findings, c.cells, folder, code, c.as_of.year)
-
-
-def _accepted_files(c: Consolidation, code: str) -> set[str]:
-    return {r.relpath for r in c.files if r.unit == code and r.status == "accepted"}
 
 
 def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
