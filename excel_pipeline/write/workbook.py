@@ -94,16 +94,19 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         # once the figures they show are written on their sheet.
         chart_pages = [(kind, _chart_page(book, title)) for kind, title in _chart_kinds(c)]
         found = _findings_per_row(c)
+        # Where each row findings point at went: filled as the sheets are ordered and written.
+        targets: RowTargets = {}
         for spec in ROW_SHEETS:
             if spec.key == "indicators":
                 _indicator_sheet(book, styles, c)
             else:
-                _rows_sheet(book, styles, c, spec, blocks, found)
+                _rows_sheet(book, styles, c, spec, blocks, found, targets)
         # gui-cap-tren.xlsx, in the helper once the rows queued so far are rendered: on a
         # re-run that is at once, as the last run's blocks leave the helper nothing to render.
         helper.start_deferred()
         _allocation_sheet(book, styles, c)
-        _findings_sheet(book, styles, c, blocks, _row_targets(c))
+        _place_problem_rows(c, found, targets)
+        _findings_sheet(book, styles, c, blocks, targets)
         _problem_rows_sheet(book, styles, c, SHEET_REJECTED, REJECTED, blocks)
         _problem_rows_sheet(book, styles, c, SHEET_SUPERSEDED, SUPERSEDED, blocks)
         _sources_sheet(book, styles, c)
@@ -312,9 +315,11 @@ def _spec_columns(spec: SheetSpec) -> list[Col]:
 
 
 def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpec,
-                blocks: BlockWriter, found: dict[tuple[str, str, int], int]) -> None:
+                blocks: BlockWriter, found: dict[tuple[str, str, int], int],
+                targets: RowTargets) -> None:
     names = _unit_names(c)
     frame = tree_order(c, c.accepted(spec.key))
+    _place(targets, found, spec.title, frame, 0)
     considered = "_consider" in frame.columns
     columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 26), *_spec_columns(spec)]
     if considered:
@@ -385,7 +390,7 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
 
 
 def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation, blocks: BlockWriter,
-                    targets: dict[tuple[str, str, int], tuple[str, int]]) -> None:
+                    targets: RowTargets) -> None:
     """Phát hiện: each finding, what to do about it («Cách sửa»), and its source cell as a link
     to the row it became in this workbook (the consolidated sheet, or Lỗi dữ liệu)."""
     letters = c.cells
@@ -426,36 +431,38 @@ def _findings_per_row(c: Consolidation) -> dict[tuple[str, str, int], int]:
     return counts
 
 
-def _row_targets(c: Consolidation) -> dict[tuple[str, str, int], tuple[str, int]]:
-    """Where each source row (file, sheet, Excel row) is in this workbook: (sheet, Excel row)
-    of the consolidated sheet that holds it, or of Lỗi dữ liệu / Bị thay thế."""
-    per_sheet = SHEET_ROWS - 1
-    targets: dict[tuple[str, str, int], tuple[str, int]] = {}
-    wanted = {(f.file, f.sheet, f.row) for f in c.findings if f.file and f.sheet and f.row}
+# Source row (file, sheet, Excel row) -> (sheet, Excel row) of the row it became here.
+RowTargets = dict[tuple[str, str, int], tuple[str, int]]
 
-    def place(name: str, frame: pd.DataFrame, start: int) -> int:
-        """Only the rows findings point at (a few among a province's rows) are looked up."""
-        if wanted and len(frame):
-            keys = pd.MultiIndex.from_arrays([frame["_file"].astype(object),
-                                              frame["_sheet"].astype(object),
-                                              frame["_row"].astype("int64")])
-            for position in np.flatnonzero(keys.isin(list(wanted))):
-                key = keys[position]
-                part = (start + int(position)) // per_sheet
-                targets.setdefault((key[0], key[1], int(key[2])),
-                                   (name if part == 0 else f"{name} ({part + 1})",
-                                    (start + int(position)) % per_sheet + 2))
-        return start + len(frame)
 
-    for spec in ROW_SHEETS:
-        if spec.key != "indicators":  # a units × indicators table, not a row per source row
-            place(spec.title, tree_order(c, c.accepted(spec.key)), 0)
+def _place(targets: RowTargets, found: dict[tuple[str, str, int], int], name: str,
+           frame: pd.DataFrame, start: int) -> int:
+    """Record where the rows of `frame`, written from position `start` of the sheet `name`
+    (and its continuations «name (2)»…), went; only the rows findings point at (`found`, a
+    few among a province's rows) are looked up. Returns the position after them."""
+    if found and len(frame):
+        per_sheet = SHEET_ROWS - 1
+        keys = pd.MultiIndex.from_arrays([frame["_file"].astype(object),
+                                          frame["_sheet"].astype(object),
+                                          frame["_row"].astype("int64")])
+        for position in np.flatnonzero(keys.isin(list(found))):
+            key = keys[position]
+            part = (start + int(position)) // per_sheet
+            targets.setdefault((key[0], key[1], int(key[2])),
+                               (name if part == 0 else f"{name} ({part + 1})",
+                                (start + int(position)) % per_sheet + 2))
+    return start + len(frame)
+
+
+def _place_problem_rows(c: Consolidation, found: dict[tuple[str, str, int], int],
+                        targets: RowTargets) -> None:
+    """Where the rejected and superseded rows go on Lỗi dữ liệu and Bị thay thế, in the order
+    `_problem_rows_sheet` writes them."""
     for name, status in ((SHEET_REJECTED, REJECTED), (SHEET_SUPERSEDED, SUPERSEDED)):
         start = 0
         for spec in ROW_SHEETS:
             frame = c.sheets[spec.key]
-            start = place(name, frame[frame["_status"] == status], start)
-    return targets
+            start = _place(targets, found, name, frame[frame["_status"] == status], start)
 
 
 def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
