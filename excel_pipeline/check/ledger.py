@@ -10,7 +10,9 @@ Pure: the awards come as plain records read by the caller (`pipeline.run`, from
 
 Identity is careful: the same folded name and birth year is the same person when the unit is
 the same (or either record does not name one); in another unit it is only a possible match,
-said as a warning naming both, never merged silently; a CCCD on both records settles it.
+said as a warning naming both, never merged silently. (The ledger records a CCCD when a list
+gives one; a run's nominations do not carry their extra columns this far yet, so it cannot
+settle a possible match.)
 """
 
 from __future__ import annotations
@@ -37,8 +39,6 @@ def _person(name: Any, birth: Any) -> tuple[str, int]:
 
 def match(nominee: dict[str, Any], award: dict[str, Any]) -> str:
     """Whether a ledger record is the nominee: same, possibly (another unit), or other."""
-    if nominee.get("cccd") and award.get("cccd"):
-        return SAME if nominee["cccd"] == award["cccd"] else OTHER
     key, year = nominee["key"]
     if award["name_key"] != key or (year and award["birth_year"]
                                     and award["birth_year"] != year):
@@ -72,13 +72,9 @@ def ledger_findings(c: Consolidation, awards: Iterable[dict[str, Any]]) -> list[
 
 
 def _nominee(record: dict[str, Any]) -> dict[str, Any]:
-    extra = record.get("_extra") if isinstance(record.get("_extra"), dict) else {}
-    cccd = next((str(value).strip() for header, value in (extra or {}).items()
-                 if "cccd" in fold(header) or "can cuoc" in fold(header)), None)
     return {"key": _person(record["name"], record.get("birth_year")), "name": record["name"],
             "unit": optional_text(record.get("_unit")) or "", "form": str(record["award"]),
-            "cccd": cccd, "file": record["_file"], "sheet": record["_sheet"],
-            "row": int(record["_row"])}
+            "file": record["_file"], "sheet": record["_sheet"], "row": int(record["_row"])}
 
 
 def _where(nominee: dict[str, Any]) -> dict[str, Any]:
