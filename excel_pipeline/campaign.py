@@ -57,6 +57,11 @@ class Level:
     presidium_max: int | None = None
     presidium_emulation_min: int | None = None
     presidium_emulation_max: int | None = None
+    # The conference programme and backdrop of this level when the document gives its own
+    # (document 000 has one backdrop for the province, another for lower levels); empty means
+    # the campaign's `[documents]` ones.
+    agenda: list[str] = field(default_factory=list)
+    backdrop: list[str] = field(default_factory=list)
     conference_seats: int | None = None  # this level's conference seats, shared among subordinates
     conference_reserved: int = 0  # of those, reserved (guests...) before sharing
     source: str = ""
@@ -91,6 +96,26 @@ class Chain:
     source: str
     years: Literal["same", "consecutive"] = "same"
     count: int = 1
+
+
+@dataclass(frozen=True)
+class Documents:
+    """What the Word documents of `dhtt-merge documents` say about their issuer and the
+    conference; `[documents]` in a campaign file. Blank texts stay blank lines to fill."""
+
+    issuer: str = ""  # the issuing body; default: the registry root's name
+    superior: str = ""  # the issuer's superior, above it at the top left
+    place: str = ""  # the place of the place-date line: «Bàu Bàng, ngày … tháng … năm 2025»
+    symbol: str = ""  # the issuer's part of the document symbol: «Số: …/QĐ-LĐLĐ»
+    authority: str = "TM. BAN THƯỜNG VỤ"  # the signature's authority line
+    signer: str = "CHỦ TỊCH"  # the signer's title
+    council: str = "Hội đồng Thi đua – Khen thưởng"  # the council whose meeting has minutes
+    session: str = ""  # the conference's number: «Lần thứ VII»
+    period: str = ""  # its period: «(2025 - 2030)»
+    year: int | None = None  # the documents' year; default: the year of --as-of
+    agenda: list[str] = field(default_factory=list)  # the programme, item by item
+    backdrop: list[str] = field(default_factory=list)  # the backdrop's title lines
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +158,7 @@ class Campaign:
     # Conditions on titles held, checked against the ledger (`check.ledger`).
     chains: list[Chain] = field(default_factory=list)
     allocation: Allocation = field(default_factory=Allocation)
+    documents: Documents = field(default_factory=Documents)
     limits: ReadLimits = field(default_factory=ReadLimits)
     severity: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

@@ -115,44 +115,94 @@ def main() -> None:
     """
 
 
+def merge_options(command: Any) -> Any:
+    """The merge's arguments and options, shared by the merge and `documents`."""
+    for option in reversed(_MERGE_OPTIONS):
+        command = option(command)
+    return command
+
+
+_MERGE_OPTIONS = [
+    click.argument("inbox", required=False, type=click.Path(path_type=Path),
+                   metavar="[THƯ_MỤC_HỒ_SƠ]"),
+    click.option("--campaign", "campaign_spec", default="bau-bang-2025", show_default=True,
+                 metavar="MÃ|TỆP.toml", help="Mã đợt thi đua có sẵn hoặc tệp cấu hình TOML."),
+    click.option("--units", "units_file", type=click.Path(path_type=Path),
+                 metavar="DANH_MỤC.xlsx", help="Tệp danh mục đơn vị (Mã đơn vị, Tên đơn vị, "
+                 "Cấp, Mã đơn vị cấp trên, ...)."),
+    click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+                 show_default=True, metavar="THƯ_MỤC",
+                 help="Thư mục ghi tong-hop.xlsx và tong-hop.json."),
+    click.option("--as-of", "as_of", type=AsOfDate(), default=None, metavar="dd/mm/yyyy",
+                 help="Ngày dùng để xét hạn nộp, dạng dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: "
+                 "hôm nay)."),
+    click.option("--feedback", "feedback_dir", type=click.Path(path_type=Path), default=None,
+                 metavar="THƯ_MỤC", help="Ghi cho mỗi đơn vị có phát hiện một tệp phản hồi "
+                 "(MÃ_ĐƠN_VỊ.xlsx) vào THƯ_MỤC."),
+    click.option("--email-to", "email_to", default=None, metavar="ĐỊA_CHỈ[,ĐỊA_CHỈ]",
+                 help="Gửi bảng tổng hợp qua thư điện tử (cấu hình SMTP bằng biến môi trường "
+                 "DHTT_SMTP_*)."),
+    click.option("--email-feedback", is_flag=True,
+                 help="Gửi cho mỗi đơn vị tệp phản hồi của mình, tới Email ở trang Thông tin "
+                 "đơn vị."),
+    click.option("--dry-run", is_flag=True,
+                 help="Không gửi thư: ghi các thư ra tệp .eml trong thư mục thu-gui."),
+    click.option("--no-cache", "no_cache", is_flag=True,
+                 help="Đọc lại mọi tệp, không dùng kết quả đọc lưu ở THƯ_MỤC/.dhtt-cache."),
+    click.option("--ledger", "ledger", default=None, metavar="SỔ",
+                 help="Đối chiếu đề nghị khen thưởng với sổ khen thưởng (tệp .db hoặc địa chỉ "
+                 "postgresql://…): hình thức đã được khen trong năm, danh hiệu cần có trước."),
+]
+
+
 @main.command(RUN_COMMAND)
-@click.argument("inbox", required=False, type=click.Path(path_type=Path),
-                metavar="[THƯ_MỤC_HỒ_SƠ]")
-@click.option("--campaign", "campaign_spec", default="bau-bang-2025", show_default=True,
-              metavar="MÃ|TỆP.toml", help="Mã đợt thi đua có sẵn hoặc tệp cấu hình TOML.")
-@click.option("--units", "units_file", type=click.Path(path_type=Path), metavar="DANH_MỤC.xlsx",
-              help="Tệp danh mục đơn vị (Mã đơn vị, Tên đơn vị, Cấp, Mã đơn vị cấp trên, ...).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, metavar="THƯ_MỤC",
-              help="Thư mục ghi tong-hop.xlsx và tong-hop.json.")
-@click.option("--as-of", "as_of", type=AsOfDate(), default=None, metavar="dd/mm/yyyy",
-              help="Ngày dùng để xét hạn nộp, dạng dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: hôm "
-              "nay).")
-@click.option("--feedback", "feedback_dir", type=click.Path(path_type=Path), default=None,
-              metavar="THƯ_MỤC", help="Ghi cho mỗi đơn vị có phát hiện một tệp phản hồi "
-              "(MÃ_ĐƠN_VỊ.xlsx) vào THƯ_MỤC.")
-@click.option("--email-to", "email_to", default=None, metavar="ĐỊA_CHỈ[,ĐỊA_CHỈ]",
-              help="Gửi bảng tổng hợp qua thư điện tử (cấu hình SMTP bằng biến môi trường "
-              "DHTT_SMTP_*).")
-@click.option("--email-feedback", is_flag=True,
-              help="Gửi cho mỗi đơn vị tệp phản hồi của mình, tới Email ở trang Thông tin đơn vị.")
-@click.option("--dry-run", is_flag=True,
-              help="Không gửi thư: ghi các thư ra tệp .eml trong thư mục thu-gui.")
-@click.option("--no-cache", "no_cache", is_flag=True,
-              help="Đọc lại mọi tệp, không dùng kết quả đọc lưu ở THƯ_MỤC/.dhtt-cache.")
-@click.option("--ledger", "ledger", default=None, metavar="SỔ",
-              help="Đối chiếu đề nghị khen thưởng với sổ khen thưởng (tệp .db hoặc địa chỉ "
-              "postgresql://…): hình thức đã được khen trong năm, danh hiệu cần có trước.")
-def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | None,
-                  out_dir: Path, as_of: dt.date | None, feedback_dir: Path | None,
-                  email_to: str | None, email_feedback: bool, dry_run: bool,
-                  no_cache: bool, ledger: str | None) -> None:
+@merge_options
+def merge_command(**options: Any) -> None:
     """Tổng hợp mọi tệp Excel trong THƯ_MỤC_HỒ_SƠ thành một bảng tổng hợp."""
+    _merge(**options)
+
+
+@main.command("documents")
+@merge_options
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path), default=None,
+              metavar="THƯ_MỤC_MẪU", help="Dùng các mẫu văn bản đã sửa trong THƯ_MỤC_MẪU (mẫu "
+              "nào không có thì dùng mẫu kèm theo).")
+@click.option("--export-templates", "export_dir", type=click.Path(path_type=Path), default=None,
+              metavar="THƯ_MỤC", help="Chép các mẫu văn bản Word và bảng chỗ điền (cho-dien.txt) "
+              "ra THƯ_MỤC để sửa, rồi dừng.")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Ghi thêm bản PDF của từng văn bản (cần LibreOffice).")
+def documents_command(templates_dir: Path | None, export_dir: Path | None, pdf: bool,
+                      **options: Any) -> None:
+    """Tổng hợp như lệnh chính rồi lập các văn bản Word (chương trình, phông, Đoàn Chủ tịch,
+    danh sách đại biểu dự cấp trên, tờ trình, dự thảo quyết định, biên bản, báo cáo, giấy
+    khen) vào THƯ_MỤC/van-ban."""
+    if export_dir is not None:
+        from .write.documents.render import export_templates
+
+        written, kept = export_templates(export_dir)
+        click.echo(f"Đã chép {len(written)} tệp vào {export_dir}.")
+        for path in kept:
+            click.echo(f"Giữ nguyên tệp đã có (không chép đè): {path}")
+        for path in written:
+            click.echo(str(path))
+        return
+    from .write.documents.writer import DocumentOptions
+
+    _merge(**options, documents=DocumentOptions(templates_dir, pdf))
+
+
+def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_dir: Path,
+           as_of: dt.date | None, feedback_dir: Path | None, email_to: str | None,
+           email_feedback: bool, dry_run: bool, no_cache: bool, ledger: str | None,
+           documents: Any = None) -> None:
+    """Run the merge (and the documents, when asked), print its lines, exit with its status."""
     from .campaign import load_campaign
     from .deliver.delivery import DeliveryOptions, delivery_lines
     from .deliver.mail import parse_addresses
     from .pipeline import run
     from .write.changes import change_lines
+    from .write.documents.lines import document_lines
     from .write.summary import summary_lines
 
     options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
@@ -160,7 +210,7 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
     campaign = load_campaign(campaign_spec)
     result = run(inbox, campaign, out_dir, units_file=units_file,
                  as_of=as_of, progress=_progress(),
-                 delivery=options, use_cache=not no_cache, ledger=ledger)
+                 delivery=options, use_cache=not no_cache, ledger=ledger, documents=documents)
     _lines_then_exit(click.get_current_context(), result.exit_code)
     for line in summary_lines(result.consolidation):
         click.echo(line)
@@ -168,6 +218,11 @@ def merge_command(inbox: Path | None, campaign_spec: str, units_file: Path | Non
         click.echo(line)
     for line in delivery_lines(result.upward, result.delivery):
         click.echo(line)
+    if result.paperwork is not None:
+        for line in document_lines(result.paperwork):
+            click.echo(line)
+        if result.paperwork.pdf_problem:
+            click.echo(f"Cảnh báo: {result.paperwork.pdf_problem}", err=True)
     for held, new in result.moved.items():
         click.echo(f"Cảnh báo: {held} đang được chương trình khác mở (ví dụ Excel) nên không thay "
                    f"được; tệp cũ giữ nguyên, kết quả mới ghi vào {new}.", err=True)

@@ -332,6 +332,31 @@ class Delivery:
                 "outbox": self.outbox.as_posix() if self.outbox else None}
 
 
+@dataclass(frozen=True)
+class WrittenDocument:
+    """One Word document of `dhtt-merge documents`, and its PDF when one was made."""
+
+    kind: str
+    title: str
+    path: Path
+    pdf: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "path": self.path.as_posix(),
+                "pdf": self.pdf.as_posix() if self.pdf else None}
+
+
+@dataclass
+class Paperwork:
+    """The Word documents a run wrote, those it did not make and why, and why there are no
+    PDFs when they were asked for and could not be made."""
+
+    written: list[WrittenDocument] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
+    pdf_problem: str | None = None
+    stale: list[Path] = field(default_factory=list)  # earlier runs' documents not made now
+
+
 @dataclass
 class RunResult:
     """What `pipeline.run()` returns to its caller."""
@@ -344,6 +369,7 @@ class RunResult:
     # Outputs another program held open (Excel on Windows): real name -> the free name the
     # new file went under, the previous file left as it was.
     moved: dict[Path, Path] = field(default_factory=dict)
+    paperwork: Paperwork | None = None  # `dhtt-merge documents` only
 
     @property
     def exit_code(self) -> int:

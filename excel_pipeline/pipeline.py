@@ -26,9 +26,10 @@ from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
 from .findings import sort_key
 from .ingest.cache import ReadCache
 from .ingest.inbox import read_inbox, read_registry_file
-from .model import Consolidation, Delivery, Progress, ReadFile, RunResult
+from .model import Consolidation, Delivery, Paperwork, Progress, ReadFile, RunResult
 from .write.atomic import staged_outputs, start_run
 from .write.changes import changes_since, facts, previous_facts
+from .write.documents.writer import DocumentOptions, prepared_templates, write_documents
 from .write.fast.parallel_rows import WriteHelper
 from .write.fast.row_blocks import BlockStore, in_blocks
 from .write.folders import create, prepare
@@ -45,7 +46,8 @@ def example_inbox() -> Path:
 def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path | None = None,
         as_of: dt.date | None = None, progress: Progress | None = None,
         delivery: DeliveryOptions | None = None, use_cache: bool = True,
-        ledger: str | Path | None = None) -> RunResult:
+        ledger: str | Path | None = None,
+        documents: DocumentOptions | None = None) -> RunResult:
     """Consolidate an inbox and write into `out_dir`: `tong-hop.xlsx`, `tong-hop.json` and the
     root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as asked.
 
@@ -53,10 +55,14 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     (same program version and campaign) are not parsed again (see `ingest.cache`), and blocks
     of rows the last run wrote are not written again (see `write.fast.row_blocks`). Large runs
     start worker processes (`write.fast.parallel_rows`): call this from a script under
-    `if __name__ == "__main__":`."""
+    `if __name__ == "__main__":`.
+
+    With `documents` (`dhtt-merge documents`), the Word documents are written too, into
+    `out_dir/van-ban`, and listed in the JSON."""
     start_run()
     options = delivery or DeliveryOptions()
     settings = smtp_settings(options)  # refused here, before anything is written
+    templates = prepared_templates(documents) if documents else None  # likewise
     example = inbox is None
     inbox = inbox or example_inbox()
     as_of = as_of or dt.date.today()
@@ -92,13 +98,16 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
             if upward_written:
                 upward_written.result()
         delivered = deliver(consolidation, workbook, upward, out_dir, options, settings)
-        report = _report(consolidation, out_dir / "tong-hop.json", workbook, upward, delivered)
+        paperwork = write_documents(consolidation, out_dir, templates, documents.pdf, staging) \
+            if documents and templates else None
+        report = _report(consolidation, out_dir / "tong-hop.json", workbook, upward, delivered,
+                         paperwork)
         moved = staging.publish()
-    result = RunResult(consolidation, workbook, report, upward, delivered)
+    result = RunResult(consolidation, workbook, report, upward, delivered, paperwork=paperwork)
     if moved:  # a file another program held open: the new one is under another name
         result = _relocated(result, moved)
         result.report = _report(consolidation, result.report, result.workbook, result.upward,
-                                result.delivery)
+                                result.delivery, result.paperwork)
     if cache is not None:
         cache.prune()
     return result
@@ -124,9 +133,10 @@ def _previous_run(path: Path) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _report(c: Consolidation, path: Path, workbook: Path, upward: Path | None,
-            delivered: Delivery) -> Path:
+            delivered: Delivery, paperwork: Paperwork | None = None) -> Path:
     return write_report(c, path, workbook, {"upward": upward.as_posix() if upward else None,
-                                             **delivered.to_dict()})
+                                             **delivered.to_dict()},
+                        [d.to_dict() for d in paperwork.written] if paperwork else None)
 
 
 def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:
@@ -140,9 +150,13 @@ def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:
                          for item in delivery.feedback]
     delivery.messages = [replace(m, eml=str(where(Path(m.eml)))) if m.eml else m
                          for m in delivery.messages]
+    paperwork = result.paperwork
+    if paperwork is not None:
+        paperwork.written = [replace(d, path=where(d.path), pdf=where(d.pdf) if d.pdf else None)
+                             for d in paperwork.written]
     return replace(result, workbook=where(result.workbook), report=where(result.report),
                    upward=where(result.upward) if result.upward else None, delivery=delivery,
-                   moved=moved)
+                   moved=moved, paperwork=paperwork)
 
 
 def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,

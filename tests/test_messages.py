@@ -26,7 +26,7 @@ ENGLISH = re.compile(
 # Words of ours that an English scan would take for English: option names, file endings, the
 # names of the commands (what the user types: `dhtt-merge ledger show`).
 OURS = re.compile(r"--[a-z-]+|-h\b|\.(xlsx|toml|json|eml)\b|dhtt-merge|"
-                  r"\b(ledger|import|show|export|allocate|templates|campaigns)\b")
+                  r"\b(ledger|import|show|export|allocate|templates|campaigns|documents)\b")
 
 
 def click_texts() -> set[str]:
@@ -77,7 +77,7 @@ def english_in(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("command", [[], ["tong-hop"], ["allocate"], ["templates"],
-                                     ["campaigns"], ["ledger"], ["ledger", "import"],
+                                     ["campaigns"], ["documents"], ["ledger"], ["ledger", "import"],
                                      ["ledger", "show"], ["ledger", "export"]])
 def test_every_help_page_is_vietnamese(command, tmp_path):
     result = run(*command, "--help", cwd=tmp_path)

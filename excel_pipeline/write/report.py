@@ -11,10 +11,11 @@ from ..template import ROW_SHEETS
 from .atomic import written_atomically
 
 
-def build_report(c: Consolidation, workbook: Path,
-                 delivery: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | None = None,
+                 documents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The JSON document as a dict (keys of DOMAIN §9, plus a few extras: the registry's source,
-    and `delivery`: the upward submission, feedback files and messages sent)."""
+    and `delivery`: the upward submission, feedback files and messages sent). `documents`
+    (the Word documents, `{"kind", "path", "pdf"}`) is there only when some were made."""
     rows: dict[str, dict[str, int]] = {}
     units: dict[str, dict[str, int]] = {code: {} for code in c.registry.order}
     for spec in ROW_SHEETS:
@@ -50,13 +51,15 @@ def build_report(c: Consolidation, workbook: Path,
         "registry": {"source": c.registry.source, "inferred": c.registry.inferred},
         "delivery": delivery or {},
         "changes": c.changes,
+        **({"documents": documents} if documents is not None else {}),
     }
 
 
 def write_report(c: Consolidation, path: Path, workbook: Path,
-                 delivery: dict[str, Any] | None = None) -> Path:
+                 delivery: dict[str, Any] | None = None,
+                 documents: list[dict[str, Any]] | None = None) -> Path:
     """Write the JSON atomically (temporary file, then rename)."""
-    document = build_report(c, workbook, delivery)
+    document = build_report(c, workbook, delivery, documents)
     with written_atomically(path) as temp_name, open(temp_name, "w", encoding="utf-8") as stream:
         json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
         stream.write("\n")

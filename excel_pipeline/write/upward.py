@@ -57,11 +57,27 @@ def write_upward(path: Path, info: dict[str, Any], rows: dict[str, list[dict[str
                             atomic=False)
 
 
-def _delegates(c: Consolidation) -> list[dict[str, Any]]:
-    """Delegates marked "Dự hội nghị cấp trên". Their presidium seat was at the lower
-    conference, so it is cleared; the sending unit is kept in Ghi chú when that is blank."""
+def upward_delegates(c: Consolidation) -> pd.DataFrame:
+    """The accepted delegates marked "Dự hội nghị cấp trên", in tree order: the people of
+    gui-cap-tren.xlsx and of the upward list among the Word documents."""
     frame = c.accepted("delegates")
-    frame = tree_order(c, frame[frame["to_upper"].fillna(False).astype(bool)])
+    return tree_order(c, frame[frame["to_upper"].fillna(False).astype(bool)])
+
+
+def forwarded_nominations(c: Consolidation) -> pd.DataFrame:
+    """The considered nominations for the forms decided above this level, in tree order: those
+    of gui-cap-tren.xlsx and of the proposal's annex among the Word documents."""
+    frame = c.accepted("nominations")
+    keep = frame["award"].isin(c.campaign.forwarded_awards)
+    if "_consider" in frame.columns:
+        keep &= frame["_consider"].isna()
+    return tree_order(c, frame[keep])
+
+
+def _delegates(c: Consolidation) -> list[dict[str, Any]]:
+    """`upward_delegates` as rows. Their presidium seat was at the lower conference, so it is
+    cleared; the sending unit is kept in Ghi chú when that is blank."""
+    frame = upward_delegates(c)
     rows = _records(frame, [key for key in DELEGATES.keys if key != "stt"])
     for number, (row, unit) in enumerate(zip(rows, frame["_unit"].tolist(), strict=True),
                                          start=1):
@@ -72,12 +88,8 @@ def _delegates(c: Consolidation) -> list[dict[str, Any]]:
 
 
 def _nominations(c: Consolidation) -> list[dict[str, Any]]:
-    """Considered nominations for the forms decided above this level."""
-    frame = c.accepted("nominations")
-    keep = frame["award"].isin(c.campaign.forwarded_awards)
-    if "_consider" in frame.columns:
-        keep &= frame["_consider"].isna()
-    rows = _records(tree_order(c, frame[keep]), [key for key in NOMINATIONS.keys if key != "stt"])
+    """`forwarded_nominations` as rows."""
+    rows = _records(forwarded_nominations(c), [key for key in NOMINATIONS.keys if key != "stt"])
     for number, row in enumerate(rows, start=1):
         row["stt"] = number
     return rows

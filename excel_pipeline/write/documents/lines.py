@@ -1,0 +1,21 @@
+"""What `dhtt-merge documents` says on screen about the documents it wrote."""
+
+from __future__ import annotations
+
+from ...model import Paperwork
+
+
+def document_lines(paperwork: Paperwork) -> list[str]:
+    """The documents written (one path a line, as the workbook's), those not made and why, and
+    earlier runs' documents left in the folder that no longer match."""
+    lines = [f"Văn bản đã lập ({len(paperwork.written)}):"]
+    for document in paperwork.written:
+        lines.append(f"  {document.title}: {document.path}")
+        if document.pdf:
+            lines.append(f"  {document.title} (PDF): {document.pdf}")
+    for title, reason in paperwork.skipped:
+        lines.append(f"  Không lập {title}: {reason}.")
+    for path in paperwork.stale:
+        lines.append(f"  Lưu ý: {path} là của lần chạy trước, không còn đúng với lần tổng hợp "
+                     "này (chương trình không xóa tệp này).")
+    return lines
