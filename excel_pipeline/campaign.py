@@ -113,6 +113,9 @@ class Documents:
     session: str = ""  # the conference's number: «Lần thứ VII»
     period: str = ""  # its period: «(2025 - 2030)»
     year: int | None = None  # the documents' year; default: the year of --as-of
+    # The laws a decision cites first («Căn cứ …;»), those in force in the campaign's year.
+    basis: list[str] = field(default_factory=lambda: [
+        "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"])
     agenda: list[str] = field(default_factory=list)  # the programme, item by item
     backdrop: list[str] = field(default_factory=list)  # the backdrop's title lines
     source: str = ""

@@ -11,12 +11,15 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__, console
 from .errors import DhttError
+
+if TYPE_CHECKING:
+    from .write.documents.writer import DocumentOptions
 
 RUN_COMMAND = "tong-hop"
 
@@ -195,7 +198,7 @@ def documents_command(templates_dir: Path | None, export_dir: Path | None, pdf: 
 def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_dir: Path,
            as_of: dt.date | None, feedback_dir: Path | None, email_to: str | None,
            email_feedback: bool, dry_run: bool, no_cache: bool, ledger: str | None,
-           documents: Any = None) -> None:
+           documents: DocumentOptions | None = None) -> None:
     """Run the merge (and the documents, when asked), print its lines, exit with its status."""
     from .campaign import load_campaign
     from .deliver.delivery import DeliveryOptions, delivery_lines

@@ -196,6 +196,7 @@ def signature(document, width_cm: float, recipients: list[str] | None,
     table = document.add_table(rows=1, cols=2)
     no_borders(table)
     set_widths(table, [width_cm / 2, width_cm / 2])
+    cant_split(table.rows[0])
     left, right = table.rows[0].cells
     clear(left)
     clear(right)
@@ -231,6 +232,7 @@ def grid(document, headers: list[str], cells: list[str], widths_cm: list[float],
         run = cell.paragraphs[0].add_run(text)
         run.bold, run.font.size = True, Pt(size)
     table.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {loop} %}}").font.size = Pt(size)
+    cant_split(table.rows[2])
     for i, (cell, text) in enumerate(zip(table.rows[2].cells, cells, strict=True)):
         cell.paragraphs[0].alignment = CENTER if i in centred else LEFT
         cell.paragraphs[0].add_run(text).font.size = Pt(size)
@@ -242,6 +244,13 @@ def repeat_header(row) -> None:
     element = OxmlElement("w:tblHeader")
     element.set(qn("w:val"), "true")
     properties.insert_element_before(element, "w:tblCellSpacing", "w:jc", "w:hidden")
+
+
+def cant_split(row) -> None:
+    """A row printed whole on one page (a signature block, a person's line)."""
+    element = OxmlElement("w:cantSplit")
+    row._tr.get_or_add_trPr().insert_element_before(
+        element, "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
 
 
 def page_break(document) -> None:
@@ -386,9 +395,11 @@ def decision() -> Document:
     width = text_width(document) / 360000
     header_block(document, "QĐ", width)
     title(document, "QUYẾT ĐỊNH", "Về việc khen thưởng", before=12)
-    para(document, "{{ tham_quyen | replace('TM. ', '') }} {{ co_quan }}", 14, bold=True,
+    para(document, "{{ chu_the }}", 14, bold=True,
          align=CENTER, after=12)
-    body(document, "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;")
+    tag(document, "{%p for luat in can_cu_luat %}")
+    body(document, "Căn cứ {{ luat }};")
+    tag(document, "{%p endfor %}")
     body(document, "Căn cứ {{ van_ban_can_cu }};")
     body(document, "Xét đề nghị của {{ hoi_dong }},")
     para(document, "QUYẾT ĐỊNH:", 14, bold=True, align=CENTER, before=6, after=6)

@@ -243,6 +243,10 @@ def test_year_end_inbox_makes_award_documents_without_late_nominations(tmp_path)
     assert "Bằng khen LĐLĐ tỉnh: 1 (1 tập thể, 0 cá nhân)" in text
     assert "Giấy khen: 2 (0 tập thể, 2 cá nhân)" in text
     assert "Người Nộp Muộn" not in text  # không xét: late, left out
+    # a 2020 decision cites the law of 2003 as amended in 2013, not the 2022 law (in force 2024)
+    assert "Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003;" in text
+    assert "2022" not in text
+    assert "BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG TỈNH ĐIỆN BIÊN" in text
     assert "DỮ LIỆU MẪU" not in text  # a real inbox
     proposal = list_rows(paths["proposal"], NAME_HEADER)
     assert [r[1] for r in proposal] == ["Tập thể H2", "Quàng Văn Ba"]  # collectives first

@@ -37,10 +37,12 @@ COMMON: dict[str, str] = {
     "noi_ban_hanh": "Địa danh của dòng «…, ngày … tháng … năm …»",
     "nam": "Năm của văn bản",
     "tham_quyen": "Thẩm quyền ký, ví dụ «TM. BAN THƯỜNG VỤ»",
+    "chu_the": "Tập thể quyết định, in hoa, ví dụ «BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG HUYỆN …»",
     "chuc_vu_ky": "Chức vụ người ký, ví dụ «CHỦ TỊCH»",
     "hoi_dong": "Tên Hội đồng Thi đua – Khen thưởng",
     "dot_thi_dua": "Tên đợt thi đua",
     "van_ban_can_cu": "Văn bản hướng dẫn, kế hoạch của đợt thi đua",
+    "can_cu_luat": "Các luật được căn cứ (mỗi dòng một luật), theo năm của đợt thi đua",
     "ngay_so_lieu": "Ngày tính số liệu (--as-of), dạng dd/mm/yyyy",
 }
 

@@ -57,11 +57,16 @@ def _common(c: Consolidation) -> dict[str, Any]:
     settings = c.campaign.documents
     root = _root(c)
     name = root["name"] if root else ""
-    issuer = settings.issuer or name
+    issuer = (settings.issuer or name).upper()
+    # The collective that decides: «TM. BAN THƯỜNG VỤ» of «LĐLĐ HUYỆN …» is «BAN THƯỜNG VỤ LĐLĐ
+    # HUYỆN …»; «TM. HỘI ĐỒNG» of «HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG TỈNH» is the council itself.
+    body = settings.authority.upper().removeprefix("TM.").strip()
+    deciding = issuer if not body or issuer.startswith(body) else f"{body} {issuer or BLANK}"
     return {
         "du_lieu_mau": c.example,
         "co_quan_cap_tren": settings.superior.upper(),
-        "co_quan": issuer.upper() or BLANK,
+        "co_quan": issuer or BLANK,
+        "chu_the": deciding or BLANK,
         "ten_don_vi": name or BLANK,
         "ky_hieu": settings.symbol or BLANK,
         "noi_ban_hanh": settings.place or BLANK,
@@ -71,6 +76,7 @@ def _common(c: Consolidation) -> dict[str, Any]:
         "hoi_dong": settings.council,
         "dot_thi_dua": c.campaign.name,
         "van_ban_can_cu": c.campaign.document,
+        "can_cu_luat": list(settings.basis),
         "ngay_so_lieu": format_date(c.as_of),
     }
 
