@@ -355,6 +355,8 @@ class Paperwork:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
     pdf_problem: str | None = None
     stale: list[Path] = field(default_factory=list)  # earlier runs' documents not made now
+    edited: list[str] = field(default_factory=list)  # templates taken from --templates
+    ignored: list[str] = field(default_factory=list)  # .docx there named for no document
 
 
 @dataclass

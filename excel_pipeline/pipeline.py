@@ -98,7 +98,7 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
             if upward_written:
                 upward_written.result()
         delivered = deliver(consolidation, workbook, upward, out_dir, options, settings)
-        paperwork = write_documents(consolidation, out_dir, templates, documents.pdf, staging) \
+        paperwork = write_documents(consolidation, out_dir, templates, documents, staging) \
             if documents and templates else None
         report = _report(consolidation, out_dir / "tong-hop.json", workbook, upward, delivered,
                          paperwork)

@@ -367,10 +367,14 @@ def test_exported_templates_are_kept_and_an_edited_one_is_used(tmp_path):
     code, stdout, _ = run_cli("documents", "--export-templates", str(exported))
     assert agenda.read_bytes() == before  # an officer's edit is never copied over
     assert f"Giữ nguyên tệp đã có (không chép đè): {agenda}" in stdout
+    shutil.copyfile(agenda, exported / "chuong trinh (sua).docx")  # a misnamed copy
     out = tmp_path / "out"
-    run_cli("documents", "--templates", str(exported), "--out", str(out), "--as-of",
-            "2025-03-31")
+    code, stdout, _ = run_cli("documents", "--templates", str(exported), "--out", str(out),
+                              "--as-of", "2025-03-31")
+    assert code == 1
     assert "CHƯƠNG TRÌNH ĐÃ SỬA" in all_text(documents_of(out)["agenda"])
+    assert "Dùng mẫu của cơ quan (--templates): chuong-trinh-hoi-nghi.docx, phong-hoi" in stdout
+    assert "mẫu «chuong trinh (sua).docx» không trùng tên mẫu nào" in stdout
     assert "ĐÃ SỬA" not in all_text(documents_of(out)["decision"])
 
 

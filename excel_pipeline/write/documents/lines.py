@@ -6,9 +6,16 @@ from ...model import Paperwork
 
 
 def document_lines(paperwork: Paperwork) -> list[str]:
-    """The documents written (one path a line, as the workbook's), those not made and why, and
-    earlier runs' documents left in the folder that no longer match."""
+    """The documents written (one path a line, as the workbook's), the edited templates used
+    and the misnamed ones not used, the documents not made and why, and earlier runs'
+    documents left in the folder that no longer match."""
     lines = [f"Văn bản đã lập ({len(paperwork.written)}):"]
+    if paperwork.edited:
+        lines.append("  Dùng mẫu của cơ quan (--templates): " + ", ".join(paperwork.edited)
+                     + ".")
+    for name in paperwork.ignored:
+        lines.append(f"  Lưu ý: mẫu «{name}» không trùng tên mẫu nào nên không được dùng (tên "
+                     "các mẫu: xem cho-dien.txt).")
     for document in paperwork.written:
         lines.append(f"  {document.title}: {document.path}")
         if document.pdf:

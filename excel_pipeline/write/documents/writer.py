@@ -14,7 +14,7 @@ from ..atomic import Staging
 from .catalogue import BY_KIND
 from .context import document_contexts
 from .pdf import NOT_INSTALLED, find_office, to_pdf
-from .render import Template, load_templates, render
+from .render import Template, load_templates, render, unknown_templates
 
 FOLDER = "van-ban"
 
@@ -33,7 +33,7 @@ def prepared_templates(options: DocumentOptions) -> dict[str, Template]:
 
 
 def write_documents(c: Consolidation, out_dir: Path, templates: dict[str, Template],
-                    pdf: bool, staging: Staging) -> Paperwork:
+                    options: DocumentOptions, staging: Staging) -> Paperwork:
     """Every document the consolidation calls for, into `out_dir/van-ban`."""
     folder = out_dir / FOLDER
     contexts, skipped = document_contexts(c)
@@ -43,7 +43,9 @@ def write_documents(c: Consolidation, out_dir: Path, templates: dict[str, Templa
     paperwork = Paperwork(written, [(s.kind.title, s.reason) for s in skipped])
     paperwork.stale = [folder / s.kind.file_name for s in skipped
                        if (folder / s.kind.file_name).exists()]
-    if pdf and written:
+    paperwork.edited = [t.kind.file_name for t in templates.values() if t.edited]
+    paperwork.ignored = unknown_templates(options.templates_dir)
+    if options.pdf and written:
         office = find_office()
         if office is None:
             paperwork.pdf_problem = NOT_INSTALLED
