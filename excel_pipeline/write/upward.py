@@ -64,14 +64,17 @@ def upward_delegates(c: Consolidation) -> pd.DataFrame:
     return tree_order(c, frame[frame["to_upper"].fillna(False).astype(bool)])
 
 
+def considered_nominations(c: Consolidation) -> pd.DataFrame:
+    """The accepted nominations not marked «không xét» (late dossiers under some campaigns)."""
+    frame = c.accepted("nominations")
+    return frame[frame["_consider"].isna()] if "_consider" in frame.columns else frame
+
+
 def forwarded_nominations(c: Consolidation) -> pd.DataFrame:
     """The considered nominations for the forms decided above this level, in tree order: those
     of gui-cap-tren.xlsx and of the proposal's annex among the Word documents."""
-    frame = c.accepted("nominations")
-    keep = frame["award"].isin(c.campaign.forwarded_awards)
-    if "_consider" in frame.columns:
-        keep &= frame["_consider"].isna()
-    return tree_order(c, frame[keep])
+    frame = considered_nominations(c)
+    return tree_order(c, frame[frame["award"].isin(c.campaign.forwarded_awards)])
 
 
 def _delegates(c: Consolidation) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from ...model import Consolidation
 from ...template import AWARD_FORMS, BY_KEY
 from ...textnorm import format_date, percent
 from ..summary import summary_rows, tree_order, unit_figures, unit_statuses
-from ..upward import forwarded_nominations, upward_delegates
+from ..upward import considered_nominations, forwarded_nominations, upward_delegates
 from .catalogue import KINDS, DocumentKind
 
 # A value still to be filled by hand in the printed document.
@@ -169,7 +169,7 @@ def _upward_delegates(c: Consolidation) -> dict[str, Any] | str:
 
 def _people(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Delegates as the documents list them, numbered from 1."""
-    names = {code: unit.name for code, unit in c.registry.units.items()}
+    names = _unit_names(c)
     rows = []
     for number, row in enumerate(frame.to_dict("records"), start=1):
         year, gender = _text(row.get("birth_year")), _text(row.get("gender"))
@@ -187,16 +187,9 @@ def _people(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _considered(c: Consolidation) -> pd.DataFrame:
-    frame = c.accepted("nominations")
-    if "_consider" in frame.columns:
-        frame = frame[frame["_consider"].isna()]
-    return frame
-
-
 def _decided_here(c: Consolidation) -> pd.DataFrame:
     """Considered nominations for the forms decided at this level (not forwarded)."""
-    frame = _considered(c)
+    frame = considered_nominations(c)
     return tree_order(c, frame[~frame["award"].isin(c.campaign.forwarded_awards)])
 
 
@@ -237,7 +230,7 @@ def _annex(c: Consolidation, frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def _nominees(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    names = {code: unit.name for code, unit in c.registry.units.items()}
+    names = _unit_names(c)
     rows = []
     for number, row in enumerate(frame.to_dict("records"), start=1):
         rows.append({
@@ -275,7 +268,7 @@ def _minutes(c: Consolidation) -> dict[str, Any] | str:
     frame = c.accepted("nominations")
     if frame.empty:
         return "không có đề nghị khen thưởng hợp lệ"
-    considered = _considered(c)
+    considered = considered_nominations(c)
     forwarded = int(considered["award"].isin(c.campaign.forwarded_awards).sum())
     sheet = BY_KEY["nominations"].title
     counts = Counter(f.code for f in c.findings
@@ -293,12 +286,12 @@ def _report(c: Consolidation) -> dict[str, Any]:
                 if statuses[code] not in ("Đơn vị tổng hợp", "Không phải gửi")]
     sent = [code for code in expected if statuses[code].startswith("Đã gửi")]
     late_units = {f.unit for f in c.findings if f.code == "DOSSIER_LATE"}
-    names = {code: unit.name for code, unit in c.registry.units.items()}
+    names = _unit_names(c)
     figures = unit_figures(c)
     severities = Counter((f.code, f.severity) for f in c.findings
                          if f.severity in ("error", "warning"))
     nominations = c.accepted("nominations")
-    considered = _considered(c)
+    considered = considered_nominations(c)
     return {
         "don_vi_phai_gui": len(expected), "don_vi_da_gui": len(sent),
         "don_vi_nop_muon": [{"ma": code, "ten": names[code]} for code in c.registry.order
@@ -326,12 +319,13 @@ def _report(c: Consolidation) -> dict[str, Any]:
 
 def _delegate_figures(c: Consolidation) -> list[dict[str, Any]]:
     """The whole tree's delegates and their shares (the Tổng hợp sheet's grand total)."""
-    totals = [row for row in summary_rows(c) if row["kind"] == "total"]
+    rows = summary_rows(c)
+    totals = [row for row in rows if row["kind"] == "total"]
     if totals:
         total = totals[0]
     else:  # no unit has subordinates: add the units' own figures
         total = Counter()
-        for row in summary_rows(c):
+        for row in rows:
             total.update({key: row[key] for key in ("delegates", "exemplary", "guests", "women",
                                                     "minority", "direct")})
     count = total["delegates"]
@@ -359,6 +353,10 @@ _BUILDERS = {"agenda": _agenda, "backdrop": _backdrop, "presidium": _presidium,
              "upward_delegates": _upward_delegates, "proposal": _proposal,
              "decision": _decision, "minutes": _minutes, "report": _report,
              "certificates": _certificates}
+
+
+def _unit_names(c: Consolidation) -> dict[str, str]:
+    return {code: unit.name for code, unit in c.registry.units.items()}
 
 
 def _text(value: Any) -> str:
