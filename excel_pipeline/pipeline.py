@@ -29,7 +29,8 @@ from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Delivery, Paperwork, Progress, ReadFile, RunResult
 from .write.atomic import staged_outputs, start_run
 from .write.changes import changes_since, facts, previous_facts
-from .write.documents.writer import DocumentOptions, prepared_templates, write_documents
+from .write.documents.render import load_templates
+from .write.documents.writer import DocumentOptions, write_documents
 from .write.fast.parallel_rows import WriteHelper
 from .write.fast.row_blocks import BlockStore, in_blocks
 from .write.folders import create, prepare
@@ -62,7 +63,8 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     start_run()
     options = delivery or DeliveryOptions()
     settings = smtp_settings(options)  # refused here, before anything is written
-    templates = prepared_templates(documents) if documents else None  # likewise
+    # Edited templates are checked here too: a broken one stops the run before any work.
+    templates = load_templates(documents.templates_dir) if documents else None
     example = inbox is None
     inbox = inbox or example_inbox()
     as_of = as_of or dt.date.today()

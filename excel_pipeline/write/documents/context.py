@@ -247,8 +247,7 @@ def _nominees(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _per_form(c: Consolidation) -> list[dict[str, Any]]:
     """Accepted nominations counted per form: collectives, individuals, not considered."""
     frame = c.accepted("nominations")
-    late = frame["_consider"].notna() if "_consider" in frame.columns \
-        else pd.Series(False, index=frame.index)
+    late = ~frame.index.isin(considered_nominations(c).index)
     rows = []
     for form in AWARD_FORMS:
         mine = frame["award"] == form

@@ -14,7 +14,7 @@ from ..atomic import Staging
 from .catalogue import BY_KIND
 from .context import document_contexts
 from .pdf import NOT_INSTALLED, find_office, to_pdf
-from .render import Template, load_templates, render, unknown_templates
+from .render import Template, render, unknown_templates
 
 FOLDER = "van-ban"
 
@@ -25,11 +25,6 @@ class DocumentOptions:
 
     templates_dir: Path | None = None
     pdf: bool = False
-
-
-def prepared_templates(options: DocumentOptions) -> dict[str, Template]:
-    """The templates to use, checked before any work (a broken one stops the run, exit 2)."""
-    return load_templates(options.templates_dir)
 
 
 def write_documents(c: Consolidation, out_dir: Path, templates: dict[str, Template],
