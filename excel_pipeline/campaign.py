@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import CampaignError
-from .findings import CODES, SEVERITIES, Severity
+from .findings import FINDING_TYPES, SEVERITIES, Severity
 from .template import AWARD_FORMS, BY_KEY, CONFEDERATION_AWARDS, PROVINCE_AWARDS, ROW_SHEETS
 from .textnorm import fold
 
@@ -311,7 +311,7 @@ def _check_semantics(campaign: Campaign, origin: str) -> None:
             raise CampaignError(_msg(origin, f"required_sheets[{i}]",
                                      f"phải là một trong: {', '.join(sorted(sheet_keys))}"))
     for code, severity in campaign.severity.items():
-        if code not in CODES:
+        if code not in FINDING_TYPES:
             raise CampaignError(_msg(origin, f"severity.{code}", "mã phát hiện không tồn tại"))
         if severity not in SEVERITIES:
             raise CampaignError(_msg(origin, f"severity.{code}",

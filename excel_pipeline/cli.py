@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
 RUN_COMMAND = "tong-hop"
 
-console.use_vietnamese_messages()
-
 
 class VietnameseCommand(click.Command):
     """A command whose usage line names its options in Vietnamese (click writes the literal
@@ -49,6 +47,13 @@ class DefaultGroup(click.Group):
         kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
         kwargs.setdefault("subcommand_metavar", "LỆNH [THAM_SỐ]...")
         super().__init__(*args, **kwargs)
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        # Click's own texts speak Vietnamese from here on: set when a command line is parsed,
+        # not when this module is imported (importing it changes nothing in the process).
+        console.use_vietnamese_messages()
+        return super().make_context(info_name, args, parent, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] in self.commands and Path(args[0]).is_dir():
@@ -109,7 +114,8 @@ class AsOfDate(click.ParamType):
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dhtt-merge", message="%(prog)s %(version)s")
+@click.version_option(__version__, prog_name="dhtt-merge", message="%(prog)s %(version)s",
+                      help="In phiên bản rồi dừng.")
 def main() -> None:
     """Tổng hợp hồ sơ Hội nghị điển hình tiên tiến và thi đua – khen thưởng.
 
@@ -203,7 +209,7 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
     from .campaign import load_campaign
     from .deliver.delivery import DeliveryOptions, delivery_lines
     from .deliver.mail import parse_addresses
-    from .pipeline import run
+    from .pipeline import RunOptions, run
     from .write.changes import change_lines
     from .write.documents.lines import document_lines
     from .write.summary import summary_lines
@@ -211,9 +217,9 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
     options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
                               dry_run)
     campaign = load_campaign(campaign_spec)
-    result = run(inbox, campaign, out_dir, units_file=units_file,
-                 as_of=as_of, progress=_progress(),
-                 delivery=options, use_cache=not no_cache, ledger=ledger, documents=documents)
+    result = run(RunOptions(inbox, campaign, out_dir, units_file=units_file, as_of=as_of,
+                            progress=_progress(), delivery=options, use_cache=not no_cache,
+                            ledger=ledger, documents=documents))
     _lines_then_exit(click.get_current_context(), result.exit_code)
     for line in summary_lines(result.consolidation):
         click.echo(line)

@@ -239,41 +239,66 @@ class Registry:
         )
 
 
+# Columns every row sheet's frame carries beside the template's own (`check.consolidate`,
+# `check.settle`): where the row came from, whose it is, and what became of it.
+FILE_ID, FILE, SHEET, ROW = "_file_id", "_file", "_sheet", "_row"
+UNIT, STATUS, REASON, CONSIDER = "_unit", "_status", "_reason", "_consider"
+
 # A source cell's column letter: (file, sheet, column header) -> letter, to point at cells.
 CellLetters = dict[tuple[str, str, str], str]
 # One row of the Phân bổ sheet and of `allocation` in the JSON (see `allocate.quotas`).
 AllocationRow = dict[str, Any]
 
 
-@dataclass
+@dataclass(frozen=True)
+class LateDossier:
+    """A unit whose dossier came after its level's deadline, as `check.settle` decided it: the
+    DOSSIER_LATE check reports it, and under a campaign that does not consider late nominations
+    they are marked «không xét» from the same decision."""
+
+    unit: str
+    sent: dt.date
+    deadline: dt.date
+
+
+@dataclass(frozen=True)
 class Consolidation:
-    """Everything a run produced; writers and the JSON report are views of it.
+    """Everything a run produced; writers and the JSON report are views of it. Frozen: each
+    stage that adds to it (`pipeline`) makes a new one with `dataclasses.replace`.
 
     `cells` points findings at source cells, `contacts` gives each unit's e-mail address,
-    `allocation` the Phân bổ rows; `unit_figures` is filled once by `write.summary.unit_figures`,
-    which every view of the per-unit figures asks."""
+    `allocation` the Phân bổ rows, `late` the units whose dossier was late. Row sheets carry
+    `_status` (accepted, rejected, superseded) and `_consider` (a reason when an accepted row is
+    not considered, else missing): `considered(key)` is what a check may judge. `memo` keeps
+    views derived from the frozen data (`write.summary.unit_figures`), never data of its own."""
 
     campaign: Campaign
     as_of: dt.date
-    files: list[FileRecord]
+    files: tuple[FileRecord, ...]
     registry: Registry
     info: pd.DataFrame
     sheets: dict[str, pd.DataFrame]
-    findings: list[Finding]
+    findings: tuple[Finding, ...]
     cells: CellLetters = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)
-    allocation: list[AllocationRow] = field(default_factory=list)
-    unit_figures: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    allocation: tuple[AllocationRow, ...] = ()
+    late: dict[str, LateDossier] = field(default_factory=dict)
     # The bundled example inbox was consolidated (no inbox given): every output says so.
     example: bool = False
     # What changed since the last run into the same output folder (`write.changes`).
     changes: dict[str, Any] = field(default_factory=dict)
     # The inbox read (to copy a unit's own workbook back to it, marked).
     inbox: Path | None = None
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def accepted(self, key: str) -> pd.DataFrame:
         frame = self.sheets[key]
-        return frame[frame["_status"] == ACCEPTED]
+        return frame[frame[STATUS] == ACCEPTED]
+
+    def considered(self, key: str) -> pd.DataFrame:
+        """Accepted rows that are not set aside («không xét»): all a check may judge."""
+        frame = self.sheets[key]
+        return frame[(frame[STATUS] == ACCEPTED) & frame[CONSIDER].isna()]
 
     @property
     def has_errors(self) -> bool:

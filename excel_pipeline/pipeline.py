@@ -11,29 +11,31 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .allocate.quotas import allocation_rows
 from .campaign import Campaign
-from .check.consolidate import merge_inbox
 from .check.ledger import ledger_findings
 from .check.rules import check_rules
+from .check.settle import settle
 from .cpus import usable_cpus
 from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
+from .deliver.mail import SmtpSettings
 from .findings import sort_key
 from .ingest.cache import ReadCache
 from .ingest.inbox import read_inbox, read_registry_file
-from .model import Consolidation, Delivery, Paperwork, Progress, ReadFile, RunResult
+from .model import Consolidation, Progress, ReadFile, RunResult
 from .write.atomic import staged_outputs, start_run
 from .write.changes import changes_since, facts, previous_facts
 from .write.documents.render import load_templates
 from .write.documents.writer import DocumentOptions, write_documents
 from .write.fast.parallel_rows import WriteHelper
 from .write.fast.row_blocks import BlockStore, in_blocks
-from .write.folders import create, prepare
+from .write.folders import create
+from .write.folders import prepare as prepare_folders
 from .write.report import write_report
 from .write.upward import upward_job, write_upward
 from .write.workbook import write_workbook
@@ -44,74 +46,129 @@ def example_inbox() -> Path:
     return Path(str(resources.files("excel_pipeline").joinpath("data", "example_inbox")))
 
 
-def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path | None = None,
-        as_of: dt.date | None = None, progress: Progress | None = None,
-        delivery: DeliveryOptions | None = None, use_cache: bool = True,
-        ledger: str | Path | None = None,
-        documents: DocumentOptions | None = None) -> RunResult:
-    """Consolidate an inbox and write into `out_dir`: `tong-hop.xlsx`, `tong-hop.json` and the
-    root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as asked.
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a run is asked to do: what the command line says, in one record.
 
     With `use_cache`, files whose bytes were read by an earlier run into the same `out_dir`
     (same program version and campaign) are not parsed again (see `ingest.cache`), and blocks
-    of rows the last run wrote are not written again (see `write.fast.row_blocks`). Large runs
-    start worker processes (`write.fast.parallel_rows`): call this from a script under
-    `if __name__ == "__main__":`.
-
-    With `documents` (`dhtt-merge documents`), the Word documents are written too, into
+    of rows the last run wrote are not written again (see `write.fast.row_blocks`). With
+    `documents` (`dhtt-merge documents`), the Word documents are written too, into
     `out_dir/van-ban`, and listed in the JSON."""
+
+    inbox: Path | None
+    campaign: Campaign
+    out_dir: Path
+    units_file: Path | None = None
+    as_of: dt.date | None = None
+    progress: Progress | None = None
+    delivery: DeliveryOptions = field(default_factory=DeliveryOptions)
+    use_cache: bool = True
+    ledger: str | Path | None = None
+    documents: DocumentOptions | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the first step settled before anything is read or written: the inbox, the day the
+    run counts from, the folders, and what the options refer to, each refused here if it is
+    wrong (SMTP settings, edited templates, the ledger)."""
+
+    inbox: Path
+    example: bool
+    as_of: dt.date
+    folders: dict[str, Path]
+    outputs: tuple[Path, ...]
+    settings: SmtpSettings | None
+    templates: dict[str, Any] | None
+    awards: list[dict[str, Any]] | None
+    previous: tuple[dict[str, Any] | None, str | None]
+    cache: ReadCache | None
+
+
+def run(options: RunOptions) -> RunResult:
+    """Consolidate an inbox and write into `options.out_dir`: `tong-hop.xlsx`, `tong-hop.json`
+    and the root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as
+    asked, and write the Word documents when asked.
+
+    A run is three named steps: `prepare` (refuse what is wrong before any work),
+    `consolidate_inbox` (read and consolidate: no file written), `write_outputs` (write,
+    deliver, publish together).
+    Large runs start worker processes (`write.fast.parallel_rows`): call this from a script
+    under `if __name__ == "__main__":`."""
     start_run()
-    options = delivery or DeliveryOptions()
-    settings = smtp_settings(options)  # refused here, before anything is written
+    prepared = prepare(options)
+    consolidation = consolidate_inbox(options, prepared)
+    result = write_outputs(options, prepared, consolidation)
+    if prepared.cache is not None:
+        prepared.cache.prune()
+    return result
+
+
+def prepare(options: RunOptions) -> Prepared:
+    """Step 1: everything that can be refused is refused here, before any work."""
+    settings = smtp_settings(options.delivery)
     # Edited templates are checked here too: a broken one stops the run before any work.
-    templates = load_templates(documents.templates_dir) if documents else None
-    example = inbox is None
-    inbox = inbox or example_inbox()
-    as_of = as_of or dt.date.today()
-    folders = {"--out": out_dir}
-    if options.feedback_dir is not None:
-        folders["--feedback"] = options.feedback_dir
-    outputs = prepare(folders, inbox)
-    awards = _ledger_awards(ledger) if ledger is not None else None  # refused before writing
-    previous = _previous_run(out_dir / "tong-hop.json")  # before this run replaces it
-    cache = ReadCache(out_dir, campaign) if use_cache else None
-    read_files = read_inbox(inbox, progress, campaign.limits, cache, outputs=tuple(outputs))
-    registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
-    consolidation = consolidate(read_files, campaign, as_of, registry_file, awards)
-    consolidation.example, consolidation.inbox = example, inbox
-    consolidation.changes = changes_since(previous[0], facts(consolidation), previous[1])
-    del read_files  # the parsed pieces are stacked now; free them before writing
-    create(folders)
-    # Every output is staged and put in place at the end, all together: a run stopped midway
-    # replaces none of the previous results.
+    templates = load_templates(options.documents.templates_dir) if options.documents else None
+    inbox = options.inbox or example_inbox()
+    folders = {"--out": options.out_dir}
+    if options.delivery.feedback_dir is not None:
+        folders["--feedback"] = options.delivery.feedback_dir
+    outputs = tuple(prepare_folders(folders, inbox))
+    awards = _ledger_awards(options.ledger) if options.ledger is not None else None
+    previous = _previous_run(options.out_dir / "tong-hop.json")  # before this run replaces it
+    cache = ReadCache(options.out_dir, options.campaign) if options.use_cache else None
+    return Prepared(inbox, options.inbox is None, options.as_of or dt.date.today(), folders,
+                    outputs, settings, templates, awards, previous, cache)
+
+
+def consolidate_inbox(options: RunOptions, prepared: Prepared) -> Consolidation:
+    """Step 2: read the inbox and consolidate it; nothing is written."""
+    limits = options.campaign.limits
+    read_files = read_inbox(prepared.inbox, options.progress, limits, prepared.cache,
+                            outputs=prepared.outputs)
+    registry_file = read_registry_file(options.units_file, limits) \
+        if options.units_file else None
+    consolidation = consolidate(read_files, options.campaign, prepared.as_of, registry_file,
+                                prepared.awards)
+    return replace(consolidation, example=prepared.example, inbox=prepared.inbox,
+                   changes=changes_since(prepared.previous[0], facts(consolidation),
+                                         prepared.previous[1]))
+
+
+def write_outputs(options: RunOptions, prepared: Prepared,
+                  consolidation: Consolidation) -> RunResult:
+    """Step 3: every output is staged and put in place at the end, all together: a run stopped
+    midway replaces none of the previous results."""
+    out_dir = options.out_dir
+    create(prepared.folders)
     with staged_outputs() as staging:
         # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while
         # this process writes the other sheets; it is started at once if a sheet will be
         # written in blocks.
         largest = max((len(frame) for frame in consolidation.sheets.values()), default=0)
+        cache_folder = prepared.cache.folder if prepared.cache else None
         with WriteHelper(usable_cpus(), start=in_blocks(largest)) as helper, \
-                BlockStore(cache.folder if cache else None, out_dir) as blocks:
-            upward_args = upward_job(consolidation, out_dir)
-            upward = upward_args[0] if upward_args else None
-            upward_written = helper.after_rows(
-                write_upward, staging.reserve(upward_args[0]), *upward_args[1:]) \
-                if upward_args else None
+                BlockStore(cache_folder, out_dir) as blocks:
+            job = upward_job(consolidation, out_dir)
+            upward = job.path if job else None
+            upward_written = helper.after_rows(write_upward, staging.reserve(job.path),
+                                               *job.arguments) if job else None
             workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks)
             if upward_written:
                 upward_written.result()
-        delivered = deliver(consolidation, workbook, upward, out_dir, options, settings)
-        paperwork = write_documents(consolidation, out_dir, templates, documents, staging) \
-            if documents and templates else None
-        report = _report(consolidation, out_dir / "tong-hop.json", workbook, upward, delivered,
-                         paperwork)
+        delivered = deliver(consolidation, workbook, upward, out_dir, options.delivery,
+                            prepared.settings)
+        paperwork = write_documents(consolidation, out_dir, prepared.templates,
+                                    options.documents, staging) \
+            if options.documents and prepared.templates else None
+        result = RunResult(consolidation, workbook, out_dir / "tong-hop.json", upward, delivered,
+                           paperwork=paperwork)
+        _report(result)
         moved = staging.publish()
-    result = RunResult(consolidation, workbook, report, upward, delivered, paperwork=paperwork)
     if moved:  # a file another program held open: the new one is under another name
         result = _relocated(result, moved)
-        result.report = _report(consolidation, result.report, result.workbook, result.upward,
-                                result.delivery, result.paperwork)
-    if cache is not None:
-        cache.prune()
+        _report(result)
     return result
 
 
@@ -134,10 +191,12 @@ def _previous_run(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, "không đọc được tong-hop.json của lần chạy trước"
 
 
-def _report(c: Consolidation, path: Path, workbook: Path, upward: Path | None,
-            delivered: Delivery, paperwork: Paperwork | None = None) -> Path:
-    return write_report(c, path, workbook, {"upward": upward.as_posix() if upward else None,
-                                             **delivered.to_dict()},
+def _report(result: RunResult) -> Path:
+    """tong-hop.json, naming the outputs where the result says they are."""
+    paperwork = result.paperwork
+    return write_report(result.consolidation, result.report, result.workbook,
+                        {"upward": result.upward.as_posix() if result.upward else None,
+                         **result.delivery.to_dict()},
                         [d.to_dict() for d in paperwork.written] if paperwork else None)
 
 
@@ -164,14 +223,16 @@ def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:
 def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
                 registry_file: ReadFile | None = None,
                 awards: list[dict[str, Any]] | None = None) -> Consolidation:
-    """The pure middle of the pipeline: read content in, consolidated frames and findings out.
-    Validated and merged per level (`check`), seats and quotas allocated (`allocate`), the
-    campaign's rules checked, and, given the ledger's `awards`, the nominations against them;
-    findings in sheet order."""
-    consolidation = merge_inbox(read_files, campaign, as_of, registry_file)
-    consolidation.allocation, allocation_findings = allocation_rows(consolidation)
-    from_ledger = ledger_findings(consolidation, awards) if awards is not None else []
-    consolidation.findings = sorted(
-        [*consolidation.findings, *check_rules(consolidation), *allocation_findings,
-         *from_ledger], key=sort_key)
-    return consolidation
+    """The pure middle of the pipeline: read content in, a new frozen consolidation out.
+
+    First what is considered is settled (`check.settle`: each file's fate, each row's, the
+    «không xét» of late dossiers); then every check reads only what it may judge and returns
+    findings: the campaign's rules, the allocation of seats and quotas (`allocate`), and,
+    given the ledger's `awards`, the nominations against them. Findings are sorted on every
+    field, so the order the checks run in cannot change the result."""
+    settled = settle(read_files, campaign, as_of, registry_file)
+    allocation, allocation_findings = allocation_rows(settled)
+    from_ledger = ledger_findings(settled, awards) if awards is not None else []
+    findings = sorted([*settled.findings, *check_rules(settled), *allocation_findings,
+                       *from_ledger], key=sort_key)
+    return replace(settled, allocation=tuple(allocation), findings=tuple(findings))

@@ -13,7 +13,7 @@ from excel_pipeline.ingest import inbox as inbox_stage
 from excel_pipeline.ingest.cache import CACHE_FOLDER, ReadCache
 from excel_pipeline.ingest.inbox import read_inbox
 from excel_pipeline.ingest.normalise import typed_frame
-from excel_pipeline.pipeline import run
+from excel_pipeline.pipeline import RunOptions, run
 from excel_pipeline.template import DELEGATES
 from tests.conftest import delegate
 
@@ -37,11 +37,11 @@ def test_rerun_parses_only_the_changed_file(tmp_path, make_unit, campaign, monke
         make_unit(code, [delegate("An"), delegate("Bình")])
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     calls = counting_reads(monkeypatch)
-    first = run(inbox, campaign, out, as_of=AS_OF)
+    first = run(RunOptions(inbox, campaign, out, as_of=AS_OF))
     assert len(calls) == 3
 
     calls.clear()
-    second = run(inbox, campaign, out, as_of=AS_OF)
+    second = run(RunOptions(inbox, campaign, out, as_of=AS_OF))
     assert calls == []  # nothing parsed again
     assert second.consolidation.accepted("delegates")["_unit"].value_counts().to_dict() == {
         "C01": 2, "C02": 2, "C03": 2}
@@ -52,7 +52,7 @@ def test_rerun_parses_only_the_changed_file(tmp_path, make_unit, campaign, monke
 
     make_unit("C02", [delegate("An"), delegate("Bình"), delegate("Chi")])
     calls.clear()
-    third = run(inbox, campaign, out, as_of=AS_OF)
+    third = run(RunOptions(inbox, campaign, out, as_of=AS_OF))
     assert len(calls) == 1
     assert json.loads(third.report.read_text(encoding="utf-8"))["units"]["C02"]["delegates"] == 3
     assert len(list((out / CACHE_FOLDER).iterdir())) == 3  # the old C02 entry was pruned
@@ -64,24 +64,24 @@ def test_another_campaign_or_no_cache_parses_everything(tmp_path, make_unit, cam
     make_unit("C02")
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     calls = counting_reads(monkeypatch)
-    run(inbox, campaign, out, as_of=AS_OF)
+    run(RunOptions(inbox, campaign, out, as_of=AS_OF))
     calls.clear()
     other = dataclasses.replace(campaign, exemplary_share=0.5)
-    run(inbox, other, out, as_of=AS_OF)
+    run(RunOptions(inbox, other, out, as_of=AS_OF))
     assert len(calls) == 2
     calls.clear()
-    run(inbox, other, out, as_of=AS_OF, use_cache=False)
+    run(RunOptions(inbox, other, out, as_of=AS_OF, use_cache=False))
     assert len(calls) == 2
 
 
 def test_a_damaged_cache_entry_is_read_again(tmp_path, make_unit, campaign, monkeypatch):
     make_unit("C01")
     inbox, out = tmp_path / "inbox", tmp_path / "out"
-    run(inbox, campaign, out, as_of=AS_OF)
+    run(RunOptions(inbox, campaign, out, as_of=AS_OF))
     [entry] = (out / CACHE_FOLDER).iterdir()
     entry.write_bytes(b"not a pickle")
     calls = counting_reads(monkeypatch)
-    result = run(inbox, campaign, out, as_of=AS_OF)
+    result = run(RunOptions(inbox, campaign, out, as_of=AS_OF))
     assert len(calls) == 1
     assert json.loads(result.report.read_text(encoding="utf-8"))["units"]["C01"]["delegates"] == 1
 
@@ -91,9 +91,9 @@ def test_unreadable_files_are_cached_with_their_reason(tmp_path, make_unit, camp
     make_unit("C01")
     (tmp_path / "inbox" / "hong.xlsx").write_bytes(b"PK\x03\x04broken")
     inbox, out = tmp_path / "inbox", tmp_path / "out"
-    run(inbox, campaign, out, as_of=AS_OF)
+    run(RunOptions(inbox, campaign, out, as_of=AS_OF))
     calls = counting_reads(monkeypatch)
-    result = run(inbox, campaign, out, as_of=AS_OF)
+    result = run(RunOptions(inbox, campaign, out, as_of=AS_OF))
     assert calls == []
     [record] = [r for r in result.consolidation.files if r.relpath == "hong.xlsx"]
     assert record.status == "rejected" and "cắt cụt" in record.reason

@@ -20,7 +20,7 @@ from docx import Document
 from docx.shared import Mm
 
 from excel_pipeline.campaign import load_campaign
-from excel_pipeline.pipeline import run
+from excel_pipeline.pipeline import RunOptions, run
 from excel_pipeline.write.documents.catalogue import ITEM_FIELDS, KINDS, placeholders
 from excel_pipeline.write.documents.context import document_contexts
 from excel_pipeline.write.documents.render import shipped_folder
@@ -291,8 +291,8 @@ def test_shipped_templates_are_what_the_builder_makes(tmp_path):
 def test_every_placeholder_filled_is_described_and_every_described_one_filled(example):
     """The guide (cho-dien.txt) and the checks use the catalogue; the contexts fill exactly
     it, so an officer's template can use every name the guide lists."""
-    result = run(None, load_campaign("bau-bang-2025"), example.parent / "again",
-                 as_of=dt.date(2025, 3, 31))
+    result = run(RunOptions(None, load_campaign("bau-bang-2025"), example.parent / "again",
+                 as_of=dt.date(2025, 3, 31)))
     contexts, skipped = document_contexts(result.consolidation)
     assert not skipped
     for kind in KINDS:

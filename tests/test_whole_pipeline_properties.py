@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.ingest.read import UnreadableWorkbook, read_workbook
-from excel_pipeline.pipeline import run
+from excel_pipeline.pipeline import RunOptions, run
 from excel_pipeline.template import DELEGATES, INDICATORS, NOMINATIONS
 
 CAMPAIGN = load_campaign("bau-bang-2025")
@@ -88,7 +88,7 @@ def test_random_workbooks_never_crash_and_always_balance(books):
                     expected[table.spec.key] += len(table.rows)
         before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}
 
-        result = run(inbox, CAMPAIGN, out, as_of=dt.date(2025, 3, 31))
+        result = run(RunOptions(inbox, CAMPAIGN, out, as_of=dt.date(2025, 3, 31)))
 
         assert result.exit_code in (0, 1)
         after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..campaign import Campaign
-from ..findings import Finding, locate, make_finding
+from ..findings import FINDING_TYPES, Finding, locate
 from ..model import ACCEPTED, Consolidation, FileRole, Registry
 from ..template import DELEGATES, NOMINATIONS, REGISTRY, SheetSpec
 from ..textnorm import fold, parse_number
@@ -127,9 +127,9 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
                                       if not pd.isna(r.get(key))}
                 for r in c.info.to_dict("records")}
     submitted = {r.unit for r in c.files if r.status == ACCEPTED and r.role == FileRole.SUBMISSION}
-    delegates = c.accepted("delegates").sort_values(["_file_id", "_row"], kind="stable")
+    delegates = c.considered("delegates").sort_values(["_file_id", "_row"], kind="stable")
     to_upper = delegates["to_upper"].fillna(False).astype(bool)
-    nominations = c.accepted("nominations").sort_values(["_file_id", "_row"], kind="stable")
+    nominations = c.considered("nominations").sort_values(["_file_id", "_row"], kind="stable")
     rows: list[dict[str, Any]] = []
     findings: list[Finding] = []
     for parent, what, total, reserved in targets:
@@ -137,10 +137,10 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
             weights = unit_weights(c.registry, parent, plan.weight, reported)
             shares = allocate(weights, total, plan.method, plan.minimum, reserved)
         except AllocationError as exc:
-            findings.append(make_finding(
-                "ALLOCATION_EXCEEDED" if what == SEATS else "QUOTA_EXCEEDED",
-                f"Không phân bổ được «{what}» của {c.registry.units[parent].name}: {exc}",
-                c.campaign.severities, unit=parent))
+            kind = FINDING_TYPES["ALLOCATION_EXCEEDED" if what == SEATS else "QUOTA_EXCEEDED"]
+            findings.append(kind.at(c.campaign.severities, {"unit": parent},
+                                    variant="impossible", what=what,
+                                    parent=c.registry.units[parent].name, reason=exc))
             continue
         if what == SEATS:
             sent, spare = delegates[to_upper], delegates[~to_upper]
@@ -168,22 +168,18 @@ def _compare(c: Consolidation, what: str, unit: str, given: int, sent: pd.DataFr
     count = len(sent)
     if what == SEATS:
         if count > given:
-            code, text, at = "ALLOCATION_EXCEEDED", "vượt", _at(sent, given, DELEGATES)
+            code, at = "ALLOCATION_EXCEEDED", _at(sent, given, DELEGATES)
         elif count < given:
-            code, text, at = "ALLOCATION_UNFILLED", "chưa đủ", _at(spare, 0, DELEGATES)
+            code, at = "ALLOCATION_UNFILLED", _at(spare, 0, DELEGATES)
         else:
             return []
-        return [make_finding(
-            code,
-            f"{name} cử {count} đại biểu dự hội nghị cấp trên, {text} chỉ tiêu được phân bổ "
-            f"{given} (theo {source}).",
-            c.campaign.severities, unit=unit, **at, value=count)]
+        return [FINDING_TYPES[code].at(c.campaign.severities, {"unit": unit, **at, "value": count},
+                                       name=name, count=count, given=given, source=source)]
     if count > given:
-        return [make_finding(
-            "QUOTA_EXCEEDED",
-            f"{name} đề nghị {count} «{what}», vượt chỉ tiêu khen thưởng được phân bổ {given} "
-            f"(theo {source}).",
-            c.campaign.severities, unit=unit, **_at(sent, given, NOMINATIONS), value=count)]
+        return [FINDING_TYPES["QUOTA_EXCEEDED"].at(
+            c.campaign.severities,
+            {"unit": unit, **_at(sent, given, NOMINATIONS), "value": count},
+            name=name, count=count, form=what, given=given, source=source)]
     return []
 
 

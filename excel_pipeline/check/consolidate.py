@@ -1,19 +1,22 @@
 """Validate and merge per level: from the files read to one consolidated frame per sheet type.
 
-Pure: `ReadFile`s in, a `Consolidation` out. Each sheet type is validated once over all files
-stacked, with provenance columns; each file is attached to its unit (or rejected, or superseded),
-and every row follows its file's fate.
+Pure: `ReadFile`s in, a `Consolidation` out, the inputs left as they were (each file's record is
+copied before its fate is decided, so consolidating the same files twice gives the same result).
+Each sheet type is validated once over all files stacked, with provenance columns; each file is
+attached to its unit (or rejected, or superseded), and every row follows its file's fate.
+`check.settle` then decides what is considered; only then do the checks read rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 
 from ..campaign import Campaign
-from ..findings import Finding, make_finding
+from ..findings import FINDING_TYPES, Finding
 from ..ingest.inbox import parse_table
 from ..ingest.normalise import SourceRow, TablePiece, build_frame, optional_text, stack
 from ..model import (
@@ -34,6 +37,7 @@ from .unit_names import match_unit
 from .validate import validate_frame
 
 ENCODING_FONTS = {"TCVN3": "bảng mã TCVN3 (phông .VnTime)", "VNI": "bảng mã VNI (phông VNI-*)"}
+T = FINDING_TYPES
 
 
 def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
@@ -43,12 +47,13 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     allocation (`pipeline.consolidate`) are checked on what this returns."""
     severities = campaign.severities
     findings: list[Finding] = []
+    read_files = [_own_copy(item) for item in read_files]
+    registry_file = _own_copy(registry_file) if registry_file is not None else None
     files = [item.record for item in read_files]
     for item in read_files:
         if item.record.status == REJECTED:
-            findings.append(make_finding("UNREADABLE_FILE", f"{item.record.reason}.", severities,
-                                         file=item.record.relpath))
-        findings += _conversion_findings(item, severities)
+            findings.append(T["UNREADABLE_FILE"].at(severities, {"file": item.record.relpath},
+                                                    reason=item.record.reason))
 
     registry_sources = _registry_sources(read_files, registry_file)
     registry_frame, registry_findings = registry_rows(registry_sources, campaign, as_of)
@@ -60,7 +65,6 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     names = dict(zip(registry_frame["unit_code"].astype(str), registry_frame["unit_name"],
                      strict=True)) if registry_sources and len(registry_frame) else None
     info, info_findings = _info_frame(submissions, campaign, as_of, names)
-    findings += info_findings
 
     if registry_sources:
         source = registry_sources[0].record.relpath
@@ -68,7 +72,15 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     else:
         registry = build_registry(info, campaign, inferred=True)
     findings += attach_submissions(files, info, registry, campaign)
+    # A file set aside (superseded, or an unknown unit) is not judged cell by cell; the unit
+    # code's own finding stays, as it is why the file was rejected.
+    code_header = INFO.column("unit_code").header
+    live = {r.relpath for r in files if r.status == ACCEPTED}
+    findings += [f for f in info_findings if f.file in live or f.column == code_header]
     findings += _missing_sheets(submissions, campaign)
+    findings += _only_live([*_table_findings(submissions, severities),
+                            *(f for item in read_files
+                              for f in _conversion_findings(item, severities))], files)
 
     sheets: dict[str, pd.DataFrame] = {}
     units_by_file = {r.file_id: r.unit for r in files}
@@ -86,9 +98,18 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     contacts = {str(row["unit_code"]): str(row["email"]) for row in info.to_dict("records")
                 if isinstance(row.get("email"), str)}
     info = info[info["_file_id"].isin([r.file_id for r in files if r.status == ACCEPTED])]
-    return Consolidation(campaign, as_of, files, registry, info.reset_index(drop=True), sheets,
-                         findings, cells=_cell_letters([*read_files, registry_file]),
+    return Consolidation(campaign, as_of, tuple(files), registry, info.reset_index(drop=True),
+                         sheets, tuple(findings), cells=_cell_letters([*read_files, registry_file]),
                          contacts=contacts)
+
+
+def _own_copy(item: ReadFile) -> ReadFile:
+    """The file with a record of its own: its fate is decided on the copy, the caller's record is
+    left as ingest made it."""
+    record = replace(item.record, sheets=list(item.record.sheets),
+                     extra_columns=list(item.record.extra_columns),
+                     notes=list(item.record.notes))
+    return replace(item, record=record)
 
 
 def _piece(item: ReadFile, table: RawTable, unit: str | None) -> TablePiece:
@@ -106,11 +127,11 @@ def _conversion_findings(item: ReadFile, severities: dict) -> list[Finding]:
         if conversion.by_characters:
             fonts = " và ".join(f"bảng mã {name}" for name in conversion.encodings) + \
                 " (nhận ra từ ký tự; phông chữ của ô đã bị đổi)"
-        findings.append(make_finding(
-            "LEGACY_ENCODING",
-            f"Trang «{conversion.sheet}» gõ bằng {fonts}: đã chuyển {conversion.cells} ô sang "
-            f"Unicode, ví dụ «{before}» thành «{after}». Kiểm tra lại các ô này.",
-            severities, file=item.record.relpath, sheet=conversion.sheet, value=before))
+        findings.append(T["LEGACY_ENCODING"].at(
+            severities, {"unit": item.record.unit, "file": item.record.relpath,
+                         "sheet": conversion.sheet, "value": before},
+            sheet=conversion.sheet, fonts=fonts, cells=conversion.cells, before=before,
+            after=after))
     return findings
 
 
@@ -127,12 +148,10 @@ def _total_findings(submissions: list[ReadFile], units: dict[int, str | None],
             counted = len(table.excel_rows)
             if stated == counted:
                 continue
-            findings.append(make_finding(
-                "TOTAL_MISMATCH",
-                f"Dòng tổng cộng ghi {stated} nhưng danh sách có {counted} dòng: kiểm tra xem có "
-                "dòng nào bị sót hoặc thừa khi sao chép danh sách.", severities,
-                unit=units.get(item.record.file_id), file=item.record.relpath,
-                sheet=table.sheet, row=row, value=stated))
+            findings.append(T["TOTAL_MISMATCH"].at(
+                severities, {"unit": units.get(item.record.file_id), "file": item.record.relpath,
+                             "sheet": table.sheet, "row": row, "value": stated},
+                stated=stated, counted=counted))
     return findings
 
 
@@ -163,33 +182,36 @@ def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list
         record = item.record
         if item.form is None and not item.tables:
             record.reject("Không nhận ra trang tính nào theo mẫu")
-            findings.append(make_finding(
-                "UNREADABLE_FILE",
-                "Không nhận ra trang tính nào theo mẫu (Thông tin đơn vị, Đại biểu, Đề nghị khen "
-                f"thưởng, Kết quả thi đua). Các trang có trong tệp: {', '.join(record.sheets)}.",
-                severities, file=record.relpath))
+            findings.append(T["UNREADABLE_FILE"].at(severities, {"file": record.relpath},
+                                                    variant="no_sheet",
+                                                    sheets=", ".join(record.sheets)))
         elif item.form is None:
             record.reject("Thiếu trang Thông tin đơn vị: không xác định được đơn vị gửi")
-            findings.append(make_finding(
-                "MISSING_SHEET",
-                "Thiếu trang «Thông tin đơn vị» (có Mã đơn vị): không xác định được đơn vị gửi, "
-                "toàn bộ tệp không được tổng hợp.",
-                severities, file=record.relpath, sheet=INFO.title))
+            findings.append(T["MISSING_SHEET"].at(
+                severities, {"file": record.relpath, "sheet": INFO.title}, variant="no_info"))
         for table in item.tables:
             record.extra_columns += [f"{table.sheet}: {name}" for name in table.extra_columns]
+    return findings
+
+
+def _table_findings(submissions: list[ReadFile], severities: dict) -> list[Finding]:
+    """Columns outside the template (info) and required columns missing (SCHEMA), told once the
+    file's unit is known, so each names the unit it concerns."""
+    findings: list[Finding] = []
+    for item in submissions:
+        record = item.record
+        for table in item.tables:
             if table.extra_columns:
-                findings.append(make_finding(
-                    "EXTRA_COLUMN",
-                    f"Trang «{table.sheet}» có cột ngoài mẫu: {', '.join(table.extra_columns)}. "
-                    "Các cột này không được tổng hợp.",
-                    severities, file=record.relpath, sheet=table.sheet, row=table.header_row))
+                findings.append(T["EXTRA_COLUMN"].at(
+                    severities, {"unit": record.unit, "file": record.relpath,
+                                 "sheet": table.sheet, "row": table.header_row},
+                    sheet=table.sheet, columns=", ".join(table.extra_columns)))
             for header in table.missing_columns:
-                findings.append(make_finding(
-                    "SCHEMA",
-                    f"Không tìm thấy cột bắt buộc «{header}» ở dòng tiêu đề của trang "
-                    f"«{table.sheet}».",
-                    severities, file=record.relpath, sheet=table.sheet, row=table.header_row,
-                    column=header))
+                findings.append(T["SCHEMA"].at(
+                    severities, {"unit": record.unit, "file": record.relpath,
+                                 "sheet": table.sheet, "row": table.header_row,
+                                 "column": header},
+                    variant="missing_column", header=header, sheet=table.sheet))
     return findings
 
 
@@ -202,6 +224,7 @@ def _info_frame(submissions: list[ReadFile], campaign: Campaign, as_of: dt.date,
                  and item.record.status == ACCEPTED]
     rows = []
     matched: list[Finding] = []
+    by_name: list[int] = []  # files attached by their unit's name, not by a code they carry
     for item in with_form:
         assert item.form is not None
         values = {key: value for key, (value, _) in item.form.fields.items()}
@@ -214,13 +237,13 @@ def _info_frame(submissions: list[ReadFile], campaign: Campaign, as_of: dt.date,
                 values["unit_code"] = code = found
                 said = f"ghi Mã đơn vị «{unit}» không có trong danh mục" if unit is not None \
                     and str(unit).strip() else "không ghi Mã đơn vị"
-                matched.append(make_finding(
-                    "UNIT_MATCHED_BY_NAME",
-                    f"Tệp {said}, nhưng Tên đơn vị «{values['unit_name']}» trùng với đơn vị "
-                    f"{found} – {names[found]} của danh mục: tệp được tổng hợp cho đơn vị này.",
-                    campaign.severities, unit=found, file=item.record.relpath,
-                    sheet=item.form.sheet, row=code_row, column=INFO.column("unit_code").header,
-                    value=None if unit is None else str(unit)))
+                matched.append(T["UNIT_MATCHED_BY_NAME"].at(
+                    campaign.severities,
+                    {"unit": found, "file": item.record.relpath, "sheet": item.form.sheet,
+                     "row": code_row, "column": INFO.column("unit_code").header,
+                     "value": None if unit is None else str(unit)},
+                    said=said, name=values["unit_name"], code=found, registry_name=names[found]))
+                by_name.append(item.record.file_id)
         rows.append(SourceRow(item.record.file_id, item.record.relpath, item.form.sheet, code_row,
                               values, code))
     frame, problems = build_frame(INFO, rows)
@@ -233,6 +256,7 @@ def _info_frame(submissions: list[ReadFile], campaign: Campaign, as_of: dt.date,
     validation = validate_frame("info", frame, problems, campaign.severities, row_of=row_of,
                                 this_year=as_of.year)
     frame["_cells"] = pd.Series(cells, index=frame.index, dtype="object")
+    frame["_by_name"] = frame["_file_id"].isin(by_name).astype(bool)
     level_findings = _unknown_levels(frame, campaign, row_of)
     for index, columns in validation.failed.items():
         if "unit_code" in columns:
@@ -253,12 +277,13 @@ def _unknown_levels(frame: pd.DataFrame, campaign: Campaign,
     for index, label in frame["level"].items():
         if pd.isna(label) or any(level.matches(str(label)) for level in campaign.levels):
             continue
-        findings.append(make_finding(
-            "SCHEMA", f"Cấp đơn vị «{label}» không thuộc các cấp của đợt thi đua: {names}.",
-            campaign.severities, unit=optional_text(frame.at[index, "unit_code"]),
-            file=str(frame.at[index, "_file"]), sheet=str(frame.at[index, "_sheet"]),
-            row=row_of(int(index), "level"), column=INFO.column("level").header,
-            value=str(label)))
+        findings.append(T["SCHEMA"].at(
+            campaign.severities,
+            {"unit": optional_text(frame.at[index, "unit_code"]),
+             "file": str(frame.at[index, "_file"]), "sheet": str(frame.at[index, "_sheet"]),
+             "row": row_of(int(index), "level"), "column": INFO.column("level").header,
+             "value": str(label)},
+            variant="unknown_level", label=label, levels=names))
         frame.at[index, "level"] = pd.NA
     return findings
 
@@ -272,12 +297,10 @@ def _missing_sheets(submissions: list[ReadFile], campaign: Campaign) -> list[Fin
         for key in campaign.required_sheets:
             if key not in present:
                 title = BY_KEY[key].title
-                findings.append(make_finding(
-                    "MISSING_SHEET",
-                    f"Thiếu trang bắt buộc «{title}» (theo {campaign.document}). Các trang khác "
-                    "của tệp vẫn được tổng hợp.",
-                    campaign.severities, unit=item.record.unit, file=item.record.relpath,
-                    sheet=title))
+                findings.append(T["MISSING_SHEET"].at(
+                    campaign.severities,
+                    {"unit": item.record.unit, "file": item.record.relpath, "sheet": title},
+                    title=title, document=campaign.document))
     return findings
 
 

@@ -23,13 +23,14 @@ from typing import Any
 import pandas as pd
 
 from ..campaign import Chain
-from ..findings import Finding, make_finding
+from ..findings import FINDING_TYPES, Finding
 from ..ingest.normalise import optional_text
 from ..model import Consolidation
 from ..template import NOMINATIONS
 from ..textnorm import fold
 
 SAME, POSSIBLE, OTHER = "same", "possible", "other"
+AWARD_REPEATED, TITLE_CHAIN = FINDING_TYPES["AWARD_REPEATED"], FINDING_TYPES["TITLE_CHAIN"]
 
 
 def _person(name: Any, birth: Any) -> tuple[str, int]:
@@ -49,10 +50,9 @@ def match(nominee: dict[str, Any], award: dict[str, Any]) -> str:
 
 
 def ledger_findings(c: Consolidation, awards: Iterable[dict[str, Any]]) -> list[Finding]:
-    """AWARD_REPEATED and TITLE_CHAIN for this run's considered nominations."""
-    frame = c.accepted("nominations")
-    if "_consider" in frame.columns:
-        frame = frame[frame["_consider"].isna()]
+    """AWARD_REPEATED and TITLE_CHAIN for this run's considered nominations (a nomination set
+    aside, «không xét», neither is judged nor meets another's chain)."""
+    frame = c.considered("nominations")
     if frame.empty:
         return []
     year = c.as_of.year
@@ -100,17 +100,14 @@ def _repeated(c: Consolidation, nominee: dict[str, Any], known: list[dict[str, A
         if kind == OTHER:
             continue
         if kind == SAME:
-            message = (f"«{nominee['name']}» đã được {award['form']} năm {year} theo quyết "
-                       f"định {award['decision']}: không đề nghị lại. Sổ khen thưởng: "
-                       f"{_said(award)}.")
-            findings.append(make_finding("AWARD_REPEATED", message, c.campaign.severities,
-                                         **_where(nominee)))
+            findings.append(AWARD_REPEATED.at(
+                c.campaign.severities, _where(nominee), name=nominee["name"],
+                form=award["form"], year=year, decision=award["decision"], record=_said(award)))
         else:  # same name and birth year, another unit: possibly the same person
-            message = (f"Có thể «{nominee['name']}» (đơn vị {nominee['unit']}) đã được "
-                       f"{award['form']} năm {year}: sổ khen thưởng ghi {_said(award)}. Kiểm "
-                       "tra có phải cùng một người không (ghi Số CCCD để phân biệt).")
-            findings.append(make_finding("AWARD_REPEATED", message,
-                                         {"AWARD_REPEATED": "warning"}, **_where(nominee)))
+            findings.append(AWARD_REPEATED.at(
+                None, _where(nominee), variant="possible", severity="warning",
+                name=nominee["name"], unit=nominee["unit"], form=award["form"], year=year,
+                record=_said(award)))
     return findings
 
 
@@ -135,6 +132,6 @@ def _chain(c: Consolidation, nominee: dict[str, Any], known: list[dict[str, Any]
     required = (f"{wanted} năm {year}" if chain.years == "same" else
                 f"{wanted} {chain.count} năm liền {years[0]}–{years[-1]}")
     have = "; ".join(text for y in sorted(held) for text in held[y]) or "không có"
-    message = (f"«{nominee['name']}» được đề nghị {nominee['form']}. Yêu cầu: {required} "
-               f"(theo {chain.source}); Hiện có: {have}.")
-    return [make_finding("TITLE_CHAIN", message, c.campaign.severities, **_where(nominee))]
+    return [TITLE_CHAIN.at(c.campaign.severities, _where(nominee), name=nominee["name"],
+                           form=nominee["form"], required=required, source=chain.source,
+                           have=have)]

@@ -1,6 +1,8 @@
-"""Campaign rules over the merged frames (DOMAIN §6): each rule returns findings.
+"""Campaign rules over the settled frames: each rule is a function that returns findings.
 
-Every rule reads only accepted rows and the campaign's numbers; limits are compared exactly
+Every rule reads only considered rows (`Consolidation.considered`: what `check.settle` did not
+set aside) and the campaign's numbers, and changes nothing, so the order they are listed in
+cannot change what they find; limits are compared exactly
 (`Fraction`), and the equality case is allowed, as the documents word them ("không quá",
 "trước ngày" read as on or before). Messages state the rule, the unit's figure, the limit and the
 source document.
@@ -16,13 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..findings import Finding, locate, make_finding
-from ..model import ACCEPTED, Consolidation
+from ..findings import FINDING_TYPES, Finding, locate
+from ..model import Consolidation
 from ..template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS, SheetSpec
 from ..textnorm import fold, fold_distinct, percent
 from ..textnorm import format_date as _d
 
-NOT_CONSIDERED_LATE = "Không xét (nộp muộn)"
+T = FINDING_TYPES
 PLENARY = "Hội nghị toàn thể"
 DELEGATE_CONFERENCE = "Hội nghị đại biểu"
 EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
@@ -65,7 +67,7 @@ class DelegatesByUnit:
 
 def check_rules(c: Consolidation) -> list[Finding]:
     """Every rule of the campaign, in a fixed order."""
-    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(c.accepted("delegates")))
+    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(c.considered("delegates")))
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(data)
@@ -121,40 +123,26 @@ def conference_late(data: RuleInput) -> list[Finding]:
         if (start and held < start) or (end and held > end):
             window = (f"từ {_d(start)} đến {_d(end)}" if start and end else
                       f"chậm nhất ngày {_d(end)}" if end else f"từ ngày {_d(start)}")
-            findings.append(make_finding(
-                "CONFERENCE_LATE",
-                f"Hội nghị của {row['_name']} tổ chức ngày {_d(held)}, ngoài thời gian quy định "
-                f"cho cấp {level.name}: {window} (theo {c.campaign.document}).",
-                c.campaign.severities, **_where(row, "conference_date")))
+            findings.append(T["CONFERENCE_LATE"].at(
+                c.campaign.severities, _where(row, "conference_date"), name=row["_name"],
+                held=_d(held), level=level.name, window=window, document=c.campaign.document))
     return findings
 
 
 def dossier_late(data: RuleInput) -> list[Finding]:
-    """DOSSIER_LATE: submitted after the level's dossier deadline.
-
-    Under a campaign that does not consider late dossiers (document 002), the unit's nominations
-    stay in the workbook, marked "Không xét (nộp muộn)".
-    """
+    """DOSSIER_LATE: submitted after the level's dossier deadline, as `check.settle` decided
+    (which also marked the nominations «không xét» where the campaign says so)."""
     c, findings = data.c, []
-    late_units: set[str] = set()
+    consequence = (" Theo hướng dẫn, đề nghị khen thưởng của đơn vị không được xét."
+                   if c.campaign.late_nominations_not_considered else "")
     for row in data.units:
-        deadline, sent = row["_level"].dossier_deadline, _date(row.get("submitted_on"))
-        if deadline is None or sent is None or sent <= deadline:
+        late = c.late.get(str(row["unit_code"]))
+        if late is None:
             continue
-        late_units.add(str(row["unit_code"]))
-        consequence = (" Theo hướng dẫn, đề nghị khen thưởng của đơn vị không được xét."
-                       if c.campaign.late_nominations_not_considered else "")
-        findings.append(make_finding(
-            "DOSSIER_LATE",
-            f"{row['_name']} gửi hồ sơ ngày {_d(sent)}, quá hạn {_d(deadline)} "
-            f"(theo {c.campaign.document}).{consequence}",
-            c.campaign.severities, **_where(row, "submitted_on")))
-    if c.campaign.late_nominations_not_considered:
-        frame = c.sheets["nominations"]
-        late = (frame["_status"] == ACCEPTED) & frame["_unit"].isin(late_units)
-        consider = pd.Series(pd.NA, index=frame.index, dtype="string")
-        consider[late] = NOT_CONSIDERED_LATE
-        c.sheets["nominations"] = frame.assign(_consider=consider)
+        findings.append(T["DOSSIER_LATE"].at(
+            c.campaign.severities, _where(row, "submitted_on"), name=row["_name"],
+            sent=_d(late.sent), deadline=_d(late.deadline), document=c.campaign.document,
+            consequence=consequence))
     return findings
 
 
@@ -169,12 +157,10 @@ def delegate_cap(data: RuleInput) -> list[Finding]:
         if cap is None or row.get("conference_form") == PLENARY or count <= cap:
             continue
         at = _at(data.delegates.rows(code), cap, DELEGATES, "full_name")
-        findings.append(make_finding(
-            "DELEGATE_CAP",
-            f"{row['_name']} có {count} đại biểu, vượt mức tối đa {cap} đại biểu của cấp "
-            f"{row['_level'].name} (theo {c.campaign.document}); từ dòng {at['row']} trở đi là "
-            "vượt mức.",
-            c.campaign.severities, unit=code, **at, value=count))
+        findings.append(T["DELEGATE_CAP"].at(
+            c.campaign.severities, {"unit": code, **at, "value": count}, name=row["_name"],
+            count=count, cap=cap, level=row["_level"].name, document=c.campaign.document,
+            first_row=at.get("row")))
     return findings
 
 
@@ -196,11 +182,9 @@ def plenary_expected(data: RuleInput) -> list[Finding]:
             advice = f"từ {threshold} đoàn viên trở lên tổ chức Hội nghị đại biểu"
         else:
             continue
-        findings.append(make_finding(
-            "PLENARY_EXPECTED",
-            f"{row['_name']} có {members} đoàn viên nhưng tổ chức {form}; đơn vị {advice} "
-            f"(theo {c.campaign.document}).",
-            c.campaign.severities, **_where(row, "conference_form")))
+        findings.append(T["PLENARY_EXPECTED"].at(
+            c.campaign.severities, _where(row, "conference_form"), name=row["_name"],
+            members=members, form=form, expected=advice, document=c.campaign.document))
     return findings
 
 
@@ -224,15 +208,14 @@ def exemplary_share(data: RuleInput) -> list[Finding]:
             continue
         group = data.delegates.rows(code)
         is_exemplary = group["delegate_type"] == "Điển hình tiên tiến"
-        findings.append(make_finding(
-            "EXEMPLARY_SHARE",
-            f"{row['_name']} có {exemplary}/{len(group)} đại biểu điển hình tiên tiến "
-            f"({percent(exemplary / len(group))}), dưới mức khoảng {float(share):.0%} "
-            f"(cho phép thấp hơn {float(c.campaign.exemplary_tolerance):.0%}; theo "
-            f"{c.campaign.document}).",
-            c.campaign.severities, unit=code,
-            **_at(group[~is_exemplary.fillna(False)], 0, DELEGATES, "delegate_type"),
-            value=f"{exemplary}/{len(group)}"))
+        findings.append(T["EXEMPLARY_SHARE"].at(
+            c.campaign.severities,
+            {"unit": code, **_at(group[~is_exemplary.fillna(False)], 0, DELEGATES,
+                                 "delegate_type"), "value": f"{exemplary}/{len(group)}"},
+            name=row["_name"], exemplary=exemplary, total=len(group),
+            share=percent(exemplary / len(group)), target=f"{float(share):.0%}",
+            tolerance=f"{float(c.campaign.exemplary_tolerance):.0%}",
+            document=c.campaign.document))
     return findings
 
 
@@ -259,13 +242,13 @@ def presidium(data: RuleInput) -> list[Finding]:
         members = group[in_presidium]
         soldier = _flag(members, "emulation_soldier")
         checks = (
-            ("PRESIDIUM_SIZE", "Đoàn Chủ tịch có {n} người", "presidium",
+            ("PRESIDIUM_SIZE", "presidium",
              members, group[~in_presidium], level.presidium_min, level.presidium_max),
-            ("PRESIDIUM_EXEMPLARY", "Đoàn Chủ tịch có {n} Chiến sĩ thi đua", "emulation_soldier",
+            ("PRESIDIUM_EXEMPLARY", "emulation_soldier",
              members[soldier], members[~soldier], level.presidium_emulation_min,
              level.presidium_emulation_max),
         )
-        for code_name, text, column, counted, candidates, low, high in checks:
+        for code_name, column, counted, candidates, low, high in checks:
             n = len(counted)
             if high is not None and n > high:
                 at = _at(counted, high, DELEGATES, column)
@@ -274,11 +257,9 @@ def presidium(data: RuleInput) -> list[Finding]:
             else:
                 continue
             bounds = f"{low}–{high}" if low != high else f"{low}"
-            findings.append(make_finding(
-                code_name,
-                f"{row['_name']}: {text.format(n=n)}, quy định cho cấp {level.name} là "
-                f"{bounds} (theo {c.campaign.document}).",
-                c.campaign.severities, unit=code, **at, value=n))
+            findings.append(T[code_name].at(
+                c.campaign.severities, {"unit": code, **at, "value": n}, name=row["_name"],
+                n=n, level=level.name, bounds=bounds, document=c.campaign.document))
     return findings
 
 
@@ -295,7 +276,7 @@ def leader_share(data: RuleInput) -> list[Finding]:
     if not share:
         return []
     limit = _share(share)
-    frame = c.accepted("nominations").sort_values(["_file_id", "_row"], kind="stable")
+    frame = c.considered("nominations").sort_values(["_file_id", "_row"], kind="stable")
     frame = frame[frame["subject"] == "Cá nhân"]
     findings = []
     for code, group in frame.groupby("_unit", sort=False):
@@ -304,14 +285,13 @@ def leader_share(data: RuleInput) -> list[Finding]:
             continue
         allowed = int(limit * len(group))
         unit = c.registry.units.get(str(code))
-        findings.append(make_finding(
-            "LEADER_SHARE",
-            f"{unit.name if unit else code}: {len(leaders)}/{len(group)} cá nhân đề nghị khen "
-            f"thưởng là lãnh đạo ({percent(len(leaders) / len(group))}), vượt mức không quá "
-            f"{float(share):.0%}, tức tối đa {allowed} người (theo {c.campaign.document}).",
-            c.campaign.severities, unit=str(code),
-            **_at(leaders, allowed, NOMINATIONS, "category"),
-            value=f"{len(leaders)}/{len(group)}"))
+        findings.append(T["LEADER_SHARE"].at(
+            c.campaign.severities,
+            {"unit": str(code), **_at(leaders, allowed, NOMINATIONS, "category"),
+             "value": f"{len(leaders)}/{len(group)}"},
+            name=unit.name if unit else code, leaders=len(leaders), total=len(group),
+            share=percent(len(leaders) / len(group)), limit=f"{float(share):.0%}",
+            allowed=allowed, document=c.campaign.document))
     return findings
 
 
@@ -329,7 +309,7 @@ def collective_share(data: RuleInput) -> list[Finding]:
         by_key[fold(code)] = code
         by_key.setdefault(fold(unit.name), code)
     ratings = {str(row["unit_code"]): row.get("rating") for row in c.info.to_dict("records")}
-    frame = c.accepted("nominations").sort_values(["_file_id", "_row"], kind="stable")
+    frame = c.considered("nominations").sort_values(["_file_id", "_row"], kind="stable")
     frame = frame[(frame["subject"] == "Tập thể")
                   & frame["award"].fillna("").str.match(r"^(Cờ thi đua|Bằng khen)")]
     named = frame["name"].map(lambda name: by_key.get(fold(name)))
@@ -348,14 +328,13 @@ def collective_share(data: RuleInput) -> list[Finding]:
         if len(first) <= allowed:
             continue
         past = first.iloc[allowed]
-        findings.append(make_finding(
-            "COLLECTIVE_SHARE",
-            f"{block}: đề nghị khen thưởng Cờ thi đua/Bằng khen cho {len(first)} đơn vị "
-            f"({', '.join(sorted(first['_named']))}), vượt {float(share):.0%} của {excellent} "
-            f"đơn vị xếp loại Hoàn thành xuất sắc nhiệm vụ (tối đa {allowed}; theo "
-            f"{c.campaign.document}).",
-            c.campaign.severities, unit=str(past["_unit"]),
-            **_at(first, allowed, NOMINATIONS, "name"), value=len(first)))
+        findings.append(T["COLLECTIVE_SHARE"].at(
+            c.campaign.severities,
+            {"unit": str(past["_unit"]), **_at(first, allowed, NOMINATIONS, "name"),
+             "value": len(first)},
+            block=block, count=len(first), units=", ".join(sorted(first["_named"])),
+            limit=f"{float(share):.0%}", excellent=excellent, allowed=allowed,
+            document=c.campaign.document))
     return findings
 
 
@@ -365,27 +344,27 @@ def dossier_incomplete(data: RuleInput) -> list[Finding]:
     required = c.campaign.reports_required
     if not required:
         return []
-    frame = c.accepted("nominations")
+    frame = c.considered("nominations")
     findings = []
     for row in frame[frame["award"].isin(list(required))].to_dict("records"):
         need = required[row["award"]]
         have = 0 if pd.isna(row["reports"]) else int(row["reports"])
         if have >= need:
             continue
-        findings.append(make_finding(
-            "DOSSIER_INCOMPLETE",
-            f"{row['name']} đề nghị {row['award']} cần {need} báo cáo thành tích, hồ sơ có "
-            f"{have} (theo {c.campaign.document}).",
-            c.campaign.severities, unit=row["_unit"], file=row["_file"],
-            sheet=row["_sheet"], row=int(row["_row"]),
-            column=NOMINATIONS.column("reports").header, value=have))
+        findings.append(T["DOSSIER_INCOMPLETE"].at(
+            c.campaign.severities,
+            {"unit": row["_unit"], "file": row["_file"], "sheet": row["_sheet"],
+             "row": int(row["_row"]), "column": NOMINATIONS.column("reports").header,
+             "value": have},
+            name=row["name"], award=row["award"], need=need, have=have,
+            document=c.campaign.document))
     return findings
 
 
 def duplicate_person(data: RuleInput) -> list[Finding]:
     """DUPLICATE_PERSON: the same person (folded name + birth year) in two units' lists."""
     c = data.c
-    frame = c.accepted("delegates")
+    frame = c.considered("delegates")
     if frame.empty:
         return []
     # Names repeat across a province (and `fold` is the costly part): fold each name once.
@@ -407,12 +386,10 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
             listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]
             .itertuples(index=False, name=None), keys[shared], strict=True):
         others = ", ".join(u for u in units_of[key] if u != unit)
-        findings.append(make_finding(
-            "DUPLICATE_PERSON",
-            f"{name} (sinh năm {year}) có tên trong danh sách đại biểu của "
-            f"đơn vị khác: {others}. Kiểm tra để tránh trùng đại biểu.",
-            severities, unit=unit, file=file, sheet=sheet, row=int(excel_row),
-            column=header, value=name))
+        findings.append(T["DUPLICATE_PERSON"].at(
+            severities, {"unit": unit, "file": file, "sheet": sheet, "row": int(excel_row),
+                         "column": header, "value": name},
+            name=name, year=year, others=others))
     return findings
 
 

@@ -11,11 +11,13 @@ import datetime as dt
 import pandas as pd
 
 from ..campaign import Campaign
-from ..findings import Finding, make_finding
+from ..findings import FINDING_TYPES, Finding
 from ..model import ACCEPTED, REJECTED, SUPERSEDED, FileRecord, FileRole, Registry
 from ..template import BY_KEY
 from ..textnorm import format_date
 from .unit_names import likeliest_text, match_unit
+
+T = FINDING_TYPES
 
 
 def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Registry | None,
@@ -23,7 +25,12 @@ def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Re
     """Settle each submission file's status and unit; return the findings this produces.
 
     `info` holds one validated row per file that has a usable unit code (columns of the info
-    sheet plus `_file_id`). Files are updated in place.
+    sheet plus `_file_id`, and `_by_name` for a file attached by its unit's name). The records
+    given are the consolidation's own copies (`check.consolidate`): their fate is written on them.
+
+    Of two files of one unit, a file carrying the unit's code always wins over one attached by
+    name (the conflict is named for the officer); then the later «Ngày gửi báo cáo», then the
+    later file time.
     """
     findings: list[Finding] = []
     severities = campaign.severities
@@ -42,31 +49,33 @@ def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Re
             record.reject(f"Mã đơn vị «{code}» không có trong danh mục đơn vị")
             names = {unit.code: unit.name for unit in registry.units.values()}
             likely = likeliest_text(match_unit(row.get("unit_name"), names))
-            findings.append(make_finding(
-                "UNKNOWN_UNIT",
-                f"Mã đơn vị «{code}» không có trong danh mục đơn vị: tệp không được tổng hợp. "
-                f"Kiểm tra lại mã đơn vị ở trang Thông tin đơn vị.{likely}",
-                severities, unit=code, file=record.relpath, sheet=BY_KEY["info"].title,
-                row=_cell_row(row, "unit_code"), column="Mã đơn vị", value=code))
+            findings.append(T["UNKNOWN_UNIT"].at(
+                severities, {"unit": code, "file": record.relpath, "sheet": BY_KEY["info"].title,
+                             "row": _cell_row(row, "unit_code"), "column": "Mã đơn vị",
+                             "value": code},
+                code=code, likely=likely))
             continue
         candidates.setdefault(code, []).append(record)
 
     for code, records in candidates.items():
         if len(records) < 2:
             continue
-        ranked = sorted(records, key=_recency, reverse=True)
+        by_name = {r.file_id for r in records if info_by_file[r.file_id].get("_by_name")}
+        ranked = sorted(records, key=lambda r: (r.file_id not in by_name, *_recency(r)),
+                        reverse=True)
         winner = ranked[0]
         for loser in ranked[1:]:
+            named = loser.file_id in by_name and winner.file_id not in by_name
             loser.status = SUPERSEDED
-            loser.reason = f"Đã có tệp mới hơn của đơn vị: {winner.relpath}"
-            findings.append(make_finding(
-                "DUPLICATE_SUBMISSION",
-                f"Đơn vị {code} gửi {len(records)} tệp. Dùng tệp «{winner.relpath}» "
-                f"(ngày gửi {_date(winner.submitted_on)}); tệp «{loser.relpath}» "
-                f"(ngày gửi {_date(loser.submitted_on)}) được giữ lại như bản bị thay thế.",
-                severities, unit=code, file=loser.relpath, sheet=BY_KEY["info"].title,
-                row=_cell_row(info_by_file[loser.file_id], "submitted_on"),
-                column="Ngày gửi báo cáo", value=_date(loser.submitted_on)))
+            loser.reason = (f"Tệp nhận theo tên đơn vị; đơn vị có tệp ghi đúng mã: {winner.relpath}"
+                            if named else f"Đã có tệp mới hơn của đơn vị: {winner.relpath}")
+            findings.append(T["DUPLICATE_SUBMISSION"].at(
+                severities, {"unit": code, "file": loser.relpath, "sheet": BY_KEY["info"].title,
+                             "row": _cell_row(info_by_file[loser.file_id], "submitted_on"),
+                             "column": "Ngày gửi báo cáo", "value": _date(loser.submitted_on)},
+                variant="by_name" if named else "default", code=code, count=len(records),
+                winner=winner.relpath, winner_date=_date(winner.submitted_on),
+                loser=loser.relpath, loser_date=_date(loser.submitted_on)))
     return findings
 
 
@@ -88,14 +97,9 @@ def missing_submissions(files: list[FileRecord], registry: Registry, campaign: C
         overdue = deadline is not None and as_of > deadline
         when = (f"đã quá hạn gửi hồ sơ ngày {_date(deadline)}" if overdue else
                 f"hạn gửi hồ sơ ngày {_date(deadline)}" if deadline else "chưa có hạn gửi")
-        finding = make_finding(
-            "MISSING_SUBMISSION",
-            f"Đơn vị {code} – {unit.name} chưa gửi báo cáo ({when}; tính đến ngày "
-            f"{_date(as_of)}).",
-            campaign.severities, unit=code)
-        if overdue:
-            finding = Finding(**{**finding.to_dict(), "severity": "error"})
-        findings.append(finding)
+        findings.append(T["MISSING_SUBMISSION"].at(
+            campaign.severities, {"unit": code}, severity="error" if overdue else None,
+            code=code, name=unit.name, when=when, as_of=_date(as_of)))
     return findings
 
 

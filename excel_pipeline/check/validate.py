@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from ..findings import Finding, Severity, make_finding
+from ..findings import FINDING_TYPES, Finding, Severity
 from ..ingest.normalise import optional_text as _text
 from ..model import CellProblem
 from ..template import BY_KEY
 from .schemas import BUILTIN_MESSAGES, schema_for
 
 RowLookup = Callable[[int, str], int | None]
+SCHEMA, TEXT_TRUNCATED = FINDING_TYPES["SCHEMA"], FINDING_TYPES["TEXT_TRUNCATED"]
 
 
 @dataclass
@@ -53,18 +54,18 @@ def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
             return
         result.failed.setdefault(index, set()).add(column_key)
         shown = "" if value is None else f" «{value}»"
-        message = f"{spec.column(column_key).header}{shown}: {reason}."
-        result.messages.setdefault(index, []).append(message)
-        result.findings.append(make_finding("SCHEMA", message, severities,
-                                            **where(index, column_key), value=value))
+        finding = SCHEMA.at(severities, {**where(index, column_key), "value": value},
+                            header=spec.column(column_key).header, shown=shown, reason=reason)
+        result.messages.setdefault(index, []).append(finding.message)
+        result.findings.append(finding)
 
     for problem in problems:
         if problem.rejects:
             add(problem.index, problem.column, problem.raw, problem.reason)
         else:  # TEXT_TRUNCATED: the cell was cut to fit Excel, its row stays accepted
-            result.findings.append(make_finding(
-                "TEXT_TRUNCATED", f"{spec.column(problem.column).header}: {problem.reason}.",
-                severities, **where(problem.index, problem.column), value=problem.raw))
+            result.findings.append(TEXT_TRUNCATED.at(
+                severities, {**where(problem.index, problem.column), "value": problem.raw},
+                header=spec.column(problem.column).header, reason=problem.reason))
     if len(frame):
         try:
             schema_for(key, this_year).validate(frame, lazy=True)

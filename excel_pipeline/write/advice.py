@@ -3,13 +3,13 @@
 A finding's message says what is wrong; the officer and the unit also need to know what to
 write instead. For a cell (SCHEMA) the column says it: the allowed values of a list, the form
 of a date, the range of a year, a number, a tick. For the other codes, the code's own advice
-(`findings.ADVICE`), which names the action («Giảm số đại biểu…»); the message beside it gives
-the limit and the unit's figure.
+(its `FindingType.advice` in `findings`), which names the action («Giảm số đại biểu…»); the
+message beside it gives the limit and the unit's figure.
 """
 
 from __future__ import annotations
 
-from ..findings import ADVICE, CODES, Finding
+from ..findings import Finding, advice_of
 from ..template import ALL_SHEETS, Column
 from ..textnorm import fold
 
@@ -39,7 +39,7 @@ def how_to_fix(finding: Finding, this_year: int) -> str:
         column = _COLUMNS.get((fold(finding.sheet or ""), fold(finding.column or "")))
         if column is not None:
             return _fix_cell(column, finding, this_year)
-    return ADVICE.get(finding.code, CODES.get(finding.code, ("", ""))[1])
+    return advice_of(finding.code)
 
 
 def _fix_cell(column: Column, finding: Finding, this_year: int) -> str:
@@ -64,4 +64,4 @@ def _fix_cell(column: Column, finding: Finding, this_year: int) -> str:
         return "Ghi một địa chỉ thư điện tử, ví dụ congdoan@example.vn."
     if blank and column.required:
         return f"Điền «{header}»: ô này bắt buộc."
-    return ADVICE["SCHEMA"]
+    return advice_of("SCHEMA")

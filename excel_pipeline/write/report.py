@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..model import ACCEPTED, REJECTED, SUPERSEDED, Consolidation
+from ..model import ACCEPTED, CONSIDER, REJECTED, SUPERSEDED, Consolidation
 from ..template import ROW_SHEETS
 from .atomic import written_atomically
 
@@ -22,8 +22,7 @@ def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | No
         frame = c.sheets[spec.key]
         status = frame["_status"]
         accepted = frame[status == ACCEPTED]
-        not_considered = int(accepted["_consider"].notna().sum()) \
-            if "_consider" in accepted.columns else 0
+        not_considered = int(accepted[CONSIDER].notna().sum())
         rows[spec.key] = {
             "read": len(frame),
             "accepted": len(accepted),

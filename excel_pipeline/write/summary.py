@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..check.rules import PLENARY
-from ..findings import CODES
+from ..findings import title_of
 from ..model import ACCEPTED, Consolidation, FileRole
 from ..textnorm import fold, percent
 
@@ -36,11 +36,12 @@ def tree_order(c: Consolidation, frame: pd.DataFrame) -> pd.DataFrame:
 def unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
     """Each unit's own figures (not its subtree's), from accepted rows only.
 
-    Computed once per consolidation: the sheet, the charts, the terminal summary, the e-mail
-    and gui-cap-tren.xlsx all ask for them."""
-    if c.unit_figures is None:
-        c.unit_figures = _unit_figures(c)
-    return c.unit_figures
+    Computed once per consolidation (kept in its `memo`, a view of its frozen data): the sheet,
+    the charts, the terminal summary, the e-mail and gui-cap-tren.xlsx all ask for them."""
+    if "unit_figures" not in c.memo:
+        c.memo["unit_figures"] = _unit_figures(c)
+    figures: dict[str, dict[str, Any]] = c.memo["unit_figures"]
+    return figures
 
 
 def _unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
@@ -226,7 +227,7 @@ def summary_lines(c: Consolidation) -> list[str]:
                  f"{severities.get('warning', 0)} cảnh báo, {severities.get('info', 0)} thông tin "
                  "(xem trang «Phát hiện»)")
     for code, count in findings_by_code(c):
-        lines.append(f"  {code:<22}{count:>6}  {CODES.get(code, ('', ''))[1]}")
+        lines.append(f"  {code:<22}{count:>6}  {title_of(code, c.campaign)}")
     return lines
 
 

@@ -9,7 +9,7 @@ upper conference, the nominations for awards decided above this level, and the i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -35,7 +35,18 @@ def upward_submission(c: Consolidation) -> tuple[dict[str, Any], dict[str, list[
                   "indicators": _indicators(c, root)}
 
 
-UpwardJob = tuple[Path, dict[str, Any], dict[str, list[dict[str, Any]]], str]
+class UpwardJob(NamedTuple):
+    """Where gui-cap-tren.xlsx goes and the plain values `write_upward` writes into it (plain,
+    so the write can run in another process)."""
+
+    path: Path
+    info: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]
+    title: str
+
+    @property
+    def arguments(self) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], str]:
+        return self.info, self.rows, self.title
 
 
 def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
@@ -45,7 +56,7 @@ def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
         return None
     info, rows = upward_submission(c)
     title = f"{info['unit_name']} gửi cấp trên – {c.campaign.name}"
-    return out_dir / UPWARD_NAME, info, rows, title
+    return UpwardJob(out_dir / UPWARD_NAME, info, rows, title)
 
 
 def write_upward(path: Path, info: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
@@ -66,8 +77,7 @@ def upward_delegates(c: Consolidation) -> pd.DataFrame:
 
 def considered_nominations(c: Consolidation) -> pd.DataFrame:
     """The accepted nominations not marked «không xét» (late dossiers under some campaigns)."""
-    frame = c.accepted("nominations")
-    return frame[frame["_consider"].isna()] if "_consider" in frame.columns else frame
+    return c.considered("nominations")
 
 
 def forwarded_nominations(c: Consolidation) -> pd.DataFrame:

@@ -18,8 +18,17 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from ..allocate.methods import METHOD_LABELS
-from ..findings import CODES, SEVERITY_LABELS, cell_ref
-from ..model import ACCEPTED, MARK, REJECTED, STATUS_LABELS, SUPERSEDED, Consolidation, OutputKind
+from ..findings import SEVERITY_LABELS, cell_ref, title_of
+from ..model import (
+    ACCEPTED,
+    CONSIDER,
+    MARK,
+    REJECTED,
+    STATUS_LABELS,
+    SUPERSEDED,
+    Consolidation,
+    OutputKind,
+)
 from ..template import BY_KEY, ROW_SHEETS, SheetSpec
 from .advice import how_to_fix, shown_value
 from .atomic import written_atomically
@@ -240,7 +249,7 @@ def _summary_charts(book: Workbook, styles: Styles, c: Consolidation,
                       [[code + ("" if cap is not None else PLENARY_MARK), count, cap]
                        for code, count, cap in delegates_against_cap(c)], "int"),
         "findings": (["Loại phát hiện", "Số lượng"],
-                     [[CODES.get(code, ("", code))[1] or code, count]
+                     [[title_of(code, c.campaign), count]
                       for code, count in findings_by_code(c)], "int"),
     }
     total = grand_total(c)
@@ -320,7 +329,8 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     names = _unit_names(c)
     frame = tree_order(c, c.accepted(spec.key))
     _place(targets, found, spec.title, frame, 0)
-    considered = "_consider" in frame.columns
+    # The «không xét» column, where the campaign sets late nominations aside (document 002).
+    considered = spec.key == "nominations" and c.campaign.late_nominations_not_considered
     columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 26), *_spec_columns(spec)]
     if considered:
         columns.append(Col(NOT_CONSIDERED_COLUMN, 20))
@@ -332,7 +342,7 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     units = frame["_unit"].tolist()
     parts = [units, [names.get(unit, "") for unit in units], *(frame[k].tolist() for k in keys)]
     if considered:
-        parts.append(frame["_consider"].tolist())
+        parts.append(frame[CONSIDER].tolist())
     files, sheets, rows = frame["_file"].tolist(), frame["_sheet"].tolist(), frame["_row"].tolist()
     parts.append([found.get((file, sheet, row)) for file, sheet, row in zip(files, sheets, rows,
                                                                               strict=True)])
@@ -406,7 +416,7 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation, blocks: Bl
         if target is not None and links < MAX_LINKS:
             where = Link(where or f"{f.sheet}!{f.row}", f"'{target[0]}'!A{target[1]}")
             links += 1
-        rows.append([SEVERITY_LABELS[f.severity], f.code, CODES.get(f.code, ("", ""))[1], f.unit,
+        rows.append([SEVERITY_LABELS[f.severity], f.code, title_of(f.code, c.campaign), f.unit,
                      f.file, f.sheet, f.row, f.column, where,
                      shown_value(f), f.message,
                      how_to_fix(f, c.as_of.year)])

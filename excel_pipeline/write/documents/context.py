@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...findings import CODES, SEVERITY_LABELS
+from ...findings import SEVERITY_LABELS, title_of
 from ...model import Consolidation
 from ...template import AWARD_FORMS, BY_KEY
 from ...textnorm import format_date, percent
@@ -275,7 +275,7 @@ def _minutes(c: Consolidation) -> dict[str, Any] | str:
     return {"theo_hinh_thuc": _per_form(c), "so_don_vi_de_nghi": int(frame["_unit"].nunique()),
             "tong_de_nghi": len(frame), "so_khong_xet": len(frame) - len(considered),
             "de_nghi_cap_tren": forwarded, "khen_cap_nay": len(considered) - forwarded,
-            "van_de_de_nghi": [{"ma": code, "noi_dung": CODES[code][1], "so": count}
+            "van_de_de_nghi": [{"ma": code, "noi_dung": title_of(code, c.campaign), "so": count}
                                for code, count in sorted(counts.items())]}
 
 
@@ -306,7 +306,7 @@ def _report(c: Consolidation) -> dict[str, Any]:
         "theo_hinh_thuc": _per_form(c), "tong_de_nghi": len(nominations),
         "so_khong_xet": len(nominations) - len(considered),
         "phat_hien": [{"ma": code, "muc_do": SEVERITY_LABELS[severity],
-                       "noi_dung": CODES[code][1], "so": count}
+                       "noi_dung": title_of(code, c.campaign), "so": count}
                       for (code, severity), count in sorted(
                           severities.items(), key=lambda item: (item[0][1] != "error",
                                                                 item[0][0]))],
