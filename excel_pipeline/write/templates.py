@@ -214,7 +214,8 @@ class _Looks:
         self.label = book.add_format({**base, "bold": True, "border": 1})
         self.rule_title = book.add_format({**base, "bold": True, "border": 1, "text_wrap": True})
         self.rule_text = book.add_format({**base, "border": 1, "text_wrap": True})
-        self.fixed = book.add_format({**base, "border": 1, "bg_color": "#F2F2F2"})
+        self.fixed = book.add_format({**base, "border": 1, "bg_color": "#F2F2F2",
+                                      "text_wrap": True})
         self.input = book.add_format({**base, "border": 1, "locked": False})
         self.input_text = book.add_format({**base, "border": 1, "locked": False,
                                            "num_format": "@"})
@@ -344,7 +345,9 @@ def _info_sheet(book: Any, looks: _Looks, campaign: Campaign, lists: dict[str, t
     if prefill is not None:
         fixed = {"unit_code": prefill.code, "unit_name": prefill.name, "level": prefill.level,
                  "parent_code": prefill.parent}
+    height = hand_row_points(sum(FORM_WIDTHS), landscape=False)
     for row, column in enumerate(INFO.columns, start=first_row(titled=True)):
+        sheet.set_row(row, height)
         sheet.write_string(row, LABEL_COLUMN, column.header, looks.label)
         if column.key in fixed:
             value = fixed[column.key]
@@ -360,7 +363,7 @@ def _info_sheet(book: Any, looks: _Looks, campaign: Campaign, lists: dict[str, t
         _validate(sheet, row, VALUE_COLUMN, row, column, campaign, lists)
     sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True,
                        "format_cells": True})
-    _print_a4(sheet, landscape=False)
+    _print_a4(sheet, landscape=False, title=table_title(INFO, campaign.name))
 
 
 def _table_sheet(book: Any, looks: _Looks, campaign: Campaign | None, spec: SheetSpec,
@@ -395,10 +398,17 @@ def _table_sheet(book: Any, looks: _Looks, campaign: Campaign | None, spec: Shee
     sheet.set_row(header_row, header_height(
         [Col(column.header, width) for column, width in zip(spec.columns, widths, strict=True)],
         TABLE_POINTS))
-    # Rows tall enough to write in by hand once printed (the page is scaled to its width).
+    # Rows tall enough to write in by hand once printed (the page is scaled to its width),
+    # or to hold a listed indicator's wrapped name.
     height = hand_row_points(sum(widths))
     for row in range(header_row + 1, last + 1):
-        sheet.set_row(row, height)
+        lines = 1
+        if catalogue and campaign:
+            indicator = campaign.indicators[row - header_row - 1]
+            texts = (indicator.code, indicator.name, indicator.measure)
+            lines = max(lines_in(text, width, TABLE_POINTS)
+                        for text, width in zip(texts, widths, strict=False))
+        sheet.set_row(row, max(height, lines * line_points(TABLE_POINTS)))
     sheet.freeze_panes(header_row + 1, 0)
     _protect(sheet)
     _print_a4(sheet, landscape=True, header_row=header_row, title=title)
