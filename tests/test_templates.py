@@ -61,6 +61,7 @@ def describe(path: Path) -> dict[str, object]:
     return {"sheets": book.sheetnames, "content": sheets}
 
 
+@pytest.mark.slow
 def test_committed_templates_match_a_fresh_generation(tmp_path):
     # Regenerated from the presets as they are now: a preset changed, added or removed without
     # running the command below leaves input_templates/ stale, and this fails.
@@ -376,6 +377,7 @@ def test_templates_open_in_libreoffice_without_repair(tmp_path):
     assert (tmp_path / "mau.pdf").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_filled_registry_template_gives_each_unit_its_template(tmp_path):
     """The blank registry, filled as an office fills it (the Cấp of one unit left blank), is
     read by --units: each unit below the root gets its own pre-filled template."""
