@@ -35,6 +35,12 @@ def _percent(share: float) -> str:
     return text.replace(".", ",") + "%"
 
 
+def _weight(campaign: Campaign) -> str:
+    """What the upper level's seats and quotas are shared by, in words."""
+    weight = campaign.allocation.weight
+    return _WEIGHTS.get(weight, f"cột «{weight}» của danh mục đơn vị")
+
+
 def _range(low: int | None, high: int | None, noun: str) -> str:
     if low is not None and high is not None:
         return f"{low} {noun}" if low == high else f"từ {low} đến {high} {noun}"
@@ -71,9 +77,10 @@ def _level_lines(campaign: Campaign, level: Level) -> Iterable[RuleLine]:
         yield line("Đoàn Chủ tịch", f"Trong Đoàn Chủ tịch có {people} là Chiến sĩ thi đua "
                    "(đánh dấu ở cột «Chiến sĩ thi đua»).")
     if level.conference_seats is not None:
+        shared = (f"giữ lại {level.conference_reserved} dành riêng, số còn lại chia"
+                  if level.conference_reserved else "chia hết")
         yield line("đại biểu phân bổ", f"Hội nghị cấp này có {level.conference_seats} đại "
-                   f"biểu ({level.conference_reserved} dành riêng), phần còn lại chia cho các "
-                   "đơn vị trực thuộc.")
+                   f"biểu, {shared} cho các đơn vị trực thuộc theo {_weight(campaign)}.")
     if not level.submits and level is not campaign.root_level:
         yield line("gửi hồ sơ", "Không gửi hồ sơ trực tiếp lên cấp tổng hợp.")
 
@@ -120,13 +127,14 @@ def _campaign_lines(campaign: Campaign) -> Iterable[RuleLine]:
         yield RuleLine(f"Điều kiện «{chain.form}»", f"Chỉ đề nghị «{chain.form}» cho người (tập "
                        f"thể) đã đạt {needs} {when}.", chain.source or doc)
     plan = campaign.allocation
-    weight = _WEIGHTS.get(plan.weight, f"cột «{plan.weight}» của danh mục đơn vị")
+    weight = _weight(campaign)
     method = ALLOCATION_METHODS.get(plan.method, plan.method)
     if plan.seats is not None:
+        shared = (f"giữ lại {plan.reserved} dành riêng, số còn lại chia" if plan.reserved
+                  else "chia hết")
         yield RuleLine("Chỉ tiêu đại biểu dự hội nghị cấp trên", f"Cấp trên có {plan.seats} chỉ "
-                       f"tiêu ({plan.reserved} dành riêng), chia cho các đơn vị trực thuộc theo "
-                       f"{weight}, mỗi đơn vị ít nhất {plan.minimum}, phương pháp {method}.",
-                       plan.source or doc)
+                       f"tiêu, {shared} cho các đơn vị trực thuộc theo {weight}, mỗi đơn vị ít "
+                       f"nhất {plan.minimum}, theo phương pháp {method}.", plan.source or doc)
     for form, quota in plan.quotas.items():
         yield RuleLine(f"Chỉ tiêu khen thưởng «{form}»", f"Cấp trên có {quota} chỉ tiêu "
                        f"«{form}», chia cho các đơn vị trực thuộc theo {weight}.",

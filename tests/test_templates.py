@@ -163,8 +163,8 @@ def _expected_rules(campaign: Campaign) -> list[tuple[str, ...]]:
                 str(n) for n in (level.presidium_emulation_min, level.presidium_emulation_max)
                 if n is not None)))
         if level.conference_seats is not None:
-            expected.append((level.name, str(level.conference_seats),
-                             str(level.conference_reserved)))
+            expected.append((level.name, str(level.conference_seats), *(
+                [str(level.conference_reserved)] if level.conference_reserved else [])))
     if campaign.plenary_threshold:
         expected.append(("toàn thể", str(campaign.plenary_threshold)))
     if campaign.exemplary_share:
@@ -184,8 +184,9 @@ def _expected_rules(campaign: Campaign) -> list[tuple[str, ...]]:
     for chain in campaign.chains:
         expected.append((f"«{chain.form}»", *(f"«{need}»" for need in chain.needs)))
     if campaign.allocation.seats is not None:
+        reserved = campaign.allocation.reserved
         expected.append(("chỉ tiêu", str(campaign.allocation.seats),
-                         str(campaign.allocation.reserved)))
+                         *([str(reserved)] if reserved else [])))
     for form, quota in campaign.allocation.quotas.items():
         expected.append((f"«{form}»", str(quota), "chỉ tiêu"))
     return expected
