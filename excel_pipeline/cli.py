@@ -307,7 +307,7 @@ def templates_command(campaign_spec: str, units_file: Path | None, all_presets: 
     đơn vị."""
     from .campaign import load_campaign, preset_ids
     from .check.registry import load_registry
-    from .write.templates import write_templates
+    from .write.templates import REGISTRY_TEMPLATE, write_templates
 
     if all_presets:
         source = click.get_current_context().get_parameter_source("campaign_spec")
@@ -324,6 +324,9 @@ def templates_command(campaign_spec: str, units_file: Path | None, all_presets: 
         registry = load_registry(units_file, campaign) if units_file else None
         written = write_templates(campaign, out_dir, registry)
         click.echo(f"Đã tạo {len(written)} tệp mẫu cho {campaign.id} trong {out_dir}")
+    if units_file is None and out_dir / REGISTRY_TEMPLATE not in written:
+        click.echo(f"Giữ nguyên {out_dir / REGISTRY_TEMPLATE}: tệp đã có danh mục đơn vị (hoặc "
+                   "không phải mẫu danh mục); không ghi đè.")
     for path in written:
         click.echo(str(path))
 

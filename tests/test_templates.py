@@ -402,3 +402,18 @@ def test_filled_registry_template_gives_each_unit_its_template(tmp_path):
     info = openpyxl.load_workbook(tmp_path / "m" / "C02 - CĐCS Trường B.xlsx")["Thông tin đơn vị"]
     assert [info.cell(row, 2).value for row in (3, 4, 5, 6)] == [
         "C02", "CĐCS Trường B", "Công đoàn cơ sở", "ROOT"]
+
+
+@pytest.mark.slow
+def test_a_registry_filled_in_place_is_never_overwritten(tmp_path):
+    out = tmp_path / "mau"
+    assert run_cli("templates", "--out", str(out))[0] == 0
+    book = openpyxl.load_workbook(out / REGISTRY_TEMPLATE)
+    book["Danh mục đơn vị"]["A4"] = "C01"
+    book.save(out / REGISTRY_TEMPLATE)
+    for args in (["templates", "--out", str(out)], ["templates", "--all", "--out", str(out)]):
+        code, stdout, _ = run_cli(*args)
+        assert code == 0 and "Giữ nguyên" in stdout, stdout
+        assert openpyxl.load_workbook(out / REGISTRY_TEMPLATE)["Danh mục đơn vị"]["A4"].value \
+            == "C01"
+    assert (out / "mau-lai-chau-2015.xlsx").is_file()

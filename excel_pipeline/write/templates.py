@@ -109,8 +109,10 @@ def write_templates(campaign: Campaign, out_dir: Path,
     """The blank template of the campaign, or (with a registry) one pre-filled workbook per unit
     that must submit. Returns the paths written."""
     if registry is None:
-        return [write_template(campaign, out_dir / f"mau-{campaign.id}.xlsx"),
-                write_registry_template(out_dir / REGISTRY_TEMPLATE)]
+        written = [write_template(campaign, out_dir / f"mau-{campaign.id}.xlsx")]
+        if not holds_units(out_dir / REGISTRY_TEMPLATE):
+            written.append(write_registry_template(out_dir / REGISTRY_TEMPLATE))
+        return written
     from ..allocate.quotas import planned_shares
 
     seats = planned_shares(campaign, registry)
@@ -160,6 +162,27 @@ def write_registry_template(path: Path) -> Path:
 
 
 REGISTRY_TEMPLATE = "mau-danh-muc-don-vi.xlsx"
+
+
+def holds_units(path: Path) -> bool:
+    """Whether a registry template already there was filled in place by the office (a value
+    under its header), or is some other file of that name: either is kept, never overwritten."""
+    if not path.exists():
+        return False
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # not a workbook we can read: not ours to replace
+        return True
+    try:
+        if REGISTRY.title not in book.sheetnames:
+            return True
+        rows = book[REGISTRY.title].iter_rows(min_row=first_row(titled=True) + 2,
+                                              values_only=True)
+        return any(value not in (None, "") for row in rows for value in row)
+    finally:
+        book.close()
 # What each registry column holds, for the registry template's guide; a column added to the
 # registry's spec without a line here is described as optional.
 _REGISTRY_HELP = {
