@@ -303,18 +303,36 @@ def allocate_command(registry: Path, seats: int, method: str, minimum: int, rese
 @click.option("--units", "units_file", type=click.Path(path_type=Path), metavar="DANH_MỤC.xlsx",
               help="Tạo cho mỗi đơn vị một mẫu đã ghi sẵn mã, tên, cấp, đơn vị cấp trên và chỉ "
               "tiêu được phân bổ.")
+@click.option("--all", "all_presets", is_flag=True,
+              help="Tạo mẫu của mọi đợt thi đua có sẵn (và mẫu danh mục đơn vị).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("input_templates"),
               show_default=True, metavar="THƯ_MỤC", help="Thư mục ghi các tệp mẫu.")
-def templates_command(campaign_spec: str, units_file: Path | None, out_dir: Path) -> None:
-    """Tạo mẫu báo cáo cho đơn vị (có danh sách chọn, kiểm tra ngày, năm sinh)."""
-    from .campaign import load_campaign
+def templates_command(campaign_spec: str, units_file: Path | None, all_presets: bool,
+                      out_dir: Path) -> None:
+    """Tạo mẫu báo cáo cho đơn vị (có danh sách chọn, kiểm tra ngày, năm sinh) và mẫu danh mục
+    đơn vị."""
+    from .campaign import load_campaign, preset_ids
     from .check.registry import load_registry
-    from .write.templates import write_templates
+    from .write.templates import REGISTRY_TEMPLATE, write_templates
 
-    campaign = load_campaign(campaign_spec)
-    registry = load_registry(units_file, campaign) if units_file else None
-    written = write_templates(campaign, out_dir, registry)
-    click.echo(f"Đã tạo {len(written)} tệp mẫu cho {campaign.id} trong {out_dir}")
+    if all_presets:
+        source = click.get_current_context().get_parameter_source("campaign_spec")
+        if units_file is not None or source is not click.core.ParameterSource.DEFAULT:
+            raise DhttError("--all tạo mẫu trống của mọi đợt thi đua có sẵn, nên không dùng "
+                            "cùng --campaign hay --units.")
+        written: list[Path] = []
+        for preset in preset_ids():
+            written += [path for path in write_templates(load_campaign(preset), out_dir)
+                        if path not in written]
+        click.echo(f"Đã tạo {len(written)} tệp mẫu cho mọi đợt thi đua trong {out_dir}")
+    else:
+        campaign = load_campaign(campaign_spec)
+        registry = load_registry(units_file, campaign) if units_file else None
+        written = write_templates(campaign, out_dir, registry)
+        click.echo(f"Đã tạo {len(written)} tệp mẫu cho {campaign.id} trong {out_dir}")
+    if units_file is None and out_dir / REGISTRY_TEMPLATE not in written:
+        click.echo(f"Giữ nguyên {out_dir / REGISTRY_TEMPLATE}: tệp đã có danh mục đơn vị (hoặc "
+                   "không phải mẫu danh mục); không ghi đè.")
     for path in written:
         click.echo(str(path))
 
@@ -324,7 +342,7 @@ def templates_command(campaign_spec: str, units_file: Path | None, out_dir: Path
 def campaigns_command(campaign_id: str | None) -> None:
     """Liệt kê các đợt thi đua có sẵn, hoặc in quy định của một đợt."""
     from .campaign import load_campaign, preset_ids
-    from .describe import rule_table
+    from .describe import rule_lines
 
     if campaign_id is None:
         for preset in preset_ids():
@@ -333,12 +351,8 @@ def campaigns_command(campaign_id: str | None) -> None:
         return
     campaign = load_campaign(campaign_id)
     click.echo(f"{campaign.name}\nVăn bản: {campaign.document}\n")
-    rows = [("Cấp", "Quy định", "Mức", "Nguồn"), *rule_table(campaign)]
-    widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
-    for row in rows:
-        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths,
-                                                                          strict=False))
-                   + "  " + str(row[3]))
+    for line in rule_lines(campaign):
+        click.echo(f"• {line.title}: {line.sentence}\n  Nguồn: {line.source}")
 
 
 LEDGER_OPTION = click.option(

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -59,13 +60,12 @@ def overlapping(boxes: list[tuple[float, ...]]) -> int:
 
 
 def test_every_output_prints_on_a4_at_8_points_or_more_with_no_text_over_text(tmp_path):
-    out, feedback, templates = tmp_path / "out", tmp_path / "ph", tmp_path / "mau"
+    # The templates print as test_every_committed_template_prints_readably checks.
+    out, feedback = tmp_path / "out", tmp_path / "ph"
     runner = CliRunner()
     assert runner.invoke(main, ["--out", str(out), "--as-of", "2025-03-31", "--feedback",
                                 str(feedback)]).exit_code == 1
-    assert runner.invoke(main, ["templates", "--out", str(templates)]).exit_code == 0
-    outputs = [out / "tong-hop.xlsx", out / "gui-cap-tren.xlsx",
-               next(feedback.glob("*.xlsx")), next(templates.glob("*.xlsx"))]
+    outputs = [out / "tong-hop.xlsx", out / "gui-cap-tren.xlsx", next(feedback.glob("*.xlsx"))]
     for pdf in render(outputs, tmp_path):
         rendered = pages(pdf)
         assert rendered, pdf.name
@@ -74,3 +74,43 @@ def test_every_output_prints_on_a4_at_8_points_or_more_with_no_text_over_text(tm
             small = [box for box in boxes if (box[3] - box[1]) / BOX_PER_POINT < 8]
             assert small == [], (pdf.name, number, len(small))
             assert overlapping(boxes) == 0, (pdf.name, number)
+
+
+# The numbers of a blank form's STT column: a whole number alone, at the page's left edge.
+_STT = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="[\d.]+">'
+                  r"(\d{1,3})</word>")
+
+
+@pytest.mark.slow
+def test_every_committed_template_prints_readably(tmp_path):
+    """Every template in input_templates/ (test_templates checks they are what the command
+    writes), as LibreOffice prints it: A4, no word under 8 pt or over another, the code lists
+    not printed, and a blank form's full pages holding 15 to 20 rows to write in by hand."""
+    committed = sorted((REPO / "input_templates").glob("*.xlsx"))
+    assert len(committed) >= 6
+    pdfs = render(committed, tmp_path)
+    assert [pdf.stem for pdf in pdfs] == [path.stem for path in committed]
+    for pdf in pdfs:
+        text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        numbered = []
+        for page in re.findall(r'<page width="[\d.]+" height="[\d.]+">(.*?)</page>', text,
+                               re.DOTALL):
+            numbers = [int(match[2]) for match in _STT.finditer(page)
+                       if float(match[1]) < 70]
+            if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+                numbered.append(numbers)
+            # A closed list's values print nowhere else (the drop-downs are not printed).
+            assert "cấp bộ/tỉnh" not in page, pdf.name
+        for number, (size, boxes) in enumerate(pages(pdf), start=1):
+            assert sorted(round(side) for side in size) == sorted(A4), (pdf.name, number)
+            small = [box for box in boxes if (box[3] - box[1]) / BOX_PER_POINT < 8]
+            assert small == [], (pdf.name, number, len(small))
+            assert overlapping(boxes) == 0, (pdf.name, number)
+        if pdf.stem != "mau-danh-muc-don-vi":
+            assert numbered, pdf.name
+        for index, numbers in enumerate(numbered):
+            assert len(numbers) <= 20, (pdf.name, numbers)
+            following = numbered[index + 1:index + 2]
+            if following and following[0][0] != 1:  # a full page: its form goes on overleaf
+                assert len(numbers) >= 15, (pdf.name, numbers)

@@ -113,6 +113,21 @@ def header_height(columns: Sequence[Col], points: float = TEXT_POINTS) -> float:
     return max(2, lines) * line_points(points)
 
 
+# The same across portrait A4, inside the same side margins (0.4 inch each).
+PORTRAIT_UNITS = PAGE_UNITS * (595 - 57.6) / (842 - 57.6)
+# A blank form's rows as they print: room to write one line by hand (about 8.5 mm).
+HAND_POINTS = 24.0
+
+
+def hand_row_points(total_width: float, landscape: bool = True,
+                    printed: float = HAND_POINTS) -> float:
+    """The height to give a blank form's rows, `total_width` units wide in all, so that they
+    print `printed` points tall once the page is scaled to the sheet's width; in whole pixels,
+    so that xlsxwriter writes it as given."""
+    scale = min(1.0, (PAGE_UNITS if landscape else PORTRAIT_UNITS) / total_width)
+    return math.ceil(printed / scale / 0.75) * 0.75
+
+
 def widest(points: float = TEXT_POINTS) -> float:
     """The widest a sheet of text this size may be and still print at `SMALLEST_POINTS`."""
     return PAGE_UNITS * points / SMALLEST_POINTS
