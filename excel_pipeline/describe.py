@@ -139,3 +139,35 @@ def _campaign_lines(campaign: Campaign) -> Iterable[RuleLine]:
         yield RuleLine(f"Chỉ tiêu khen thưởng «{form}»", f"Cấp trên có {quota} chỉ tiêu "
                        f"«{form}», chia cho các đơn vị trực thuộc theo {weight}.",
                        plan.source or doc)
+
+
+def catalogue_markdown(campaigns: Iterable[Campaign]) -> str:
+    """docs/rules.md: every finding code (from `findings.CATALOGUE`) and every preset's rules
+    (from `rule_lines`), the same text the command and the templates print. Written by
+    `python -m excel_pipeline.describe docs/rules.md`; a test fails when the committed page
+    differs, so the documentation cannot drift from the code."""
+    from .findings import CATALOGUE, SEVERITY_LABELS
+
+    out = ["# Phát hiện và quy định của các đợt thi đua", "",
+           "Trang này được sinh từ mã nguồn (`python -m excel_pipeline.describe docs/rules.md`):",
+           "danh mục phát hiện trong `excel_pipeline/findings.py` và quy định của từng đợt trong",
+           "`excel_pipeline/presets/`. Không sửa tay.", "", "## Phát hiện", "",
+           "| Mã | Mức độ mặc định | Tên | Khi nào | Cách sửa |", "|---|---|---|---|---|"]
+    out += [f"| `{kind.code}` | {SEVERITY_LABELS[kind.severity]} | {kind.title_for(None)} | "
+            f"{kind.description} | {kind.advice} |" for kind in CATALOGUE]
+    for campaign in campaigns:
+        out += ["", f"## {campaign.name} (`{campaign.id}`)", "", f"Theo {campaign.document}.",
+                ""]
+        out += [f"- **{line.title}**: {line.sentence} _(Nguồn: {line.source})_"
+                for line in rule_lines(campaign)]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    from .campaign import load_campaign, preset_ids
+
+    text = catalogue_markdown(load_campaign(campaign_id) for campaign_id in preset_ids())
+    Path(sys.argv[1]).write_text(text, encoding="utf-8")
