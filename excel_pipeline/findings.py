@@ -44,6 +44,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "UNIT_MATCHED_BY_NAME": ("warning", "Tệp không ghi đúng mã, nhận đơn vị theo tên"),
     "AWARD_REPEATED": ("error", "Đề nghị hình thức đã được khen trong năm"),
     "TITLE_CHAIN": ("error", "Chưa đủ danh hiệu cần có trước"),
+    "RECEIVED_DATE_DIFFERS": ("info", "Ngày gửi báo cáo khác ngày nhận thư"),
 }
 
 # code -> what the unit should do about it, for the feedback workbooks sent back to units.
@@ -87,6 +88,7 @@ ADVICE: dict[str, str] = {
                       "họ tên, năm sinh nếu là người khác.",
     "TITLE_CHAIN": "Chỉ đề nghị khi đã có danh hiệu cần có (xem «Yêu cầu»), hoặc bổ sung quyết "
                    "định khen danh hiệu đó vào sổ khen thưởng.",
+    "RECEIVED_DATE_DIFFERS": "Không bắt buộc sửa; ghi Ngày gửi báo cáo đúng ngày gửi thư.",
 }
 
 

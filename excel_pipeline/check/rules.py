@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..findings import Finding, locate, make_finding
+from ..ingest.arrivals import arrival_day
 from ..model import ACCEPTED, Consolidation
 from ..template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS, SheetSpec
 from ..textnorm import fold, fold_distinct, percent
@@ -137,16 +138,21 @@ def dossier_late(data: RuleInput) -> list[Finding]:
     """
     c, findings = data.c, []
     late_units: set[str] = set()
+    arrivals = _arrival_days(c)
     for row in data.units:
         deadline, sent = row["_level"].dossier_deadline, _date(row.get("submitted_on"))
+        arrived = arrivals.get(int(row["_file_id"]))
+        findings += _arrival_differs(c, row, sent, arrived)
+        sent = arrived or sent  # the server's arrival is evidence; the typed date is a claim
         if deadline is None or sent is None or sent <= deadline:
             continue
         late_units.add(str(row["unit_code"]))
         consequence = (" Theo hướng dẫn, đề nghị khen thưởng của đơn vị không được xét."
                        if c.campaign.late_nominations_not_considered else "")
+        how = "gửi hồ sơ ngày" if arrived is None else "gửi hồ sơ qua thư điện tử, thư đến ngày"
         findings.append(make_finding(
             "DOSSIER_LATE",
-            f"{row['_name']} gửi hồ sơ ngày {_d(sent)}, quá hạn {_d(deadline)} "
+            f"{row['_name']} {how} {_d(sent)}, quá hạn {_d(deadline)} "
             f"(theo {c.campaign.document}).{consequence}",
             c.campaign.severities, **_where(row, "submitted_on")))
     if c.campaign.late_nominations_not_considered:
@@ -156,6 +162,24 @@ def dossier_late(data: RuleInput) -> list[Finding]:
         consider[late] = NOT_CONSIDERED_LATE
         c.sheets["nominations"] = frame.assign(_consider=consider)
     return findings
+
+
+def _arrival_days(c: Consolidation) -> dict[int, dt.date]:
+    """The day (in Vietnam) each file saved by `dhtt-merge receive` arrived on the server."""
+    return {r.file_id: arrival_day(r.received_at) for r in c.files if r.received_at}
+
+
+def _arrival_differs(c: Consolidation, row: dict[str, Any], typed: dt.date | None,
+                     arrived: dt.date | None) -> list[Finding]:
+    """RECEIVED_DATE_DIFFERS: the typed «Ngày gửi báo cáo» and the arrival more than a day
+    apart (a day either way is a file finished in the evening and sent the next morning)."""
+    if typed is None or arrived is None or abs((arrived - typed).days) <= 1:
+        return []
+    return [make_finding(
+        "RECEIVED_DATE_DIFFERS",
+        f"{row['_name']} ghi Ngày gửi báo cáo {_d(typed)} nhưng thư gửi hồ sơ đến ngày "
+        f"{_d(arrived)}; hạn nộp được xét theo ngày thư đến.",
+        c.campaign.severities, **_where(row, "submitted_on"))]
 
 
 def delegate_cap(data: RuleInput) -> list[Finding]:
