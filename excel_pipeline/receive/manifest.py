@@ -1,0 +1,70 @@
+"""The record of what `receive` saved, kept beside the files (`.dhtt-thu-den.json`).
+
+Messages are known by their Message-ID (fetching the same message again saves nothing new),
+files by their content's sha256 within a unit's folder (a reply carrying the same file again
+saves nothing new). Each file's entry carries the evidence of its arrival, which the run reads
+(`ingest.arrivals`). The file is replaced whole after each message, so a run stopped midway
+leaves it naming exactly what was saved before the stop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..ingest.arrivals import MANIFEST_NAME, MANIFEST_VERSION
+from .settings import ReceiveError
+
+
+@dataclass
+class Manifest:
+    """Messages received (by key) and files saved (in order), as stored."""
+
+    path: Path
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, inbox: Path) -> Manifest:
+        path = inbox / MANIFEST_NAME
+        if not path.exists():
+            return cls(path)
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            messages, files = document["messages"], document["files"]
+            if not isinstance(messages, dict) or not isinstance(files, list):
+                raise TypeError
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            # Starting afresh would save every attachment a second time under new names.
+            raise ReceiveError(
+                f"Không đọc được sổ thư đến {path} ({type(exc).__name__}). Nếu tệp bị hỏng, "
+                "đổi tên nó rồi chạy lại: các thư sẽ được nhận lại từ đầu.") from None
+        return cls(path, messages, files)
+
+    def known(self, key: str) -> bool:
+        return key in self.messages
+
+    def same_content(self, folder: str, sha256: str) -> str | None:
+        """The file already saved in `folder` with these bytes, if any."""
+        return next((entry["path"] for entry in self.files if entry.get("sha256") == sha256
+                     and entry.get("path", "").rpartition("/")[0] == folder), None)
+
+    def paths(self) -> set[str]:
+        return {entry["path"] for entry in self.files}
+
+    def save(self) -> None:
+        """Replace the manifest whole (a temporary file renamed over it)."""
+        document = {"version": MANIFEST_VERSION, "messages": self.messages, "files": self.files}
+        handle, temp = tempfile.mkstemp(prefix=".dhtt-", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(document, stream, ensure_ascii=False, indent=1)
+                stream.write("\n")
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
