@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import grp
 import imaplib
 import os
 import shutil
 import socket
-import pwd
 import subprocess
 import tempfile
 import time
@@ -55,6 +53,9 @@ class ImapServer:
         self.base_dir.chmod(0o755)
 
     def start(self) -> ImapServer:
+        import grp  # POSIX only, like Dovecot itself: imported where the server starts
+        import pwd
+
         (self.folder / "state").mkdir(parents=True, exist_ok=True)
         user, uid, gid = getpass.getuser(), os.getuid(), os.getgid()
         group = grp.getgrgid(gid).gr_name
@@ -179,14 +180,6 @@ service stats {{
         finally:
             client.logout()
 
-    def count(self, folder: str = "INBOX") -> int:
-        client = self.connect()
-        try:
-            status, data = client.select(folder, readonly=True)
-            return int(data[0])
-        finally:
-            client.logout()
-
     def env(self) -> dict[str, str]:
         """The DHTT_IMAP_* settings that reach this server."""
         return {"DHTT_IMAP_HOST": "127.0.0.1", "DHTT_IMAP_PORT": str(self.port),
@@ -194,6 +187,8 @@ service stats {{
 
 
 def _exists(user: str) -> bool:
+    import pwd
+
     try:
         pwd.getpwnam(user)
     except KeyError:

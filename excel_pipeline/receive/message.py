@@ -25,6 +25,7 @@ SAVED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".docx", ".doc", ".z
 # Larger attachments are listed, not saved: 25 MB is the limit of the common providers
 # (Gmail, Outlook), so anything bigger did not come from a unit's ordinary mail.
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+BODY = "nội dung thư"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def parse(data: bytes) -> Letter:
             continue
         letter.attachments.append(Attachment(filename, content))
     if bodies:
-        letter.listed.insert(0, "nội dung thư")
+        letter.listed.insert(0, BODY)
     if images:
         letter.listed.append(f"{images} ảnh trong thư")
     return letter

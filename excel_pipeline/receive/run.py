@@ -22,7 +22,7 @@ from ..ingest.arrivals import VIETNAM
 from ..model import Progress
 from .mailbox import MAX_MESSAGE_BYTES, Envelope, Mailbox
 from .manifest import Manifest
-from .message import Letter, parse
+from .message import BODY, Letter, parse
 from .names import UNKNOWN_FOLDER, free_path, safe_file_name, unit_folder
 from .settings import ImapSettings, ReceiveError
 from .units import Senders, find_senders
@@ -143,8 +143,13 @@ def _one(mailbox: Mailbox, envelope: Envelope, manifest: Manifest, result: Recei
     if unit is None and letter.attachments:
         result.unknown[letter.sender or "(không rõ địa chỉ)"] = \
             result.unknown.get(letter.sender or "(không rõ địa chỉ)", 0) + len(saved)
-    if letter.listed:
-        result.listed.append(f"{where}: không lưu {', '.join(letter.listed)}.")
+    # The body of a message is always there and never saved: said only when it is all there
+    # is (a unit that forgot the attachment, or pasted its list into the message).
+    others = [part for part in letter.listed if part != BODY]
+    if others:
+        result.listed.append(f"{where}: không lưu {', '.join(others)}.")
+    elif not letter.attachments:
+        result.listed.append(f"{where}: thư không có tệp đính kèm nào để lưu.")
     manifest.messages[envelope.key] = {
         "uid": envelope.uid, "received_at": envelope.received_at.isoformat(),
         "sender": letter.sender, "subject": letter.subject, "message_id": letter.message_id,
