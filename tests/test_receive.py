@@ -285,3 +285,31 @@ def test_an_oversized_message_costs_that_message_only(imap, tmp_path, monkeypatc
     code, stdout, _ = run_cli("receive", str(inbox))
     assert code == 0 and "1 thư đã nhận trước đây, 1 thư mới" in stdout
     assert {"C02 - CĐCS C02/C02.xlsx", "C02 - CĐCS C02/danh sach.csv"} <= files_under(inbox)
+
+
+@pytest.mark.slow  # starts Dovecot
+def test_a_mailed_zip_is_saved_as_it_came_and_its_members_carry_its_arrival(imap, tmp_path):
+    import io
+    import zipfile
+
+    registry(tmp_path / "inbox", EMAILS)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("C01.xlsx", unit_book(tmp_path, "C01"))
+    zipped = EmailMessage()
+    zipped["From"], zipped["Subject"] = "c01@cdcs.vn", "Hồ sơ nén"
+    zipped["Message-ID"] = "<nen@cdcs.vn>"
+    zipped.set_content("Gửi tệp nén.")
+    zipped.add_attachment(packed.getvalue(), maintype="application", subtype="zip",
+                          filename="Hồ sơ C01.zip")
+    imap.append(zipped, dt.datetime(2025, 3, 17, 20, 30, tzinfo=VN))
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    assert run_cli("receive", str(inbox))[0] == 0
+    saved = inbox / "C01 - CĐCS C01" / "Hồ sơ C01.zip"
+    assert saved.read_bytes() == packed.getvalue()  # only a file: the run opens it
+    run_cli(str(inbox), "--out", str(out), "--as-of", "2025-03-20")
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    [member] = [f for f in report["files"] if f["unit"] == "C01"]
+    assert member["status"] == "accepted" and member["message_id"] == "<nen@cdcs.vn>"
+    assert member["received_at"] == "2025-03-17T13:30:00+00:00"
+    assert [f["unit"] for f in report["findings"] if f["code"] == "DOSSIER_LATE"] == ["C01"]
