@@ -313,3 +313,21 @@ def test_a_mailed_zip_is_saved_as_it_came_and_its_members_carry_its_arrival(imap
     assert member["status"] == "accepted" and member["message_id"] == "<nen@cdcs.vn>"
     assert member["received_at"] == "2025-03-17T13:30:00+00:00"
     assert [f["unit"] for f in report["findings"] if f["code"] == "DOSSIER_LATE"] == ["C01"]
+
+
+@pytest.mark.slow  # starts Dovecot
+def test_a_named_folder_of_the_mailbox(imap, tmp_path, monkeypatch):
+    from excel_pipeline.receive.mailbox import folder_name
+
+    client = imap.connect()
+    assert client.create(folder_name("Hồ sơ thi đua"))[0] == "OK"
+    client.logout()
+    imap.append(letter("c01@cdcs.vn", "Hồ sơ", {"C01.xlsx": unit_book(tmp_path, "C01")}),
+                dt.datetime(2025, 3, 9, 9, 0, tzinfo=VN), folder=folder_name("Hồ sơ thi đua"))
+    registry(tmp_path / "inbox", EMAILS)
+    monkeypatch.setenv("DHTT_IMAP_FOLDER", "Hồ sơ thi đua")
+    code, stdout, _ = run_cli("receive", str(tmp_path / "inbox"))
+    assert code == 0 and "C01 - CĐCS C01/C01.xlsx" in stdout
+    monkeypatch.setenv("DHTT_IMAP_FOLDER", "Không có")
+    code, _, stderr = run_cli("receive", str(tmp_path / "inbox"))
+    assert code == 2 and "Hộp thư không có thư mục «Không có»" in stderr

@@ -7,6 +7,7 @@ Fetching uses BODY.PEEK, and the folder is opened read-only (EXAMINE) unless the
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import imaplib
@@ -64,13 +65,16 @@ class Mailbox:
             raise ReceiveError(self._unreachable(exc)) from None
         try:
             self._login()
-            status, _ = self.client.select(_quoted(settings.folder), readonly=not writable)
         except (OSError, imaplib.IMAP4.error) as exc:
             self.close()
             raise ReceiveError(f"Máy chủ thư {settings.host} không cho đăng nhập tài khoản "
                                f"{settings.user}: {self._said(exc)}. Kiểm tra DHTT_IMAP_USER, "
                                "DHTT_IMAP_PASSWORD (Gmail, Outlook cần «mật khẩu ứng dụng») và "
                                "IMAP đã được bật trong hộp thư.") from None
+        try:
+            status, _ = self.client.select(folder_name(settings.folder), readonly=not writable)
+        except (OSError, imaplib.IMAP4.error):
+            status = "NO"
         if status != "OK":
             self.close()
             raise ReceiveError(f"Hộp thư không có thư mục «{settings.folder}» "
@@ -140,9 +144,26 @@ class Mailbox:
                 f"DHTT_IMAP_SSL={other} nếu máy chủ dùng kiểu kết nối khác.")
 
 
-def _quoted(folder: str) -> str:
-    """A folder name as IMAP wants it (quoted when it holds a space)."""
-    return f'"{folder}"' if " " in folder and not folder.startswith('"') else folder
+def folder_name(folder: str) -> str:
+    """A folder name as IMAP wants it: modified UTF-7 (RFC 3501 §5.1.3) for Vietnamese
+    letters («Hồ sơ»), quoted."""
+    encoded, pending = [], []
+
+    def flush() -> None:
+        if pending:
+            raw = base64.b64encode("".join(pending).encode("utf-16-be")).decode("ascii")
+            encoded.append("&" + raw.rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for char in folder:
+        if 0x20 <= ord(char) <= 0x7E:
+            flush()
+            encoded.append("&-" if char == "&" else char)
+        else:
+            pending.append(char)
+    flush()
+    text = "".join(encoded).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
 def _imap_date(day: dt.date) -> str:
