@@ -41,10 +41,11 @@ def free_port() -> int:
 class ImapServer:
     """One Dovecot instance holding one mailbox (`USER` / `PASSWORD`)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, password: str = PASSWORD) -> None:
         binary = dovecot_binary()
         assert binary is not None
         self.binary, self.folder, self.port = binary, folder, free_port()
+        self.password = password
         self.process: subprocess.Popen[bytes] | None = None
         self.config = folder / "dovecot.conf"
         # The sockets' folder: short (a socket path has ~100 bytes) and open to the login
@@ -73,7 +74,7 @@ class ImapServer:
             (self.base_dir / name).mkdir()
             os.chown(self.base_dir / name, uid, gid)
         # Cleartext passwords: the server lives and dies within one test.
-        (self.base_dir / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::"
+        (self.base_dir / "passwd").write_text(f"{USER}:{{PLAIN}}{self.password}:{uid}:{gid}::"
                                             f"{self.base_dir / 'home'}::\n", encoding="utf-8")
         # Version 2.3 names the cleartext switch `disable_plaintext_auth`; 2.4 renamed it.
         version = subprocess.run([self.binary, "--version"], capture_output=True, text=True,
@@ -156,7 +157,8 @@ service stats {{
 
     def connect(self) -> imaplib.IMAP4:
         client = imaplib.IMAP4("127.0.0.1", self.port)
-        client.login(USER, PASSWORD)
+        token = f"\0{USER}\0{self.password}".encode()
+        client.authenticate("PLAIN", lambda _: token)
         return client
 
     def append(self, message: EmailMessage | bytes, arrived: dt.datetime,
@@ -183,7 +185,7 @@ service stats {{
     def env(self) -> dict[str, str]:
         """The DHTT_IMAP_* settings that reach this server."""
         return {"DHTT_IMAP_HOST": "127.0.0.1", "DHTT_IMAP_PORT": str(self.port),
-                "DHTT_IMAP_USER": USER, "DHTT_IMAP_PASSWORD": PASSWORD, "DHTT_IMAP_SSL": "0"}
+                "DHTT_IMAP_USER": USER, "DHTT_IMAP_PASSWORD": self.password, "DHTT_IMAP_SSL": "0"}
 
 
 def _exists(user: str) -> bool:

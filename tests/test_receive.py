@@ -331,3 +331,45 @@ def test_a_named_folder_of_the_mailbox(imap, tmp_path, monkeypatch):
     monkeypatch.setenv("DHTT_IMAP_FOLDER", "Không có")
     code, _, stderr = run_cli("receive", str(tmp_path / "inbox"))
     assert code == 2 and "Hộp thư không có thư mục «Không có»" in stderr
+
+
+@pytest.mark.slow  # starts Dovecot
+def test_a_vietnamese_password_logs_in(tmp_path, monkeypatch):
+    server = ImapServer(tmp_path / "dovecot", password="Mật khẩu Công đoàn 2025").start()
+    try:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        server.append(letter("c01@cdcs.vn", "Hồ sơ", {"C01.xlsx": b"PK c01"}),
+                      dt.datetime(2025, 3, 9, 9, 0, tzinfo=VN))
+        code, stdout, stderr = run_cli("receive", str(tmp_path / "inbox"))
+        assert code == 0, stderr
+        assert "Chưa rõ đơn vị/C01.xlsx" in stdout  # no registry: said, and kept apart
+        assert "Chưa có danh mục đơn vị" in stdout
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow  # starts Dovecot
+def test_a_message_that_cannot_be_read_costs_that_message_only(imap, tmp_path, monkeypatch):
+    from excel_pipeline.receive import run as receive_run
+
+    registry(tmp_path / "inbox", EMAILS)
+    imap.append(letter("c01@cdcs.vn", "Hỏng", {"C01.xlsx": b"PK one"},
+                       message_id="<hong@cdcs.vn>"), dt.datetime(2025, 3, 9, 9, 0, tzinfo=VN))
+    imap.append(letter("c02@cdcs.vn", "Tốt", {"C02.xlsx": b"PK two"}),
+                dt.datetime(2025, 3, 9, 10, 0, tzinfo=VN))
+    real = receive_run.parse
+
+    def parse(data: bytes):  # the parser failing on the first message only
+        if b"<hong@cdcs.vn>" in data:
+            raise ValueError("hỏng")
+        return real(data)
+
+    monkeypatch.setattr(receive_run, "parse", parse)
+    inbox = tmp_path / "inbox"
+    code, stdout, stderr = run_cli("receive", str(inbox))
+    assert code == 1, stderr
+    assert "Lỗi: thư UID 1 đến lúc 09/03/2025 09:00: không đọc được thư" in stdout
+    assert files_under(inbox) == {"danh-muc.xlsx", ".dhtt-thu-den.json",
+                                  "C02 - CĐCS C02/C02.xlsx"}
+    assert "Traceback" not in stdout + stderr

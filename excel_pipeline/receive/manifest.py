@@ -1,9 +1,8 @@
 """The record of what `receive` saved, kept beside the files (`.dhtt-thu-den.json`).
 
 Messages are known by their Message-ID (fetching the same message again saves nothing new),
-files by their content's sha256 within a unit's folder (a reply carrying the same file again
-saves nothing new). Each file's entry carries the evidence of its arrival, which the run reads
-(`ingest.arrivals`). The file is replaced whole after each message, so a run stopped midway
+files by their content's sha256 (a reply carrying the same file again saves nothing new). Each
+file's entry carries the evidence of its arrival, which the run reads (`ingest.arrivals`). The file is replaced whole after each message, so a run stopped midway
 leaves it naming exactly what was saved before the stop.
 """
 
@@ -48,10 +47,11 @@ class Manifest:
     def known(self, key: str) -> bool:
         return key in self.messages
 
-    def same_content(self, folder: str, sha256: str) -> str | None:
-        """The file already saved in `folder` with these bytes, if any."""
-        return next((entry["path"] for entry in self.files if entry.get("sha256") == sha256
-                     and entry.get("path", "").rpartition("/")[0] == folder), None)
+    def same_content(self, sha256: str) -> str | None:
+        """The file already saved with these bytes, if any (in any unit's folder: a second
+        copy would only be a duplicate submission of the same unit)."""
+        return next((entry["path"] for entry in self.files if entry.get("sha256") == sha256),
+                    None)
 
     def paths(self) -> set[str]:
         return {entry["path"] for entry in self.files}

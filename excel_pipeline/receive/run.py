@@ -126,7 +126,7 @@ def _one(mailbox: Mailbox, envelope: Envelope, manifest: Manifest, result: Recei
     try:
         for attachment in letter.attachments:
             sha256 = hashlib.sha256(attachment.data).hexdigest()
-            earlier = manifest.same_content(folder, sha256)
+            earlier = manifest.same_content(sha256)
             if earlier is not None:
                 result.same.append(f"{where}: «{attachment.name}» giống hệt tệp đã lưu "
                                    f"{earlier}, không lưu lại.")
