@@ -2,8 +2,9 @@
 
 Messages are known by their Message-ID (fetching the same message again saves nothing new),
 files by their content's sha256 (a reply carrying the same file again saves nothing new). Each
-file's entry carries the evidence of its arrival, which the run reads (`ingest.arrivals`). The file is replaced whole after each message, so a run stopped midway
-leaves it naming exactly what was saved before the stop.
+file's entry carries the evidence of its arrival, which the run reads (`ingest.arrivals`). The
+file is replaced whole after each message, so a run stopped midway leaves it naming exactly what
+was saved before the stop.
 """
 
 from __future__ import annotations

@@ -67,7 +67,8 @@ def find_senders(inbox: Path, units_file: Path | None, campaign: Campaign,
 def _registry_in(inbox: Path, campaign: Campaign, saved: set[str]) -> ReadFile | None:
     if not inbox.is_dir():
         return None
-    for item in discover(inbox):
+    # The office puts its registry at the top of the folder: looked at first.
+    for item in sorted(discover(inbox), key=lambda found: found.relpath.count("/")):
         if item.skip_reason is not None or item.is_archive or item.relpath in saved:
             continue
         read = read_one(item.path, FileRecord(-1, item.relpath, role=FileRole.REGISTRY),
