@@ -3,8 +3,8 @@
 Messages are known by their Message-ID (fetching the same message again saves nothing new),
 files by their content's sha256 (a reply carrying the same file again saves nothing new). Each
 file's entry carries the evidence of its arrival, which the run reads (`ingest.arrivals`). The
-file is replaced whole after each message, so a run stopped midway leaves it naming exactly what
-was saved before the stop.
+file is replaced whole after each message that saved a file, and at the end (also when the run
+is stopped), so a run stopped midway leaves it naming exactly what was saved before the stop.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import os_reason
 from ..ingest.arrivals import MANIFEST_NAME, MANIFEST_VERSION
 from .settings import ReceiveError
 
@@ -27,6 +28,7 @@ class Manifest:
     path: Path
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: list[dict[str, Any]] = field(default_factory=list)
+    _by_sha256: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, inbox: Path) -> Manifest:
@@ -51,8 +53,11 @@ class Manifest:
     def same_content(self, sha256: str) -> str | None:
         """The file already saved with these bytes, if any (in any unit's folder: a second
         copy would only be a duplicate submission of the same unit)."""
-        return next((entry["path"] for entry in self.files if entry.get("sha256") == sha256),
-                    None)
+        if len(self._by_sha256) != len(self.files):  # files are only ever appended
+            self._by_sha256 = {}
+            for entry in self.files:
+                self._by_sha256.setdefault(entry.get("sha256", ""), entry["path"])
+        return self._by_sha256.get(sha256)
 
     def paths(self) -> set[str]:
         return {entry["path"] for entry in self.files}
@@ -60,12 +65,22 @@ class Manifest:
     def save(self) -> None:
         """Replace the manifest whole (a temporary file renamed over it)."""
         document = {"version": MANIFEST_VERSION, "messages": self.messages, "files": self.files}
-        handle, temp = tempfile.mkstemp(prefix=".dhtt-", suffix=".tmp", dir=self.path.parent)
+        try:
+            handle, temp = tempfile.mkstemp(prefix=".dhtt-", suffix=".tmp", dir=self.path.parent)
+        except OSError as exc:
+            raise self._unwritable(exc) from None
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump(document, stream, ensure_ascii=False, indent=1)
                 stream.write("\n")
             os.replace(temp, self.path)
+        except OSError as exc:
+            Path(temp).unlink(missing_ok=True)
+            raise self._unwritable(exc) from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+
+    def _unwritable(self, exc: OSError) -> ReceiveError:
+        return ReceiveError(f"Không ghi được sổ thư đến {self.path} ({os_reason(exc, 'ghi')}); "
+                            "các tệp đã lưu được giữ nguyên.")

@@ -99,6 +99,8 @@ def receive(inbox: Path, campaign: Campaign, settings: ImapSettings, since: dt.d
             raise ReceiveError(f"Mất kết nối với máy chủ thư ({settings.hide(str(exc))}). Các "
                                f"tệp đã lưu ({len(result.saved)}) được giữ nguyên; chạy lại "
                                "lệnh để nhận tiếp.") from None
+        finally:  # also on Ctrl-C: the messages handled so far are not fetched again
+            manifest.save()
     return result
 
 
@@ -154,7 +156,8 @@ def _one(mailbox: Mailbox, envelope: Envelope, manifest: Manifest, result: Recei
         "uid": envelope.uid, "received_at": envelope.received_at.isoformat(),
         "sender": letter.sender, "subject": letter.subject, "message_id": letter.message_id,
         "unit": unit[0] if unit else None, "saved": saved, "not_saved": letter.listed}
-    manifest.save()
+    if saved:  # at once: a file written but not recorded would be saved twice by the next run
+        manifest.save()
     return True
 
 
