@@ -20,9 +20,7 @@ from tests.imap_server import ImapServer, dovecot_binary
 from tests.test_delivery import smtp  # noqa: F401  (the loopback SMTP fixture)
 from tests.test_end_to_end import run_cli, sheet_rows
 
-pytestmark = pytest.mark.skipif(dovecot_binary() is None,
-                                reason="Dovecot (dovecot-imapd) is not installed: no IMAP server "
-                                       "to receive from")
+NO_DOVECOT = "Dovecot (dovecot-imapd) is not installed: no IMAP server to receive from"
 
 VN = dt.timezone(dt.timedelta(hours=7))
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -31,6 +29,8 @@ EMAILS = {"C01": "c01@cdcs.vn", "C02": "c02@cdcs.vn", "C03": "c03@cdcs.vn"}
 
 @pytest.fixture
 def imap(tmp_path, monkeypatch):
+    if dovecot_binary() is None:
+        pytest.skip(NO_DOVECOT)
     server = ImapServer(tmp_path / "dovecot").start()
     for name, value in server.env().items():
         monkeypatch.setenv(name, value)
@@ -335,6 +335,8 @@ def test_a_named_folder_of_the_mailbox(imap, tmp_path, monkeypatch):
 
 @pytest.mark.slow  # starts Dovecot
 def test_a_vietnamese_password_logs_in(tmp_path, monkeypatch):
+    if dovecot_binary() is None:
+        pytest.skip(NO_DOVECOT)
     server = ImapServer(tmp_path / "dovecot", password="Mật khẩu Công đoàn 2025").start()
     try:
         for name, value in server.env().items():
@@ -373,3 +375,31 @@ def test_a_message_that_cannot_be_read_costs_that_message_only(imap, tmp_path, m
     assert files_under(inbox) == {"danh-muc.xlsx", ".dhtt-thu-den.json",
                                   "C02 - CĐCS C02/C02.xlsx"}
     assert "Traceback" not in stdout + stderr
+
+
+def test_a_broken_manifest_stops_receive_but_not_the_run(tmp_path, monkeypatch, make_unit):
+    inbox = tmp_path / "inbox"
+    make_unit("C01")
+    (inbox / ".dhtt-thu-den.json").write_text("{không phải JSON", encoding="utf-8")
+    for name, value in {"DHTT_IMAP_HOST": "127.0.0.1", "DHTT_IMAP_USER": "a@b.vn",
+                        "DHTT_IMAP_PASSWORD": "x"}.items():
+        monkeypatch.setenv(name, value)
+    code, _, stderr = run_cli("receive", str(inbox))
+    assert code == 2 and "Không đọc được sổ thư đến" in stderr  # saving afresh would duplicate
+    out = tmp_path / "out"
+    run_cli(str(inbox), "--out", str(out), "--as-of", "2025-03-12")
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    assert [f["status"] for f in report["files"] if f["path"] == "C01.xlsx"] == ["accepted"]
+    assert "received_at" not in report["files"][0]  # no arrivals: the report is as before
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("DHTT_IMAP_SSL", "maybe", "DHTT_IMAP_SSL phải là 1"),
+    ("DHTT_IMAP_PORT", "imap", "DHTT_IMAP_PORT phải là số cổng"),
+])
+def test_malformed_settings_are_refused(tmp_path, monkeypatch, name, value, said):
+    for variable, setting in {"DHTT_IMAP_HOST": "127.0.0.1", "DHTT_IMAP_USER": "a@b.vn",
+                              "DHTT_IMAP_PASSWORD": "x", name: value}.items():
+        monkeypatch.setenv(variable, setting)
+    code, _, stderr = run_cli("receive", str(tmp_path / "inbox"))
+    assert code == 2 and said in stderr
