@@ -99,6 +99,9 @@ def receive(inbox: Path, campaign: Campaign, settings: ImapSettings, since: dt.d
             raise ReceiveError(f"Mất kết nối với máy chủ thư ({settings.hide(str(exc))}). Các "
                                f"tệp đã lưu ({len(result.saved)}) được giữ nguyên; chạy lại "
                                "lệnh để nhận tiếp.") from None
+        except imaplib.IMAP4.error as exc:  # the server refused a search or a flag
+            raise ReceiveError(f"Máy chủ thư từ chối yêu cầu ({settings.hide(str(exc))}). Các "
+                               f"tệp đã lưu ({len(result.saved)}) được giữ nguyên.") from None
         finally:  # also on Ctrl-C: the messages handled so far are not fetched again
             manifest.save()
     return result
