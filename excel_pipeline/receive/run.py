@@ -145,9 +145,9 @@ def _one(mailbox: Mailbox, envelope: Envelope, manifest: Manifest, result: Recei
         manifest.save()  # what was written before the failure stays recorded
         result.failed.append(f"{where}: không ghi được tệp ({os_reason(exc, 'ghi')}).")
         return False
-    if unit is None and letter.attachments:
-        result.unknown[letter.sender or "(không rõ địa chỉ)"] = \
-            result.unknown.get(letter.sender or "(không rõ địa chỉ)", 0) + len(saved)
+    if unit is None and saved:
+        who = letter.sender or "(không rõ địa chỉ)"
+        result.unknown[who] = result.unknown.get(who, 0) + len(saved)
     # The body of a message is always there and never saved: said only when it is all there
     # is (a unit that forgot the attachment, or pasted its list into the message).
     others = [part for part in letter.listed if part != BODY]
@@ -170,11 +170,17 @@ def _write(inbox: Path, folder: str, name: str, data: bytes) -> str:
     target_folder.mkdir(exist_ok=True)
     while True:
         path = free_path(target_folder, safe_file_name(name))
+        created = False
         try:
             with open(path, "xb") as stream:  # exclusive: a file that appeared meanwhile wins
+                created = True
                 stream.write(data)
         except FileExistsError:
             continue
+        except OSError:
+            if created:  # no half-written file left behind, unrecorded
+                path.unlink(missing_ok=True)
+            raise
         return f"{folder}/{path.name}"
 
 
