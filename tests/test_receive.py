@@ -42,7 +42,7 @@ def imap(tmp_path, monkeypatch):
 def unit_book(tmp_path: Path, code: str, **overrides: object) -> bytes:
     """A unit's workbook (the package's own submission writer), as bytes to attach."""
     path = tmp_path / "made" / f"{code}.xlsx"
-    write_submission(path, info(code, email=EMAILS.get(code), **overrides),
+    write_submission(path, info(code, **{"email": EMAILS.get(code), **overrides}),
                      {"delegates": [delegate(f"Người {code}")]}, title=f"Đơn vị {code}")
     return path.read_bytes()
 
@@ -229,11 +229,13 @@ def test_unreachable_server_is_the_users_mistake(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow  # starts Dovecot
-def test_two_units_files_in_one_message_unsafe_names_since_and_mark_read(imap, tmp_path):
+def test_two_units_files_in_one_message_unsafe_names_since_and_mark_read(
+        imap, tmp_path, smtp):  # noqa: F811
     emails = {"C03": "c03@cdcs.vn", "C04": "c04@cdcs.vn"}
     units = registry(tmp_path / "dm", emails)  # given by --units, outside the inbox
+    c04_book = unit_book(tmp_path, "C04", email="c04@cdcs.vn")
     both = letter("c03@cdcs.vn", "Hồ sơ C03 và C04", {"C03.xlsx": unit_book(tmp_path, "C03"),
-                                                      "C04.xlsx": unit_book(tmp_path, "C04")})
+                                                      "C04.xlsx": c04_book})
     imap.append(both, dt.datetime(2025, 3, 9, 9, 0, tzinfo=VN))
     # Same name, other bytes: kept beside the first, never over it; a name that is a path and
     # a Windows device name is made a plain, safe name.
@@ -256,12 +258,19 @@ def test_two_units_files_in_one_message_unsafe_names_since_and_mark_read(imap, t
     seen = imap.flags()
     assert ["\\Seen" in flags for flags in seen] == [True, True, False]  # the old one untouched
 
+    recorder = smtp()
     out = tmp_path / "out"
-    run_cli(str(inbox), "--units", str(units), "--out", str(out), "--as-of", "2025-03-12")
+    run_cli(str(inbox), "--units", str(units), "--out", str(out), "--as-of", "2025-03-12",
+            "--email-feedback")
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
     accepted = {f["path"]: f["unit"] for f in report["files"] if f["status"] == "accepted"}
     # Each unit's file speaks for its own unit, whoever mailed it.
     assert accepted == {"C03 - CĐCS C03/C03.xlsx": "C03", "C03 - CĐCS C03/C04.xlsx": "C04"}
+    sent = {rcpts[0]: message for rcpts, message in recorder.messages}
+    assert sent["c03@cdcs.vn"]["In-Reply-To"] == both["Message-ID"]
+    # C04's file came from C03's address: C04's feedback starts no thread of C03's.
+    assert sent["c04@cdcs.vn"]["In-Reply-To"] is None
+    assert not sent["c04@cdcs.vn"]["Subject"].startswith("Re:")
 
 
 @pytest.mark.slow  # starts Dovecot
