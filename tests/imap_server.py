@@ -127,18 +127,22 @@ service stats {{
   }}
 }}
 """, encoding="utf-8")
-        self.process = subprocess.Popen([self.binary, "-F", "-c", str(self.config)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Its own output to a file: a pipe nobody reads could fill and stall the server.
+        with open(self.folder / "stderr.txt", "wb") as errors:
+            self.process = subprocess.Popen([self.binary, "-F", "-c", str(self.config)],
+                                            stdout=subprocess.DEVNULL, stderr=errors)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"dovecot stopped: {self.process.stderr.read()!r} "
-                                   f"{self.log()}")
+                self.stop()
+                said = (self.folder / "stderr.txt").read_text(errors="replace")
+                raise RuntimeError(f"dovecot stopped: {said} {self.log()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                     return self
             except OSError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError(f"dovecot did not listen: {self.log()}")
 
     def log(self) -> str:
