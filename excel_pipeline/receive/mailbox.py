@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from types import TracebackType
+from typing import Any
 
 from .settings import ImapSettings, ReceiveError
 
@@ -93,7 +94,7 @@ class Mailbox:
 
     def since(self, day: dt.date) -> list[int]:
         """The UIDs of the messages that arrived on or after `day` (the server's own dates)."""
-        status, data = self.client.uid("SEARCH", None, "SINCE", _imap_date(day))
+        status, data = self.client.uid("SEARCH", "SINCE", _imap_date(day))
         if status != "OK":
             raise imaplib.IMAP4.error(_text(data))
         return sorted(int(uid) for uid in b" ".join(x for x in data if x).split())
@@ -147,7 +148,8 @@ class Mailbox:
 def folder_name(folder: str) -> str:
     """A folder name as IMAP wants it: modified UTF-7 (RFC 3501 §5.1.3) for Vietnamese
     letters («Hồ sơ»), quoted."""
-    encoded, pending = [], []
+    encoded: list[str] = []
+    pending: list[str] = []
 
     def flush() -> None:
         if pending:
@@ -179,7 +181,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _responses(data: list) -> list[tuple[bytes, bytes]]:
+def _responses(data: list[Any]) -> list[tuple[bytes, bytes]]:
     """imaplib's FETCH answer as (the items' text, the literal) per message: a message's items
     may come before its literal (in the tuple) and after it (in the next bytes)."""
     responses: list[tuple[bytes, bytes]] = []
