@@ -412,3 +412,19 @@ def test_malformed_settings_are_refused(tmp_path, monkeypatch, name, value, said
         monkeypatch.setenv(variable, setting)
     code, _, stderr = run_cli("receive", str(tmp_path / "inbox"))
     assert code == 2 and said in stderr
+
+
+@pytest.mark.slow  # starts Dovecot
+def test_an_oversized_attachment_is_named_and_left_unread(imap, tmp_path, monkeypatch):
+    registry(tmp_path / "inbox", EMAILS)
+    imap.append(letter("c01@cdcs.vn", "Hồ sơ C01", {"C01.xlsx": b"PK small",
+                                                    "danh sach lon.csv": b"x" * 60_000}),
+                dt.datetime(2025, 3, 9, 9, 0, tzinfo=VN))
+    monkeypatch.setattr("excel_pipeline.receive.message.MAX_ATTACHMENT_BYTES", 50_000)
+    inbox = tmp_path / "inbox"
+    code, stdout, _ = run_cli("receive", str(inbox), "--mark-read")
+    assert code == 1
+    assert "không lưu tệp «danh sach lon.csv» quá lớn" in stdout
+    assert files_under(inbox) == {"danh-muc.xlsx", ".dhtt-thu-den.json",
+                                  "C01 - CĐCS C01/C01.xlsx"}
+    assert "\\Seen" not in imap.flags()[0]  # still unread: the officer opens it

@@ -47,6 +47,8 @@ class Letter:
     attachments: list[Attachment] = field(default_factory=list)
     # Parts not saved, each in a few Vietnamese words (bodies, inline images, other files).
     listed: list[str] = field(default_factory=list)
+    # Files a person would save that are past the size limit: the officer saves them by hand.
+    too_large: list[str] = field(default_factory=list)
 
 
 def parse(data: bytes) -> Letter:
@@ -79,8 +81,8 @@ def parse(data: bytes) -> Letter:
         payload = part.get_payload(decode=True)
         content = payload if isinstance(payload, bytes) else b""
         if len(content) > MAX_ATTACHMENT_BYTES:
-            letter.listed.append(f"tệp «{filename}» quá lớn ({len(content) // 2**20} MB, giới "
-                                 f"hạn {MAX_ATTACHMENT_BYTES // 2**20} MB)")
+            letter.too_large.append(f"tệp «{filename}» quá lớn ({len(content) // 2**20} MB, "
+                                    f"giới hạn {MAX_ATTACHMENT_BYTES // 2**20} MB)")
             continue
         letter.attachments.append(Attachment(filename, content))
     if bodies:

@@ -153,15 +153,19 @@ def _one(mailbox: Mailbox, envelope: Envelope, manifest: Manifest, result: Recei
     others = [part for part in letter.listed if part != BODY]
     if others:
         result.listed.append(f"{where}: không lưu {', '.join(others)}.")
-    elif not letter.attachments:
+    elif not letter.attachments and not letter.too_large:
         result.listed.append(f"{where}: thư không có tệp đính kèm nào để lưu.")
+    if letter.too_large:  # recorded all the same: the officer saves it once, by hand
+        result.failed.append(f"{where}: không lưu {', '.join(letter.too_large)}; mở hộp thư "
+                             "để lưu bằng tay.")
     manifest.messages[envelope.key] = {
         "uid": envelope.uid, "received_at": envelope.received_at.isoformat(),
         "sender": letter.sender, "subject": letter.subject, "message_id": letter.message_id,
-        "unit": unit[0] if unit else None, "saved": saved, "not_saved": letter.listed}
+        "unit": unit[0] if unit else None, "saved": saved,
+        "not_saved": [*letter.listed, *letter.too_large]}
     if saved:  # at once: a file written but not recorded would be saved twice by the next run
         manifest.save()
-    return True
+    return not letter.too_large  # left unread (with --mark-read) for the officer to open
 
 
 def _write(inbox: Path, folder: str, name: str, data: bytes) -> str:
