@@ -138,7 +138,10 @@ class Mailbox:
 
     def _unreachable(self, exc: BaseException) -> str:
         what = "hết thời gian chờ" if isinstance(exc, socket.timeout | TimeoutError) else \
-            "lỗi chứng chỉ SSL" if isinstance(exc, ssl.SSLError) else self._said(exc)
+            "chứng chỉ SSL của máy chủ không hợp lệ" \
+            if isinstance(exc, ssl.SSLCertVerificationError) else \
+            "không bắt tay SSL được: cổng này có thể không dùng SSL" \
+            if isinstance(exc, ssl.SSLError) else self._said(exc)
         other = "0 (cổng 143)" if self.settings.ssl else "1 (cổng 993)"
         return (f"Không kết nối được máy chủ thư {self.settings.host}:{self.settings.port} "
                 f"({what}). Kiểm tra DHTT_IMAP_HOST, DHTT_IMAP_PORT, mạng, và thử "
