@@ -428,3 +428,11 @@ def test_an_oversized_attachment_is_named_and_left_unread(imap, tmp_path, monkey
     assert files_under(inbox) == {"danh-muc.xlsx", ".dhtt-thu-den.json",
                                   "C01 - CĐCS C01/C01.xlsx"}
     assert "\\Seen" not in imap.flags()[0]  # still unread: the officer opens it
+
+
+@pytest.mark.slow  # starts Dovecot
+def test_ssl_against_a_plain_port_is_the_users_mistake(imap, tmp_path, monkeypatch):
+    monkeypatch.setenv("DHTT_IMAP_SSL", "1")
+    code, stdout, stderr = run_cli("receive", str(tmp_path / "inbox"))
+    assert code == 2 and "không bắt tay SSL được" in stderr and "DHTT_IMAP_SSL=0" in stderr
+    assert imap.password not in stdout + stderr
