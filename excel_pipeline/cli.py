@@ -252,6 +252,35 @@ def _lines_then_exit(ctx: click.Context, status: int) -> None:
 _STATUS = "dhtt_merge.status"
 
 
+@main.command("receive")
+@click.argument("inbox", type=click.Path(path_type=Path), metavar="THƯ_MỤC_HỒ_SƠ")
+@click.option("--campaign", "campaign_spec", default="bau-bang-2025", show_default=True,
+              metavar="MÃ|TỆP.toml", help="Mã đợt thi đua có sẵn hoặc tệp cấu hình TOML.")
+@click.option("--units", "units_file", type=click.Path(path_type=Path), metavar="DANH_MỤC.xlsx",
+              help="Tệp danh mục đơn vị có cột Email (mặc định: danh mục trong THƯ_MỤC_HỒ_SƠ).")
+@click.option("--since", "since", type=AsOfDate(), default=None, metavar="dd/mm/yyyy",
+              help="Nhận thư đến từ ngày này (mặc định: ngày đầu tiên của đợt thi đua, hoặc 60 "
+              "ngày trước).")
+@click.option("--mark-read", "mark_read", is_flag=True,
+              help="Đánh dấu «đã đọc» trên máy chủ các thư đã nhận (mặc định không đổi gì).")
+def receive_command(inbox: Path, campaign_spec: str, units_file: Path | None,
+                    since: dt.date | None, mark_read: bool) -> None:
+    """Nhận hồ sơ từ hộp thư (IMAP, cấu hình bằng biến môi trường DHTT_IMAP_*): lưu các tệp
+    đính kèm vào THƯ_MỤC_HỒ_SƠ, mỗi đơn vị một thư mục; thư đã nhận không lưu lại."""
+    from .campaign import load_campaign
+    from .receive.run import receive, receive_lines
+    from .receive.settings import ImapSettings
+
+    settings = ImapSettings.from_env()  # refused before anything is written
+    campaign = load_campaign(campaign_spec)
+    result = receive(inbox, campaign, settings, since, units_file, mark_read,
+                     _progress("Đang nhận thư"))
+    _lines_then_exit(click.get_current_context(), result.exit_code)
+    for line in receive_lines(result):
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
 @main.command("allocate")
 @click.argument("registry", type=click.Path(path_type=Path), metavar="DANH_MỤC.xlsx")
 @click.option("--seats", type=int, required=True, metavar="SỐ",
@@ -465,7 +494,7 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _progress() -> Any:
+def _progress(label: str = "Đang đọc tệp") -> Any:
     """Click's progress bar on stderr (ASCII, so any console shows it), silent when stderr is
     not a terminal."""
     if not sys.stderr.isatty():
@@ -475,7 +504,7 @@ def _progress() -> Any:
     def report(step: str, done: int, total: int) -> None:
         bar = state.get("bar")
         if bar is None:
-            bar = state["bar"] = click.progressbar(length=total, label="Đang đọc tệp",
+            bar = state["bar"] = click.progressbar(length=total, label=label,
                                                    file=sys.stderr, fill_char="#",
                                                    empty_char="-", show_pos=True)
             bar.__enter__()

@@ -151,7 +151,9 @@ CATALOGUE: tuple[FindingType, ...] = (
           "của đơn vị được giữ lại, ghi «Không xét».",
           "Kiểm tra lại Ngày gửi báo cáo; hồ sơ gửi muộn cần có giải trình.",
           default="{name} gửi hồ sơ ngày {sent}, quá hạn {deadline} (theo {document})."
-                  "{consequence}"),
+                  "{consequence}",
+          by_mail="{name} gửi hồ sơ qua thư điện tử, thư đến ngày {sent}, quá hạn {deadline} "
+                  "(theo {document}).{consequence}"),
     _type("DELEGATE_CAP", "error", "Vượt số lượng đại biểu tối đa",
           "Số đại biểu vượt mức tối đa của cấp (hội nghị toàn thể không tính).",
           "Giảm số đại biểu trong danh sách xuống trong mức tối đa.",
@@ -245,6 +247,12 @@ CATALOGUE: tuple[FindingType, ...] = (
           "Ghi đúng Mã đơn vị ở trang Thông tin đơn vị (theo danh mục đơn vị của cấp trên).",
           default="Tệp {said}, nhưng Tên đơn vị «{name}» trùng với đơn vị {code} – "
                   "{registry_name} của danh mục: tệp được tổng hợp cho đơn vị này."),
+    _type("RECEIVED_DATE_DIFFERS", "info", "Ngày gửi báo cáo khác ngày nhận thư",
+          "Tệp nhận qua thư điện tử (dhtt-merge receive) ghi Ngày gửi báo cáo cách ngày thư đến "
+          "hơn một ngày; hạn nộp được xét theo ngày thư đến.",
+          "Không bắt buộc sửa; ghi Ngày gửi báo cáo đúng ngày gửi thư.",
+          default="{name} ghi Ngày gửi báo cáo {typed} nhưng thư gửi hồ sơ đến ngày {arrived}; "
+                  "hạn nộp được xét theo ngày thư đến."),
     _type("AWARD_REPEATED", "error", "Đề nghị hình thức đã được khen trong năm",
           "(Có sổ khen thưởng) người hoặc tập thể đã được khen hình thức này trong năm.",
           "Bỏ đề nghị này (đã được khen hình thức này trong năm), hoặc kiểm tra lại họ tên, năm "

@@ -87,6 +87,13 @@ class FileRecord:
     submitted_on: dt.date | None = None
     # What the reader set aside and why (sheets not read, rows that are not people), for Nguồn.
     notes: list[str] = field(default_factory=list)
+    # How the file arrived by e-mail, when `dhtt-merge receive` saved it (`ingest.arrivals`):
+    # the server's arrival time (timezone-aware), the sender, the message's Message-ID and
+    # subject (a unit's feedback answers that message).
+    received_at: dt.datetime | None = None
+    sender: str | None = None
+    message_id: str | None = None
+    subject: str | None = None
 
     def reject(self, reason: str) -> None:
         self.status, self.reason = REJECTED, reason
@@ -259,6 +266,7 @@ class LateDossier:
     unit: str
     sent: dt.date
     deadline: dt.date
+    by_mail: bool = False  # `sent` is the day its message arrived (`dhtt-merge receive`)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ RANKS = {
     "excel_pipeline.check": 5,
     "excel_pipeline.ledger": 5,
     "excel_pipeline.allocate": 6,
+    # Before discovery in the flow (it only fills the inbox folder), but it reads the registry
+    # with check's reader, so it ranks above check: nothing in ingest or check may import it.
+    "excel_pipeline.receive": 6,
     "excel_pipeline.write": 7,
     "excel_pipeline.describe": 7,
     "excel_pipeline.deliver": 8,

@@ -78,7 +78,7 @@ def english_in(text: str) -> list[str]:
 
 @pytest.mark.parametrize("command", [[], ["tong-hop"], ["allocate"], ["templates"],
                                      ["campaigns"], ["documents"], ["ledger"], ["ledger", "import"],
-                                     ["ledger", "show"], ["ledger", "export"]])
+                                     ["ledger", "show"], ["ledger", "export"], ["receive"]])
 def test_every_help_page_is_vietnamese(command, tmp_path):
     result = run(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0

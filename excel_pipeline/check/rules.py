@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..findings import FINDING_TYPES, Finding, locate
+from ..ingest.arrivals import arrival_day
 from ..model import Consolidation
 from ..template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS, SheetSpec
 from ..textnorm import fold, fold_distinct, percent
@@ -140,9 +141,28 @@ def dossier_late(data: RuleInput) -> list[Finding]:
         if late is None:
             continue
         findings.append(T["DOSSIER_LATE"].at(
-            c.campaign.severities, _where(row, "submitted_on"), name=row["_name"],
+            c.campaign.severities, _where(row, "submitted_on"),
+            variant="by_mail" if late.by_mail else "default", name=row["_name"],
             sent=_d(late.sent), deadline=_d(late.deadline), document=c.campaign.document,
             consequence=consequence))
+    return findings
+
+
+def received_date_differs(data: RuleInput) -> list[Finding]:
+    """RECEIVED_DATE_DIFFERS: a file taken from the mailbox (`dhtt-merge receive`) whose typed
+    «Ngày gửi báo cáo» is more than a day from the message's arrival (a day either way is a
+    file finished in the evening and sent the next morning); the deadline judged the arrival."""
+    c, findings = data.c, []
+    arrivals = {r.file_id: arrival_day(r.received_at) for r in c.files if r.received_at}
+    if not arrivals:
+        return []
+    for row in data.units:
+        typed, arrived = _date(row.get("submitted_on")), arrivals.get(int(row["_file_id"]))
+        if typed is None or arrived is None or abs((arrived - typed).days) <= 1:
+            continue
+        findings.append(T["RECEIVED_DATE_DIFFERS"].at(
+            c.campaign.severities, _where(row, "submitted_on"), name=row["_name"],
+            typed=_d(typed), arrived=_d(arrived)))
     return findings
 
 
@@ -394,6 +414,7 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
 
 
 RULES: tuple[Callable[[RuleInput], list[Finding]], ...] = (
-    conference_late, dossier_late, delegate_cap, plenary_expected, exemplary_share, presidium,
-    leader_share, collective_share, dossier_incomplete, duplicate_person,
+    conference_late, dossier_late, received_date_differs, delegate_cap, plenary_expected,
+    exemplary_share, presidium, leader_share, collective_share, dossier_incomplete,
+    duplicate_person,
 )

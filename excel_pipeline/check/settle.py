@@ -18,15 +18,18 @@ from dataclasses import replace
 import pandas as pd
 
 from ..campaign import Campaign
+from ..ingest.arrivals import arrival_day
 from ..model import (
     ACCEPTED,
     CONSIDER,
     FILE,
+    FILE_ID,
     ROW,
     SHEET,
     STATUS,
     UNIT,
     Consolidation,
+    FileRecord,
     LateDossier,
     ReadFile,
     Registry,
@@ -41,7 +44,7 @@ def settle(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     """The files read, merged, and every row's fate settled: accepted and considered, accepted
     but not considered (with its reason in `_consider`), rejected or superseded."""
     merged = merge_inbox(read_files, campaign, as_of, registry_file)
-    late = late_dossiers(merged.info, merged.registry)
+    late = late_dossiers(merged.info, merged.registry, merged.files)
     not_considered = set(late) if campaign.late_nominations_not_considered else set()
     sheets = {key: _mark(key, frame, not_considered) for key, frame in merged.sheets.items()}
     set_aside = _rows_set_aside(merged.sheets.get("nominations"), not_considered)
@@ -50,18 +53,25 @@ def settle(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     return replace(merged, sheets=sheets, late=late, findings=findings)
 
 
-def late_dossiers(info: pd.DataFrame, registry: Registry) -> dict[str, LateDossier]:
-    """Units of the accepted files whose «Ngày gửi báo cáo» is after their level's deadline."""
+def late_dossiers(info: pd.DataFrame, registry: Registry,
+                  files: tuple[FileRecord, ...] = ()) -> dict[str, LateDossier]:
+    """Units of the accepted files sent after their level's deadline. A file taken from the
+    mailbox (`dhtt-merge receive`) is judged by the day its message arrived (in Vietnam): the
+    server's arrival is evidence, the typed «Ngày gửi báo cáo» a claim."""
+    arrivals = {r.file_id: arrival_day(r.received_at) for r in files if r.received_at}
     late: dict[str, LateDossier] = {}
     for row in info.to_dict("records"):
         code = str(row["unit_code"])
         unit = registry.units.get(code)
-        sent = row.get("submitted_on")
-        if unit is None or sent is None or pd.isna(sent):
+        typed = row.get("submitted_on")
+        arrived = arrivals.get(int(row[FILE_ID]))
+        day = arrived or (None if typed is None or pd.isna(typed)
+                          else pd.Timestamp(typed).date())
+        if unit is None or day is None:
             continue
-        deadline, day = unit.level.dossier_deadline, pd.Timestamp(sent).date()
+        deadline = unit.level.dossier_deadline
         if deadline is not None and day > deadline:
-            late[code] = LateDossier(code, day, deadline)
+            late[code] = LateDossier(code, day, deadline, by_mail=arrived is not None)
     return late
 
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Consolidation, Delivered, Delivery, UnitFeedback
+from ..model import (
+    ACCEPTED,
+    Consolidation,
+    Delivered,
+    Delivery,
+    FileRecord,
+    FileRole,
+    UnitFeedback,
+)
 from ..write.feedback import write_feedback
 from ..write.summary import summary_lines
 from .mail import Outgoing, SmtpSettings, compose, send_all, write_eml
@@ -134,5 +142,26 @@ def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
     attachments = [(item.path, name)]
     if item.marked is not None:  # the unit's own workbook, its faulty cells marked
         attachments.append((item.marked, item.marked.name))
-    return Outgoing(item.unit, (item.email,),
-                    compose(sender, (item.email,), subject, body, attachments))
+    original = _came_in(c, item.unit, item.email)
+    if original is not None:  # answered in the thread the unit's file came in
+        subject = reply_subject(original.subject or subject)
+    message = compose(sender, (item.email,), subject, body, attachments)
+    if original is not None:
+        message["In-Reply-To"] = message["References"] = original.message_id
+    return Outgoing(item.unit, (item.email,), message)
+
+
+def _came_in(c: Consolidation, unit: str, address: str) -> FileRecord | None:
+    """The record of the unit's accepted file that came by e-mail (`dhtt-merge receive`) from
+    the address the feedback goes to, the latest when several did: its message is the one the
+    feedback answers. A file mailed from elsewhere starts no thread: its subject, written by
+    someone else, never reaches the unit."""
+    mailed = [r for r in c.files if r.unit == unit and r.status == ACCEPTED
+              and r.role == FileRole.SUBMISSION and r.message_id and r.received_at
+              and (r.sender or "").lower() == address.lower()]
+    return max(mailed, key=lambda r: r.received_at) if mailed else None
+
+
+def reply_subject(subject: str) -> str:
+    """«Re: » and the original subject, once («Re: Re: » is never made)."""
+    return subject if subject[:3].lower() == "re:" else f"Re: {subject}"

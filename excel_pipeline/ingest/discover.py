@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .arrivals import MANIFEST_NAME
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 # Archives opened in memory (`archives`), and those listed as not read.
 ARCHIVE_SUFFIXES = (".zip",)
@@ -82,6 +84,8 @@ def skip_reason(path: Path) -> str | None:
     name = path.name
     if name.startswith("~$"):
         return "Tệp khóa tạm của Excel (~$), bỏ qua"
+    if name == MANIFEST_NAME:
+        return "Sổ thư đến của lệnh dhtt-merge receive (không phải hồ sơ), bỏ qua"
     if name.startswith("."):
         return "Tệp ẩn, bỏ qua"
     if path.is_symlink() and not path.exists():

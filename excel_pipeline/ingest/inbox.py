@@ -29,6 +29,8 @@ from ..model import (
 )
 from ..template import REGISTRY, ROW_SHEETS
 from .archives import ArchiveError, member_bytes, members, shown
+from .arrivals import key as arrival_key
+from .arrivals import load_arrivals
 from .cache import ReadCache
 from .discover import InboxFile, discover
 from .marks import SKIPPED_OUTPUTS, output_mark
@@ -56,6 +58,7 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
                          "không có gì để tổng hợp.")
     records = [FileRecord(file_id=file_id, relpath=item.relpath)
                for file_id, item in enumerate(found)]
+    _note_arrivals(inbox, found, records)
     jobs = [(item.path, record, limits, cache, item.member)
             for index, (item, record) in enumerate(zip(found, records, strict=True))
             if item.skip_reason is None and index not in archives]
@@ -91,6 +94,22 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
         else:
             result.append(by_id[record.file_id])
     return result
+
+
+def _note_arrivals(inbox: Path, found: list[InboxFile], records: list[FileRecord]) -> None:
+    """Give each file saved by `dhtt-merge receive` its arrival (a file inside a saved .zip
+    arrived with the .zip)."""
+    arrivals = load_arrivals(inbox)
+    if not arrivals:
+        return
+    for item, record in zip(found, records, strict=True):
+        try:
+            arrival = arrivals.get(arrival_key(item.path.relative_to(inbox).as_posix()))
+        except ValueError:
+            continue
+        if arrival is not None:
+            record.received_at, record.sender = arrival.received_at, arrival.sender
+            record.message_id, record.subject = arrival.message_id, arrival.subject
 
 
 # Below this many files a process pool costs more to start than it saves.

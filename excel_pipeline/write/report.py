@@ -17,6 +17,8 @@ def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | No
     and `delivery`: the upward submission, feedback files and messages sent). `documents`
     (the Word documents, `{"kind", "path", "pdf"}`) is there only when some were made."""
     rows: dict[str, dict[str, int]] = {}
+    # How files arrived by e-mail (`dhtt-merge receive`), on every file once any has it.
+    mailed = any(r.received_at for r in c.files)
     units: dict[str, dict[str, int]] = {code: {} for code in c.registry.order}
     for spec in ROW_SHEETS:
         frame = c.sheets[spec.key]
@@ -40,7 +42,10 @@ def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | No
         "workbook": workbook.as_posix(),
         "files": [
             {"path": r.relpath, "sha256": r.sha256, "status": r.status, "unit": r.unit,
-             "reason": r.reason, "role": r.role, "notes": r.notes}
+             "reason": r.reason, "role": r.role, "notes": r.notes,
+             **({"received_at": r.received_at.isoformat() if r.received_at else None,
+                 "sender": r.sender, "message_id": r.message_id, "subject": r.subject}
+                if mailed else {})}
             for r in c.files
         ],
         "rows": rows,

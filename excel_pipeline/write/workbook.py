@@ -19,6 +19,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..allocate.methods import METHOD_LABELS
 from ..findings import SEVERITY_LABELS, cell_ref, title_of
+from ..ingest.arrivals import VIETNAM
 from ..model import (
     ACCEPTED,
     CONSIDER,
@@ -503,10 +504,16 @@ def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
                Col("Trang tính trong tệp", 30), Col("Cột ngoài mẫu", 30), Col("Kích thước (byte)",
                                                                               11, "int"),
                Col("SHA-256", 66)]
+    # Files saved from the mailbox by `dhtt-merge receive`: when (Vietnam time) and from whom.
+    mailed = any(r.received_at for r in c.files)
+    if mailed:
+        columns[4:4] = [Col("Thời điểm nhận thư", 17), Col("Người gửi", 26)]
     rows = []
     for r in c.files:
-        rows.append([r.relpath, STATUS_LABELS[r.status], r.unit, r.submitted_on, r.reason,
-                     "; ".join(r.notes) or None,
+        arrival = [r.received_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+                   if r.received_at else None, r.sender] if mailed else []
+        rows.append([r.relpath, STATUS_LABELS[r.status], r.unit, r.submitted_on, *arrival,
+                     r.reason, "; ".join(r.notes) or None,
                      *(counts.get(r.file_id, {}).get(spec.key, 0) for spec in ROW_SHEETS),
                      ", ".join(r.sheets), "; ".join(r.extra_columns), r.size or None, r.sha256])
     write_table(book, styles, SHEET_SOURCES, columns, rows)
