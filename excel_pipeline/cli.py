@@ -157,7 +157,8 @@ _MERGE_OPTIONS = [
     click.option("--dry-run", is_flag=True,
                  help="Không gửi thư: ghi các thư ra tệp .eml trong thư mục thu-gui."),
     click.option("--no-cache", "no_cache", is_flag=True,
-                 help="Đọc lại mọi tệp, không dùng kết quả đọc lưu ở THƯ_MỤC/.dhtt-cache."),
+                 help="Đọc lại mọi tệp và ghi lại mọi kết quả, không dùng kết quả đọc lưu ở "
+                 "THƯ_MỤC/.dhtt-cache, kể cả khi không có gì thay đổi."),
     click.option("--ledger", "ledger", default=None, metavar="SỔ",
                  help="Đối chiếu đề nghị khen thưởng với sổ khen thưởng (tệp .db hoặc địa chỉ "
                  "postgresql://…): hình thức đã được khen trong năm, danh hiệu cần có trước."),
@@ -213,13 +214,20 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
     from .write.changes import change_lines
     from .write.documents.lines import document_lines
     from .write.summary import summary_lines
+    from .write.unchanged import Previous, previous_lines
 
     options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
                               dry_run)
     campaign = load_campaign(campaign_spec)
     result = run(RunOptions(inbox, campaign, out_dir, units_file=units_file, as_of=as_of,
                             progress=_progress(), delivery=options, use_cache=not no_cache,
-                            ledger=ledger, documents=documents))
+                            ledger=ledger, documents=documents, reuse=not no_cache))
+    if isinstance(result, Previous):  # nothing changed: the last run's outputs are the answer
+        for line in previous_lines(result):
+            click.echo(line)
+        click.echo(str(result.report))
+        click.echo(str(result.workbook))
+        sys.exit(result.exit_code)
     _lines_then_exit(click.get_current_context(), result.exit_code)
     for line in summary_lines(result.consolidation):
         click.echo(line)

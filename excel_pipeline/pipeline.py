@@ -37,6 +37,7 @@ from .write.fast.row_blocks import BlockStore, in_blocks
 from .write.folders import create
 from .write.folders import prepare as prepare_folders
 from .write.report import write_report
+from .write.unchanged import Previous, file_digest, outputs_block, run_key, verified_previous
 from .write.upward import upward_job, write_upward
 from .write.workbook import write_workbook
 
@@ -66,6 +67,10 @@ class RunOptions:
     use_cache: bool = True
     ledger: str | Path | None = None
     documents: DocumentOptions | None = None
+    # When nothing the result depends on changed since the last run into `out_dir`, and its
+    # outputs are intact, that run is the answer: nothing is read or written again
+    # (`write.unchanged`). Never when the run is also to deliver or write documents.
+    reuse: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,20 +89,25 @@ class Prepared:
     awards: list[dict[str, Any]] | None
     previous: tuple[dict[str, Any] | None, str | None]
     cache: ReadCache | None
+    key: str | None = None  # the run key (`write.unchanged`), recorded in tong-hop.json
+    unchanged: Previous | None = None  # the last run, verified to be this one
 
 
-def run(options: RunOptions) -> RunResult:
+def run(options: RunOptions) -> RunResult | Previous:
     """Consolidate an inbox and write into `options.out_dir`: `tong-hop.xlsx`, `tong-hop.json`
     and the root's own submission `gui-cap-tren.xlsx`; then deliver feedback and e-mail as
     asked, and write the Word documents when asked.
 
-    A run is three named steps: `prepare` (refuse what is wrong before any work),
+    A run is three named steps: `prepare` (refuse what is wrong before any work, and find a
+    previous run that is this very run: then its verified outputs are returned as they are),
     `consolidate_inbox` (read and consolidate: no file written), `write_outputs` (write,
     deliver, publish together).
     Large runs start worker processes (`write.fast.parallel_rows`): call this from a script
     under `if __name__ == "__main__":`."""
     start_run()
     prepared = prepare(options)
+    if prepared.unchanged is not None:
+        return prepared.unchanged
     consolidation = consolidate_inbox(options, prepared)
     result = write_outputs(options, prepared, consolidation)
     if prepared.cache is not None:
@@ -116,10 +126,22 @@ def prepare(options: RunOptions) -> Prepared:
         folders["--feedback"] = options.delivery.feedback_dir
     outputs = tuple(prepare_folders(folders, inbox))
     awards = _ledger_awards(options.ledger) if options.ledger is not None else None
-    previous = _previous_run(options.out_dir / "tong-hop.json")  # before this run replaces it
+    as_of = options.as_of or dt.date.today()
+    report = options.out_dir / "tong-hop.json"
+    key = run_key(inbox, outputs, {
+        "campaign": repr(options.campaign), "as_of": as_of, "example": options.inbox is None,
+        "units": file_digest(options.units_file)
+        if options.units_file and options.units_file.is_file() else None,
+        "awards": awards}) if options.reuse else None
+    if key is not None and not options.delivery.wants_anything and options.documents is None:
+        unchanged = verified_previous(report, key)
+        if unchanged is not None:
+            return Prepared(inbox, options.inbox is None, as_of, folders, outputs, settings,
+                            templates, awards, (None, None), None, key, unchanged)
+    previous = _previous_run(report)  # before this run replaces it
     cache = ReadCache(options.out_dir, options.campaign) if options.use_cache else None
-    return Prepared(inbox, options.inbox is None, options.as_of or dt.date.today(), folders,
-                    outputs, settings, templates, awards, previous, cache)
+    return Prepared(inbox, options.inbox is None, as_of, folders, outputs, settings, templates,
+                    awards, previous, cache, key)
 
 
 def consolidate_inbox(options: RunOptions, prepared: Prepared) -> Consolidation:
@@ -164,11 +186,14 @@ def write_outputs(options: RunOptions, prepared: Prepared,
             if options.documents and prepared.templates else None
         result = RunResult(consolidation, workbook, out_dir / "tong-hop.json", upward, delivered,
                            paperwork=paperwork)
-        _report(result)
+        run_block = outputs_block(prepared.key, [
+            (path.name, staging.location(path)) for path in (workbook, upward) if path]) \
+            if prepared.key else None
+        _report(result, run_block)
         moved = staging.publish()
     if moved:  # a file another program held open: the new one is under another name
         result = _relocated(result, moved)
-        _report(result)
+        _report(result)  # not the run key: the outputs are not all where it would say
     return result
 
 
@@ -191,13 +216,14 @@ def _previous_run(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, "không đọc được tong-hop.json của lần chạy trước"
 
 
-def _report(result: RunResult) -> Path:
+def _report(result: RunResult, run_block: dict[str, Any] | None = None) -> Path:
     """tong-hop.json, naming the outputs where the result says they are."""
     paperwork = result.paperwork
     return write_report(result.consolidation, result.report, result.workbook,
                         {"upward": result.upward.as_posix() if result.upward else None,
                          **result.delivery.to_dict()},
-                        [d.to_dict() for d in paperwork.written] if paperwork else None)
+                        [d.to_dict() for d in paperwork.written] if paperwork else None,
+                        run_block)
 
 
 def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:

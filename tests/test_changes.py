@@ -13,8 +13,9 @@ from excel_pipeline.cli import main
 from excel_pipeline.pipeline import example_inbox
 
 
-def run(inbox, out):
-    result = CliRunner().invoke(main, [str(inbox), "--out", str(out), "--as-of", "2025-03-31"])
+def run(inbox, out, *extra):
+    result = CliRunner().invoke(main, [str(inbox), "--out", str(out), "--as-of", "2025-03-31",
+                                       *extra])
     assert result.exit_code in (0, 1), result.output
     return result.stdout, json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
 
@@ -49,7 +50,9 @@ def test_the_first_run_says_so_and_the_next_says_what_changed(tmp_path):
     assert ("Đơn vị đổi tình trạng", "BB09", "đã gửi → chưa gửi", None) in rows
     assert any(row[0] == "Phát hiện đã hết" and row[3] == "UNREADABLE_FILE" for row in rows)
 
-    stdout, report = run(inbox, out)  # nothing changed since
+    stdout, _ = run(inbox, out)  # nothing changed since: the outputs on disk are the answer
+    assert "Không có gì thay đổi kể từ lần chạy trước" in stdout
+    stdout, report = run(inbox, out, "--no-cache")  # asked to work again: it says so too
     assert report["changes"]["files"] == {"new": [], "replaced": [], "removed": []}
     assert report["changes"]["units"] == [] and report["changes"]["findings"] == {}
     rows = list(openpyxl.load_workbook(out / "tong-hop.xlsx")["Thay đổi"].iter_rows(

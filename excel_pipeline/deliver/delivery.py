@@ -42,6 +42,11 @@ class DeliveryOptions:
     def sends_mail(self) -> bool:
         return bool(self.email_to) or self.email_feedback
 
+    @property
+    def wants_anything(self) -> bool:
+        """Whether the run is to write feedback or send mail: a run that must act again."""
+        return self.feedback_dir is not None or self.sends_mail
+
 
 def delivery_lines(upward: Path | None, delivery: Delivery) -> list[str]:
     """What was written besides the workbook, and what became of each message (terminal)."""

@@ -61,9 +61,13 @@ def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | No
 
 def write_report(c: Consolidation, path: Path, workbook: Path,
                  delivery: dict[str, Any] | None = None,
-                 documents: list[dict[str, Any]] | None = None) -> Path:
-    """Write the JSON atomically (temporary file, then rename)."""
+                 documents: list[dict[str, Any]] | None = None,
+                 run: dict[str, Any] | None = None) -> Path:
+    """Write the JSON atomically (temporary file, then rename). `run` is the run key and the
+    digests of the outputs (`write.unchanged`), when the run may be reused."""
     document = build_report(c, workbook, delivery, documents)
+    if run is not None:
+        document["run"] = run
     with written_atomically(path) as temp_name, open(temp_name, "w", encoding="utf-8") as stream:
         json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
         stream.write("\n")

@@ -1,0 +1,75 @@
+"""A run whose inputs, campaign, options, day and program are those of the last run into the
+same folder, and whose outputs are intact, rewrites nothing and says so; anything else is a
+full run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from excel_pipeline.cli import main
+from excel_pipeline.pipeline import example_inbox
+
+UNCHANGED = "Không có gì thay đổi kể từ lần chạy trước"
+
+
+def merge(inbox: Path, out: Path, *extra: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(inbox), "--out", str(out), "--as-of", "31/03/2025",
+                                       *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def stamps(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+
+
+def test_the_same_run_again_rewrites_nothing_and_exits_as_before(tmp_path):
+    inbox = tmp_path / "hồ sơ"
+    shutil.copytree(example_inbox(), inbox)
+    out = tmp_path / "kết quả"
+    first, said = merge(inbox, out)
+    assert UNCHANGED not in said
+    before = stamps(out)
+    again, said = merge(inbox, out)
+    assert again == first == 1  # the example carries errors: the same status as the full run
+    assert UNCHANGED in said and said.strip().splitlines()[-1] == str(out / "tong-hop.xlsx")
+    assert stamps(out) == before  # nothing rewritten
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    assert set(report["run"]["outputs"]) == {"tong-hop.xlsx", "gui-cap-tren.xlsx"}
+
+
+def test_a_changed_byte_an_edited_output_or_another_option_is_a_full_run(tmp_path):
+    inbox = tmp_path / "in"
+    shutil.copytree(example_inbox(), inbox)
+    out = tmp_path / "out"
+    merge(inbox, out)
+    # An output edited (or damaged) since: the run does its work again and restores it.
+    workbook = out / "tong-hop.xlsx"
+    workbook.write_bytes(workbook.read_bytes() + b"x")
+    _, said = merge(inbox, out)
+    assert UNCHANGED not in said
+    assert UNCHANGED in merge(inbox, out)[1]
+    # One input's bytes changed (a file saved again by its unit).
+    victim = sorted(inbox.rglob("*.xlsx"))[0]
+    victim.write_bytes(victim.read_bytes() + b"\0")
+    assert UNCHANGED not in merge(inbox, out)[1]
+    assert UNCHANGED in merge(inbox, out)[1]
+    # Another day, another campaign option, or --no-cache: a full run each time.
+    assert UNCHANGED not in merge(inbox, out, "--as-of", "01/04/2025")[1]
+    assert UNCHANGED not in merge(inbox, out, "--no-cache")[1]
+    # A new file in the inbox.
+    shutil.copy(victim, inbox / "bản sao.xlsx")
+    assert UNCHANGED not in merge(inbox, out)[1]
+
+
+def test_a_run_that_delivers_is_never_skipped(tmp_path):
+    inbox = tmp_path / "in"
+    shutil.copytree(example_inbox(), inbox)
+    out = tmp_path / "out"
+    merge(inbox, out)
+    code, said = merge(inbox, out, "--feedback", str(tmp_path / "phản hồi"))
+    assert UNCHANGED not in said and any((tmp_path / "phản hồi").iterdir())
