@@ -81,9 +81,10 @@ class Staging:
                         os.replace(temp, target)
                         break
                     except PermissionError:
-                        target = _free_name(path, target)
-                        if target is None:
+                        free = _free_name(path, target)
+                        if free is None:
                             raise
+                        target = free
                 del self.pending[path]
                 if target != path:
                     self.moved[path] = target
