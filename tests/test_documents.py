@@ -378,6 +378,7 @@ def test_exported_templates_are_kept_and_an_edited_one_is_used(tmp_path):
     assert "ĐÃ SỬA" not in all_text(documents_of(out)["decision"])
 
 
+@pytest.mark.slow  # a whole run in a subprocess
 def test_pdf_without_libreoffice_says_so_and_keeps_the_word_files(tmp_path):
     out = tmp_path / "out"
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
@@ -398,6 +399,7 @@ needs_office = pytest.mark.skipif(
     reason="LibreOffice (soffice) and poppler (pdftotext) are needed to render the documents")
 
 
+@pytest.mark.slow  # LibreOffice renders the documents
 @needs_office
 def test_pdf_with_libreoffice_writes_one_beside_each_document(tmp_path):
     out = tmp_path / "out"
@@ -410,6 +412,7 @@ def test_pdf_with_libreoffice_writes_one_beside_each_document(tmp_path):
         assert f"(PDF): {pdf}" in stdout
 
 
+@pytest.mark.slow  # LibreOffice renders the documents
 @needs_office
 def test_documents_print_on_a4_with_nothing_cut_or_overlapping(example, tmp_path):
     """Rendered by LibreOffice: A4 pages, every word inside the page, none over another, none

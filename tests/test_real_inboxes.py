@@ -161,6 +161,7 @@ def test_committed_libreoffice_files_are_read(tmp_path):
     _check_libreoffice_inbox(sorted(FIXTURES.iterdir()), tmp_path)
 
 
+@pytest.mark.slow  # LibreOffice saves the files
 @pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed")
 def test_files_freshly_written_by_libreoffice_are_read(tmp_path):
     _check_libreoffice_inbox(libreoffice_files(tmp_path / "lo"), tmp_path)

@@ -308,6 +308,7 @@ def test_jobs_after_rows_run_in_the_helper_only_when_it_is_running(tmp_path):
         assert later.result() == os.getpid()
 
 
+@pytest.mark.slow  # the workbook written twice
 def test_example_inbox_workbook_is_the_same_in_blocks_or_not(tmp_path, monkeypatch):
     campaign = load_campaign(None)
     c = consolidate(read_inbox(example_inbox()), campaign, dt.date(2025, 3, 31))
@@ -330,6 +331,7 @@ def unchanged_parts(path: Path) -> dict[str, bytes]:
             if "Thay đổi so với lần chạy trước".encode() not in data}
 
 
+@pytest.mark.slow  # large sheets written twice
 def test_the_command_reuses_the_last_runs_blocks(tmp_path, tiny_blocks):
     out = tmp_path / "out"
     args = ["--out", str(out), "--as-of", "2025-03-31"]
@@ -348,6 +350,7 @@ def test_the_command_reuses_the_last_runs_blocks(tmp_path, tiny_blocks):
     assert not list(out.glob(".*.tmp")) and not list(out.glob("*.parts"))
 
 
+@pytest.mark.slow  # large sheets written twice
 def test_the_fast_path_switched_off_writes_the_same_workbooks(tmp_path, tiny_blocks,
                                                               monkeypatch):
     """DHTT_FAST_XLSX=0: nothing is streamed past xlsxwriter's public writers, no block is

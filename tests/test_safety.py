@@ -67,6 +67,7 @@ def test_a_folder_holding_unit_files_is_refused_as_output(inbox, tmp_path):
     assert fingerprint(inbox) == before
 
 
+@pytest.mark.slow  # two whole runs
 def test_an_output_folder_inside_the_inbox_is_never_read_as_input(inbox):
     reports = []
     for _ in range(3):
@@ -189,6 +190,7 @@ def test_a_very_long_unit_code_makes_a_short_safe_file_name(tmp_path, make_unit)
         assert len(feedback.name.encode()) <= 250 and "/" not in feedback.stem
 
 
+@pytest.mark.slow  # a whole run in a subprocess per code page
 @pytest.mark.parametrize("encoding", ["cp1258", "cp1252", "cp437"])
 def test_any_windows_code_page_runs_and_keeps_vietnamese_when_redirected(tmp_path, encoding):
     env = {**os.environ, "PYTHONIOENCODING": encoding}

@@ -171,6 +171,7 @@ def test_each_bypassed_dropdown_gives_its_schema_finding(unit_template, tmp_path
         (sheet, column, int(ref[1:]))]
 
 
+@pytest.mark.slow  # LibreOffice opens the templates
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed on this machine")
 def test_templates_open_in_libreoffice_without_repair(tmp_path):
