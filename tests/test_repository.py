@@ -7,6 +7,7 @@ output. The mark is the custom document property `model.MARK` (see ingest/marks.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
+from excel_pipeline.findings import CODES
 from excel_pipeline.ingest.cache import CACHE_FOLDER
 from excel_pipeline.ingest.marks import output_mark
 from tests.conftest import REPO
@@ -120,3 +122,35 @@ def test_gitignore_keeps_out_everything_a_run_writes(run_output):
     assert checked.returncode in (0, 1), checked.stderr
     ignored = {name for name in checked.stdout.split("\0") if name}
     assert sorted(set(names) - ignored) == []
+
+
+def _code_rows(text: str) -> dict[str, list[str]]:
+    """The rows of a Markdown table whose first cell is one finding code in backquotes."""
+    rows: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        found = re.match(r"\| `([A-Z_]+)` \|", line)
+        if found:
+            rows[found.group(1)] = [cell.strip() for cell in line.strip("|").split(" | ")]
+    return rows
+
+
+def test_the_domain_page_states_every_finding_code_its_severity_and_producer():
+    rows = _code_rows((REPO / "docs" / "domain.md").read_text(encoding="utf-8"))
+    assert sorted(rows) == sorted(CODES)  # none missing, none that the code does not have
+    for code, (severity, _title) in CODES.items():
+        _, default, when, producers = rows[code]
+        assert default.startswith(severity), code
+        assert when, code
+        modules = re.findall(r"`([\w/]+\.py)`", producers)
+        assert modules, code
+        # The first module named makes the finding: its source names the code.
+        assert f'"{code}"' in (REPO / "excel_pipeline" / modules[0]).read_text(encoding="utf-8"), \
+            (code, modules[0])
+
+
+def test_the_architecture_page_names_every_finding_codes_producer():
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("## Where each finding code is produced", 1)[1].split("\n## ", 1)[0]
+    for code in CODES:
+        assert f"`{code}`" in table, code
+    assert "not produced yet" not in text
