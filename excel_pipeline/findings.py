@@ -1,7 +1,7 @@
 """The one record for everything that is wrong, and the catalogue of finding codes.
 
 Schema failures and rule violations alike become a `Finding`, so the Phát hiện sheet, the JSON
-report and the feedback files are three views of one list (DOMAIN §6).
+report and the feedback files are three views of one list (docs/domain.md, Findings).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_LABELS: dict[str, str] = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 
-# code -> (default severity, short Vietnamese title). DOMAIN §6 is the contract for these codes.
+# code -> (default severity, short Vietnamese title); when each fires: docs/domain.md, Findings.
 CODES: dict[str, tuple[Severity, str]] = {
     "SCHEMA": ("error", "Ô dữ liệu không hợp lệ"),
     "UNREADABLE_FILE": ("error", "Tệp không đọc được"),
@@ -36,7 +36,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "DOSSIER_INCOMPLETE": ("error", "Thiếu báo cáo thành tích"),
     "DUPLICATE_PERSON": ("warning", "Một người có tên trong danh sách của hai đơn vị"),
     "QUOTA_EXCEEDED": ("error", "Vượt chỉ tiêu khen thưởng được phân bổ"),
-    # Informational additions beyond DOMAIN §6: they never change the exit status.
+    # Codes of the reading itself and of the ledger, beyond the documents' own rules.
     "EXTRA_COLUMN": ("info", "Cột không thuộc mẫu (được giữ lại)"),
     "LEGACY_ENCODING": ("info", "Chữ gõ bằng bảng mã cũ đã chuyển sang Unicode"),
     "TEXT_TRUNCATED": ("warning", "Nội dung ô quá dài, đã cắt bớt"),
@@ -105,7 +105,7 @@ class Finding:
     value: Any = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DOMAIN §9 (keys in a fixed order)."""
+        """The JSON shape (docs/domain.md, The command and its outputs), keys in a fixed order."""
         return {key: getattr(self, key) for key in
                 ("code", "severity", "unit", "file", "sheet", "row", "column", "value", "message")}
 

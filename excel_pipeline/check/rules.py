@@ -1,4 +1,4 @@
-"""Campaign rules over the merged frames (DOMAIN §6): each rule returns findings.
+"""Campaign rules over the merged frames (docs/domain.md, Findings): each rule returns findings.
 
 Every rule reads only accepted rows and the campaign's numbers; limits are compared exactly
 (`Fraction`), and the equality case is allowed, as the documents word them ("không quá",

@@ -247,7 +247,7 @@ def findings_by_code(c: Consolidation) -> list[tuple[str, int]]:
 
 def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]:
     """(unit, delegates, cap of its level or None when exempt) for units that sent delegates;
-    a plenary conference has no cap (DOMAIN §6)."""
+    a plenary conference has no cap (docs/domain.md, Findings)."""
     figures = unit_figures(c)
     forms = {str(row["unit_code"]): row.get("conference_form")
              for row in c.info.to_dict("records")}
