@@ -164,3 +164,14 @@ def test_no_file_cites_a_document_the_repository_does_not_hold():
              and "DOMAIN §" in (REPO / name).read_text(encoding="utf-8", errors="replace")
              and name != "tests/test_repository.py"]
     assert cited == []
+
+
+def test_the_quick_start_is_two_lines_and_ci_runs_the_test_line_verbatim():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Bắt đầu nhanh", 1)[1].split("\n## ", 1)[0]
+    lines = re.findall(r"```bash\n(.*?)\n```", section, re.DOTALL)
+    assert len(lines) == 2 and all("\n" not in line for line in lines), lines
+    # PEP 668 systems (Debian 12 and later) refuse pip outside a virtual environment.
+    assert all(line.startswith("python3 -m venv .venv && .venv/bin/pip install") for line in lines)
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert lines[1] in ci
