@@ -263,6 +263,7 @@ def test_year_end_inbox_makes_award_documents_without_late_nominations(tmp_path)
     assert "LĐLĐ huyện số 3 (chưa gửi)" in report
 
 
+@pytest.mark.slow  # two whole runs with the documents
 def test_a_rerun_with_nothing_for_a_document_says_its_old_file_is_stale(tmp_path):
     inbox = year_end_inbox(tmp_path / "inbox")
     out = tmp_path / "out"
@@ -352,6 +353,7 @@ def test_a_file_that_is_not_word_is_refused(tmp_path):
     assert code == 2 and "«giay-khen-in-phoi.docx» không phải tệp Word .docx" in stderr
 
 
+@pytest.mark.slow  # whole runs with the documents
 def test_exported_templates_are_kept_and_an_edited_one_is_used(tmp_path):
     exported = tmp_path / "mau"
     code, stdout, _ = run_cli("documents", "--export-templates", str(exported))

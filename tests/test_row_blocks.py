@@ -271,6 +271,7 @@ class Unprintable:
         raise ValueError("không in được")
 
 
+@pytest.mark.slow  # starts the helper process
 def test_a_failing_helper_fails_the_write_and_leaves_no_files(tmp_path, tiny_blocks):
     rows = mixed_rows(41)
     rows[-1][0] = Unprintable()  # in the last block, which the helper renders
@@ -293,6 +294,7 @@ def _pid_after(path: Path) -> int:
     return os.getpid()
 
 
+@pytest.mark.slow  # starts the helper process
 def test_jobs_after_rows_run_in_the_helper_only_when_it_is_running(tmp_path):
     with WriteHelper(2, start=True) as helper:
         later = helper.after_rows(_pid_after, tmp_path)

@@ -144,6 +144,7 @@ def test_filled_template_runs_without_errors(unit_template, tmp_path):
     assert not [f for f in report["findings"] if f["code"] == "EXTRA_COLUMN"]
 
 
+@pytest.mark.slow  # a template filled and read per case (12 cases)
 @pytest.mark.parametrize(("cell", "value", "column"), [
     ("Đại biểu!D5", "Khác", "Giới tính"),
     ("Đại biểu!H4", "Đại biểu chính thức", "Loại đại biểu"),
