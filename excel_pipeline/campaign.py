@@ -24,8 +24,8 @@ from .template import AWARD_FORMS, BY_KEY, CONFEDERATION_AWARDS, PROVINCE_AWARDS
 from .textnorm import fold
 
 DEFAULT_CAMPAIGN = "bau-bang-2025"
-# The allocation methods a campaign may name (DOMAIN §7), with the label officers read;
-# `allocate.methods` implements exactly these.
+# The allocation methods a campaign may name (docs/domain.md, Allocation), with the label
+# officers read; `allocate.methods` implements exactly these.
 ALLOCATION_METHODS = {"hamilton": "Phần dư lớn nhất (Hamilton)", "dhondt": "D'Hondt",
                       "sainte-lague": "Sainte-Laguë", "huntington-hill": "Huntington–Hill"}
 
@@ -123,7 +123,7 @@ class Documents:
 
 @dataclass(frozen=True)
 class Allocation:
-    """What the upper level shares among its direct subordinates (DOMAIN §7)."""
+    """What the upper level shares among its direct subordinates (docs/domain.md, Allocation)."""
 
     seats: int | None = None
     reserved: int = 0

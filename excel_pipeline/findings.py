@@ -28,8 +28,11 @@ class CampaignFigures(Protocol):
     """What a title may quote of a campaign (the campaign module imports this one, so a type
     here cannot name it)."""
 
-    leader_share: float | None
-    collective_share: float | None
+    @property
+    def leader_share(self) -> float | None: ...
+
+    @property
+    def collective_share(self) -> float | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +315,7 @@ def cell_ref(finding: Finding, letters: Mapping[tuple[str, str, str], str]) -> s
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     """Counts per severity, every severity present (zero when none)."""
-    counts = dict.fromkeys(SEVERITIES, 0)
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         counts[finding.severity] += 1
     return counts

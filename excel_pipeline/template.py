@@ -1,4 +1,4 @@
-"""The template contract of DOMAIN §5: sheets, columns, allowed values, as plain declarations.
+"""The template contract (docs/domain.md): sheets, columns, allowed values, as plain declarations.
 
 Readers, validators, writers and the template generator all take their names from here, so a
 header renamed in one place is renamed everywhere.
@@ -81,7 +81,8 @@ RATINGS = (
     "Không hoàn thành nhiệm vụ",
 )
 CONFERENCE_FORMS = ("Hội nghị toàn thể", "Hội nghị đại biểu")
-# Categories of the national statistical form 0602.N/BNV-TĐKT (DOMAIN §5).
+# Categories of the national statistical form 0602.N/BNV-TĐKT (docs/domain.md, The template
+# contract).
 CATEGORIES = (
     "Lãnh đạo cấp bộ/tỉnh trở lên",
     "Lãnh đạo cấp vụ/sở/ngành",

@@ -23,6 +23,7 @@ def seats_of(shares):
     return {s.unit: s.seats for s in shares}
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=150, deadline=None)
 @given(weights_strategy, st.integers(0, 300), st.sampled_from(METHODS), st.integers(0, 3),
        st.integers(0, 20))

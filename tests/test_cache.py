@@ -8,6 +8,8 @@ import dataclasses
 import datetime as dt
 import json
 
+import pytest
+
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.ingest import inbox as inbox_stage
 from excel_pipeline.ingest.cache import CACHE_FOLDER, ReadCache
@@ -32,6 +34,7 @@ def counting_reads(monkeypatch) -> list[int]:
     return calls
 
 
+@pytest.mark.slow  # whole runs
 def test_rerun_parses_only_the_changed_file(tmp_path, make_unit, campaign, monkeypatch):
     for code in ("C01", "C02", "C03"):
         make_unit(code, [delegate("An"), delegate("Bình")])
@@ -58,6 +61,7 @@ def test_rerun_parses_only_the_changed_file(tmp_path, make_unit, campaign, monke
     assert len(list((out / CACHE_FOLDER).iterdir())) == 3  # the old C02 entry was pruned
 
 
+@pytest.mark.slow  # whole runs
 def test_another_campaign_or_no_cache_parses_everything(tmp_path, make_unit, campaign,
                                                         monkeypatch):
     make_unit("C01")

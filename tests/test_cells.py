@@ -14,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,6 +95,7 @@ values = st.one_of(
     st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 1, 1)))
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(values, max_size=5), max_size=12),

@@ -7,6 +7,7 @@ import json
 import shutil
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
@@ -20,6 +21,7 @@ def run(inbox, out, *extra):
     return result.stdout, json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow  # whole runs
 def test_the_first_run_says_so_and_the_next_says_what_changed(tmp_path):
     inbox, out = tmp_path / "hộp thư", tmp_path / "out"
     shutil.copytree(example_inbox(), inbox)

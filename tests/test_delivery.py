@@ -88,6 +88,7 @@ def test_feedback_only_for_units_with_findings(inbox, tmp_path):
     assert "Phản hồi: 2 tệp" in stdout
 
 
+@pytest.mark.slow  # two levels' whole runs
 def test_upward_submission_is_accepted_by_the_next_level(tmp_path, make_unit):
     district = tmp_path / "huyen"
     write_registry(district / "danh-muc.xlsx", [
@@ -303,6 +304,7 @@ def test_dry_run_writes_eml_files(inbox, tmp_path, monkeypatch):
     assert "Thư chưa gửi (--dry-run): 2 thư" in stdout
 
 
+@pytest.mark.slow  # whole runs
 def test_the_units_own_workbook_comes_back_marked_and_the_original_untouched(tmp_path):
     import hashlib
     import shutil

@@ -263,6 +263,7 @@ def test_year_end_inbox_makes_award_documents_without_late_nominations(tmp_path)
     assert "LĐLĐ huyện số 3 (chưa gửi)" in report
 
 
+@pytest.mark.slow  # two whole runs with the documents
 def test_a_rerun_with_nothing_for_a_document_says_its_old_file_is_stale(tmp_path):
     inbox = year_end_inbox(tmp_path / "inbox")
     out = tmp_path / "out"
@@ -352,6 +353,7 @@ def test_a_file_that_is_not_word_is_refused(tmp_path):
     assert code == 2 and "«giay-khen-in-phoi.docx» không phải tệp Word .docx" in stderr
 
 
+@pytest.mark.slow  # whole runs with the documents
 def test_exported_templates_are_kept_and_an_edited_one_is_used(tmp_path):
     exported = tmp_path / "mau"
     code, stdout, _ = run_cli("documents", "--export-templates", str(exported))
@@ -378,6 +380,7 @@ def test_exported_templates_are_kept_and_an_edited_one_is_used(tmp_path):
     assert "ĐÃ SỬA" not in all_text(documents_of(out)["decision"])
 
 
+@pytest.mark.slow  # a whole run in a subprocess
 def test_pdf_without_libreoffice_says_so_and_keeps_the_word_files(tmp_path):
     out = tmp_path / "out"
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
@@ -398,6 +401,7 @@ needs_office = pytest.mark.skipif(
     reason="LibreOffice (soffice) and poppler (pdftotext) are needed to render the documents")
 
 
+@pytest.mark.slow  # LibreOffice renders the documents
 @needs_office
 def test_pdf_with_libreoffice_writes_one_beside_each_document(tmp_path):
     out = tmp_path / "out"
@@ -410,6 +414,7 @@ def test_pdf_with_libreoffice_writes_one_beside_each_document(tmp_path):
         assert f"(PDF): {pdf}" in stdout
 
 
+@pytest.mark.slow  # LibreOffice renders the documents
 @needs_office
 def test_documents_print_on_a4_with_nothing_cut_or_overlapping(example, tmp_path):
     """Rendered by LibreOffice: A4 pages, every word inside the page, none over another, none

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
@@ -56,6 +57,7 @@ def test_committed_example_matches_a_fresh_generation(tmp_path):
     assert _cells(tmp_path / "fresh") == _cells(example_inbox())
 
 
+@pytest.mark.slow  # a whole run in a subprocess
 def test_the_installed_command_validates_as_the_library_does(tmp_path):
     """`python -m excel_pipeline` (as `dhtt-merge`) keeps pandera from importing hypothesis;
     its findings must be those of the library in this process, where hypothesis is loaded."""

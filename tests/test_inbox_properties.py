@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,6 +85,7 @@ def inbox_plan(draw: st.DrawFn) -> dict[str, Any]:
     return {"preset": preset, "registry": registry if depth else None, "units": units}
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(inbox_plan())

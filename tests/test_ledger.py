@@ -88,6 +88,7 @@ def test_the_ledger_in_an_sqlite_file(tmp_path):
     assert stat.S_IMODE(os.stat(ledger).st_mode) == 0o600  # personal data: its owner only
 
 
+@pytest.mark.slow  # starts a PostgreSQL server
 def test_the_ledger_on_a_postgresql_server(tmp_path, postgres_url):  # noqa: F811
     flow(tmp_path, postgres_url)
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
 
 
+@pytest.mark.slow  # a whole run over many values
 def test_years_counts_shares_and_dates_look_as_offices_write_them(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["--out", str(out), "--as-of", "31/03/2025",

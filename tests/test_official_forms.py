@@ -110,6 +110,7 @@ def test_a_list_from_another_system_is_not_taken_for_a_sheet_of_ours(tmp_path):
     assert "07900000001" not in everything and "Người thứ 1" not in everything
 
 
+@pytest.mark.slow  # LibreOffice saves the form
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 @pytest.mark.parametrize("kind", ["xls", "ods", "xlsx"])
 def test_the_same_form_saved_by_libreoffice_gives_the_same_people(tmp_path, kind):

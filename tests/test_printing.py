@@ -59,6 +59,7 @@ def overlapping(boxes: list[tuple[float, ...]]) -> int:
     return count
 
 
+@pytest.mark.slow  # LibreOffice renders every output
 def test_every_output_prints_on_a4_at_8_points_or_more_with_no_text_over_text(tmp_path):
     # The templates print as test_every_committed_template_prints_readably checks.
     out, feedback = tmp_path / "out", tmp_path / "ph"

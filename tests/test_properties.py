@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +42,7 @@ def workbook(draw):
     return sheets
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(workbook(), min_size=1, max_size=5))
 def test_accounting_balances_for_every_sheet(workbooks):

@@ -161,6 +161,7 @@ def test_committed_libreoffice_files_are_read(tmp_path):
     _check_libreoffice_inbox(sorted(FIXTURES.iterdir()), tmp_path)
 
 
+@pytest.mark.slow  # LibreOffice saves the files
 @pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed")
 def test_files_freshly_written_by_libreoffice_are_read(tmp_path):
     _check_libreoffice_inbox(libreoffice_files(tmp_path / "lo"), tmp_path)
@@ -319,6 +320,7 @@ def _sha256s(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
 
 
+@pytest.mark.slow  # a whole run on a large mixed inbox
 def test_mixed_inbox_accounts_for_every_row_and_changes_no_file(tmp_path, make_unit,
                                                                make_registry):
     make_registry(["C01", "C02", "C03", "C11", "C12", "C13"])

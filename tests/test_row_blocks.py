@@ -271,6 +271,7 @@ class Unprintable:
         raise ValueError("không in được")
 
 
+@pytest.mark.slow  # starts the helper process
 def test_a_failing_helper_fails_the_write_and_leaves_no_files(tmp_path, tiny_blocks):
     rows = mixed_rows(41)
     rows[-1][0] = Unprintable()  # in the last block, which the helper renders
@@ -293,6 +294,7 @@ def _pid_after(path: Path) -> int:
     return os.getpid()
 
 
+@pytest.mark.slow  # starts the helper process
 def test_jobs_after_rows_run_in_the_helper_only_when_it_is_running(tmp_path):
     with WriteHelper(2, start=True) as helper:
         later = helper.after_rows(_pid_after, tmp_path)
@@ -308,6 +310,7 @@ def test_jobs_after_rows_run_in_the_helper_only_when_it_is_running(tmp_path):
         assert later.result() == os.getpid()
 
 
+@pytest.mark.slow  # the workbook written twice
 def test_example_inbox_workbook_is_the_same_in_blocks_or_not(tmp_path, monkeypatch):
     campaign = load_campaign(None)
     c = consolidate(read_inbox(example_inbox()), campaign, dt.date(2025, 3, 31))
@@ -330,6 +333,7 @@ def unchanged_parts(path: Path) -> dict[str, bytes]:
             if "Thay đổi so với lần chạy trước".encode() not in data}
 
 
+@pytest.mark.slow  # large sheets written twice
 def test_the_command_reuses_the_last_runs_blocks(tmp_path, tiny_blocks):
     out = tmp_path / "out"
     args = ["--out", str(out), "--as-of", "2025-03-31"]
@@ -348,6 +352,7 @@ def test_the_command_reuses_the_last_runs_blocks(tmp_path, tiny_blocks):
     assert not list(out.glob(".*.tmp")) and not list(out.glob("*.parts"))
 
 
+@pytest.mark.slow  # large sheets written twice
 def test_the_fast_path_switched_off_writes_the_same_workbooks(tmp_path, tiny_blocks,
                                                               monkeypatch):
     """DHTT_FAST_XLSX=0: nothing is streamed past xlsxwriter's public writers, no block is

@@ -67,6 +67,7 @@ def test_a_folder_holding_unit_files_is_refused_as_output(inbox, tmp_path):
     assert fingerprint(inbox) == before
 
 
+@pytest.mark.slow  # two whole runs
 def test_an_output_folder_inside_the_inbox_is_never_read_as_input(inbox):
     reports = []
     for _ in range(3):
@@ -80,6 +81,7 @@ def test_an_output_folder_inside_the_inbox_is_never_read_as_input(inbox):
     assert not any(path.startswith(("output/", "phan-hoi/")) for path in reports[0][1])
 
 
+@pytest.mark.slow  # three whole runs
 def test_our_own_outputs_found_in_an_inbox_are_skipped_but_an_upward_file_is_a_submission(
         inbox, tmp_path):
     first = tmp_path / "first"
@@ -189,6 +191,7 @@ def test_a_very_long_unit_code_makes_a_short_safe_file_name(tmp_path, make_unit)
         assert len(feedback.name.encode()) <= 250 and "/" not in feedback.stem
 
 
+@pytest.mark.slow  # a whole run in a subprocess per code page
 @pytest.mark.parametrize("encoding", ["cp1258", "cp1252", "cp437"])
 def test_any_windows_code_page_runs_and_keeps_vietnamese_when_redirected(tmp_path, encoding):
     env = {**os.environ, "PYTHONIOENCODING": encoding}
@@ -220,6 +223,7 @@ def outputs_of(folder: Path) -> dict[str, str]:
             if not name.startswith(".dhtt-cache")}
 
 
+@pytest.mark.slow  # two whole runs per stage
 @pytest.mark.parametrize("stage", ["write_report", "deliver"])
 def test_a_run_stopped_before_the_end_replaces_none_of_the_previous_outputs(
         inbox, tmp_path, monkeypatch, stage):
@@ -265,6 +269,7 @@ def test_an_output_held_open_by_excel_keeps_the_old_file_and_names_the_new_one(
     assert not list(out.glob(".tong-hop-*"))
 
 
+@pytest.mark.slow  # whole runs
 def test_the_example_inbox_is_used_only_without_an_argument_and_says_so(inbox, tmp_path):
     code, stdout, _ = run_cli("--out", str(tmp_path / "mau"), "--as-of", AS_OF)
     assert code == 1 and stdout.startswith("Lưu ý: DỮ LIỆU MẪU")
@@ -279,6 +284,7 @@ def test_the_example_inbox_is_used_only_without_an_argument_and_says_so(inbox, t
     assert report["example"] is False
 
 
+@pytest.mark.slow  # a whole run in a subprocess
 def test_a_reader_that_stops_reading_does_not_turn_a_result_into_a_crash(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "excel_pipeline", "--out",
                                 str(tmp_path / "out"), "--as-of", AS_OF], cwd=tmp_path,

@@ -340,6 +340,7 @@ def test_filled_template_runs_without_errors(unit_template, tmp_path):
     assert not [f for f in report["findings"] if f["code"] == "EXTRA_COLUMN"]
 
 
+@pytest.mark.slow  # a template filled and read per case (12 cases)
 @pytest.mark.parametrize(("cell", "value", "column"), [
     ("Đại biểu!D5", "Khác", "Giới tính"),
     ("Đại biểu!H4", "Đại biểu chính thức", "Loại đại biểu"),
@@ -367,6 +368,7 @@ def test_each_bypassed_dropdown_gives_its_schema_finding(unit_template, tmp_path
         (sheet, column, int(ref[1:]))]
 
 
+@pytest.mark.slow  # LibreOffice opens the templates
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed on this machine")
 def test_templates_open_in_libreoffice_without_repair(tmp_path):

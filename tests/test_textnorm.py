@@ -84,6 +84,7 @@ def test_years():
         parse_year("khoảng 1985")
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.one_of(
     st.characters(max_codepoint=0x24F), st.characters(min_codepoint=0x1E00, max_codepoint=0x1EFF),

@@ -71,5 +71,5 @@ def test_a_run_that_delivers_is_never_skipped(tmp_path):
     shutil.copytree(example_inbox(), inbox)
     out = tmp_path / "out"
     merge(inbox, out)
-    code, said = merge(inbox, out, "--feedback", str(tmp_path / "phản hồi"))
+    _, said = merge(inbox, out, "--feedback", str(tmp_path / "phản hồi"))
     assert UNCHANGED not in said and any((tmp_path / "phản hồi").iterdir())

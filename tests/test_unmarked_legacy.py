@@ -7,6 +7,7 @@ import json
 import unicodedata
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,6 +74,7 @@ OTHER = ["Café", "José", "Müller", "São", "Paulo", "Zoë", "naïve", "façad
          "1.250", "12,5%", "2025", "A1", "x", "—", "№", "°C", "€"]
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(VIETNAMESE + OTHER), min_size=1, max_size=5)
                 .map(" ".join), min_size=1, max_size=12))

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -68,6 +69,7 @@ def write(path: Path, book_data: dict) -> None:
     book.save(path)
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(unit_workbook(), min_size=1, max_size=3))

@@ -1,4 +1,5 @@
-"""Share seats (or award quotas) among units: exactly, deterministically, explainably (DOMAIN §7).
+"""Share seats (or award quotas) among units: exactly, deterministically, explainably
+(docs/domain.md, Allocation).
 
 Methods: largest remainder (Hamilton, the default), D'Hondt, Sainte-Laguë and Huntington–Hill.
 All arithmetic is exact (`Fraction`); ties go to the larger weight, then to the smaller unit code.

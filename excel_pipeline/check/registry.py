@@ -62,6 +62,7 @@ def build_registry(rows: pd.DataFrame, campaign: Campaign, inferred: bool,
 
     def visit(code: str, depth: int) -> None:
         row = records[code]
+        extra = row.get("_extra")  # the columns beyond the template, when the sheet has any
         units[code] = Unit(
             code=code,
             name=_text(row.get("unit_name")) or code,
@@ -72,7 +73,7 @@ def build_registry(rows: pd.DataFrame, campaign: Campaign, inferred: bool,
             workers=_int(row.get("workers")),
             block=_text(row.get("block")),
             children=list(children.get(code, [])),
-            extra=dict(row.get("_extra") or {}),
+            extra=dict(extra) if isinstance(extra, dict) else {},
         )
         order.append(code)
         for child in children.get(code, []):
@@ -87,7 +88,8 @@ def _int(value: object) -> int | None:
     if value is None or value is pd.NA:
         return None
     try:
-        return None if pd.isna(value) else int(value)  # type: ignore[arg-type]
+        # Any cell value is tried: what int() refuses is caught below.
+        return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None
 

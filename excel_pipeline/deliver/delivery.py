@@ -6,6 +6,7 @@ reported per recipient and changes no file.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def _came_in(c: Consolidation, unit: str, address: str) -> FileRecord | None:
     mailed = [r for r in c.files if r.unit == unit and r.status == ACCEPTED
               and r.role == FileRole.SUBMISSION and r.message_id and r.received_at
               and (r.sender or "").lower() == address.lower()]
-    return max(mailed, key=lambda r: r.received_at) if mailed else None
+    return max(mailed, key=lambda r: r.received_at or dt.datetime.min) if mailed else None
 
 
 def reply_subject(subject: str) -> str:

@@ -140,7 +140,9 @@ def _describe(exc: Exception) -> str:
         codes = {code for code, _ in exc.recipients.values()}
         return f"máy chủ từ chối người nhận (mã {', '.join(map(str, sorted(codes)))})"
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"máy chủ trả lời {exc.smtp_code}: {exc.smtp_error.decode(errors='replace')}"
+        error = exc.smtp_error  # bytes from a server, str when smtplib makes the error up
+        text = error.decode(errors="replace") if isinstance(error, bytes) else error
+        return f"máy chủ trả lời {exc.smtp_code}: {text}"
     if isinstance(exc, smtplib.SMTPException):
         return f"lỗi SMTP: {exc}"
     return f"không kết nối được máy chủ thư ({exc})"

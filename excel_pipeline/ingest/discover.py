@@ -1,7 +1,8 @@
 """Find the files of an inbox: spreadsheets to read, and everything else listed as skipped.
 
 Owner/lock files left by an open Excel (`~$…`), hidden files and non-spreadsheets are never read,
-but they are listed (DOMAIN §9) so the officer sees that nothing was silently ignored.
+but they are listed (docs/domain.md, The command and its outputs) so the officer sees that
+nothing was silently ignored.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Literal, overload
 
 from ..campaign import ReadLimits
 from ..cpus import ignore_interrupts, usable_cpus
@@ -161,6 +162,15 @@ class _Counter:
         return item
 
 
+# Parsing always gives a read; only a cache look-up (`parse=False`) may give None.
+@overload
+def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = ...,
+             cache: ReadCache | None = ..., member: tuple[str, ...] = ..., *,
+             parse: Literal[True] = ...) -> ReadFile: ...
+@overload
+def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = ...,
+             cache: ReadCache | None = ..., member: tuple[str, ...] = ..., *,
+             parse: bool) -> ReadFile | None: ...
 def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
              cache: ReadCache | None = None, member: tuple[str, ...] = (), *,
              parse: bool = True) -> ReadFile | None:

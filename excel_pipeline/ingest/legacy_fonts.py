@@ -24,6 +24,8 @@ Converted = dict[tuple[int, int], tuple[str, Encoding]]
 
 _FONT_IN_XML = re.compile(rb'(?:name|rFont) val="(?:\.vn|vni[- ])', re.IGNORECASE)
 _FONT_PARTS = ("xl/styles.xml", "xl/sharedStrings.xml")
+# The encodings a sheet's text is tried in when no font names one.
+_BY_CHARACTERS: tuple[Encoding, ...] = ("TCVN3", "VNI")
 
 
 def font_encoding(font_name: str | None) -> tuple[Encoding, bool] | None:
@@ -75,9 +77,9 @@ def apply_unmarked(grids: list[tuple[str, list[list[Any]]]]) -> list[SheetConver
         if not texts:
             continue
         readings: dict[Encoding, dict[str, str]] = {}
-        for encoding in ("TCVN3", "VNI"):
-            converted = {text: read_as(text, encoding) for text in texts}
-            readings[encoding] = {text: new for text, new in converted.items() if new}
+        for candidate in _BY_CHARACTERS:
+            converted = {text: read_as(text, candidate) for text in texts}
+            readings[candidate] = {text: new for text, new in converted.items() if new}
         tcvn3, vni = (sum(strings.count(text) for text in readings[encoding])
                       for encoding in ("TCVN3", "VNI"))
         if tcvn3 == vni:

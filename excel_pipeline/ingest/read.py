@@ -332,9 +332,10 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
                 record[key] = value
         if split:
             _birth_and_sex(table, index + 1, row, split, record)
-        for pos, text in extra.items():
-            if pos < len(row) and not is_blank(row[pos]):
-                record.setdefault("_extra", {})[text] = row[pos]
+        extras = {text: row[pos] for pos, text in extra.items()
+                  if pos < len(row) and not is_blank(row[pos])}
+        if extras:
+            record["_extra"] = extras
         table.rows.append((index + 1, record))
     table.stated_total = _list_total(totals)
     return table

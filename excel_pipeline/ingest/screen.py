@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 import zlib
-from typing import Literal
+from typing import IO, Literal
 
 from ..campaign import ReadLimits
 
@@ -185,7 +185,7 @@ def _check_dimensions(archive: zipfile.ZipFile, sheets: list[str], limits: ReadL
                           f"{_n(limits.max_sheet_cells)}). Xóa các ô thừa ở cuối trang rồi gửi lại")
 
 
-def _farthest_cell(head: bytes, part: zipfile.ZipExtFile) -> tuple[str, int]:
+def _farthest_cell(head: bytes, part: IO[bytes]) -> tuple[str, int]:
     """The letters of the widest column and the largest row any cell reference names, read in
     chunks."""
     widest, rows, chunk, carry = "A", 0, head, b""

@@ -111,11 +111,13 @@ def add(connection: sa.Connection, granted: Iterable[Award]) -> int:
     if not rows:
         return 0
     dialect = connection.dialect.name
+    statement: sa.Insert  # each dialect's own insert, for its ON CONFLICT DO NOTHING
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+        statement = postgresql_insert(awards).on_conflict_do_nothing()
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(awards).on_conflict_do_nothing()
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        statement = sqlite_insert(awards).on_conflict_do_nothing()
     before = connection.execute(sa.select(sa.func.count()).select_from(awards)).scalar_one()
     connection.execute(statement, rows)
     after = connection.execute(sa.select(sa.func.count()).select_from(awards)).scalar_one()

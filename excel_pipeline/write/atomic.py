@@ -1,4 +1,5 @@
-"""Write files so that a crash never leaves half a file under the real name (DOMAIN §8)."""
+"""Write files so that a crash never leaves half a file under the real name (docs/domain.md,
+Nothing lost)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def _temporary(path: Path) -> Path:
 
 class Staging:
     """A run's outputs, written under temporary names and put in place together at the end,
-    so that an interrupted or failed run replaces none of the previous results (DOMAIN §8)."""
+    so that an interrupted or failed run replaces none of the previous results
+    (docs/domain.md, Nothing lost)."""
 
     def __init__(self) -> None:
         self.pending: dict[Path, Path] = {}  # real name -> temporary file holding its content
@@ -81,9 +83,10 @@ class Staging:
                         os.replace(temp, target)
                         break
                     except PermissionError:
-                        target = _free_name(path, target)
-                        if target is None:
+                        free = _free_name(path, target)
+                        if free is None:
                             raise
+                        target = free
                 del self.pending[path]
                 if target != path:
                     self.moved[path] = target

@@ -1,4 +1,5 @@
-"""What changed since the last run into the same output folder (DOMAIN §9: `changes`).
+"""What changed since the last run into the same output folder (`changes` in docs/domain.md,
+The command and its outputs).
 
 An officer runs the command again and again as units send and correct their files: what they
 need is what is different. The previous run left `tong-hop.json` in the output folder; its

@@ -1,4 +1,5 @@
-"""tong-hop.json: the same facts as the workbook, for scripts (DOMAIN §9 is its contract)."""
+"""tong-hop.json: the same facts as the workbook, for scripts (its keys: docs/domain.md, The
+command and its outputs)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from .atomic import written_atomically
 
 def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | None = None,
                  documents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The JSON document as a dict (keys of DOMAIN §9, plus a few extras: the registry's source,
-    and `delivery`: the upward submission, feedback files and messages sent). `documents`
+    """The JSON document as a dict (keys of docs/domain.md, The command and its outputs, plus a
+    few extras: the registry's source, and `delivery`: the upward submission, feedback files
+    and messages sent). `documents`
     (the Word documents, `{"kind", "path", "pdf"}`) is there only when some were made."""
     rows: dict[str, dict[str, int]] = {}
     # How files arrived by e-mail (`dhtt-merge receive`), on every file once any has it.

@@ -1,4 +1,5 @@
-"""Write a unit submission workbook in the template layout of DOMAIN §5.
+"""Write a unit submission workbook in the template layout (docs/domain.md, The template
+contract).
 
 Used for the example inbox, for tests that need real workbooks, and for a level's own submission
 to the level above: whatever this writes, the reader accepts like any unit's file.

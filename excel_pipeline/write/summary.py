@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..check.rules import PLENARY
 from ..findings import title_of
-from ..model import ACCEPTED, Consolidation, FileRole
+from ..model import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED, Consolidation, FileRole
 from ..textnorm import fold, percent
 
 COUNT_KEYS = ("members", "delegates", "exemplary", "guests", "women", "minority", "direct",
@@ -168,21 +168,24 @@ def indicator_columns(c: Consolidation) -> list[tuple[str, str]]:
 def indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
     """Units × indicators, summed, in tree order with subtotals like the Tổng hợp sheet."""
     reported = c.accepted("indicators")
-    own: dict[str, Counter[str]] = {code: Counter() for code in c.registry.order}
+    # Indicator values may be fractional (a share, an amount): summed as floats.
+    own: dict[str, dict[str, float]] = {code: {} for code in c.registry.order}
     sums = reported.groupby(["_unit", "code"], dropna=True)["value"].sum()
     for (unit, code), value in sums.items():
         if unit in own and not pd.isna(value):
-            own[str(unit)][str(code)] += float(value)
+            values = own[str(unit)]
+            values[str(code)] = values.get(str(code), 0.0) + float(value)
     rows: list[dict[str, Any]] = []
 
-    def visit(code: str) -> Counter[str]:
+    def visit(code: str) -> dict[str, float]:
         unit = c.registry.units[code]
         rows.append({"kind": "unit", "unit": code, "name": unit.name, "depth": unit.depth,
                      "values": dict(own[code])})
-        total: Counter[str] = Counter(own[code])
+        total = dict(own[code])
         if unit.children:
             for child in unit.children:
-                total.update(visit(child))
+                for key, value in visit(child).items():
+                    total[key] = total.get(key, 0.0) + value
             label = "TỔNG CỘNG" if unit.parent is None else "Cộng"
             rows.append({"kind": "total" if unit.parent is None else "subtotal", "unit": code,
                          "name": f"{label}: {unit.name}", "depth": unit.depth,
@@ -207,8 +210,8 @@ def summary_lines(c: Consolidation) -> list[str]:
         *([f"Lưu ý: {EXAMPLE_NOTE}, vì lệnh không ghi THƯ_MỤC_HỒ_SƠ."] if c.example else []),
         f"Đợt thi đua: {c.campaign.id} – {c.campaign.name}",
         f"Tính đến ngày: {c.as_of:%d/%m/%Y}",
-        f"Tệp: {statuses.get('accepted', 0)} được tổng hợp, {statuses.get('superseded', 0)} bị "
-        f"thay thế, {statuses.get('rejected', 0)} bị loại, {statuses.get('skipped', 0)} bỏ qua",
+        f"Tệp: {statuses[ACCEPTED]} được tổng hợp, {statuses[SUPERSEDED]} bị "
+        f"thay thế, {statuses[REJECTED]} bị loại, {statuses[SKIPPED]} bỏ qua",
     ]
     for key, label in (("delegates", "Đại biểu"), ("nominations", "Đề nghị khen thưởng"),
                        ("indicators", "Kết quả thi đua"), ("registrations", "Đăng ký thi đua")):
@@ -245,7 +248,7 @@ def findings_by_code(c: Consolidation) -> list[tuple[str, int]]:
 
 def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]:
     """(unit, delegates, cap of its level or None when exempt) for units that sent delegates;
-    a plenary conference has no cap (DOMAIN §6)."""
+    a plenary conference has no cap (docs/domain.md, Findings)."""
     figures = unit_figures(c)
     forms = {str(row["unit_code"]): row.get("conference_form")
              for row in c.info.to_dict("records")}

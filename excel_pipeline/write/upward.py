@@ -1,9 +1,10 @@
 """The consolidating unit's own submission to the level above: `gui-cap-tren.xlsx`.
 
-Written in the unit template (DOMAIN §5) by the same writer the reader is tested against, so a
-district's output is accepted by the province like any unit's file, and a province's by the
-confederation. It carries the root's identity and totals, the delegates its units chose for the
-upper conference, the nominations for awards decided above this level, and the indicators summed.
+Written in the unit template (docs/domain.md, The template contract) by the same writer the
+reader is tested against, so a district's output is accepted by the province like any unit's
+file, and a province's by the confederation. It carries the root's identity and totals, the
+delegates its units chose for the upper conference, the nominations for awards decided above
+this level, and the indicators summed.
 """
 
 from __future__ import annotations

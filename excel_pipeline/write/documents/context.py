@@ -211,7 +211,7 @@ def _annex(c: Consolidation, frame: pd.DataFrame) -> dict[str, Any]:
     """Nominations grouped by form (in the template's order of forms), collectives first,
     numbered within each form."""
     nominees = _nominees(c, frame)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for form in AWARD_FORMS:
         rows = [row for row in nominees if row["hinh_thuc"] == form]
         if not rows:
@@ -248,7 +248,7 @@ def _per_form(c: Consolidation) -> list[dict[str, Any]]:
     """Accepted nominations counted per form: collectives, individuals, not considered."""
     frame = c.accepted("nominations")
     late = ~frame.index.isin(considered_nominations(c).index)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for form in AWARD_FORMS:
         mine = frame["award"] == form
         if not mine.any():

@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, TypeVar
 
 # zlib's default, as zipfile uses it: the same ratio as before blocks existed.
 LEVEL = 6
@@ -48,6 +48,10 @@ class Compressed(Protocol):
     def length(self) -> int: ...  # decompressed bytes
     @property
     def size(self) -> int: ...  # compressed bytes
+
+
+# Whatever kind of piece the caller holds: `read` is handed back the caller's own pieces.
+_Piece = TypeVar("_Piece", bound=Compressed)
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,8 @@ def _zeros_operator(power: int) -> tuple[int, ...]:
     return tuple(_apply(half, column) for column in half)
 
 
-def package(source: Path, target: Path, rows: Mapping[bytes, Sequence[Compressed]],
-            read: Callable[[Compressed], bytes], zip64_from: int = ZIP64_FROM) -> None:
+def package(source: Path, target: Path, rows: Mapping[bytes, Sequence[_Piece]],
+            read: Callable[[_Piece], bytes], zip64_from: int = ZIP64_FROM) -> None:
     """Copy the xlsx `source` to `target`; in each sheet part holding a placeholder of `rows`,
     the placeholder becomes that placeholder's pieces (read with `read`), in order.
 
@@ -131,7 +135,8 @@ def package(source: Path, target: Path, rows: Mapping[bytes, Sequence[Compressed
             pieces = pending.pop(placeholder)
             head, tail = deflate(before), deflate(after, final=True)
             crc, length, size = head.crc, head.length, head.size + tail.size
-            for piece in (*pieces, tail):
+            following: list[Compressed] = [*pieces, tail]
+            for piece in following:
                 crc = crc32_combine(crc, piece.crc, piece.length)
                 length += piece.length
             size += sum(piece.size for piece in pieces)
