@@ -54,8 +54,11 @@ def unit_code(number: int) -> str:
     return f"U{number:05d}"
 
 
-def unit_rows(number: int) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """One unit's info and sheets; seeded by the unit number alone."""
+def unit_rows(number: int, repeated_names: bool = False) -> tuple[dict[str, Any],
+                                                                   dict[str, list[dict[str, Any]]]]:
+    """One unit's info and sheets; seeded by the unit number alone. With `repeated_names`
+    every unit draws its delegates from the same 150 people (name, birth year, sex, ethnicity):
+    the many-findings case, where nearly every delegate is also in other units' lists."""
     rng = random.Random(number)
     code = unit_code(number)
     name = f"CĐCS Công ty số {number}"
@@ -66,7 +69,13 @@ def unit_rows(number: int) -> tuple[dict[str, Any], dict[str, list[dict[str, Any
                     dt.date(2025, 3, 14))
     people = delegates(rng, rng.randint(140, 160), name, presidium=5, guests_share=0.2,
                        upper=3)
-    for row in people:
+    for index, row in enumerate(people):
+        if repeated_names:
+            same = random.Random(index)
+            row["full_name"] = " ".join([same.choice(SURNAMES), same.choice(MIDDLES),
+                                         same.choice(GIVEN), same.choice(GIVEN)])
+            row.update(birth_year=1970 + index % 30, gender="Nam", ethnicity="Kinh")
+            continue
         row["full_name"] = " ".join([rng.choice(SURNAMES), rng.choice(MIDDLES),
                                      rng.choice(GIVEN), rng.choice(GIVEN)])
     awards = nominations(rng, 19, name)
@@ -81,8 +90,8 @@ def unit_rows(number: int) -> tuple[dict[str, Any], dict[str, list[dict[str, Any
     return info, {"delegates": people, "nominations": awards, "indicators": counts}
 
 
-def write_unit(folder: Path, number: int) -> Path:
-    info, rows = unit_rows(number)
+def write_unit(folder: Path, number: int, repeated_names: bool = False) -> Path:
+    info, rows = unit_rows(number, repeated_names)
     return write_submission(folder / f"{unit_code(number)}.xlsx", info, rows,
                             title=f"Đơn vị {unit_code(number)}")
 
@@ -96,11 +105,13 @@ def registry_units(count: int) -> list[dict[str, Any]]:
     return units
 
 
-def generate(count: int, folder: Path, workers: int = 2) -> list[Path]:
+def generate(count: int, folder: Path, workers: int = 2,
+             repeated_names: bool = False) -> list[Path]:
     """Write `count` unit workbooks and `danh-muc.xlsx` into `folder` (created)."""
     folder.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(workers) as pool:
-        paths = list(pool.map(write_unit, [folder] * count, range(1, count + 1), chunksize=16))
+        paths = list(pool.map(write_unit, [folder] * count, range(1, count + 1),
+                              [repeated_names] * count, chunksize=16))
     write_registry(folder / "danh-muc.xlsx", registry_units(count))
     return paths
 

@@ -2,12 +2,15 @@
 
 For each inbox size N (generated deterministically by generate.py), and several repeats:
 - cold:  dhtt-merge on the N workbooks into an empty output folder;
+- same:  dhtt-merge again with nothing changed: the outputs on disk are verified and kept;
 - warm:  dhtt-merge again after one workbook changed (one delegate renamed; the read cache
          and the last run's row blocks are used);
 - added: dhtt-merge again after the first unit's workbook gained a delegate: the worst case
          for the row blocks, as every later row moves down by one;
 - floor: python-calamine reading every sheet of every input plus xlsxwriter writing the same
          output rows with write_row (floor.py, timed inside, without Python start-up);
+- read:  the read floor, python-calamine reading every sheet of every input in 2 processes
+         (read_floor.py, timed inside); every variant is also given as a ratio to it;
 - naive: pandas.read_excel/openpyxl per sheet, pandera per file, to_excel/openpyxl (naive.py).
 Wall time and peak memory of the process tree (the command, its read pool and its write
 helper) are recorded: the RSS sum polled every 20 ms, which counts pages a forked worker shares
@@ -15,6 +18,7 @@ with its parent twice, and the PSS sum every 200 ms, which does not. Medians are
 the ratios; the table is written to the file given with --table.
 
     python benchmarks/run.py --sizes 300 1000 3000 --repeats 3 --no-naive-above 1000
+    python benchmarks/run.py --sizes 300 --many-findings --no-naive-above 0   # names repeat
 """
 
 from __future__ import annotations
@@ -128,19 +132,22 @@ def output_rows(workbook: Path) -> dict[str, list[list[object]]]:
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 
-def bench_size(count: int, repeats: int, work: Path, naive: bool) -> dict[str, Sample]:
-    inbox, out = work / f"inbox-{count}", work / f"out-{count}"
+def bench_size(count: int, repeats: int, work: Path, naive: bool,
+               many_findings: bool = False) -> dict[str, Sample]:
+    tag = f"{count}-names" if many_findings else f"{count}"
+    inbox, out = work / f"inbox-{tag}", work / f"out-{tag}"
     if not (inbox / "danh-muc.xlsx").exists():
-        generate(count, inbox)
+        generate(count, inbox, repeated_names=many_findings)
     merge = [sys.executable, "-m", "excel_pipeline", str(inbox), "--out", str(out),
              "--as-of", AS_OF]
-    samples = {name: Sample() for name in ("cold", "warm", "added", "floor", "naive")}
-    rows_file = work / f"rows-{count}.pickle"
+    samples = {name: Sample() for name in ("cold", "same", "warm", "added", "floor", "read",
+                                           "naive")}
+    rows_file = work / f"rows-{tag}.pickle"
     for repeat in range(repeats):
         shutil.rmtree(out, ignore_errors=True)
         change_one_workbook(inbox, changed=False)
-        for name, command, inner in (("cold", merge, False), ("warm", merge, False),
-                                     ("added", merge, False)):
+        for name, command, inner in (("cold", merge, False), ("same", merge, False),
+                                     ("warm", merge, False), ("added", merge, False)):
             if name == "warm":
                 change_one_workbook(inbox, changed=True)
             if name == "added":
@@ -159,6 +166,11 @@ def bench_size(count: int, repeats: int, work: Path, naive: bool) -> dict[str, S
         samples["floor"].seconds.append(seconds)
         samples["floor"].peak_mb.append(peak)
         samples["floor"].peak_pss_mb.append(pss)
+        seconds, peak, pss = measure([sys.executable, str(HERE / "read_floor.py"), str(inbox)],
+                                     inner_time=True)
+        samples["read"].seconds.append(seconds)
+        samples["read"].peak_mb.append(peak)
+        samples["read"].peak_pss_mb.append(pss)
         if naive:
             seconds, peak, pss = measure([sys.executable, str(HERE / "naive.py"), str(inbox),
                                           str(work / "naive.xlsx")])
@@ -186,10 +198,18 @@ def machine() -> str:
 
 
 def report(results: dict[int, dict[str, Sample]], repeats: int) -> str:
-    lines = ["| N | cold s | warm s | added s | floor s | naive s | cold/floor | naive/cold | "
-             "warm/cold | added/cold | peak RSS cold MB | peak PSS cold MB | peak PSS warm MB | "
-             "s per file (cold) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| N | read floor s | cold s | same s | warm s | cold/read | same/read | warm/read |",
+             "|---|---|---|---|---|---|---|---|"]
+    for count, s in sorted(results.items()):
+        read = s["read"].time
+        lines.append(f"| {count} | {read:.2f} | {s['cold'].time:.1f} | {s['same'].time:.1f} | "
+                     f"{s['warm'].time:.1f} | {s['cold'].time / read:.2f} | "
+                     f"{s['same'].time / read:.2f} | {s['warm'].time / read:.2f} |")
+    lines.append("")
+    lines += ["| N | cold s | warm s | added s | floor s | naive s | cold/floor | naive/cold | "
+              "warm/cold | added/cold | peak RSS cold MB | peak PSS cold MB | peak PSS warm MB | "
+              "s per file (cold) |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for count, s in sorted(results.items()):
         cold, warm, floor = s["cold"].time, s["warm"].time, s["floor"].time
         added = s["added"].time
@@ -220,10 +240,13 @@ def main() -> None:
     parser.add_argument("--no-naive-above", type=int, default=1000,
                         help="skip the naive version above this N (it takes minutes)")
     parser.add_argument("--table", type=Path, help="also write the table to this file")
+    parser.add_argument("--many-findings", action="store_true",
+                        help="every unit lists the same people: tens of thousands of findings")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     results = {count: bench_size(count, args.repeats, args.work,
-                                 naive=count <= args.no_naive_above) for count in args.sizes}
+                                 naive=count <= args.no_naive_above,
+                                 many_findings=args.many_findings) for count in args.sizes}
     table = report(results, args.repeats)
     print(table)
     if args.table:
