@@ -98,6 +98,25 @@ class Chain:
     count: int = 1
 
 
+# Who decides a form, seen from the consolidating level: this level («here»), a higher union
+# level it forwards the nominations to («above»), a lower level that decides on its own
+# («below»), or a body outside the issuer's system, e.g. the head of an agency or enterprise for
+# the State's titles («outside»). Only «here» enters this level's decision and certificates, only
+# «above» goes up; the others are listed for the officer with the body that decides them.
+DECIDERS = ("here", "above", "below", "outside")
+DECIDER_LABELS = {"here": "Cấp này", "above": "Cấp trên"}
+
+
+@dataclass(frozen=True)
+class FormAuthority:
+    """Who decides one award form under the campaign (the law or regulation in `source`)."""
+
+    form: str
+    decided_by: Literal["here", "above", "below", "outside"]
+    body: str  # the deciding body or person, as officers name it
+    source: str
+
+
 @dataclass(frozen=True)
 class Documents:
     """What the Word documents of `dhtt-merge documents` say about their issuer and the
@@ -160,6 +179,9 @@ class Campaign:
     indicators: list[Indicator] = field(default_factory=list)
     # Conditions on titles held, checked against the ledger (`check.ledger`).
     chains: list[Chain] = field(default_factory=list)
+    # Who decides each award form (`[[forms]]`); when given, `forwarded_awards` is derived from
+    # it (the forms decided «above»).
+    forms: list[FormAuthority] = field(default_factory=list)
     allocation: Allocation = field(default_factory=Allocation)
     documents: Documents = field(default_factory=Documents)
     limits: ReadLimits = field(default_factory=ReadLimits)
@@ -174,6 +196,25 @@ class Campaign:
     @property
     def root_level(self) -> Level:
         return self.levels[0]
+
+    def decided_by(self, form: str) -> str:
+        """«here», «above», «below» or «outside» (see `DECIDERS`) for an award form."""
+        for authority in self.forms:
+            if authority.form == form:
+                return authority.decided_by
+        return "above" if form in self.forwarded_awards else "here"
+
+    def decider_label(self, form: str) -> str:
+        """Who decides the form, as the documents' per-form tables print it."""
+        where = self.decided_by(form)
+        if where in DECIDER_LABELS:
+            return DECIDER_LABELS[where]
+        body = next((a.body for a in self.forms if a.form == form), "")
+        return body or "Cấp khác"
+
+    def forms_decided(self, where: str) -> list[str]:
+        """The award forms of the template decided `where` (one of `DECIDERS`)."""
+        return [form for form in AWARD_FORMS if self.decided_by(form) == where]
 
     def level_for(self, label: str | None, depth: int) -> Level:
         """The level named by a registry's Cấp value, else the one at this depth of the tree."""
@@ -216,6 +257,12 @@ def campaign_from_dict(data: dict[str, Any], origin: str = "") -> Campaign:
     """Build and check a Campaign from parsed TOML (also used by tests)."""
     campaign = typing.cast(Campaign, _build(Campaign, data, "", origin))
     campaign = dataclasses.replace(campaign, source_path=origin)
+    if campaign.forms:
+        if "forwarded_awards" in data:
+            raise CampaignError(_msg(origin, "forwarded_awards", "không dùng cùng [[forms]]: "
+                                     "hình thức do cấp trên quyết định ghi decided_by = \"above\""))
+        campaign = dataclasses.replace(campaign, forwarded_awards=[
+            a.form for a in campaign.forms if a.decided_by == "above"])
     _check_semantics(campaign, origin)
     return campaign
 
@@ -334,6 +381,17 @@ def _check_semantics(campaign: Campaign, origin: str) -> None:
                                                              "định) và count từ 1 trở lên"))
         if chain.years == "same" and chain.count != 1:
             raise CampaignError(_msg(origin, f"chains[{i}].count", "phải là 1 khi years = same"))
+    seen: set[str] = set()
+    for i, authority in enumerate(campaign.forms):
+        if authority.form not in AWARD_FORMS:
+            raise CampaignError(_msg(origin, f"forms[{i}].form", f"«{authority.form}» không "
+                                     "phải hình thức khen thưởng trong mẫu"))
+        if authority.form in seen:
+            raise CampaignError(_msg(origin, f"forms[{i}].form", "bị ghi hai lần"))
+        seen.add(authority.form)
+        if not authority.source.strip() or not authority.body.strip():
+            raise CampaignError(_msg(origin, f"forms[{i}]", "cần body (ai quyết định) và source "
+                                                            "(văn bản quy định)"))
     if campaign.allocation.method not in ALLOCATION_METHODS:
         raise CampaignError(_msg(origin, "allocation.method",
                                  f"phải là một trong: {', '.join(ALLOCATION_METHODS)}"))

@@ -188,9 +188,11 @@ def _people(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _decided_here(c: Consolidation) -> pd.DataFrame:
-    """Considered nominations for the forms decided at this level (not forwarded)."""
+    """Considered nominations for the forms this level decides itself: not those forwarded,
+    nor those a lower level or a body outside the issuer decides (`Campaign.decided_by`),
+    which never enter this level's decision or its certificates."""
     frame = considered_nominations(c)
-    return tree_order(c, frame[~frame["award"].isin(c.campaign.forwarded_awards)])
+    return tree_order(c, frame[frame["award"].isin(c.campaign.forms_decided("here"))])
 
 
 def _proposal(c: Consolidation) -> dict[str, Any] | str:
@@ -256,7 +258,7 @@ def _per_form(c: Consolidation) -> list[dict[str, Any]]:
         considered = mine & ~late
         collectives = int((considered & (frame["subject"] == "Tập thể")).sum())
         rows.append({"stt": len(rows) + 1, "hinh_thuc": form,
-                     "cap_xet": "Cấp trên" if form in c.campaign.forwarded_awards else "Cấp này",
+                     "cap_xet": c.campaign.decider_label(form),
                      "so_tap_the": collectives,
                      "so_ca_nhan": int(considered.sum()) - collectives,
                      "so_luong": int(considered.sum()), "khong_xet": int((mine & late).sum())})
@@ -269,12 +271,13 @@ def _minutes(c: Consolidation) -> dict[str, Any] | str:
         return "không có đề nghị khen thưởng hợp lệ"
     considered = considered_nominations(c)
     forwarded = int(considered["award"].isin(c.campaign.forwarded_awards).sum())
+    here = int(considered["award"].isin(c.campaign.forms_decided("here")).sum())
     sheet = BY_KEY["nominations"].title
     counts = Counter(f.code for f in c.findings
                      if f.sheet == sheet and f.severity in ("error", "warning"))
     return {"theo_hinh_thuc": _per_form(c), "so_don_vi_de_nghi": int(frame["_unit"].nunique()),
             "tong_de_nghi": len(frame), "so_khong_xet": len(frame) - len(considered),
-            "de_nghi_cap_tren": forwarded, "khen_cap_nay": len(considered) - forwarded,
+            "de_nghi_cap_tren": forwarded, "khen_cap_nay": here,
             "van_de_de_nghi": [{"ma": code, "noi_dung": CODES[code][1], "so": count}
                                for code, count in sorted(counts.items())]}
 
