@@ -216,6 +216,28 @@ class Campaign:
         """The award forms of the template decided `where` (one of `DECIDERS`)."""
         return [form for form in AWARD_FORMS if self.decided_by(form) == where]
 
+    def dates(self) -> list[dt.date]:
+        """Every date the campaign sets (conferences, deadlines)."""
+        found = [self.registration_deadline, self.plans_deadline]
+        for level in self.levels:
+            found += [level.conference_start, level.conference_end, level.dossier_deadline]
+        return sorted(day for day in found if day is not None)
+
+    def example_as_of(self) -> dt.date | None:
+        """The day a run of the bundled example is dated: the day after the lower levels'
+        last dossier deadline, else after their last conference, else the eve of the root's
+        conference; None when the campaign sets no date."""
+        lower = self.levels[1:]
+        dossiers = [lv.dossier_deadline for lv in self.levels if lv.dossier_deadline]
+        conferences = [lv.conference_end for lv in lower if lv.conference_end]
+        if dossiers or conferences:
+            return max(dossiers or conferences) + dt.timedelta(days=1)
+        start = self.root_level.conference_start
+        if start:
+            return start - dt.timedelta(days=1)
+        days = self.dates()
+        return days[-1] + dt.timedelta(days=1) if days else None
+
     def level_for(self, label: str | None, depth: int) -> Level:
         """The level named by a registry's Cấp value, else the one at this depth of the tree."""
         for level in self.levels:

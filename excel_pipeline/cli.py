@@ -215,6 +215,12 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
                  as_of=as_of, progress=_progress(),
                  delivery=options, use_cache=not no_cache, ledger=ledger, documents=documents)
     _lines_then_exit(click.get_current_context(), result.exit_code)
+    if inbox is None and as_of is None:
+        from .textnorm import format_date
+
+        click.echo(f"Hộp thư mẫu của đợt {campaign.id}: số liệu tính đến ngày "
+                   f"{format_date(result.consolidation.as_of)} (ngày trong thời gian của đợt thi "
+                   f"đua; đổi bằng --as-of).")
     for line in summary_lines(result.consolidation):
         click.echo(line)
     for line in change_lines(result.consolidation.changes):

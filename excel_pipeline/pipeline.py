@@ -39,9 +39,15 @@ from .write.upward import upward_job, write_upward
 from .write.workbook import write_workbook
 
 
-def example_inbox() -> Path:
-    """The bundled example inbox (a small fictitious district), used when no inbox is given."""
-    return Path(str(resources.files("excel_pipeline").joinpath("data", "example_inbox")))
+def example_inbox(campaign_id: str | None = None) -> Path:
+    """The bundled example inbox of a preset, used when no inbox is given: each preset has its
+    own (`data/examples/<id>`, its bodies, levels and dates); the Bàu Bàng district's
+    (`data/example_inbox`) otherwise."""
+    data = resources.files("excel_pipeline").joinpath("data")
+    own = data.joinpath("examples", campaign_id) if campaign_id else None
+    if own is not None and own.is_dir():
+        return Path(str(own))
+    return Path(str(data.joinpath("example_inbox")))
 
 
 def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path | None = None,
@@ -66,8 +72,9 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     # Edited templates are checked here too: a broken one stops the run before any work.
     templates = load_templates(documents.templates_dir) if documents else None
     example = inbox is None
-    inbox = inbox or example_inbox()
-    as_of = as_of or dt.date.today()
+    inbox = inbox or example_inbox(campaign.id)
+    # The example's data belong to the campaign's dates, not today's.
+    as_of = as_of or (campaign.example_as_of() if example else None) or dt.date.today()
     folders = {"--out": out_dir}
     if options.feedback_dir is not None:
         folders["--feedback"] = options.feedback_dir

@@ -383,7 +383,7 @@ def proposal() -> Document:
     para(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ KHEN THƯỞNG", 14, bold=True,
          align=CENTER)
     para(document, "(Kèm theo Tờ trình số …/TTr-{{ ky_hieu }} " + BLANK_DATE
-         + " của {{ ten_don_vi }})", 14, italic=True, align=CENTER, after=8)
+         + " của {{ co_quan_ten }})", 14, italic=True, align=CENTER, after=8)
     example_mark(document)
     annex_groups(document, "{{ g.hinh_thuc }}: {{ g.so_luong }} "
                            "({{ g.so_tap_the }} tập thể, {{ g.so_ca_nhan }} cá nhân)")
@@ -414,7 +414,7 @@ def decision() -> Document:
     page_break(document)
     para(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG", 14, bold=True, align=CENTER)
     para(document, "(Kèm theo Quyết định số …/QĐ-{{ ky_hieu }} " + BLANK_DATE
-         + " của {{ ten_don_vi }})", 14,
+         + " của {{ chu_the_ten }})", 14,
          italic=True, align=CENTER, after=8)
     example_mark(document)
     annex_groups(document, "{{ g.hinh_thuc }}: {{ g.so_luong }} "

@@ -38,6 +38,9 @@ COMMON: dict[str, str] = {
     "nam": "Năm của văn bản",
     "tham_quyen": "Thẩm quyền ký, ví dụ «TM. BAN THƯỜNG VỤ»",
     "chu_the": "Tập thể quyết định, in hoa, ví dụ «BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG HUYỆN …»",
+    "co_quan_ten": "Tên cơ quan ban hành, viết thường, ví dụ trong «Kèm theo Tờ trình … của …»",
+    "chu_the_ten": "Người, tập thể quyết định, viết thường, ví dụ «Ban Thường vụ Liên đoàn Lao "
+                   "động huyện …» trong «Kèm theo Quyết định … của …»",
     "chuc_vu_ky": "Chức vụ người ký, ví dụ «CHỦ TỊCH»",
     "hoi_dong": "Tên Hội đồng Thi đua – Khen thưởng",
     "dot_thi_dua": "Tên đợt thi đua",

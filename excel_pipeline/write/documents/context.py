@@ -17,7 +17,7 @@ import pandas as pd
 from ...findings import CODES, SEVERITY_LABELS
 from ...model import Consolidation
 from ...template import AWARD_FORMS, BY_KEY
-from ...textnorm import format_date, percent
+from ...textnorm import fold, format_date, percent
 from ..summary import summary_rows, tree_order, unit_figures, unit_statuses
 from ..upward import considered_nominations, forwarded_nominations, upward_delegates
 from .catalogue import KINDS, DocumentKind
@@ -58,15 +58,19 @@ def _common(c: Consolidation) -> dict[str, Any]:
     root = _root(c)
     name = root["name"] if root else ""
     issuer = (settings.issuer or name).upper()
-    # The collective that decides: «TM. BAN THƯỜNG VỤ» of «LĐLĐ HUYỆN …» is «BAN THƯỜNG VỤ LĐLĐ
-    # HUYỆN …»; «TM. HỘI ĐỒNG» of «HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG TỈNH» is the council itself.
-    body = settings.authority.upper().removeprefix("TM.").strip()
+    # Who decides: «TM. BAN THƯỜNG VỤ» of «LĐLĐ HUYỆN …» is the collective «BAN THƯỜNG VỤ LĐLĐ
+    # HUYỆN …»; without a «TM.» collective the signer decides in person: «CHỦ TỊCH ỦY BAN NHÂN
+    # DÂN TỈNH …». The council (`hoi_dong`) only proposes: it is never the decider.
+    body = settings.authority.upper().removeprefix("TM.").strip() or settings.signer.upper()
     deciding = issuer if not body or issuer.startswith(body) else f"{body} {issuer or BLANK}"
+    issuer_name = settings.issuer or name
     return {
         "du_lieu_mau": c.example,
         "co_quan_cap_tren": settings.superior.upper(),
         "co_quan": issuer or BLANK,
         "chu_the": deciding or BLANK,
+        "co_quan_ten": issuer_name or BLANK,
+        "chu_the_ten": _sentence_case(body, issuer_name) or BLANK,
         "ten_don_vi": name or BLANK,
         "ky_hieu": settings.symbol or BLANK,
         "noi_ban_hanh": settings.place or BLANK,
@@ -79,6 +83,21 @@ def _common(c: Consolidation) -> dict[str, Any]:
         "can_cu_luat": list(settings.basis),
         "ngay_so_lieu": format_date(c.as_of),
     }
+
+
+# The deciding collectives and persons as running text writes them.
+_RUNNING_TEXT = {"BAN THƯỜNG VỤ": "Ban Thường vụ", "BAN CHẤP HÀNH": "Ban Chấp hành",
+                 "ĐOÀN CHỦ TỊCH": "Đoàn Chủ tịch", "CHỦ TỊCH": "Chủ tịch"}
+
+
+def _sentence_case(body: str, issuer_name: str) -> str:
+    """The decider as running text names it: «Ban Thường vụ Liên đoàn Lao động huyện …»,
+    «Chủ tịch Ủy ban nhân dân tỉnh …»; the issuer itself when it decides as a whole."""
+    if not body or fold(issuer_name).startswith(fold(body)):
+        return issuer_name
+    words = body.split()
+    head = _RUNNING_TEXT.get(body, " ".join([words[0].capitalize(), *map(str.lower, words[1:])]))
+    return f"{head} {issuer_name}".strip()
 
 
 def _year(c: Consolidation) -> int:
