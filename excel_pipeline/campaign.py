@@ -67,13 +67,38 @@ class Level:
     source: str = ""
 
     def matches(self, label: str | None) -> bool:
+        """Whether a registry's Cấp value names this level: its id, name or an alias, also
+        written short as registries do («Cấp trên trực tiếp cơ sở» for «Công đoàn cấp trên
+        trực tiếp cơ sở», «CĐCS» or «cấp cơ sở» for «Công đoàn cơ sở»)."""
         key = fold(label)
-        return bool(key) and key in self._keys
+        return bool(key) and (key in self._keys or _short(key) in self._short_keys)
 
     @functools.cached_property
     def _keys(self) -> frozenset[str]:
         """The folded names this level answers to (asked once per unit of a registry)."""
         return frozenset({fold(self.id), fold(self.name), *map(fold, self.aliases)})
+
+    @functools.cached_property
+    def _short_keys(self) -> frozenset[str]:
+        return frozenset(filter(None, map(_short, self._keys)))
+
+
+# Leading words a registry may leave out of a level's name, and the usual short forms, folded.
+_LEADING = ("cong doan ", "lien doan lao dong ", "ldld ", "cap ")
+_SHORT_FORMS = {"cdcs": "co so", "cd co so": "co so"}
+
+
+def _short(key: str) -> str:
+    """A folded level name without its leading «Công đoàn», «LĐLĐ», «cấp»: the part that
+    tells levels apart («cấp trên trực tiếp cơ sở» → «trên trực tiếp cơ sở»)."""
+    key = _SHORT_FORMS.get(key, key)
+    changed = True
+    while changed:
+        changed = False
+        for word in _LEADING:
+            if key.startswith(word):
+                key, changed = key[len(word):], True
+    return _SHORT_FORMS.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -403,6 +428,7 @@ def _check_semantics(campaign: Campaign, origin: str) -> None:
                                                              "định) và count từ 1 trở lên"))
         if chain.years == "same" and chain.count != 1:
             raise CampaignError(_msg(origin, f"chains[{i}].count", "phải là 1 khi years = same"))
+    _check_decider(campaign.documents, origin)
     seen: set[str] = set()
     for i, authority in enumerate(campaign.forms):
         if authority.form not in AWARD_FORMS:
@@ -417,6 +443,22 @@ def _check_semantics(campaign: Campaign, origin: str) -> None:
     if campaign.allocation.method not in ALLOCATION_METHODS:
         raise CampaignError(_msg(origin, "allocation.method",
                                  f"phải là một trong: {', '.join(ALLOCATION_METHODS)}"))
+
+
+def _check_decider(settings: Documents, origin: str) -> None:
+    """Refuse a council deciding on its own proposal: the emulation council advises and
+    proposes, the competent body or its head decides (and signs)."""
+    council = fold(settings.council)
+    authority = settings.authority.strip()
+    collective = fold(authority[3:] if authority.upper().startswith("TM.") else authority)
+    if not council:
+        return
+    if fold(settings.issuer) == council or (collective and council.startswith(collective)):
+        raise CampaignError(_msg(origin, "documents.authority", (
+            "cho Hội đồng Thi đua – Khen thưởng ký quyết định: Hội đồng chỉ tham mưu, đề "
+            "nghị; ghi issuer là cơ quan có thẩm quyền (hoặc để trống: dùng tên đơn vị gốc "
+            "của danh mục) và authority là tập thể quyết định («TM. BAN THƯỜNG VỤ») hoặc để "
+            "trống khi người đứng đầu quyết định")))
 
 
 def _msg(origin: str, key: str, problem: str) -> str:

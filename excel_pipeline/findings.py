@@ -44,6 +44,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "UNIT_MATCHED_BY_NAME": ("warning", "Tệp không ghi đúng mã, nhận đơn vị theo tên"),
     "AWARD_REPEATED": ("error", "Đề nghị hình thức đã được khen trong năm"),
     "TITLE_CHAIN": ("error", "Chưa đủ danh hiệu cần có trước"),
+    "CAMPAIGN_MISMATCH": ("warning", "Danh mục hoặc ngày tính số liệu không thuộc đợt thi đua"),
 }
 
 # code -> what the unit should do about it, for the feedback workbooks sent back to units.
@@ -87,6 +88,8 @@ ADVICE: dict[str, str] = {
                       "họ tên, năm sinh nếu là người khác.",
     "TITLE_CHAIN": "Chỉ đề nghị khi đã có danh hiệu cần có (xem «Yêu cầu»), hoặc bổ sung quyết "
                    "định khen danh hiệu đó vào sổ khen thưởng.",
+    "CAMPAIGN_MISMATCH": "Kiểm tra lại --campaign, danh mục đơn vị và --as-of: chọn đúng đợt thi "
+                         "đua của cơ quan mình, hoặc dùng tệp cấu hình riêng.",
 }
 
 

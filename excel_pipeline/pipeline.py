@@ -18,6 +18,7 @@ from typing import Any
 
 from .allocate.quotas import allocation_rows
 from .campaign import Campaign
+from .check.campaign_fit import campaign_findings
 from .check.consolidate import merge_inbox
 from .check.ledger import ledger_findings
 from .check.rules import check_rules
@@ -180,5 +181,5 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     from_ledger = ledger_findings(consolidation, awards) if awards is not None else []
     consolidation.findings = sorted(
         [*consolidation.findings, *check_rules(consolidation), *allocation_findings,
-         *from_ledger], key=sort_key)
+         *from_ledger, *campaign_findings(consolidation)], key=sort_key)
     return consolidation
