@@ -227,6 +227,11 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
         click.echo(line)
     for line in delivery_lines(result.upward, result.delivery):
         click.echo(line)
+    from .write.upward import delegation_note
+
+    note = delegation_note(result.consolidation) if result.upward else None
+    if note:
+        click.echo(f"Lưu ý: {note}.")
     if result.paperwork is not None:
         for line in document_lines(result.paperwork):
             click.echo(line)

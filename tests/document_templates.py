@@ -314,12 +314,24 @@ def presidium() -> Document:
     return document
 
 
+def conference_delegates() -> Document:
+    """This level's conference: the delegates the units sent (flagged by them)."""
+    return delegate_list("DANH SÁCH TRÍCH NGANG ĐẠI BIỂU",
+                         "Dự Hội nghị điển hình tiên tiến của {{ ten_don_vi }}")
+
+
 def upward_delegates() -> Document:
+    """This level's own delegation to the next level's conference."""
+    return delegate_list("DANH SÁCH ĐOÀN ĐẠI BIỂU {{ ten_don_vi | upper }}",
+                         "Đi dự Hội nghị điển hình tiên tiến cấp trên (theo chỉ tiêu được phân "
+                         "bổ)")
+
+
+def delegate_list(heading: str, subject: str) -> Document:
     document = new_document(landscape=True)
     width = text_width(document) / 360000
     header_block(document, None, width)
-    title(document, "DANH SÁCH TRÍCH NGANG ĐẠI BIỂU",
-          "Dự Hội nghị điển hình tiên tiến cấp trên (theo chỉ tiêu được phân bổ)")
+    title(document, heading, subject)
     para(document, "Tổng số: {{ so_dai_bieu }} đại biểu (nữ: {{ so_dai_bieu_nu }}; điển hình "
          "tiên tiến: {{ so_dien_hinh }}; khách mời: {{ so_khach_moi }}).", 14, align=CENTER,
          after=8)
@@ -538,6 +550,7 @@ def certificates() -> Document:
 
 
 BUILDERS = {"agenda": agenda, "backdrop": backdrop, "presidium": presidium,
+            "conference_delegates": conference_delegates,
             "upward_delegates": upward_delegates, "proposal": proposal, "decision": decision,
             "minutes": minutes, "report": report, "certificates": certificates}
 

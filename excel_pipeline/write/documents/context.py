@@ -19,7 +19,13 @@ from ...model import Consolidation
 from ...template import AWARD_FORMS, BY_KEY
 from ...textnorm import fold, format_date, percent
 from ..summary import summary_rows, tree_order, unit_figures, unit_statuses
-from ..upward import considered_nominations, forwarded_nominations, upward_delegates
+from ..upward import (
+    conference_delegates,
+    considered_nominations,
+    delegation_note,
+    forwarded_nominations,
+    upward_delegates,
+)
 from .catalogue import KINDS, DocumentKind
 
 # A value still to be filled by hand in the printed document.
@@ -175,10 +181,24 @@ def _range(low: int | None, high: int | None) -> str:
     return f"từ {low:02d}" if low is not None else f"đến {high:02d}"
 
 
+def _conference_delegates(c: Consolidation) -> dict[str, Any] | str:
+    """This level's conference: the delegates the units flagged «Dự hội nghị cấp trên»."""
+    frame = conference_delegates(c)
+    if frame.empty:
+        return "không đơn vị nào đánh dấu đại biểu «Dự hội nghị cấp trên»"
+    return _delegate_list(c, frame)
+
+
 def _upward_delegates(c: Consolidation) -> dict[str, Any] | str:
+    """This level's delegation to the next level (the people of gui-cap-tren.xlsx), or why
+    there is none yet."""
     frame = upward_delegates(c)
     if frame.empty:
-        return "không đại biểu nào được đánh dấu «Dự hội nghị cấp trên»"
+        return delegation_note(c) or "chưa có danh sách đoàn đại biểu đi dự hội nghị cấp trên"
+    return _delegate_list(c, frame)
+
+
+def _delegate_list(c: Consolidation, frame: pd.DataFrame) -> dict[str, Any]:
     rows = _people(c, frame)
     return {"dai_bieu": rows, "so_dai_bieu": len(rows),
             "so_dai_bieu_nu": sum(1 for row in rows if row["gioi_tinh"] == "Nữ"),
@@ -371,6 +391,7 @@ def _certificates(c: Consolidation) -> dict[str, Any] | str:
 
 
 _BUILDERS = {"agenda": _agenda, "backdrop": _backdrop, "presidium": _presidium,
+             "conference_delegates": _conference_delegates,
              "upward_delegates": _upward_delegates, "proposal": _proposal,
              "decision": _decision, "minutes": _minutes, "report": _report,
              "certificates": _certificates}
