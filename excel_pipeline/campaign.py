@@ -65,6 +65,9 @@ class Level:
     conference_seats: int | None = None  # this level's conference seats, shared among subordinates
     conference_reserved: int = 0  # of those, reserved (guests...) before sharing
     source: str = ""
+    # The seats the next level allocates to this level's own delegation to its conference, when
+    # the campaign knows them (the delegation is chosen at this level's conference).
+    delegation_seats: int | None = None
 
     def matches(self, label: str | None) -> bool:
         """Whether a registry's Cấp value names this level: its id, name or an alias, also

@@ -225,3 +225,26 @@ def test_committed_examples_match_a_fresh_generation(tmp_path):
     for preset in module.OTHER_EXAMPLES:
         module.build_other(preset, tmp_path / preset)
         assert _cells(tmp_path / preset) == _cells(example_inbox(preset)), preset
+
+
+def test_the_delegation_is_measured_against_the_next_levels_allocation(tmp_path):
+    text = (REPO / "excel_pipeline" / "presets" / "bau-bang-2025.toml").read_text(encoding="utf-8")
+    toml = tmp_path / "bau-bang.toml"
+    toml.write_text(text.replace("submits = false\n", "submits = false\ndelegation_seats = 3\n", 1),
+                    encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    shutil.copytree(example_inbox(), inbox)
+    out = tmp_path / "out"
+    _, stdout, _ = run_cli(str(inbox), "--campaign", str(toml), "--out", str(out), "--as-of",
+                           "2025-03-31")
+    assert "(cấp trên phân bổ 3 đại biểu) chưa được chọn" in stdout
+    write_submission(inbox / "BB.xlsx",
+                     {"unit_code": "BB", "unit_name": "Liên đoàn Lao động huyện Bàu Bàng",
+                      "level": "LĐLĐ huyện", "submitted_on": dt.date(2025, 3, 28)},
+                     {"delegates": [{"stt": 1, "full_name": "Đặng Minh Tài", "gender": "Nam",
+                                     "birth_year": 1968, "to_upper": True,
+                                     "delegate_type": "Điển hình tiên tiến"}]})
+    _, stdout, _ = run_cli(str(inbox), "--campaign", str(toml), "--out", str(out), "--as-of",
+                           "2025-03-31")
+    assert "Đoàn đại biểu Liên đoàn Lao động huyện Bàu Bàng đi dự hội nghị cấp trên có 1 " \
+           "người, cấp trên phân bổ 3" in stdout

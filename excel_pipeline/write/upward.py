@@ -91,11 +91,20 @@ def upward_delegates(c: Consolidation) -> pd.DataFrame:
 
 def delegation_note(c: Consolidation) -> str | None:
     """What gui-cap-tren.xlsx, the documents and the screen say when this level's delegation to
-    the next level is not chosen yet (None when it is, or the campaign has no conference)."""
+    the next level is not chosen yet, or is not of the size the next level allocated (None
+    when all is well, or the campaign has no conference)."""
     root = _root(c)
-    if c.campaign.kind != "conference" or root is None or not upward_delegates(c).empty:
+    if c.campaign.kind != "conference" or root is None:
         return None
-    return (f"Đoàn đại biểu {c.registry.units[root].name} đi dự hội nghị cấp trên chưa được "
+    unit = c.registry.units[root]
+    seats, chosen = unit.level.delegation_seats, len(upward_delegates(c))
+    if chosen:
+        if seats is None or chosen == seats:
+            return None
+        return (f"Đoàn đại biểu {unit.name} đi dự hội nghị cấp trên có {chosen} người, cấp trên "
+                f"phân bổ {seats}")
+    allotted = f" (cấp trên phân bổ {seats} đại biểu)" if seats is not None else ""
+    return (f"Đoàn đại biểu {unit.name} đi dự hội nghị cấp trên{allotted} chưa được "
             f"chọn (thông qua tại hội nghị của cấp này): gui-cap-tren.xlsx chưa có đại biểu. "
             f"Khi đã có danh sách, ghi vào tệp theo mẫu với Mã đơn vị {root}, để vào thư mục hồ "
             f"sơ và chạy lại")
