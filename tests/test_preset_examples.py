@@ -18,6 +18,7 @@ from docx import Document
 from excel_pipeline.campaign import campaign_from_dict, load_campaign, preset_ids
 from excel_pipeline.errors import CampaignError
 from excel_pipeline.pipeline import example_inbox
+from excel_pipeline.template import AWARD_FORMS
 from excel_pipeline.textnorm import fold
 from excel_pipeline.write.submission import write_submission
 from tests.conftest import REPO
@@ -60,6 +61,9 @@ def test_every_preset_has_its_own_example():
     folders = {preset: example_inbox(preset) for preset in preset_ids()}
     assert len(set(folders.values())) == len(folders)
     assert folders["bau-bang-2025"] == example_inbox()
+    for preset in preset_ids():  # every form of the template says who decides it
+        forms = load_campaign(preset).forms
+        assert sorted(a.form for a in forms) == sorted(AWARD_FORMS), preset
 
 
 @pytest.mark.slow
