@@ -65,15 +65,43 @@ class Level:
     conference_seats: int | None = None  # this level's conference seats, shared among subordinates
     conference_reserved: int = 0  # of those, reserved (guests...) before sharing
     source: str = ""
+    # The seats the next level allocates to this level's own delegation to its conference, when
+    # the campaign knows them (the delegation is chosen at this level's conference).
+    delegation_seats: int | None = None
 
     def matches(self, label: str | None) -> bool:
+        """Whether a registry's Cấp value names this level: its id, name or an alias, also
+        written short as registries do («Cấp trên trực tiếp cơ sở» for «Công đoàn cấp trên
+        trực tiếp cơ sở», «CĐCS» or «cấp cơ sở» for «Công đoàn cơ sở»)."""
         key = fold(label)
-        return bool(key) and key in self._keys
+        return bool(key) and (key in self._keys or _short(key) in self._short_keys)
 
     @functools.cached_property
     def _keys(self) -> frozenset[str]:
         """The folded names this level answers to (asked once per unit of a registry)."""
         return frozenset({fold(self.id), fold(self.name), *map(fold, self.aliases)})
+
+    @functools.cached_property
+    def _short_keys(self) -> frozenset[str]:
+        return frozenset(filter(None, map(_short, self._keys)))
+
+
+# Leading words a registry may leave out of a level's name, and the usual short forms, folded.
+_LEADING = ("cong doan ", "lien doan lao dong ", "ldld ", "cap ")
+_SHORT_FORMS = {"cdcs": "co so", "cd co so": "co so"}
+
+
+def _short(key: str) -> str:
+    """A folded level name without its leading «Công đoàn», «LĐLĐ», «cấp»: the part that
+    tells levels apart («cấp trên trực tiếp cơ sở» → «trên trực tiếp cơ sở»)."""
+    key = _SHORT_FORMS.get(key, key)
+    changed = True
+    while changed:
+        changed = False
+        for word in _LEADING:
+            if key.startswith(word):
+                key, changed = key[len(word):], True
+    return _SHORT_FORMS.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -96,6 +124,25 @@ class Chain:
     source: str
     years: Literal["same", "consecutive"] = "same"
     count: int = 1
+
+
+# Who decides a form, seen from the consolidating level: this level («here»), a higher union
+# level it forwards the nominations to («above»), a lower level that decides on its own
+# («below»), or a body outside the issuer's system, e.g. the head of an agency or enterprise for
+# the State's titles («outside»). Only «here» enters this level's decision and certificates, only
+# «above» goes up; the others are listed for the officer with the body that decides them.
+DECIDERS = ("here", "above", "below", "outside")
+DECIDER_LABELS = {"here": "Cấp này", "above": "Cấp trên"}
+
+
+@dataclass(frozen=True)
+class FormAuthority:
+    """Who decides one award form under the campaign (the law or regulation in `source`)."""
+
+    form: str
+    decided_by: Literal["here", "above", "below", "outside"]
+    body: str  # the deciding body or person, as officers name it
+    source: str
 
 
 @dataclass(frozen=True)
@@ -160,6 +207,9 @@ class Campaign:
     indicators: list[Indicator] = field(default_factory=list)
     # Conditions on titles held, checked against the ledger (`check.ledger`).
     chains: list[Chain] = field(default_factory=list)
+    # Who decides each award form (`[[forms]]`); when given, `forwarded_awards` is derived from
+    # it (the forms decided «above»).
+    forms: list[FormAuthority] = field(default_factory=list)
     allocation: Allocation = field(default_factory=Allocation)
     documents: Documents = field(default_factory=Documents)
     limits: ReadLimits = field(default_factory=ReadLimits)
@@ -174,6 +224,47 @@ class Campaign:
     @property
     def root_level(self) -> Level:
         return self.levels[0]
+
+    def decided_by(self, form: str) -> str:
+        """«here», «above», «below» or «outside» (see `DECIDERS`) for an award form."""
+        for authority in self.forms:
+            if authority.form == form:
+                return authority.decided_by
+        return "above" if form in self.forwarded_awards else "here"
+
+    def decider_label(self, form: str) -> str:
+        """Who decides the form, as the documents' per-form tables print it."""
+        where = self.decided_by(form)
+        if where in DECIDER_LABELS:
+            return DECIDER_LABELS[where]
+        body = next((a.body for a in self.forms if a.form == form), "")
+        return body or "Cấp khác"
+
+    def forms_decided(self, where: str) -> list[str]:
+        """The award forms of the template decided `where` (one of `DECIDERS`)."""
+        return [form for form in AWARD_FORMS if self.decided_by(form) == where]
+
+    def dates(self) -> list[dt.date]:
+        """Every date the campaign sets (conferences, deadlines)."""
+        found = [self.registration_deadline, self.plans_deadline]
+        for level in self.levels:
+            found += [level.conference_start, level.conference_end, level.dossier_deadline]
+        return sorted(day for day in found if day is not None)
+
+    def example_as_of(self) -> dt.date | None:
+        """The day a run of the bundled example is dated: the day after the lower levels'
+        last dossier deadline, else after their last conference, else the eve of the root's
+        conference; None when the campaign sets no date."""
+        lower = self.levels[1:]
+        dossiers = [lv.dossier_deadline for lv in self.levels if lv.dossier_deadline]
+        conferences = [lv.conference_end for lv in lower if lv.conference_end]
+        if dossiers or conferences:
+            return max(dossiers or conferences) + dt.timedelta(days=1)
+        start = self.root_level.conference_start
+        if start:
+            return start - dt.timedelta(days=1)
+        days = self.dates()
+        return days[-1] + dt.timedelta(days=1) if days else None
 
     def level_for(self, label: str | None, depth: int) -> Level:
         """The level named by a registry's Cấp value, else the one at this depth of the tree."""
@@ -216,6 +307,12 @@ def campaign_from_dict(data: dict[str, Any], origin: str = "") -> Campaign:
     """Build and check a Campaign from parsed TOML (also used by tests)."""
     campaign = typing.cast(Campaign, _build(Campaign, data, "", origin))
     campaign = dataclasses.replace(campaign, source_path=origin)
+    if campaign.forms:
+        if "forwarded_awards" in data:
+            raise CampaignError(_msg(origin, "forwarded_awards", "không dùng cùng [[forms]]: "
+                                     "hình thức do cấp trên quyết định ghi decided_by = \"above\""))
+        campaign = dataclasses.replace(campaign, forwarded_awards=[
+            a.form for a in campaign.forms if a.decided_by == "above"])
     _check_semantics(campaign, origin)
     return campaign
 
@@ -334,9 +431,37 @@ def _check_semantics(campaign: Campaign, origin: str) -> None:
                                                              "định) và count từ 1 trở lên"))
         if chain.years == "same" and chain.count != 1:
             raise CampaignError(_msg(origin, f"chains[{i}].count", "phải là 1 khi years = same"))
+    _check_decider(campaign.documents, origin)
+    seen: set[str] = set()
+    for i, authority in enumerate(campaign.forms):
+        if authority.form not in AWARD_FORMS:
+            raise CampaignError(_msg(origin, f"forms[{i}].form", f"«{authority.form}» không "
+                                     "phải hình thức khen thưởng trong mẫu"))
+        if authority.form in seen:
+            raise CampaignError(_msg(origin, f"forms[{i}].form", "bị ghi hai lần"))
+        seen.add(authority.form)
+        if not authority.source.strip() or not authority.body.strip():
+            raise CampaignError(_msg(origin, f"forms[{i}]", "cần body (ai quyết định) và source "
+                                                            "(văn bản quy định)"))
     if campaign.allocation.method not in ALLOCATION_METHODS:
         raise CampaignError(_msg(origin, "allocation.method",
                                  f"phải là một trong: {', '.join(ALLOCATION_METHODS)}"))
+
+
+def _check_decider(settings: Documents, origin: str) -> None:
+    """Refuse a council deciding on its own proposal: the emulation council advises and
+    proposes, the competent body or its head decides (and signs)."""
+    council = fold(settings.council)
+    authority = settings.authority.strip()
+    collective = fold(authority[3:] if authority.upper().startswith("TM.") else authority)
+    if not council:
+        return
+    if fold(settings.issuer) == council or (collective and council.startswith(collective)):
+        raise CampaignError(_msg(origin, "documents.authority", (
+            "cho Hội đồng Thi đua – Khen thưởng ký quyết định: Hội đồng chỉ tham mưu, đề "
+            "nghị; ghi issuer là cơ quan có thẩm quyền (hoặc để trống: dùng tên đơn vị gốc "
+            "của danh mục) và authority là tập thể quyết định («TM. BAN THƯỜNG VỤ») hoặc để "
+            "trống khi người đứng đầu quyết định")))
 
 
 def _msg(origin: str, key: str, problem: str) -> str:

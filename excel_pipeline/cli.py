@@ -229,12 +229,23 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
         click.echo(str(result.workbook))
         sys.exit(result.exit_code)
     _lines_then_exit(click.get_current_context(), result.exit_code)
+    if inbox is None and as_of is None:
+        from .textnorm import format_date
+
+        click.echo(f"Hộp thư mẫu của đợt {campaign.id}: số liệu tính đến ngày "
+                   f"{format_date(result.consolidation.as_of)} (ngày trong thời gian của đợt thi "
+                   f"đua; đổi bằng --as-of).")
     for line in summary_lines(result.consolidation):
         click.echo(line)
     for line in change_lines(result.consolidation.changes):
         click.echo(line)
     for line in delivery_lines(result.upward, result.delivery):
         click.echo(line)
+    from .write.upward import delegation_note
+
+    note = delegation_note(result.consolidation) if result.upward else None
+    if note:
+        click.echo(f"Lưu ý: {note}.")
     if result.paperwork is not None:
         for line in document_lines(result.paperwork):
             click.echo(line)

@@ -256,6 +256,15 @@ CATALOGUE: tuple[FindingType, ...] = (
           "Không bắt buộc sửa; ghi Ngày gửi báo cáo đúng ngày gửi thư.",
           default="{name} ghi Ngày gửi báo cáo {typed} nhưng thư gửi hồ sơ đến ngày {arrived}; "
                   "hạn nộp được xét theo ngày thư đến."),
+    _type("CAMPAIGN_MISMATCH", "warning", "Danh mục hoặc ngày tính số liệu không thuộc đợt thi đua",
+          "Đơn vị gốc của danh mục không phải cơ quan của đợt thi đua, hoặc ngày tính số liệu quá "
+          "ngày cuối của đợt hơn một năm: có thể đã chọn nhầm đợt.",
+          "Kiểm tra lại --campaign, danh mục đơn vị và --as-of: chọn đúng đợt thi đua của cơ "
+          "quan mình, hoặc dùng tệp cấu hình riêng.",
+          default="Ngày tính số liệu {as_of} sau ngày cuối của đợt thi đua «{campaign}» ({last}) "
+                  "hơn một năm: kiểm tra --as-of hoặc --campaign.",
+          body="Đơn vị gốc của danh mục là «{root}», không phải cơ quan của đợt thi đua "
+               "«{campaign}» ({expected}): có thể đã chọn nhầm --campaign."),
     _type("AWARD_REPEATED", "error", "Đề nghị hình thức đã được khen trong năm",
           "(Có sổ khen thưởng) người hoặc tập thể đã được khen hình thức này trong năm.",
           "Bỏ đề nghị này (đã được khen hình thức này trong năm), hoặc kiểm tra lại họ tên, năm "

@@ -18,6 +18,7 @@ from typing import Any
 
 from .allocate.quotas import allocation_rows
 from .campaign import Campaign
+from .check.campaign_fit import campaign_findings
 from .check.ledger import ledger_findings
 from .check.rules import check_rules
 from .check.settle import settle
@@ -42,9 +43,15 @@ from .write.upward import upward_job, write_upward
 from .write.workbook import write_workbook
 
 
-def example_inbox() -> Path:
-    """The bundled example inbox (a small fictitious district), used when no inbox is given."""
-    return Path(str(resources.files("excel_pipeline").joinpath("data", "example_inbox")))
+def example_inbox(campaign_id: str | None = None) -> Path:
+    """The bundled example inbox of a preset, used when no inbox is given: each preset has its
+    own (`data/examples/<id>`, its bodies, levels and dates); the Bàu Bàng district's
+    (`data/example_inbox`) otherwise."""
+    data = resources.files("excel_pipeline").joinpath("data")
+    own = data.joinpath("examples", campaign_id) if campaign_id else None
+    if own is not None and own.is_dir():
+        return Path(str(own))
+    return Path(str(data.joinpath("example_inbox")))
 
 
 @dataclass(frozen=True)
@@ -120,13 +127,16 @@ def prepare(options: RunOptions) -> Prepared:
     settings = smtp_settings(options.delivery)
     # Edited templates are checked here too: a broken one stops the run before any work.
     templates = load_templates(options.documents.templates_dir) if options.documents else None
-    inbox = options.inbox or example_inbox()
+    example = options.inbox is None
+    inbox = options.inbox or example_inbox(options.campaign.id)
     folders = {"--out": options.out_dir}
     if options.delivery.feedback_dir is not None:
         folders["--feedback"] = options.delivery.feedback_dir
     outputs = tuple(prepare_folders(folders, inbox))
     awards = _ledger_awards(options.ledger) if options.ledger is not None else None
-    as_of = options.as_of or dt.date.today()
+    # The example's data belong to the campaign's dates, not today's.
+    as_of = options.as_of or (options.campaign.example_as_of() if example else None) \
+        or dt.date.today()
     report = options.out_dir / "tong-hop.json"
     key = run_key(inbox, outputs, {
         "campaign": repr(options.campaign), "as_of": as_of, "example": options.inbox is None,
@@ -260,5 +270,5 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     allocation, allocation_findings = allocation_rows(settled)
     from_ledger = ledger_findings(settled, awards) if awards is not None else []
     findings = sorted([*settled.findings, *check_rules(settled), *allocation_findings,
-                       *from_ledger], key=sort_key)
+                       *from_ledger, *campaign_findings(settled)], key=sort_key)
     return replace(settled, allocation=tuple(allocation), findings=tuple(findings))

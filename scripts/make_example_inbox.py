@@ -1,9 +1,13 @@
-"""Regenerate the bundled example inbox: a small fictitious district under bau-bang-2025.
+"""Regenerate the bundled example inboxes: a small fictitious district under bau-bang-2025
+(`excel_pipeline/data/example_inbox`), and one inbox per other preset, each with its own levels,
+bodies, dates and place (`excel_pipeline/data/examples/<preset>`), so that `dhtt-merge --campaign
+X` with no folder shows campaign X. Each carries a few deliberate faults, as a real inbox does.
 
 Deterministic (fixed seed, fixed dates): running it twice gives the same cell values, and a test
-checks that the committed inbox matches a fresh generation.
+checks that the committed inboxes match a fresh generation.
 
-    python scripts/make_example_inbox.py [TARGET_DIR]
+    python scripts/make_example_inbox.py [TARGET_DIR]        # the Bàu Bàng example only
+    python scripts/make_example_inbox.py --all               # every preset's example
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from excel_pipeline.allocate.methods import allocate
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.write.submission import write_registry, write_submission
 
-DEFAULT_TARGET = Path(__file__).resolve().parents[1] / "excel_pipeline" / "data" / "example_inbox"
+DATA = Path(__file__).resolve().parents[1] / "excel_pipeline" / "data"
+DEFAULT_TARGET = DATA / "example_inbox"
 ROOT = {"unit_code": "BB", "unit_name": "Liên đoàn Lao động huyện Bàu Bàng",
         "level": "LĐLĐ huyện", "parent_code": None, "members": None, "block": None}
 UNITS = [
@@ -185,6 +190,156 @@ def build(target: Path) -> None:
     (target / "BB04-dinh-kem-hong.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 60)
 
 
+# The other presets' examples: (code, name, members, block) of the units that send files to the
+# consolidating root; the root, its level label, the units' level label (short forms, as
+# registries write them), and the dates of a run inside the campaign.
+OTHER_EXAMPLES: dict[str, dict[str, Any]] = {
+    "dien-bien-2020": {
+        "root": ("DB", "Liên đoàn Lao động tỉnh Điện Biên", "LĐLĐ tỉnh"),
+        "level": "Cấp trên trực tiếp cơ sở",
+        "units": [("DB01", "LĐLĐ thành phố Điện Biên Phủ", 4200, "Khối huyện, thành phố"),
+                  ("DB02", "LĐLĐ huyện Mường Chà", 1650, "Khối huyện, thành phố"),
+                  ("DB03", "LĐLĐ huyện Tuần Giáo", 2300, "Khối huyện, thành phố"),
+                  ("DB04", "Công đoàn ngành Giáo dục tỉnh Điện Biên", 6100, "Khối ngành"),
+                  ("DB05", "Công đoàn ngành Y tế tỉnh Điện Biên", 2800, "Khối ngành"),
+                  ("DB06", "LĐLĐ huyện Mường Nhé", 1200, "Khối huyện, thành phố")],
+        "year": 2020, "month": 4, "sent_month": 5, "delegates": True,
+        "awards": ["Bằng khen LĐLĐ tỉnh", "Bằng khen TLĐ", "Lao động tiên tiến"],
+        "collective": "Cờ thi đua LĐLĐ tỉnh",
+    },
+    "dien-bien-tong-ket-2020": {
+        "root": ("DBT", "Liên đoàn Lao động tỉnh Điện Biên", "LĐLĐ tỉnh"),
+        "level": "Cấp trên cơ sở",
+        "units": [("DBT01", "LĐLĐ thành phố Điện Biên Phủ", 4200, "Khối huyện, thành phố"),
+                  ("DBT02", "LĐLĐ huyện Điện Biên Đông", 1400, "Khối huyện, thành phố"),
+                  ("DBT03", "LĐLĐ huyện Tủa Chùa", 1100, "Khối huyện, thành phố"),
+                  ("DBT04", "Công đoàn ngành Giáo dục tỉnh Điện Biên", 6100, "Khối ngành"),
+                  ("DBT05", "Công đoàn Viên chức tỉnh Điện Biên", 2500, "Khối ngành"),
+                  ("DBT06", "LĐLĐ huyện Nậm Pồ", 900, "Khối huyện, thành phố")],
+        "year": 2020, "month": 11, "sent_month": 12, "delegates": False,
+        "awards": ["Bằng khen LĐLĐ tỉnh", "Bằng khen TLĐ", "Chiến sĩ thi đua cơ sở",
+                   "Lao động tiên tiến"],
+        "collective": "Cờ thi đua LĐLĐ tỉnh",
+    },
+    "ninh-thuan-2020": {
+        "root": ("NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "LĐLĐ tỉnh"),
+        "level": "Cấp trên trực tiếp cơ sở",
+        "units": [("NT01", "LĐLĐ thành phố Phan Rang – Tháp Chàm", 5200, "Khối huyện, thành phố"),
+                  ("NT02", "LĐLĐ huyện Ninh Hải", 1900, "Khối huyện, thành phố"),
+                  ("NT03", "LĐLĐ huyện Ninh Phước", 2100, "Khối huyện, thành phố"),
+                  ("NT04", "Công đoàn ngành Giáo dục tỉnh Ninh Thuận", 5600, "Khối ngành"),
+                  ("NT05", "Công đoàn các Khu công nghiệp tỉnh Ninh Thuận", 3300, "Khối ngành"),
+                  ("NT06", "LĐLĐ huyện Bác Ái", 700, "Khối huyện, thành phố")],
+        "year": 2020, "month": 6, "sent_month": 6, "delegates": True,
+        "awards": ["Bằng khen LĐLĐ tỉnh", "Bằng khen TLĐ", "Lao động tiên tiến"],
+        "collective": "Cờ thi đua LĐLĐ tỉnh",
+    },
+    "lai-chau-2015": {
+        "root": ("LC", "Ủy ban nhân dân tỉnh Lai Châu", "Tỉnh"),
+        "level": "Cấp huyện",
+        "units": [("LC01", "Huyện Tam Đường", 3100, "Khối huyện, thành phố"),
+                  ("LC02", "Huyện Sìn Hồ", 2700, "Khối huyện, thành phố"),
+                  ("LC03", "Thành phố Lai Châu", 3900, "Khối huyện, thành phố"),
+                  ("LC04", "Sở Giáo dục và Đào tạo tỉnh Lai Châu", 5200, "Khối sở, ngành"),
+                  ("LC05", "Sở Y tế tỉnh Lai Châu", 2400, "Khối sở, ngành"),
+                  ("LC06", "Huyện Phong Thổ", 2900, "Khối huyện, thành phố")],
+        "year": 2015, "month": 5, "sent_month": 6, "delegates": True,
+        "awards": ["Lao động tiên tiến", "Chiến sĩ thi đua cơ sở", "Giấy khen"],
+        "collective": "Tập thể lao động xuất sắc",
+    },
+}
+
+
+def build_other(preset: str, target: Path) -> None:
+    """The example inbox of a preset other than bau-bang-2025: its root and units in the
+    registry, one file per unit but the last (missing), and the usual faults: cells typed
+    wrong, a unit code not in the registry, an earlier version superseded, a late dossier."""
+    spec = OTHER_EXAMPLES[preset]
+    campaign = load_campaign(preset)
+    rng = random.Random(f"{preset}-{spec['year']}")
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    root_code, root_name, root_level = spec["root"]
+    write_registry(target / "danh-muc-don-vi.xlsx",
+                   [{"unit_code": root_code, "unit_name": root_name, "level": root_level,
+                     "parent_code": None, "members": None, "block": None},
+                    *({"unit_code": c, "unit_name": n, "level": spec["level"],
+                       "parent_code": root_code, "members": m, "block": b}
+                      for c, n, m, b in spec["units"])],
+                   title=f"DANH MỤC ĐƠN VỊ TRỰC THUỘC {root_name.upper()}")
+    year, month, sent_month = spec["year"], spec["month"], spec["sent_month"]
+    deadline = next((level.dossier_deadline for level in campaign.levels[1:]
+                     if level.dossier_deadline), None)
+    sheets = [key for key in campaign.required_sheets if key != "info"]
+    units = spec["units"][:-1]  # the last unit has not sent its file yet
+    for number, (code, name, members, _) in enumerate(units, start=1):
+        sent = dt.date(year, sent_month, min(number + 1, 28))
+        if number == len(units) and deadline:  # sent after the deadline
+            sent = deadline + dt.timedelta(days=3)
+        info = info_for(code, name, members, dt.date(year, month, 5 + 2 * number), sent)
+        info.update({"level": spec["level"], "parent_code": root_code,
+                     "conference_form": "Hội nghị đại biểu",
+                     "email": f"{code.lower()}@example.vn"})
+        rows: dict[str, list[dict[str, Any]]] = {}
+        if "delegates" in sheets or spec["delegates"]:
+            rows["delegates"] = delegates(rng, 8 + 2 * number, name, upper=3)
+        awarded = _nominations(rng, 3, name, spec["awards"], spec["collective"])
+        if preset == "dien-bien-tong-ket-2020" and number == 1:
+            # A Chiến sĩ thi đua cơ sở proposed without Lao động tiên tiến that year.
+            awarded[0]["award"] = "Chiến sĩ thi đua cơ sở"
+            for row in awarded[1:]:
+                if row["award"] == "Lao động tiên tiến":
+                    row["award"] = "Bằng khen LĐLĐ tỉnh"
+        rows["nominations"] = awarded
+        rows["indicators"] = indicators(rng)
+        if number == 2:  # deliberate cell faults
+            faulty = rows.get("delegates") or rows["nominations"]
+            faulty[0]["birth_year"] = 19885
+            faulty[1]["gender"] = "Nam giới"
+        write_submission(target / f"{code}.xlsx", info, rows,
+                         title=f"{campaign.name.upper()} – {name.upper()}")
+    code, name, members, _ = units[0]
+    first_sent = dt.date(year, sent_month, 2)  # the first unit's file above
+    early = info_for(code, name, members, dt.date(year, month, 7),
+                     first_sent - dt.timedelta(days=1))
+    early.update({"level": spec["level"], "parent_code": root_code})
+    write_submission(target / f"{code}-ban-dau.xlsx", early,
+                     {"nominations": _nominations(rng, 2, name, spec["awards"],
+                                                  spec["collective"])}, title=name.upper())
+    stray = f"{root_code}99"
+    stray_info = info_for(stray, "Đơn vị không có trong danh mục", 150, dt.date(year, month, 9),
+                          dt.date(year, sent_month, 2))
+    stray_info.update({"level": spec["level"], "parent_code": root_code})
+    write_submission(target / f"{stray}.xlsx", stray_info,
+                     {"nominations": _nominations(rng, 1, "Đơn vị không có trong danh mục",
+                                                  spec["awards"], spec["collective"])})
+
+
+def _nominations(rng: random.Random, count: int, unit_name: str, awards: list[str],
+                 collective: str) -> list[dict[str, Any]]:
+    """`nominations` with the preset's own forms."""
+    rows = nominations(rng, count, unit_name)
+    for row in rows[:-1]:
+        row["award"] = rng.choice(awards)
+    rows[-1]["award"] = collective
+    return rows
+
+
+def build_all() -> list[Path]:
+    """Every preset's example inbox, Bàu Bàng's included."""
+    build(DEFAULT_TARGET)
+    written = [DEFAULT_TARGET]
+    for preset in OTHER_EXAMPLES:
+        build_other(preset, DATA / "examples" / preset)
+        written.append(DATA / "examples" / preset)
+    return written
+
+
 if __name__ == "__main__":
-    build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_TARGET)
-    print(f"Đã tạo hộp thư mẫu: {sys.argv[1] if len(sys.argv) > 1 else DEFAULT_TARGET}")
+    if sys.argv[1:] == ["--all"]:
+        for folder in build_all():
+            print(f"Đã tạo hộp thư mẫu: {folder}")
+    else:
+        build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_TARGET)
+        print(f"Đã tạo hộp thư mẫu: {sys.argv[1] if len(sys.argv) > 1 else DEFAULT_TARGET}")

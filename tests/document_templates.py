@@ -314,12 +314,24 @@ def presidium() -> Document:
     return document
 
 
+def conference_delegates() -> Document:
+    """This level's conference: the delegates the units sent (flagged by them)."""
+    return delegate_list("DANH SÁCH TRÍCH NGANG ĐẠI BIỂU",
+                         "Dự Hội nghị điển hình tiên tiến của {{ ten_don_vi }}")
+
+
 def upward_delegates() -> Document:
+    """This level's own delegation to the next level's conference."""
+    return delegate_list("DANH SÁCH ĐOÀN ĐẠI BIỂU {{ ten_don_vi | upper }}",
+                         "Đi dự Hội nghị điển hình tiên tiến cấp trên (theo chỉ tiêu được phân "
+                         "bổ)")
+
+
+def delegate_list(heading: str, subject: str) -> Document:
     document = new_document(landscape=True)
     width = text_width(document) / 360000
     header_block(document, None, width)
-    title(document, "DANH SÁCH TRÍCH NGANG ĐẠI BIỂU",
-          "Dự Hội nghị điển hình tiên tiến cấp trên (theo chỉ tiêu được phân bổ)")
+    title(document, heading, subject)
     para(document, "Tổng số: {{ so_dai_bieu }} đại biểu (nữ: {{ so_dai_bieu_nu }}; điển hình "
          "tiên tiến: {{ so_dien_hinh }}; khách mời: {{ so_khach_moi }}).", 14, align=CENTER,
          after=8)
@@ -383,7 +395,7 @@ def proposal() -> Document:
     para(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ KHEN THƯỞNG", 14, bold=True,
          align=CENTER)
     para(document, "(Kèm theo Tờ trình số …/TTr-{{ ky_hieu }} " + BLANK_DATE
-         + " của {{ ten_don_vi }})", 14, italic=True, align=CENTER, after=8)
+         + " của {{ co_quan_ten }})", 14, italic=True, align=CENTER, after=8)
     example_mark(document)
     annex_groups(document, "{{ g.hinh_thuc }}: {{ g.so_luong }} "
                            "({{ g.so_tap_the }} tập thể, {{ g.so_ca_nhan }} cá nhân)")
@@ -414,7 +426,7 @@ def decision() -> Document:
     page_break(document)
     para(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG", 14, bold=True, align=CENTER)
     para(document, "(Kèm theo Quyết định số …/QĐ-{{ ky_hieu }} " + BLANK_DATE
-         + " của {{ ten_don_vi }})", 14,
+         + " của {{ chu_the_ten }})", 14,
          italic=True, align=CENTER, after=8)
     example_mark(document)
     annex_groups(document, "{{ g.hinh_thuc }}: {{ g.so_luong }} "
@@ -538,6 +550,7 @@ def certificates() -> Document:
 
 
 BUILDERS = {"agenda": agenda, "backdrop": backdrop, "presidium": presidium,
+            "conference_delegates": conference_delegates,
             "upward_delegates": upward_delegates, "proposal": proposal, "decision": decision,
             "minutes": minutes, "report": report, "certificates": certificates}
 

@@ -114,11 +114,24 @@ def test_upward_submission_is_accepted_by_the_next_level(tmp_path, make_unit):
     code, stdout, _ = run_cli(str(district), "--out", str(out), "--as-of", AS_OF)
     upward = out / "gui-cap-tren.xlsx"
     assert upward.is_file() and f"Hồ sơ gửi cấp trên: {upward}" in stdout
+    # The units' flagged delegates are the district's own conference, not its delegation to
+    # the province: before the district chose that, the upward file carries nobody and says so.
+    assert sheet_rows_after_title(upward, "Đại biểu") == []
+    assert "Đoàn đại biểu LĐLĐ huyện Một đi dự hội nghị cấp trên chưa được chọn" in stdout
+    # After its conference, the district's own list (unit code H1) is its delegation.
+    path = make_unit("H1", [delegate("C01 người 0", presidium=True), delegate("C02 người 0")],
+                     level="LĐLĐ huyện", parent_code=None, members=900)
+    path.rename(district / "H1-doan-dai-bieu.xlsx")
+    code, stdout, _ = run_cli(str(district), "--out", str(out), "--as-of", AS_OF)
     delegates = sheet_rows_after_title(upward, "Đại biểu")
-    assert [d["Họ và tên"] for d in delegates] == ["C01 người 0", "C01 người 1", "C02 người 0"]
+    assert [d["Họ và tên"] for d in delegates] == ["C01 người 0", "C02 người 0"]
     assert all(d["Dự hội nghị cấp trên"] == "x" and d["Đoàn Chủ tịch"] is None
                for d in delegates)
-    assert delegates[2]["Ghi chú"] == "Đơn vị cử: C02"
+    assert "chưa được chọn" not in stdout
+    district_report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    # its own list raises no conference finding (the units' people may well be on it)
+    assert not [f for f in district_report["findings"] if f["unit"] == "H1"
+                or f["code"] == "DUPLICATE_PERSON"]
 
     province = tmp_path / "tinh"
     province.mkdir()
@@ -133,7 +146,7 @@ def test_upward_submission_is_accepted_by_the_next_level(tmp_path, make_unit):
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
     [record] = [f for f in report["files"] if f["role"] == "submission"]
     assert (record["status"], record["unit"]) == ("accepted", "H1")
-    assert report["units"]["H1"] == {"delegates": 3, "nominations": 2, "indicators": 1,
+    assert report["units"]["H1"] == {"delegates": 2, "nominations": 2, "indicators": 1,
                                      "registrations": 0}
     assert not [f for f in report["findings"] if f["code"] in ("SCHEMA", "MISSING_SHEET",
                                                                "UNREADABLE_FILE")]

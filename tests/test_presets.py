@@ -220,7 +220,11 @@ CASES = {"bau-bang-2025": bau_bang, "dien-bien-2020": dien_bien,
 
 def build(case: Case, folder: Path) -> Path:
     inbox = folder / "inbox"
-    write_registry(inbox / "danh-muc.xlsx", case.registry)
+    # the root is a body of the campaign's place (else CAMPAIGN_MISMATCH warns, rightly)
+    place = load_campaign(case.campaign).documents.place
+    rows = [{**row, "unit_name": f"{row['unit_name']} {place}"} if row["parent_code"] is None
+            else row for row in case.registry]
+    write_registry(inbox / "danh-muc.xlsx", rows)
     for code, (info, rows) in case.submissions.items():
         write_submission(inbox / f"{code}.xlsx", info, rows, title=f"Báo cáo của {code}")
     return inbox

@@ -68,19 +68,31 @@ class DelegatesByUnit:
 
 def check_rules(c: Consolidation) -> list[Finding]:
     """Every rule of the campaign, in a fixed order."""
-    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(c.considered("delegates")))
+    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(_units_delegates(c)))
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(data)
     return findings
 
 
+def _units_delegates(c: Consolidation) -> pd.DataFrame:
+    """Accepted delegates of the units' own conferences. The registry root's own workbook is
+    its delegation to the next level, chosen among the units' people: no conference rule (nor
+    the duplicate check) applies to it (see `write.upward`)."""
+    frame = c.considered("delegates")
+    roots = c.registry.roots
+    if not roots or not c.registry.units[roots[0]].children or frame.empty:
+        return frame
+    return frame[frame["_unit"] != roots[0]]
+
+
 def _units_with_info(c: Consolidation) -> list[dict[str, Any]]:
-    """Accepted Thông tin đơn vị rows of units in the tree, with their level attached."""
+    """Accepted Thông tin đơn vị rows of units in the tree, with their level attached (not
+    the root's: its own workbook is its delegation to the next level)."""
     rows = []
     for row in c.info.to_dict("records"):
         unit = c.registry.units.get(str(row["unit_code"]))
-        if unit is not None:
+        if unit is not None and (unit.parent is not None or not unit.children):
             rows.append({**row, "_level": unit.level, "_name": unit.name})
     return rows
 
@@ -384,7 +396,7 @@ def dossier_incomplete(data: RuleInput) -> list[Finding]:
 def duplicate_person(data: RuleInput) -> list[Finding]:
     """DUPLICATE_PERSON: the same person (folded name + birth year) in two units' lists."""
     c = data.c
-    frame = c.considered("delegates")
+    frame = _units_delegates(c)
     if frame.empty:
         return []
     # Names repeat across a province (and `fold` is the costly part): fold each name once.

@@ -2,9 +2,15 @@
 
 Written in the unit template (docs/domain.md, The template contract) by the same writer the
 reader is tested against, so a district's output is accepted by the province like any unit's
-file, and a province's by the confederation. It carries the root's identity and totals, the
-delegates its units chose for the upper conference, the nominations for awards decided above
-this level, and the indicators summed.
+file, and a province's by the confederation. It carries the root's identity and totals, this
+level's own delegation to the next level's conference, the nominations for awards decided above
+this level, and the indicators.
+
+Two lists of delegates, not to be confused: the people the units flag «Dự hội nghị cấp trên» go
+to THIS level's conference (the level above the units: `conference_delegates`); this level's
+delegation to the NEXT level is another, smaller list, chosen at this level's conference (an item
+of its agenda): the root's own workbook in the inbox (a submission whose unit code is the
+registry root's), or nobody yet, which gui-cap-tren.xlsx, the documents and the screen say.
 """
 
 from __future__ import annotations
@@ -57,6 +63,9 @@ def upward_job(c: Consolidation, out_dir: Path) -> UpwardJob | None:
         return None
     info, rows = upward_submission(c)
     title = f"{info['unit_name']} gửi cấp trên – {c.campaign.name}"
+    note = delegation_note(c)
+    if note:
+        title += f" – {note}."
     return UpwardJob(out_dir / UPWARD_NAME, info, rows, title)
 
 
@@ -69,11 +78,48 @@ def write_upward(path: Path, info: dict[str, Any], rows: dict[str, list[dict[str
                             atomic=False)
 
 
-def upward_delegates(c: Consolidation) -> pd.DataFrame:
-    """The accepted delegates marked "Dự hội nghị cấp trên", in tree order: the people of
-    gui-cap-tren.xlsx and of the upward list among the Word documents."""
+def _root(c: Consolidation) -> str | None:
+    """The consolidating root: the registry's root when it has units under it."""
+    roots = c.registry.roots
+    return roots[0] if roots and c.registry.units[roots[0]].children else None
+
+
+def conference_delegates(c: Consolidation) -> pd.DataFrame:
+    """The accepted delegates the units marked «Dự hội nghị cấp trên», in tree order: the
+    people of THIS level's conference (the level above the units), not the root's own."""
     frame = c.accepted("delegates")
-    return tree_order(c, frame[frame["to_upper"].fillna(False).astype(bool)])
+    flagged = frame["to_upper"].fillna(False).astype(bool)
+    return tree_order(c, frame[flagged & (frame["_unit"] != _root(c))])
+
+
+def upward_delegates(c: Consolidation) -> pd.DataFrame:
+    """This level's delegation to the next level's conference: the delegates of the root's own
+    workbook in the inbox, in its order; empty until that list is chosen and sent in. The
+    people of gui-cap-tren.xlsx and of the upward list among the Word documents."""
+    frame = c.accepted("delegates")
+    root = _root(c)
+    return frame[frame["_unit"] == root] if root is not None else frame.iloc[0:0]
+
+
+def delegation_note(c: Consolidation) -> str | None:
+    """What gui-cap-tren.xlsx, the documents and the screen say when this level's delegation to
+    the next level is not chosen yet, or is not of the size the next level allocated (None
+    when all is well, or the campaign has no conference)."""
+    root = _root(c)
+    if c.campaign.kind != "conference" or root is None:
+        return None
+    unit = c.registry.units[root]
+    seats, chosen = unit.level.delegation_seats, len(upward_delegates(c))
+    if chosen:
+        if seats is None or chosen == seats:
+            return None
+        return (f"Đoàn đại biểu {unit.name} đi dự hội nghị cấp trên có {chosen} người, cấp trên "
+                f"phân bổ {seats}")
+    allotted = f" (cấp trên phân bổ {seats} đại biểu)" if seats is not None else ""
+    return (f"Đoàn đại biểu {unit.name} đi dự hội nghị cấp trên{allotted} chưa được "
+            f"chọn (thông qua tại hội nghị của cấp này): gui-cap-tren.xlsx chưa có đại biểu. "
+            f"Khi đã có danh sách, ghi vào tệp theo mẫu với Mã đơn vị {root}, để vào thư mục hồ "
+            f"sơ và chạy lại")
 
 
 def considered_nominations(c: Consolidation) -> pd.DataFrame:
@@ -89,15 +135,14 @@ def forwarded_nominations(c: Consolidation) -> pd.DataFrame:
 
 
 def _delegates(c: Consolidation) -> list[dict[str, Any]]:
-    """`upward_delegates` as rows. Their presidium seat was at the lower conference, so it is
-    cleared; the sending unit is kept in Ghi chú when that is blank."""
+    """`upward_delegates` as rows, every one marked «Dự hội nghị cấp trên» (it is the list of
+    those going up); their presidium seat, if any, was at this level's conference: cleared."""
     frame = upward_delegates(c)
     rows = _records(frame, [key for key in DELEGATES.keys if key != "stt"])
-    for number, (row, unit) in enumerate(zip(rows, frame["_unit"].tolist(), strict=True),
-                                         start=1):
+    for number, row in enumerate(rows, start=1):
         row["stt"] = number
         row["presidium"] = False
-        row["note"] = row["note"] or f"Đơn vị cử: {unit}"
+        row["to_upper"] = True
     return rows
 
 

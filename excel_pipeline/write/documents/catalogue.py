@@ -38,6 +38,9 @@ COMMON: dict[str, str] = {
     "nam": "Năm của văn bản",
     "tham_quyen": "Thẩm quyền ký, ví dụ «TM. BAN THƯỜNG VỤ»",
     "chu_the": "Tập thể quyết định, in hoa, ví dụ «BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG HUYỆN …»",
+    "co_quan_ten": "Tên cơ quan ban hành, viết thường, ví dụ trong «Kèm theo Tờ trình … của …»",
+    "chu_the_ten": "Người, tập thể quyết định, viết thường, ví dụ «Ban Thường vụ Liên đoàn Lao "
+                   "động huyện …» trong «Kèm theo Quyết định … của …»",
     "chuc_vu_ky": "Chức vụ người ký, ví dụ «CHỦ TỊCH»",
     "hoi_dong": "Tên Hội đồng Thi đua – Khen thưởng",
     "dot_thi_dua": "Tên đợt thi đua",
@@ -64,9 +67,10 @@ FIELDS: dict[str, str] = {
     "nhom_doan_chu_tich": "Đoàn Chủ tịch của từng hội nghị; mỗi nhóm có: don_vi, so_nguoi, "
                           "so_cstd, quy_dinh, nguoi. " + PERSON,
     "so_doan_chu_tich": "Tổng số người trong các Đoàn Chủ tịch",
-    "dai_bieu": "Đại biểu dự hội nghị cấp trên (đúng những người của gui-cap-tren.xlsx). "
-                + PERSON,
-    "so_dai_bieu": "Số đại biểu dự hội nghị cấp trên",
+    "dai_bieu": "Đại biểu trong danh sách: đại biểu dự hội nghị của cấp này (các đơn vị đánh "
+                "dấu «Dự hội nghị cấp trên»), hoặc đoàn đại biểu của cấp này đi dự hội nghị cấp "
+                "trên (đúng những người của gui-cap-tren.xlsx). " + PERSON,
+    "so_dai_bieu": "Số đại biểu trong danh sách",
     "so_dai_bieu_nu": "Số đại biểu nữ trong danh sách",
     "so_dien_hinh": "Số đại biểu điển hình tiên tiến trong danh sách",
     "so_khach_moi": "Số đại biểu khách mời trong danh sách",
@@ -115,8 +119,11 @@ KINDS: tuple[DocumentKind, ...] = (
                  ("phong", "ten_don_vi_in_hoa", "lan_thu", "nhiem_ky", "dia_diem_ngay")),
     DocumentKind("presidium", "doan-chu-tich", "Danh sách Đoàn Chủ tịch", True,
                  ("nhom_doan_chu_tich", "so_doan_chu_tich")),
+    DocumentKind("conference_delegates", "dai-bieu-du-hoi-nghi",
+                 "Danh sách trích ngang đại biểu dự hội nghị", True,
+                 ("dai_bieu", "so_dai_bieu", "so_dai_bieu_nu", "so_dien_hinh", "so_khach_moi")),
     DocumentKind("upward_delegates", "dai-bieu-du-hoi-nghi-cap-tren",
-                 "Danh sách trích ngang đại biểu dự hội nghị cấp trên", True,
+                 "Danh sách đoàn đại biểu đi dự hội nghị cấp trên", True,
                  ("dai_bieu", "so_dai_bieu", "so_dai_bieu_nu", "so_dien_hinh", "so_khach_moi")),
     DocumentKind("proposal", "to-trinh-de-nghi-khen-thuong", "Tờ trình đề nghị khen thưởng",
                  fields=("nhom", "so_luong", "so_tap_the", "so_ca_nhan", "cac_hinh_thuc")),

@@ -17,9 +17,15 @@ import pandas as pd
 from ...findings import SEVERITY_LABELS, title_of
 from ...model import Consolidation
 from ...template import AWARD_FORMS, BY_KEY
-from ...textnorm import format_date, percent
+from ...textnorm import fold, format_date, percent
 from ..summary import summary_rows, tree_order, unit_figures, unit_statuses
-from ..upward import considered_nominations, forwarded_nominations, upward_delegates
+from ..upward import (
+    conference_delegates,
+    considered_nominations,
+    delegation_note,
+    forwarded_nominations,
+    upward_delegates,
+)
 from .catalogue import KINDS, DocumentKind
 
 # A value still to be filled by hand in the printed document.
@@ -58,15 +64,19 @@ def _common(c: Consolidation) -> dict[str, Any]:
     root = _root(c)
     name = root["name"] if root else ""
     issuer = (settings.issuer or name).upper()
-    # The collective that decides: «TM. BAN THƯỜNG VỤ» of «LĐLĐ HUYỆN …» is «BAN THƯỜNG VỤ LĐLĐ
-    # HUYỆN …»; «TM. HỘI ĐỒNG» of «HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG TỈNH» is the council itself.
-    body = settings.authority.upper().removeprefix("TM.").strip()
+    # Who decides: «TM. BAN THƯỜNG VỤ» of «LĐLĐ HUYỆN …» is the collective «BAN THƯỜNG VỤ LĐLĐ
+    # HUYỆN …»; without a «TM.» collective the signer decides in person: «CHỦ TỊCH ỦY BAN NHÂN
+    # DÂN TỈNH …». The council (`hoi_dong`) only proposes: it is never the decider.
+    body = settings.authority.upper().removeprefix("TM.").strip() or settings.signer.upper()
     deciding = issuer if not body or issuer.startswith(body) else f"{body} {issuer or BLANK}"
+    issuer_name = settings.issuer or name
     return {
         "du_lieu_mau": c.example,
         "co_quan_cap_tren": settings.superior.upper(),
         "co_quan": issuer or BLANK,
         "chu_the": deciding or BLANK,
+        "co_quan_ten": issuer_name or BLANK,
+        "chu_the_ten": _sentence_case(body, issuer_name) or BLANK,
         "ten_don_vi": name or BLANK,
         "ky_hieu": settings.symbol or BLANK,
         "noi_ban_hanh": settings.place or BLANK,
@@ -79,6 +89,21 @@ def _common(c: Consolidation) -> dict[str, Any]:
         "can_cu_luat": list(settings.basis),
         "ngay_so_lieu": format_date(c.as_of),
     }
+
+
+# The deciding collectives and persons as running text writes them.
+_RUNNING_TEXT = {"BAN THƯỜNG VỤ": "Ban Thường vụ", "BAN CHẤP HÀNH": "Ban Chấp hành",
+                 "ĐOÀN CHỦ TỊCH": "Đoàn Chủ tịch", "CHỦ TỊCH": "Chủ tịch"}
+
+
+def _sentence_case(body: str, issuer_name: str) -> str:
+    """The decider as running text names it: «Ban Thường vụ Liên đoàn Lao động huyện …»,
+    «Chủ tịch Ủy ban nhân dân tỉnh …»; the issuer itself when it decides as a whole."""
+    if not body or fold(issuer_name).startswith(fold(body)):
+        return issuer_name
+    words = body.split()
+    head = _RUNNING_TEXT.get(body, " ".join([words[0].capitalize(), *map(str.lower, words[1:])]))
+    return f"{head} {issuer_name}".strip()
 
 
 def _year(c: Consolidation) -> int:
@@ -156,10 +181,24 @@ def _range(low: int | None, high: int | None) -> str:
     return f"từ {low:02d}" if low is not None else f"đến {high:02d}"
 
 
+def _conference_delegates(c: Consolidation) -> dict[str, Any] | str:
+    """This level's conference: the delegates the units flagged «Dự hội nghị cấp trên»."""
+    frame = conference_delegates(c)
+    if frame.empty:
+        return "không đơn vị nào đánh dấu đại biểu «Dự hội nghị cấp trên»"
+    return _delegate_list(c, frame)
+
+
 def _upward_delegates(c: Consolidation) -> dict[str, Any] | str:
+    """This level's delegation to the next level (the people of gui-cap-tren.xlsx), or why
+    there is none yet."""
     frame = upward_delegates(c)
     if frame.empty:
-        return "không đại biểu nào được đánh dấu «Dự hội nghị cấp trên»"
+        return delegation_note(c) or "chưa có danh sách đoàn đại biểu đi dự hội nghị cấp trên"
+    return _delegate_list(c, frame)
+
+
+def _delegate_list(c: Consolidation, frame: pd.DataFrame) -> dict[str, Any]:
     rows = _people(c, frame)
     return {"dai_bieu": rows, "so_dai_bieu": len(rows),
             "so_dai_bieu_nu": sum(1 for row in rows if row["gioi_tinh"] == "Nữ"),
@@ -188,9 +227,11 @@ def _people(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _decided_here(c: Consolidation) -> pd.DataFrame:
-    """Considered nominations for the forms decided at this level (not forwarded)."""
+    """Considered nominations for the forms this level decides itself: not those forwarded,
+    nor those a lower level or a body outside the issuer decides (`Campaign.decided_by`),
+    which never enter this level's decision or its certificates."""
     frame = considered_nominations(c)
-    return tree_order(c, frame[~frame["award"].isin(c.campaign.forwarded_awards)])
+    return tree_order(c, frame[frame["award"].isin(c.campaign.forms_decided("here"))])
 
 
 def _proposal(c: Consolidation) -> dict[str, Any] | str:
@@ -256,7 +297,7 @@ def _per_form(c: Consolidation) -> list[dict[str, Any]]:
         considered = mine & ~late
         collectives = int((considered & (frame["subject"] == "Tập thể")).sum())
         rows.append({"stt": len(rows) + 1, "hinh_thuc": form,
-                     "cap_xet": "Cấp trên" if form in c.campaign.forwarded_awards else "Cấp này",
+                     "cap_xet": c.campaign.decider_label(form),
                      "so_tap_the": collectives,
                      "so_ca_nhan": int(considered.sum()) - collectives,
                      "so_luong": int(considered.sum()), "khong_xet": int((mine & late).sum())})
@@ -269,12 +310,13 @@ def _minutes(c: Consolidation) -> dict[str, Any] | str:
         return "không có đề nghị khen thưởng hợp lệ"
     considered = considered_nominations(c)
     forwarded = int(considered["award"].isin(c.campaign.forwarded_awards).sum())
+    here = int(considered["award"].isin(c.campaign.forms_decided("here")).sum())
     sheet = BY_KEY["nominations"].title
     counts = Counter(f.code for f in c.findings
                      if f.sheet == sheet and f.severity in ("error", "warning"))
     return {"theo_hinh_thuc": _per_form(c), "so_don_vi_de_nghi": int(frame["_unit"].nunique()),
             "tong_de_nghi": len(frame), "so_khong_xet": len(frame) - len(considered),
-            "de_nghi_cap_tren": forwarded, "khen_cap_nay": len(considered) - forwarded,
+            "de_nghi_cap_tren": forwarded, "khen_cap_nay": here,
             "van_de_de_nghi": [{"ma": code, "noi_dung": title_of(code, c.campaign), "so": count}
                                for code, count in sorted(counts.items())]}
 
@@ -349,6 +391,7 @@ def _certificates(c: Consolidation) -> dict[str, Any] | str:
 
 
 _BUILDERS = {"agenda": _agenda, "backdrop": _backdrop, "presidium": _presidium,
+             "conference_delegates": _conference_delegates,
              "upward_delegates": _upward_delegates, "proposal": _proposal,
              "decision": _decision, "minutes": _minutes, "report": _report,
              "certificates": _certificates}
