@@ -44,6 +44,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "UNIT_MATCHED_BY_NAME": ("warning", "Tệp không ghi đúng mã, nhận đơn vị theo tên"),
     "AWARD_REPEATED": ("error", "Đề nghị hình thức đã được khen trong năm"),
     "TITLE_CHAIN": ("error", "Chưa đủ danh hiệu cần có trước"),
+    "EMAIL_CHANGED": ("warning", "Địa chỉ email khác danh mục"),
 }
 
 # code -> what the unit should do about it, for the feedback workbooks sent back to units.
@@ -87,6 +88,7 @@ ADVICE: dict[str, str] = {
                       "họ tên, năm sinh nếu là người khác.",
     "TITLE_CHAIN": "Chỉ đề nghị khi đã có danh hiệu cần có (xem «Yêu cầu»), hoặc bổ sung quyết "
                    "định khen danh hiệu đó vào sổ khen thưởng.",
+    "EMAIL_CHANGED": "Nếu đơn vị đổi địa chỉ email, báo cơ quan tổng hợp sửa danh mục đơn vị.",
 }
 
 

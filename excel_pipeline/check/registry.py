@@ -73,6 +73,8 @@ def build_registry(rows: pd.DataFrame, campaign: Campaign, inferred: bool,
             block=_text(row.get("block")),
             children=list(children.get(code, [])),
             extra=dict(row.get("_extra") or {}),
+            # An inferred tree is built from the files' own info rows: no address to trust there.
+            email=None if inferred else _text(row.get("email")),
         )
         order.append(code)
         for child in children.get(code, []):

@@ -49,6 +49,8 @@ def delivery_lines(upward: Path | None, delivery: Delivery) -> list[str]:
     elif delivery.messages:
         sent = sum(1 for m in delivery.messages if m.ok)
         lines.append(f"Thư đã gửi: {sent}/{len(delivery.messages)}")
+    # Every address written to is named, so the officer sees where each unit's file went.
+    lines += [f"  {m.label} → {m.recipient}" for m in delivery.messages if m.ok and m.recipient]
     lines += [f"Không gửi được thư tới {m.recipient or m.label}: {m.error}"
               for m in delivery.failures]
     return lines
@@ -80,8 +82,9 @@ def deliver(c: Consolidation, workbook: Path, upward: Path | None, out_dir: Path
     if options.email_feedback:
         outgoing += [_feedback(c, item, sender) for item in delivery.feedback if item.email]
         delivery.messages += [Delivered(item.unit, "", False, 0,
-                                        "không có địa chỉ Email của đơn vị (chưa gửi hồ sơ, hoặc "
-                                        "không ghi Email ở trang Thông tin đơn vị)")
+                                        "không có địa chỉ Email của đơn vị (danh mục đơn vị "
+                                        "không ghi Email, và đơn vị chưa gửi hồ sơ hoặc không "
+                                        "ghi Email ở trang Thông tin đơn vị)")
                               for item in delivery.feedback if not item.email]
     if settings is None:
         delivery.outbox = out_dir / OUTBOX_FOLDER
@@ -130,7 +133,7 @@ def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
         "",
         "Thư này do dhtt-merge tạo tự động.",
     ])
-    name = f"Phản hồi {item.unit}.xlsx"
+    name = f"Phản hồi {item.path.name}"  # the file's safe name, not the raw code
     attachments = [(item.path, name)]
     if item.marked is not None:  # the unit's own workbook, its faulty cells marked
         attachments.append((item.marked, item.marked.name))

@@ -147,4 +147,5 @@ def _describe(exc: Exception) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-") or "thu"
+    # Cut: a label is a unit code, as long as whoever typed it wished.
+    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE)[:60].strip("-.") or "thu"

@@ -12,9 +12,10 @@ from pathlib import Path
 from ..findings import SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
 from ..model import ACCEPTED, MARK, SUPERSEDED, Consolidation, FileStatus, OutputKind, UnitFeedback
 from .advice import how_to_fix, shown_value
-from .atomic import file_safe, written_atomically
+from .atomic import written_atomically
 from .cells import TEXT_SAFE, write_cell
 from .marked_copy import marked_copy
+from .names import unit_stems
 from .paper import fit_widths, header_height, line_points, lines_in, print_setup, wrapped
 from .styles import FONT, Col, Styles
 
@@ -42,12 +43,14 @@ def write_feedback(c: Consolidation, folder: Path) -> list[UnitFeedback]:
     letters = c.cells
     contacts = c.contacts
     fates = {r.relpath: r.status for r in c.files}  # once, not once per unit
+    grouped = feedback_by_unit(c)
+    stems = unit_stems(grouped)  # one file per unit, whatever its code holds
     written = []
-    for code, findings in sorted(feedback_by_unit(c).items()):
+    for code, findings in sorted(grouped.items()):
         unit = c.registry.units.get(code)
         name = unit.name if unit else code
-        path = folder / f"{file_safe(code)}.xlsx"
-        marked, why_not = _marked(c, code, findings, folder, fates)
+        path = folder / f"{stems[code]}.xlsx"
+        marked, why_not = _marked(c, code, findings, folder, fates, stems[code])
         item = UnitFeedback(code, name, path, contacts.get(code),
                             sum(1 for f in findings if f.severity == "error"),
                             sum(1 for f in findings if f.severity == "warning"), marked, why_not)
@@ -57,10 +60,10 @@ def write_feedback(c: Consolidation, folder: Path) -> list[UnitFeedback]:
 
 
 def _marked(c: Consolidation, code: str, findings: list[Finding], folder: Path,
-            fates: dict[str, FileStatus]) -> tuple[Path | None, str | None]:
+            fates: dict[str, FileStatus], stem: str) -> tuple[Path | None, str | None]:
     """The unit's submitted workbook copied beside its feedback, faulty cells marked: the file
     its cell findings point at (its accepted submission, or the file refused; never a file a
-    newer one replaced). `fates`: each file's status."""
+    newer one replaced). `fates`: each file's status; `stem`: the unit's file stem."""
     if c.inbox is None:
         return None, None
     files = sorted({f.file for f in findings
@@ -68,7 +71,7 @@ def _marked(c: Consolidation, code: str, findings: list[Finding], folder: Path,
                    key=lambda relpath: fates.get(relpath) != ACCEPTED)
     if not files:
         return None, None
-    return marked_copy(c.inbox, files[0], findings, c.cells, folder, code, c.as_of.year)
+    return marked_copy(c.inbox, files[0], findings, c.cells, folder, stem, c.as_of.year)
 
 
 def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],

@@ -30,7 +30,7 @@ def marked_copy(inbox: Path, relpath: str, findings: list[Finding],
                 letters: dict[tuple[str, str, str], str], folder: Path, unit: str,
                 this_year: int) -> tuple[Path | None, str | None]:
     """Write a marked copy of the unit's file `relpath` into `folder`: (its path, None), or
-    (None, why no copy was made)."""
+    (None, why no copy was made). `unit` is the unit's file stem (`names.unit_stems`)."""
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.packaging.custom import StringProperty
@@ -65,8 +65,10 @@ def marked_copy(inbox: Path, relpath: str, findings: list[Finding],
         cell.comment = comment
     book.custom_doc_props.append(StringProperty(name=MARK, value=OutputKind.MARKED.value))
     stem = PurePosixPath(relpath.split(SEPARATOR)[-1]).stem
-    # Cut shorter than other names: «(đánh dấu)» and the ending must fit 255 bytes too.
-    path = folder / f"{file_safe(f'{unit} - {stem}')[:70].rstrip('. ')} (đánh dấu){suffix}"
+    # The unit's stem whole (it tells units apart), the file's name cut so that «(đánh dấu)»
+    # and the ending fit 255 bytes too.
+    rest = file_safe(stem)[:max(70 - len(unit), 8)].rstrip(". ")
+    path = folder / f"{unit} - {rest} (đánh dấu){suffix}"
     with written_atomically(path) as temp_name:
         book.save(temp_name)
     return path, None
