@@ -124,3 +124,49 @@ def test_marked_copy_name_starts_with_the_units_stem(tmp_path, make_unit, code):
     stem = unit_stems([code])[code]
     assert sorted(p.name for p in folder.iterdir()) == [f"{stem} - tep (đánh dấu).xlsx",
                                                         f"{stem}.xlsx"]
+
+
+def _with_formulas(path: Path) -> tuple[str, str]:
+    """Put a HYPERLINK (with the value Excel would have cached) and a DDE formula (none cached)
+    into the unit's Đại biểu sheet; return their cells."""
+    import re
+    import zipfile
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["Đại biểu"]
+    header = next(row for row in sheet.iter_rows() if any(c.value == "Họ và tên" for c in row))
+    column = next(c.column_letter for c in header if c.value == "Chức vụ, đơn vị công tác")
+    first = header[0].row + 1
+    link, dde = f"{column}{first}", f"{column}{first + 1}"
+    sheet[link] = '=HYPERLINK("http://evil.example/x","Công nhân")'
+    sheet[dde] = "=cmd|' /c calc'!A0"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for name, data in parts.items():
+        if b"HYPERLINK" in data:
+            parts[name] = re.sub(rb'(<c r="' + link.encode() + rb'"[^>]*)>(<f>[^<]*</f>)<v></v>',
+                                 rb'\1 t="str">\2<v>C&#244;ng nh&#226;n</v>', data)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return link, dde
+
+
+def test_marked_copy_carries_values_not_formulas(tmp_path, make_unit):
+    import zipfile
+
+    path = make_unit("C01", [delegate("An", birth_year="19885"), delegate("Bình")])
+    link, dde = _with_formulas(path)
+    folder = tmp_path / "phan-hoi"
+    run_cli(str(tmp_path / "inbox"), "--out", str(tmp_path / "out"), "--as-of", AS_OF,
+            "--feedback", str(folder))
+    copy = folder / "C01 - C01 (đánh dấu).xlsx"
+    sheet = openpyxl.load_workbook(copy)["Đại biểu"]
+    assert sheet[link].value == "Công nhân" and sheet[link].data_type == "s"
+    assert sheet[dde].value == "=cmd|' /c calc'!A0" and sheet[dde].data_type == "s"
+    with zipfile.ZipFile(copy) as archive:
+        xml = b"".join(archive.read(name) for name in archive.namelist()
+                       if name.endswith(".xml"))
+    assert b"<f>" not in xml and b"<f " not in xml and b"HYPERLINK" not in xml
+    assert openpyxl.load_workbook(path)["Đại biểu"][dde].data_type == "f"  # the input untouched

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ..findings import Finding
 from ..ingest.archives import SEPARATOR, member_bytes
@@ -49,9 +50,13 @@ def marked_copy(inbox: Path, relpath: str, findings: list[Finding],
         return None, None  # nothing to point at in the file (file-level findings only)
     try:
         data = _file_bytes(inbox, relpath)
-        book = openpyxl.load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm")
+        # No external links: a link (or a DDE `cmd|…` one) would be followed when opened.
+        book = openpyxl.load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm",
+                                      keep_links=False)
+        cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
     except Exception:  # openpyxl cannot carry this workbook: the feedback list still can
         return None, "không mở được tệp để đánh dấu; xem danh sách ô cần sửa ở trang Phản hồi"
+    _values_only(book, cached)
     fill = PatternFill("solid", fgColor=FILL)
     for (sheet_name, ref), found in cells.items():
         if sheet_name not in book.sheetnames:
@@ -72,6 +77,35 @@ def marked_copy(inbox: Path, relpath: str, findings: list[Finding],
     with written_atomically(path) as temp_name:
         book.save(temp_name)
     return path, None
+
+
+def _values_only(book: Any, cached: Any) -> None:
+    """Replace every formula of `book` by the value Excel last computed for it (`cached`, the
+    same workbook read for values), or by its text when none was kept: the copy we send back
+    must not run a unit's `=HYPERLINK(…)` or DDE `cmd|…` on another computer. Names that are
+    formulas rather than plain ranges go too, for the same reason."""
+    for sheet in book.worksheets:
+        values = cached[sheet.title]
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                value = values[cell.coordinate].value
+                if value is None:
+                    formula = cell.value
+                    value = str(getattr(formula, "text", formula) or "")
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # a text starting with «=» stays text
+        _drop_formula_names(sheet.defined_names)
+    _drop_formula_names(book.defined_names)
+
+
+def _drop_formula_names(names: Any) -> None:
+    for key in list(names.keys()):
+        text = names[key].attr_text or ""
+        if any(mark in text for mark in ("(", "|", "[")):
+            del names[key]
 
 
 def _file_bytes(inbox: Path, relpath: str) -> bytes:
