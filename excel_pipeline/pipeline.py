@@ -29,6 +29,7 @@ from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Delivery, Paperwork, Progress, ReadFile, RunResult
 from .write.atomic import staged_outputs, start_run
 from .write.changes import changes_since, facts, previous_facts
+from .write.documents.limits import truncation_findings
 from .write.documents.render import load_templates
 from .write.documents.writer import DocumentOptions, write_documents
 from .write.fast.parallel_rows import WriteHelper
@@ -78,6 +79,10 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     read_files = read_inbox(inbox, progress, campaign.limits, cache, outputs=tuple(outputs))
     registry_file = read_registry_file(units_file, campaign.limits) if units_file else None
     consolidation = consolidate(read_files, campaign, as_of, registry_file, awards)
+    if templates:  # texts the documents print cut are findings of the run, in every view
+        consolidation.findings = sorted(
+            [*consolidation.findings, *truncation_findings(consolidation, templates)],
+            key=sort_key)
     consolidation.example, consolidation.inbox = example, inbox
     consolidation.changes = changes_since(previous[0], facts(consolidation), previous[1])
     del read_files  # the parsed pieces are stacked now; free them before writing

@@ -170,3 +170,43 @@ def test_marked_copy_carries_values_not_formulas(tmp_path, make_unit):
                        if name.endswith(".xml"))
     assert b"<f>" not in xml and b"<f " not in xml and b"HYPERLINK" not in xml
     assert openpyxl.load_workbook(path)["Đại biểu"][dde].data_type == "f"  # the input untouched
+
+
+@pytest.mark.slow
+def test_documents_print_a_huge_name_cut_and_say_so(tmp_path, make_unit):
+    import re
+
+    from docx import Document
+
+    from excel_pipeline.write.documents.limits import LONG, SHORT
+
+    huge, summary = "Nguyễn " + "X" * 100_000, "Thành tích " + "Y" * 50_000
+    make_unit("C01", [delegate(huge, presidium=True), delegate("An", presidium=True)],
+              rows={"nominations": [{"subject": "Cá nhân", "name": "Hà Văn Một",
+                                     "award": "Giấy khen", "reports": 1, "birth_year": 1980,
+                                     "gender": "Nam", "summary": summary}]})
+    out = tmp_path / "out"
+    run_cli("documents", str(tmp_path / "inbox"), "--out", str(out), "--as-of", AS_OF)
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    paths = {entry["kind"]: Path(entry["path"]) for entry in report["documents"]}
+    document = Document(str(paths["presidium"]))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    [name] = {text for text in cells if "XXX" in text}
+    assert len(name) <= SHORT and name == ("Nguyễn " + "X" * 100_000)[:SHORT - 1] + "…"
+    for path in paths.values():  # no text of any document runs past its limit
+        xml = b"".join(part for part in _parts(path)).decode("utf-8")
+        assert max(map(len, re.findall("X+", xml)), default=0) < SHORT
+        assert max(map(len, re.findall("Y+", xml)), default=0) < LONG
+    cut = [f for f in report["findings"] if f["code"] == "TEXT_TRUNCATED"
+           and "văn bản Word" in f["message"]]
+    # The shipped templates print no summary: its length is no finding of the documents.
+    [finding] = cut
+    assert (finding["unit"], finding["file"], finding["sheet"], finding["column"]) == \
+        ("C01", "C01.xlsx", "Đại biểu", "Họ và tên") and finding["row"] >= 1
+
+
+def _parts(path: Path) -> list[bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return [archive.read(name) for name in archive.namelist() if name.endswith(".xml")]

@@ -21,6 +21,7 @@ from ...textnorm import format_date, percent
 from ..summary import summary_rows, tree_order, unit_figures, unit_statuses
 from ..upward import considered_nominations, forwarded_nominations, upward_delegates
 from .catalogue import KINDS, DocumentKind
+from .limits import bounded
 
 # A value still to be filled by hand in the printed document.
 BLANK = "…"
@@ -49,7 +50,7 @@ def document_contexts(c: Consolidation) -> tuple[dict[str, dict[str, Any]], list
         if isinstance(own, str):
             skipped.append(Skipped(kind, own))
         else:
-            made[kind.kind] = {**common, **own}
+            made[kind.kind] = bounded({**common, **own})  # no text longer than it prints
     return made, skipped
 
 

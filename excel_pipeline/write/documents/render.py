@@ -95,7 +95,7 @@ def _environment() -> Any:
     return Environment(autoescape=True, undefined=StrictUndefined)
 
 
-def _template_xml(path: Path) -> str:
+def template_xml(path: Path) -> str:
     """The template's text as docxtpl hands it to Jinja: body, headers and footers, one
     paragraph per line."""
     from docxtpl import DocxTemplate
@@ -116,7 +116,7 @@ def check_template(kind: DocumentKind, path: Path) -> None:
 
     name = f"«{path.name}»"
     try:
-        xml = _template_xml(path)
+        xml = template_xml(path)
     except OSError as exc:
         raise TemplateProblem(f"Không mở được mẫu văn bản {name}: {os_reason(exc)}.") from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
