@@ -70,15 +70,15 @@ class DefaultGroup(click.Group):
         except BrokenPipeError:  # the reader of our output went away; the results are written
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(ctx.meta.get(_STATUS, 0))
-        except (KeyboardInterrupt, click.Abort):
-            click.echo("Đã dừng theo yêu cầu (Ctrl-C)." + _written_note(), err=True)
+        except (KeyboardInterrupt, click.Abort) as exc:
+            click.echo("Đã dừng theo yêu cầu (Ctrl-C)." + _written_note(exc), err=True)
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
         except Exception as exc:  # our own fault: say so, keep the details for the maintainer
             report = crash_report(exc)
             click.echo("Lỗi của chương trình dhtt-merge (không phải lỗi của hồ sơ)."
-                       f"{_written_note()} Báo cáo lỗi: {report} (gửi tệp này cho người bảo "
+                       f"{_written_note(exc)} Báo cáo lỗi: {report} (gửi tệp này cho người bảo "
                        "trì).", err=True)
             sys.exit(3)
 
@@ -430,11 +430,11 @@ def crash_report(exc: BaseException) -> Path:
 _PASSWORD, _HIDDEN = re.compile(r"(://[^:/@]+:)[^@]+@"), r"\1***@"
 
 
-def _written_note() -> str:
-    """What the interrupted run already wrote, for the line that ends it."""
-    from .write.atomic import written_this_run
-
-    written = written_this_run()
+def _written_note(exc: BaseException) -> str:
+    """What the interrupted run already wrote, for the line that ends it: a run's outputs are
+    put in place together at its end, so only an error while they were (`Staging.publish`)
+    leaves some written."""
+    written = getattr(exc, "written", None) or []
     if not written:
         return " Chưa ghi tệp kết quả nào."
     return " Các tệp đã ghi trước khi dừng: " + ", ".join(str(p) for p in written) + "."

@@ -27,7 +27,7 @@ from .findings import sort_key
 from .ingest.cache import ReadCache
 from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Delivery, Paperwork, Progress, ReadFile, RunResult
-from .write.atomic import staged_outputs, start_run
+from .write.atomic import Staging, staged_outputs
 from .write.changes import changes_since, facts, previous_facts
 from .write.documents.limits import truncation_findings
 from .write.documents.render import load_templates
@@ -61,7 +61,6 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
 
     With `documents` (`dhtt-merge documents`), the Word documents are written too, into
     `out_dir/van-ban`, and listed in the JSON."""
-    start_run()
     options = delivery or DeliveryOptions()
     settings = smtp_settings(options)  # refused here, before anything is written
     # Edited templates are checked here too: a broken one stops the run before any work.
@@ -89,7 +88,7 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
     create(folders)
     # Every output is staged and put in place at the end, all together: a run stopped midway
     # replaces none of the previous results.
-    with staged_outputs() as staging:
+    with staged_outputs(out_dir) as staging:
         # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while
         # this process writes the other sheets; it is started at once if a sheet will be
         # written in blocks.
@@ -101,14 +100,15 @@ def run(inbox: Path | None, campaign: Campaign, out_dir: Path, units_file: Path 
             upward_written = helper.after_rows(
                 write_upward, staging.reserve(upward_args[0]), *upward_args[1:]) \
                 if upward_args else None
-            workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks)
+            workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks,
+                                      staging)
             if upward_written:
                 upward_written.result()
-        delivered = deliver(consolidation, workbook, upward, out_dir, options, settings)
+        delivered = deliver(consolidation, workbook, upward, out_dir, options, settings, staging)
         paperwork = write_documents(consolidation, out_dir, templates, documents, staging) \
             if documents and templates else None
         report = _report(consolidation, out_dir / "tong-hop.json", workbook, upward, delivered,
-                         paperwork)
+                         paperwork, staging)
         moved = staging.publish()
     result = RunResult(consolidation, workbook, report, upward, delivered, paperwork=paperwork)
     if moved:  # a file another program held open: the new one is under another name
@@ -140,10 +140,12 @@ def _previous_run(path: Path) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _report(c: Consolidation, path: Path, workbook: Path, upward: Path | None,
-            delivered: Delivery, paperwork: Paperwork | None = None) -> Path:
+            delivered: Delivery, paperwork: Paperwork | None = None,
+            staging: Staging | None = None) -> Path:
     return write_report(c, path, workbook, {"upward": upward.as_posix() if upward else None,
                                              **delivered.to_dict()},
-                        [d.to_dict() for d in paperwork.written] if paperwork else None)
+                        [d.to_dict() for d in paperwork.written] if paperwork else None,
+                        staging)
 
 
 def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:

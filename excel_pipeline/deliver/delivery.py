@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Consolidation, Delivered, Delivery, UnitFeedback
+from ..write.atomic import Staging
 from ..write.feedback import write_feedback
 from ..write.summary import summary_lines
 from .mail import Outgoing, SmtpSettings, compose, send_all, write_eml
@@ -64,7 +65,8 @@ def smtp_settings(options: DeliveryOptions) -> SmtpSettings | None:
 
 
 def deliver(c: Consolidation, workbook: Path, upward: Path | None, out_dir: Path,
-            options: DeliveryOptions, settings: SmtpSettings | None) -> Delivery:
+            options: DeliveryOptions, settings: SmtpSettings | None,
+            staging: Staging | None = None) -> Delivery:
     """Write feedback workbooks, then send (or, with --dry-run, write) the messages. The
     message upward carries the upward file (what the upper level consolidates) and the
     consolidated workbook (what it reads)."""
@@ -72,15 +74,16 @@ def deliver(c: Consolidation, workbook: Path, upward: Path | None, out_dir: Path
     folder = options.feedback_dir or (out_dir / FEEDBACK_FOLDER if options.email_feedback
                                       else None)
     if folder is not None:
-        delivery.feedback = write_feedback(c, folder)
+        delivery.feedback = write_feedback(c, folder, staging)
     if not options.sends_mail:
         return delivery
     sender = settings.sender if settings else DRY_RUN_SENDER
     outgoing = []
     if options.email_to:
-        outgoing.append(_consolidated(c, workbook, upward, options.email_to, sender))
+        outgoing.append(_consolidated(c, workbook, upward, options.email_to, sender, staging))
     if options.email_feedback:
-        outgoing += [_feedback(c, item, sender) for item in delivery.feedback if item.email]
+        outgoing += [_feedback(c, item, sender, staging) for item in delivery.feedback
+                     if item.email]
         delivery.messages += [Delivered(item.unit, "", False, 0,
                                         "không có địa chỉ Email của đơn vị (danh mục đơn vị "
                                         "không ghi Email, và đơn vị chưa gửi hồ sơ hoặc không "
@@ -88,14 +91,14 @@ def deliver(c: Consolidation, workbook: Path, upward: Path | None, out_dir: Path
                               for item in delivery.feedback if not item.email]
     if settings is None:
         delivery.outbox = out_dir / OUTBOX_FOLDER
-        delivery.messages = write_eml(outgoing, delivery.outbox) + delivery.messages
+        delivery.messages = write_eml(outgoing, delivery.outbox, staging) + delivery.messages
     else:
         delivery.messages = send_all(outgoing, settings) + delivery.messages
     return delivery
 
 
 def _consolidated(c: Consolidation, workbook: Path, upward: Path | None, to: tuple[str, ...],
-                  sender: str) -> Outgoing:
+                  sender: str, staging: Staging | None) -> Outgoing:
     subject = f"Tổng hợp {c.campaign.name} – tính đến ngày {c.as_of:%d/%m/%Y}"
     body = "\n".join([
         "Kính gửi,",
@@ -113,14 +116,15 @@ def _consolidated(c: Consolidation, workbook: Path, upward: Path | None, to: tup
     ])
     attachments = [(upward, UPWARD_NAME)] if upward else []
     attachments.append((workbook, _consolidated_name(c)))
-    return Outgoing("tong-hop", to, compose(sender, to, subject, body, attachments))
+    return Outgoing("tong-hop", to, compose(sender, to, subject, body, attachments, staging))
 
 
 def _consolidated_name(c: Consolidation) -> str:
     return f"Tổng hợp {c.campaign.id} {c.as_of:%d-%m-%Y}.xlsx"
 
 
-def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
+def _feedback(c: Consolidation, item: UnitFeedback, sender: str,
+              staging: Staging | None) -> Outgoing:
     assert item.email is not None
     subject = f"Phản hồi hồ sơ {c.campaign.name} – {item.name}"
     body = "\n".join([
@@ -138,4 +142,4 @@ def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
     if item.marked is not None:  # the unit's own workbook, its faulty cells marked
         attachments.append((item.marked, item.marked.name))
     return Outgoing(item.unit, (item.email,),
-                    compose(sender, (item.email,), subject, body, attachments))
+                    compose(sender, (item.email,), subject, body, attachments, staging))

@@ -19,7 +19,7 @@ from ..findings import Finding
 from ..ingest.archives import SEPARATOR, member_bytes
 from ..model import MARK, OutputKind
 from .advice import how_to_fix
-from .atomic import file_safe, written_atomically
+from .atomic import Staging, file_safe, written_atomically
 
 # The fill of a cell to fix, and the comment's size (Excel's default box is too small).
 FILL = "FFC7CE"
@@ -29,7 +29,7 @@ COPYABLE = (".xlsx", ".xlsm")
 
 def marked_copy(inbox: Path, relpath: str, findings: list[Finding],
                 letters: dict[tuple[str, str, str], str], folder: Path, unit: str,
-                this_year: int) -> tuple[Path | None, str | None]:
+                this_year: int, staging: Staging | None = None) -> tuple[Path | None, str | None]:
     """Write a marked copy of the unit's file `relpath` into `folder`: (its path, None), or
     (None, why no copy was made). `unit` is the unit's file stem (`names.unit_stems`)."""
     import openpyxl
@@ -74,7 +74,7 @@ def marked_copy(inbox: Path, relpath: str, findings: list[Finding],
     # and the ending fit 255 bytes too.
     rest = file_safe(stem)[:max(70 - len(unit), 8)].rstrip(". ")
     path = folder / f"{unit} - {rest} (đánh dấu){suffix}"
-    with written_atomically(path) as temp_name:
+    with written_atomically(path, staging) as temp_name:
         book.save(temp_name)
     return path, None
 
