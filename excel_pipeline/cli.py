@@ -360,15 +360,21 @@ ledger_group.command_class = VietnameseCommand
 def ledger_import(list_file: Path, year: int, decision: str, decision_date: dt.date | None,
                   ledger: str | None) -> None:
     """Ghi vào sổ những người, tập thể trong DANH_SÁCH (bảng «Đề nghị khen thưởng») là đã được
-    khen theo quyết định; ghi lại cùng quyết định thì không đổi gì."""
+    khen theo quyết định; ghi lại cùng quyết định thì không đổi gì. Sổ chưa có thì lệnh này tạo
+    sổ mới."""
     from .ledger.lists import awards_from_list
-    from .ledger.store import DEFAULT_FILE, add, opened
+    from .ledger.store import DEFAULT_FILE, add, opened, shown
 
-    granted = awards_from_list(list_file, year, decision, decision_date)
-    with opened(ledger or DEFAULT_FILE) as connection:
+    granted, problems = awards_from_list(list_file, year, decision, decision_date)
+    with opened(ledger or DEFAULT_FILE, create=True) as connection:
         new = add(connection, granted)
-    click.echo(f"Đã ghi {new} khen thưởng mới vào sổ {ledger or DEFAULT_FILE} (danh sách có "
-               f"{len(granted)} dòng; {len(granted) - new} dòng đã có trong sổ).")
+    click.echo(f"Đã ghi {new} khen thưởng mới vào sổ {shown(ledger or DEFAULT_FILE)} (danh sách "
+               f"có {len(granted) + len(problems)} dòng; {len(granted) - new} dòng đã có trong "
+               "sổ).")
+    for problem in problems:
+        click.echo(f"Lỗi: {problem}", err=True)
+    if problems:  # the rest is recorded; the rows left out are the officer's to correct
+        sys.exit(1)
 
 
 @ledger_group.command("show")
@@ -419,15 +425,21 @@ def crash_report(exc: BaseException) -> Path:
     path = Path(tempfile.gettempdir()) / f"dhtt-merge-loi-{stamp}.txt"
     text = "\n".join([
         f"dhtt-merge {__version__}", f"Python {sys.version.split()[0]} on {platform.platform()}",
-        f"arguments: {[_PASSWORD.sub(_HIDDEN, arg) for arg in sys.argv[1:]]!r}", "",
+        f"arguments: {[_hidden(arg) for arg in sys.argv[1:]]!r}", "",
         "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
     ])
     path.write_text(text, encoding="utf-8")
     return path
 
 
-# The password of a database URL (--ledger postgresql://user:password@host/db).
-_PASSWORD, _HIDDEN = re.compile(r"(://[^:/@]+:)[^@]+@"), r"\1***@"
+# The password of a database URL (--ledger postgresql://user:password@host/db?password=…).
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+_PASSWORD_QUERY = re.compile(r"([?&](?:password|pass|passwd|pwd|sslpassword)=)[^&]*", re.I)
+
+
+def _hidden(argument: str) -> str:
+    """An argument as a crash report keeps it: no password of a URL, wherever it is."""
+    return _PASSWORD_QUERY.sub(r"\1***", _PASSWORD.sub(r"\1***@", argument))
 
 
 def _written_note(exc: BaseException) -> str:
