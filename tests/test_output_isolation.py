@@ -210,3 +210,24 @@ def _parts(path: Path) -> list[bytes]:
 
     with zipfile.ZipFile(path) as archive:
         return [archive.read(name) for name in archive.namelist() if name.endswith(".xml")]
+
+
+def test_a_mistyped_registry_email_costs_the_address_not_the_unit(tmp_path, make_unit):
+    from excel_pipeline.write.submission import write_registry
+
+    write_registry(tmp_path / "inbox" / "danh-muc.xlsx", [
+        {"unit_code": "ROOT", "unit_name": "LĐLĐ huyện thử", "level": "LĐLĐ huyện"},
+        {"unit_code": "C01", "unit_name": "CĐCS C01", "level": "CĐCS", "parent_code": "ROOT",
+         "email": "không phải địa chỉ"}])
+    make_unit("C01", [delegate("An", birth_year="19885")], email="c01@cdcs.vn")
+    out = tmp_path / "out"
+    run_cli(str(tmp_path / "inbox"), "--out", str(out), "--as-of", AS_OF, "--feedback",
+            str(tmp_path / "ph"))
+    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
+    assert [(f["status"], f["unit"]) for f in report["files"] if f["role"] == "submission"] == \
+        [("accepted", "C01")]
+    assert any(f["code"] == "SCHEMA" and f["column"] == "Email" and f["file"] == "danh-muc.xlsx"
+               for f in report["findings"])
+    # Without a registry address, the accepted file's is used.
+    assert {f["unit"]: f["email"] for f in report["delivery"]["feedback"]} == \
+        {"C01": "c01@cdcs.vn"}

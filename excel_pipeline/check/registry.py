@@ -118,6 +118,14 @@ def registry_rows(sources: list[ReadFile], campaign: Campaign,
                                 this_year=as_of.year)
     frame["_extra"] = pd.Series([row.values.get("_extra") for row in rows], index=frame.index,
                                 dtype="object")
-    valid = frame.drop(index=list(validation.rejected))
+    # A mistyped Email costs the address (its SCHEMA finding says so), not the unit: a unit
+    # dropped from the registry would have its submission refused as unknown.
+    dropped = []
+    for index, columns in validation.failed.items():
+        if columns <= {"email"}:
+            frame.at[index, "email"] = pd.NA
+        else:
+            dropped.append(index)
+    valid = frame.drop(index=dropped)
     return valid, validation.findings
 
