@@ -179,3 +179,9 @@ def test_a_database_error_is_said_for_what_it_is():
 
     said = describe_error(sa.exc.DataError("INSERT …", {}, TooLong("value too long")))
     assert "quá dài" in said and "22001" in said and "kết nối" not in said
+
+
+def test_a_malformed_address_is_said_without_its_password(tmp_path):
+    code, output = cli("ledger", "show", "An", "--ledger", "postgresql://thu:mat-khau@[::1/so")
+    assert code == 2 and "Không dùng được sổ khen thưởng" in output
+    assert "mat-khau" not in output

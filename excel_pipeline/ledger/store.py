@@ -62,7 +62,7 @@ def shown(where: str | Path) -> str:
         return text
     try:
         url = sa.engine.make_url(text)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         return _PASSWORD_QUERY.sub(r"\1***", _PASSWORD_USERINFO.sub(r"\1***@", text))
     hidden = {key: "***" for key in url.query if key.lower() in _SECRET_KEYS}
     return url.update_query_dict(hidden).render_as_string(hide_password=True)
@@ -80,12 +80,16 @@ def engine_for(where: str | Path) -> sa.Engine:
     reading the schema's version and both migrating it."""
     text = str(where)
     if "://" in text:
-        url = sa.engine.make_url(text)
-        if url.drivername == "postgresql":  # psycopg 3, the maintained driver
-            url = url.set(drivername="postgresql+psycopg")
         try:
+            url = sa.engine.make_url(text)
+            if url.drivername == "postgresql":  # psycopg 3, the maintained driver
+                url = url.set(drivername="postgresql+psycopg")
             return sa.create_engine(url)
-        except (ImportError, sa.exc.ArgumentError):
+        except (sa.exc.ArgumentError, ValueError):
+            raise LedgerError(f"Không dùng được sổ khen thưởng {shown(text)}: địa chỉ viết sai "
+                              "(dạng postgresql://tài-khoản@máy-chủ:cổng/tên-cơ-sở-dữ-liệu)") \
+                from None
+        except ImportError:
             raise LedgerError(f"Không dùng được sổ khen thưởng {shown(text)}: cần "
                               "cài chương trình kèm trình kết nối PostgreSQL ([postgres], xem "
                               "README)") from None
