@@ -126,3 +126,42 @@ def test_two_runs_into_one_folder_at_once_are_refused(tmp_path, make_unit):
         code, _, stderr = run_cli(str(tmp_path / "inbox"), "--out", str(out), "--as-of", AS_OF)
     assert code == 2 and "đang được một lần chạy khác" in stderr
     assert not (out / "tong-hop.xlsx").exists()
+
+
+HELPER_SCRIPT = """
+import os, sys, time
+from excel_pipeline.write.fast.parallel_rows import WriteHelper
+if __name__ == "__main__":
+    helper = WriteHelper(2)
+    print(helper.submit(os.getpid).result(), flush=True)
+    time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie waiting to be reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_the_helper_process_ends_with_its_parent(tmp_path):
+    script = tmp_path / "parent.py"
+    script.write_text(HELPER_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    parent = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        helper = int(parent.stdout.readline())
+        assert _running(helper)
+        os.kill(parent.pid, signal.SIGKILL)  # no pool shutdown, no atexit
+    finally:
+        parent.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while _running(helper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(helper)
