@@ -1,4 +1,4 @@
-"""Write files so that a crash never leaves half a file under the real name (DOMAIN §8), and
+"""Write files so that a crash never leaves half a file under the real name, and
 a run's outputs are replaced as one set.
 
 A run stages its outputs (`staged_outputs`): each is written under a temporary name beside its
@@ -75,7 +75,7 @@ def _temporary(path: Path) -> Path:
 
 class Staging:
     """A run's outputs, written under temporary names and put in place together at the end,
-    so that an interrupted or failed run replaces none of the previous results (DOMAIN §8).
+    so that an interrupted or failed run replaces none of the previous results.
     Made by `staged_outputs`, and handed to every writer of the run."""
 
     def __init__(self, folder: Path) -> None:
