@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import DhttError
+from ..errors import DhttError, os_reason
 from ..textnorm import fold
 from .tables import awards
 
@@ -169,10 +169,19 @@ def _create_file(path: Path) -> None:
                 _migrate(connection)
         finally:
             engine.dispose()
-        with suppress(FileExistsError):
+        try:
             os.link(temp, path)
-    except (OSError, sa.exc.DBAPIError) as exc:
-        raise LedgerError(f"Không tạo được sổ khen thưởng «{path}»: {exc}.") from None
+        except FileExistsError:
+            pass  # another process made it first: its ledger is the one
+        except OSError:  # a disk without hard links (FAT, some shares): the next best
+            if not path.exists():
+                os.replace(temp, path)
+    except OSError as exc:
+        raise LedgerError(f"Không tạo được sổ khen thưởng «{path}»: "
+                          f"{os_reason(exc, 'tạo')}.") from None
+    except sa.exc.DBAPIError as exc:
+        raise LedgerError(f"Không tạo được sổ khen thưởng «{path}»: "
+                          f"{describe_error(exc)}.") from None
     finally:
         temp.unlink(missing_ok=True)
         Path(f"{temp}-journal").unlink(missing_ok=True)
