@@ -16,6 +16,7 @@ import pytest
 from excel_pipeline.write.names import RESERVED, unit_stems
 from tests.conftest import delegate
 from tests.test_delivery import AS_OF, run_cli, smtp  # noqa: F401 (smtp is a fixture)
+from tests.test_end_to_end import run_cli as run_cli_as_is
 
 
 def test_feedback_mail_goes_only_to_the_registry_address(tmp_path, make_unit, smtp):  # noqa: F811
@@ -186,7 +187,8 @@ def test_documents_print_a_huge_name_cut_and_say_so(tmp_path, make_unit):
                                      "award": "Giấy khen", "reports": 1, "birth_year": 1980,
                                      "gender": "Nam", "summary": summary}]})
     out = tmp_path / "out"
-    run_cli("documents", str(tmp_path / "inbox"), "--out", str(out), "--as-of", AS_OF)
+    # The preset campaign (a conference with a presidium), not test_delivery's small one.
+    run_cli_as_is("documents", str(tmp_path / "inbox"), "--out", str(out), "--as-of", AS_OF)
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
     paths = {entry["kind"]: Path(entry["path"]) for entry in report["documents"]}
     document = Document(str(paths["presidium"]))
