@@ -75,15 +75,15 @@ class DefaultGroup(click.Group):
         except BrokenPipeError:  # the reader of our output went away; the results are written
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(ctx.meta.get(_STATUS, 0))
-        except (KeyboardInterrupt, click.Abort):
-            click.echo("Đã dừng theo yêu cầu (Ctrl-C)." + _written_note(), err=True)
+        except (KeyboardInterrupt, click.Abort) as exc:
+            click.echo("Đã dừng theo yêu cầu (Ctrl-C)." + _written_note(exc), err=True)
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
         except Exception as exc:  # our own fault: say so, keep the details for the maintainer
             report = crash_report(exc)
             click.echo("Lỗi của chương trình dhtt-merge (không phải lỗi của hồ sơ)."
-                       f"{_written_note()} Báo cáo lỗi: {report} (gửi tệp này cho người bảo "
+                       f"{_written_note(exc)} Báo cáo lỗi: {report} (gửi tệp này cho người bảo "
                        "trì).", err=True)
             sys.exit(3)
 
@@ -428,15 +428,21 @@ ledger_group.command_class = VietnameseCommand
 def ledger_import(list_file: Path, year: int, decision: str, decision_date: dt.date | None,
                   ledger: str | None) -> None:
     """Ghi vào sổ những người, tập thể trong DANH_SÁCH (bảng «Đề nghị khen thưởng») là đã được
-    khen theo quyết định; ghi lại cùng quyết định thì không đổi gì."""
+    khen theo quyết định; ghi lại cùng quyết định thì không đổi gì. Sổ chưa có thì lệnh này tạo
+    sổ mới."""
     from .ledger.lists import awards_from_list
-    from .ledger.store import DEFAULT_FILE, add, opened
+    from .ledger.store import DEFAULT_FILE, add, opened, shown
 
-    granted = awards_from_list(list_file, year, decision, decision_date)
-    with opened(ledger or DEFAULT_FILE) as connection:
+    granted, problems = awards_from_list(list_file, year, decision, decision_date)
+    with opened(ledger or DEFAULT_FILE, create=True) as connection:
         new = add(connection, granted)
-    click.echo(f"Đã ghi {new} khen thưởng mới vào sổ {ledger or DEFAULT_FILE} (danh sách có "
-               f"{len(granted)} dòng; {len(granted) - new} dòng đã có trong sổ).")
+    click.echo(f"Đã ghi {new} khen thưởng mới vào sổ {shown(ledger or DEFAULT_FILE)} (danh sách "
+               f"có {len(granted) + len(problems)} dòng; {len(granted) - new} dòng đã có trong "
+               "sổ).")
+    for problem in problems:
+        click.echo(f"Lỗi: {problem}", err=True)
+    if problems:  # the rest is recorded; the rows left out are the officer's to correct
+        sys.exit(1)
 
 
 @ledger_group.command("show")
@@ -487,22 +493,28 @@ def crash_report(exc: BaseException) -> Path:
     path = Path(tempfile.gettempdir()) / f"dhtt-merge-loi-{stamp}.txt"
     text = "\n".join([
         f"dhtt-merge {__version__}", f"Python {sys.version.split()[0]} on {platform.platform()}",
-        f"arguments: {[_PASSWORD.sub(_HIDDEN, arg) for arg in sys.argv[1:]]!r}", "",
+        f"arguments: {[_hidden(arg) for arg in sys.argv[1:]]!r}", "",
         "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
     ])
     path.write_text(text, encoding="utf-8")
     return path
 
 
-# The password of a database URL (--ledger postgresql://user:password@host/db).
-_PASSWORD, _HIDDEN = re.compile(r"(://[^:/@]+:)[^@]+@"), r"\1***@"
+# The password of a database URL (--ledger postgresql://user:password@host/db?password=…).
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+_PASSWORD_QUERY = re.compile(r"([?&](?:password|pass|passwd|pwd|sslpassword)=)[^&]*", re.I)
 
 
-def _written_note() -> str:
-    """What the interrupted run already wrote, for the line that ends it."""
-    from .write.atomic import written_this_run
+def _hidden(argument: str) -> str:
+    """An argument as a crash report keeps it: no password of a URL, wherever it is."""
+    return _PASSWORD_QUERY.sub(r"\1***", _PASSWORD.sub(r"\1***@", argument))
 
-    written = written_this_run()
+
+def _written_note(exc: BaseException) -> str:
+    """What the interrupted run already wrote, for the line that ends it: a run's outputs are
+    put in place together at its end, so only an error while they were (`Staging.publish`)
+    leaves some written."""
+    written = getattr(exc, "written", None) or []
     if not written:
         return " Chưa ghi tệp kết quả nào."
     return " Các tệp đã ghi trước khi dừng: " + ", ".join(str(p) for p in written) + "."

@@ -238,7 +238,9 @@ CATALOGUE: tuple[FindingType, ...] = (
     _type("TEXT_TRUNCATED", "warning", "Nội dung ô quá dài, đã cắt bớt",
           "Một ô dài hơn 32.767 ký tự (giới hạn của Excel) đã bị cắt bớt.",
           "Rút gọn nội dung ô (Excel giữ tối đa 32.767 ký tự một ô).",
-          default="{header}: {reason}."),
+          default="{header}: {reason}.",
+          document="Cột «{header}» dài {length} ký tự; văn bản Word chỉ in {limit} ký tự đầu, "
+                   "kết thúc bằng «…»."),
     _type("TOTAL_MISMATCH", "warning", "Dòng tổng cộng không khớp số dòng của danh sách",
           "Dòng tổng cộng dưới danh sách ghi số khác số dòng đếm được.",
           "Đối chiếu danh sách với bản gốc: bổ sung dòng bị sót hoặc sửa lại dòng tổng cộng.",
@@ -265,6 +267,12 @@ CATALOGUE: tuple[FindingType, ...] = (
                   "hơn một năm: kiểm tra --as-of hoặc --campaign.",
           body="Đơn vị gốc của danh mục là «{root}», không phải cơ quan của đợt thi đua "
                "«{campaign}» ({expected}): có thể đã chọn nhầm --campaign."),
+    _type("EMAIL_CHANGED", "warning", "Địa chỉ email khác danh mục",
+          "Email ở trang Thông tin đơn vị của tệp được chấp nhận khác Email của đơn vị trong danh "
+          "mục đơn vị; phản hồi chỉ gửi tới địa chỉ trong danh mục.",
+          "Nếu đơn vị đổi địa chỉ email, báo cơ quan tổng hợp sửa danh mục đơn vị.",
+          default="Email ở trang Thông tin đơn vị «{typed}» khác Email của đơn vị trong danh mục "
+                  "«{known}»: phản hồi chỉ gửi tới địa chỉ trong danh mục."),
     _type("AWARD_REPEATED", "error", "Đề nghị hình thức đã được khen trong năm",
           "(Có sổ khen thưởng) người hoặc tập thể đã được khen hình thức này trong năm.",
           "Bỏ đề nghị này (đã được khen hình thức này trong năm), hoặc kiểm tra lại họ tên, năm "

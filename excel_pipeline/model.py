@@ -214,6 +214,7 @@ class Unit:
     block: str | None = None
     children: list[str] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)  # registry columns beyond the template
+    email: str | None = None  # the registry's Email: where its feedback goes (never a file's)
 
 
 @dataclass

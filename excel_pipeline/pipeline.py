@@ -29,8 +29,9 @@ from .findings import sort_key
 from .ingest.cache import ReadCache
 from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Progress, ReadFile, RunResult
-from .write.atomic import staged_outputs, start_run
+from .write.atomic import Staging, staged_outputs
 from .write.changes import changes_since, facts, previous_facts
+from .write.documents.limits import truncation_findings
 from .write.documents.render import load_templates
 from .write.documents.writer import DocumentOptions, write_documents
 from .write.fast.parallel_rows import WriteHelper
@@ -111,7 +112,6 @@ def run(options: RunOptions) -> RunResult | Previous:
     deliver, publish together).
     Large runs start worker processes (`write.fast.parallel_rows`): call this from a script
     under `if __name__ == "__main__":`."""
-    start_run()
     prepared = prepare(options)
     if prepared.unchanged is not None:
         return prepared.unchanged
@@ -163,6 +163,10 @@ def consolidate_inbox(options: RunOptions, prepared: Prepared) -> Consolidation:
         if options.units_file else None
     consolidation = consolidate(read_files, options.campaign, prepared.as_of, registry_file,
                                 prepared.awards)
+    if prepared.templates:  # texts the documents print cut: findings of the run, in every view
+        consolidation = replace(consolidation, findings=tuple(sorted(
+            [*consolidation.findings, *truncation_findings(consolidation, prepared.templates)],
+            key=sort_key)))
     return replace(consolidation, example=prepared.example, inbox=prepared.inbox,
                    changes=changes_since(prepared.previous[0], facts(consolidation),
                                          prepared.previous[1]))
@@ -174,7 +178,7 @@ def write_outputs(options: RunOptions, prepared: Prepared,
     midway replaces none of the previous results."""
     out_dir = options.out_dir
     create(prepared.folders)
-    with staged_outputs() as staging:
+    with staged_outputs(out_dir) as staging:
         # The helper renders half of the big sheets' rows, then writes gui-cap-tren.xlsx while
         # this process writes the other sheets; it is started at once if a sheet will be
         # written in blocks.
@@ -186,11 +190,12 @@ def write_outputs(options: RunOptions, prepared: Prepared,
             upward = job.path if job else None
             upward_written = helper.after_rows(write_upward, staging.reserve(job.path),
                                                *job.arguments) if job else None
-            workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks)
+            workbook = write_workbook(consolidation, out_dir / "tong-hop.xlsx", helper, blocks,
+                                      staging)
             if upward_written:
                 upward_written.result()
         delivered = deliver(consolidation, workbook, upward, out_dir, options.delivery,
-                            prepared.settings)
+                            prepared.settings, staging)
         paperwork = write_documents(consolidation, out_dir, prepared.templates,
                                     options.documents, staging) \
             if options.documents and prepared.templates else None
@@ -199,7 +204,7 @@ def write_outputs(options: RunOptions, prepared: Prepared,
         run_block = outputs_block(prepared.key, [
             (path.name, staging.location(path)) for path in (workbook, upward) if path]) \
             if prepared.key else None
-        _report(result, run_block)
+        _report(result, run_block, staging)
         moved = staging.publish()
     if moved:  # a file another program held open: the new one is under another name
         result = _relocated(result, moved)
@@ -226,14 +231,16 @@ def _previous_run(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, "không đọc được tong-hop.json của lần chạy trước"
 
 
-def _report(result: RunResult, run_block: dict[str, Any] | None = None) -> Path:
-    """tong-hop.json, naming the outputs where the result says they are."""
+def _report(result: RunResult, run_block: dict[str, Any] | None = None,
+            staging: Staging | None = None) -> Path:
+    """tong-hop.json, naming the outputs where the result says they are (with `staging`, put
+    in place with the run's other outputs)."""
     paperwork = result.paperwork
     return write_report(result.consolidation, result.report, result.workbook,
                         {"upward": result.upward.as_posix() if result.upward else None,
                          **result.delivery.to_dict()},
                         [d.to_dict() for d in paperwork.written] if paperwork else None,
-                        run_block)
+                        run_block, staging)
 
 
 def _relocated(result: RunResult, moved: dict[Path, Path]) -> RunResult:

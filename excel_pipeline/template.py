@@ -246,7 +246,7 @@ REGISTRY = SheetSpec(
         Column("workers", "Số CNVCLĐ", "int", minimum=0,
                aliases=("Số công nhân viên chức lao động", "Số lao động")),
         Column("block", "Khối thi đua", aliases=("Khối",)),
-        # The unit's address: `dhtt-merge receive` files its mail into the unit's folder.
+        # Where the unit's feedback is e-mailed: the registry, not a submitted file, is trusted.
         Column("email", "Email", aliases=("Thư điện tử", "E-mail")),
     ),
 )

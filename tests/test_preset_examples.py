@@ -173,9 +173,14 @@ def test_the_upward_file_is_this_levels_delegation_not_the_units_flagged_delegat
 
 
 def test_title_chain_fires_on_the_year_end_preset(tmp_path):
+    from excel_pipeline.ledger.store import opened
+
+    ledger = tmp_path / "so.sqlite"
+    with opened(ledger, create=True):  # an empty ledger: the chain is met by nothing
+        pass
     out = tmp_path / "out"
     code, _, _ = run_cli("--campaign", "dien-bien-tong-ket-2020", "--out", str(out),
-                         "--ledger", str(tmp_path / "so.sqlite"))
+                         "--ledger", str(ledger))
     assert code == 1
     chained = [f for f in report_of(out)["findings"] if f["code"] == "TITLE_CHAIN"]
     assert chained and all(f["unit"].startswith("DBT") for f in chained)

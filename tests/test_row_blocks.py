@@ -133,7 +133,7 @@ def test_a_sheet_written_in_blocks_is_the_sheet_one_process_writes(tmp_path, tin
     assert sheet.cell(42, 1).value == "=SUM(A1)" and sheet.cell(42, 1).data_type == "s"
     assert sheet.cell(4, 3).value is None and sheet.cell(40, 3).value is None  # NaT: blank
     assert sheet.cell(38, 3).value == dt.datetime(2025, 3, 9)
-    assert not list(tmp_path.glob(".rows-*"))  # no pack left without a cache folder
+    assert not list(tmp_path.glob(".dhtt-*"))  # no pack left without a cache folder
 
 
 def test_a_rerun_renders_only_the_blocks_whose_rows_changed(tmp_path, tiny_blocks):

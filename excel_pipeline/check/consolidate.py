@@ -31,6 +31,7 @@ from ..model import (
 )
 from ..template import BY_KEY, INFO, REGISTRY, ROW_SHEETS
 from ..textnorm import is_blank
+from .contacts import unit_contacts
 from .registry import build_registry, registry_rows
 from .submissions import attach_submissions, missing_submissions, row_status
 from .unit_names import match_unit
@@ -95,8 +96,9 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     findings += _only_live(_total_findings(submissions, units_by_file, severities), files)
 
     findings += missing_submissions(files, registry, campaign, as_of)
-    contacts = {str(row["unit_code"]): str(row["email"]) for row in info.to_dict("records")
-                if isinstance(row.get("email"), str)}
+    matched = {f.file for f in info_findings if f.code == "UNIT_MATCHED_BY_NAME" and f.file}
+    contacts, contact_findings = unit_contacts(info, files, registry, matched, severities)
+    findings += contact_findings
     info = info[info["_file_id"].isin([r.file_id for r in files if r.status == ACCEPTED])]
     return Consolidation(campaign, as_of, tuple(files), registry, info.reset_index(drop=True),
                          sheets, tuple(findings), cells=_cell_letters([*read_files, registry_file]),

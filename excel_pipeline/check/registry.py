@@ -74,6 +74,8 @@ def build_registry(rows: pd.DataFrame, campaign: Campaign, inferred: bool,
             block=_text(row.get("block")),
             children=list(children.get(code, [])),
             extra=dict(extra) if isinstance(extra, dict) else {},
+            # An inferred tree is built from the files' own info rows: no address to trust there.
+            email=None if inferred else _text(row.get("email")),
         )
         order.append(code)
         for child in children.get(code, []):
@@ -118,6 +120,14 @@ def registry_rows(sources: list[ReadFile], campaign: Campaign,
                                 this_year=as_of.year)
     frame["_extra"] = pd.Series([row.values.get("_extra") for row in rows], index=frame.index,
                                 dtype="object")
-    valid = frame.drop(index=list(validation.rejected))
+    # A mistyped Email costs the address (its SCHEMA finding says so), not the unit: a unit
+    # dropped from the registry would have its submission refused as unknown.
+    dropped = []
+    for index, columns in validation.failed.items():
+        if columns <= {"email"}:
+            frame.at[index, "email"] = pd.NA
+        else:
+            dropped.append(index)
+    valid = frame.drop(index=dropped)
     return valid, validation.findings
 

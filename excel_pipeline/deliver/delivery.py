@@ -19,6 +19,7 @@ from ..model import (
     FileRole,
     UnitFeedback,
 )
+from ..write.atomic import Staging
 from ..write.feedback import write_feedback
 from ..write.summary import summary_lines
 from .mail import Outgoing, SmtpSettings, compose, send_all, write_eml
@@ -63,6 +64,8 @@ def delivery_lines(upward: Path | None, delivery: Delivery) -> list[str]:
     elif delivery.messages:
         sent = sum(1 for m in delivery.messages if m.ok)
         lines.append(f"Thư đã gửi: {sent}/{len(delivery.messages)}")
+    # Every address written to is named, so the officer sees where each unit's file went.
+    lines += [f"  {m.label} → {m.recipient}" for m in delivery.messages if m.ok and m.recipient]
     lines += [f"Không gửi được thư tới {m.recipient or m.label}: {m.error}"
               for m in delivery.failures]
     return lines
@@ -76,7 +79,8 @@ def smtp_settings(options: DeliveryOptions) -> SmtpSettings | None:
 
 
 def deliver(c: Consolidation, workbook: Path, upward: Path | None, out_dir: Path,
-            options: DeliveryOptions, settings: SmtpSettings | None) -> Delivery:
+            options: DeliveryOptions, settings: SmtpSettings | None,
+            staging: Staging | None = None) -> Delivery:
     """Write feedback workbooks, then send (or, with --dry-run, write) the messages. The
     message upward carries the upward file (what the upper level consolidates) and the
     consolidated workbook (what it reads)."""
@@ -84,29 +88,31 @@ def deliver(c: Consolidation, workbook: Path, upward: Path | None, out_dir: Path
     folder = options.feedback_dir or (out_dir / FEEDBACK_FOLDER if options.email_feedback
                                       else None)
     if folder is not None:
-        delivery.feedback = write_feedback(c, folder)
+        delivery.feedback = write_feedback(c, folder, staging)
     if not options.sends_mail:
         return delivery
     sender = settings.sender if settings else DRY_RUN_SENDER
     outgoing = []
     if options.email_to:
-        outgoing.append(_consolidated(c, workbook, upward, options.email_to, sender))
+        outgoing.append(_consolidated(c, workbook, upward, options.email_to, sender, staging))
     if options.email_feedback:
-        outgoing += [_feedback(c, item, sender) for item in delivery.feedback if item.email]
+        outgoing += [_feedback(c, item, sender, staging) for item in delivery.feedback
+                     if item.email]
         delivery.messages += [Delivered(item.unit, "", False, 0,
-                                        "không có địa chỉ Email của đơn vị (chưa gửi hồ sơ, hoặc "
-                                        "không ghi Email ở trang Thông tin đơn vị)")
+                                        "không có địa chỉ Email của đơn vị (danh mục đơn vị "
+                                        "không ghi Email, và đơn vị chưa gửi hồ sơ hoặc không "
+                                        "ghi Email ở trang Thông tin đơn vị)")
                               for item in delivery.feedback if not item.email]
     if settings is None:
         delivery.outbox = out_dir / OUTBOX_FOLDER
-        delivery.messages = write_eml(outgoing, delivery.outbox) + delivery.messages
+        delivery.messages = write_eml(outgoing, delivery.outbox, staging) + delivery.messages
     else:
         delivery.messages = send_all(outgoing, settings) + delivery.messages
     return delivery
 
 
 def _consolidated(c: Consolidation, workbook: Path, upward: Path | None, to: tuple[str, ...],
-                  sender: str) -> Outgoing:
+                  sender: str, staging: Staging | None) -> Outgoing:
     subject = f"Tổng hợp {c.campaign.name} – tính đến ngày {c.as_of:%d/%m/%Y}"
     body = "\n".join([
         "Kính gửi,",
@@ -124,14 +130,15 @@ def _consolidated(c: Consolidation, workbook: Path, upward: Path | None, to: tup
     ])
     attachments = [(upward, UPWARD_NAME)] if upward else []
     attachments.append((workbook, _consolidated_name(c)))
-    return Outgoing("tong-hop", to, compose(sender, to, subject, body, attachments))
+    return Outgoing("tong-hop", to, compose(sender, to, subject, body, attachments, staging))
 
 
 def _consolidated_name(c: Consolidation) -> str:
     return f"Tổng hợp {c.campaign.id} {c.as_of:%d-%m-%Y}.xlsx"
 
 
-def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
+def _feedback(c: Consolidation, item: UnitFeedback, sender: str,
+              staging: Staging | None) -> Outgoing:
     assert item.email is not None
     subject = f"Phản hồi hồ sơ {c.campaign.name} – {item.name}"
     body = "\n".join([
@@ -144,14 +151,14 @@ def _feedback(c: Consolidation, item: UnitFeedback, sender: str) -> Outgoing:
         "",
         "Thư này do dhtt-merge tạo tự động.",
     ])
-    name = f"Phản hồi {item.unit}.xlsx"
+    name = f"Phản hồi {item.path.name}"  # the file's safe name, not the raw code
     attachments = [(item.path, name)]
     if item.marked is not None:  # the unit's own workbook, its faulty cells marked
         attachments.append((item.marked, item.marked.name))
     original = _came_in(c, item.unit, item.email)
     if original is not None:  # answered in the thread the unit's file came in
         subject = reply_subject(original.subject or subject)
-    message = compose(sender, (item.email,), subject, body, attachments)
+    message = compose(sender, (item.email,), subject, body, attachments, staging)
     if original is not None:
         message["In-Reply-To"] = message["References"] = original.message_id
     return Outgoing(item.unit, (item.email,), message)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import DhttError
 from ..model import Delivered
-from ..write.atomic import current_location, written_atomically
+from ..write.atomic import Staging, written_atomically
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _ADDRESS = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -79,8 +79,10 @@ def parse_addresses(text: str | None) -> tuple[str, ...]:
 
 
 def compose(sender: str, recipients: Sequence[str], subject: str, body: str,
-            attachments: Sequence[tuple[Path, str]]) -> EmailMessage:
-    """A UTF-8 message; attachment names keep their Vietnamese letters (RFC 2231)."""
+            attachments: Sequence[tuple[Path, str]],
+            staging: Staging | None = None) -> EmailMessage:
+    """A UTF-8 message; attachment names keep their Vietnamese letters (RFC 2231). With the
+    run's `staging`, attachments are read where they are staged (not yet published)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(recipients)
@@ -89,7 +91,8 @@ def compose(sender: str, recipients: Sequence[str], subject: str, body: str,
     message["Message-ID"] = make_msgid(domain="dhtt-merge")
     message.set_content(body, charset="utf-8")
     for path, name in attachments:
-        message.add_attachment(current_location(path).read_bytes(), maintype=XLSX[0],
+        where = staging.location(path) if staging is not None else path
+        message.add_attachment(where.read_bytes(), maintype=XLSX[0],
                                subtype=XLSX[1], filename=name)
     return message
 
@@ -114,12 +117,13 @@ def send_all(outgoing: Sequence[Outgoing], settings: SmtpSettings,
     return results
 
 
-def write_eml(outgoing: Sequence[Outgoing], folder: Path) -> list[Delivered]:
+def write_eml(outgoing: Sequence[Outgoing], folder: Path,
+              staging: Staging | None = None) -> list[Delivered]:
     """--dry-run: every message as `folder/NN-label.eml`, nothing sent."""
     results = []
     for number, item in enumerate(outgoing, start=1):
         path = folder / f"{number:03}-{_slug(item.label)}.eml"
-        with written_atomically(path) as temp_name:
+        with written_atomically(path, staging) as temp_name:
             Path(temp_name).write_bytes(item.message.as_bytes())
         results += [Delivered(item.label, recipient, True, 0, eml=str(path))
                     for recipient in item.recipients]
@@ -149,4 +153,5 @@ def _describe(exc: Exception) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-") or "thu"
+    # Cut: a label is a unit code, as long as whoever typed it wished.
+    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE)[:60].strip("-.") or "thu"

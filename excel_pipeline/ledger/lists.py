@@ -10,16 +10,19 @@ from ..ingest.inbox import parse_table
 from ..ingest.read import UnreadableWorkbook, read_workbook
 from ..template import NOMINATIONS
 from ..textnorm import clean_text, fold
-from .store import Award, LedgerError
+from .store import Award, LedgerError, too_long
 
+# What each limited column of the ledger is called in the list the officer gave.
+_COLUMN_NAMES = {"cccd": "Số CCCD", "subject": NOMINATIONS.column("subject").header}
 # Headers of an extra column that holds a person's citizen identity number.
 _CCCD_HEADERS = {"so cccd", "cccd", "so can cuoc", "so can cuoc cong dan", "so cmnd cccd",
                  "so dinh danh ca nhan", "so dinh danh"}
 
 
 def awards_from_list(path: Path, year: int, decision: str,
-                     decision_date: dt.date | None = None) -> list[Award]:
-    """Every named row of the file's Đề nghị khen thưởng table, as granted by `decision`."""
+                     decision_date: dt.date | None = None) -> tuple[list[Award], list[str]]:
+    """Every named row of the file's Đề nghị khen thưởng table, as granted by `decision`, and
+    a message for each row left out because a value is longer than the ledger holds."""
     try:
         content = read_workbook(path.read_bytes())
     except (OSError, UnreadableWorkbook) as exc:
@@ -31,7 +34,8 @@ def awards_from_list(path: Path, year: int, decision: str,
     unit = ""
     if content.form is not None and "unit_code" in content.form.fields:
         unit = clean_text(content.form.fields["unit_code"][0]) or ""
-    granted = []
+    granted: list[Award] = []
+    problems: list[str] = []
     for table in tables:
         extras = [values.get("_extra", {}) for _, values in table.rows]
         parsed = parse_table(table).parsed
@@ -47,8 +51,16 @@ def awards_from_list(path: Path, year: int, decision: str,
             row_unit = next((clean_text(value) for header, value in extras[index].items()
                              if fold(header) == "ma don vi"), None)
             birth = columns["birth_year"][index]
-            granted.append(Award(columns["subject"][index] or "Cá nhân", name,
-                                 int(birth) if birth else None, row_unit or unit, form, year,
-                                 decision,
-                                 decision_date, cccd, path.name))
-    return granted
+            award = Award(columns["subject"][index] or "Cá nhân", name,
+                          int(birth) if birth else None, row_unit or unit, form, year, decision,
+                          decision_date, cccd, path.name)
+            long = too_long(award)
+            if long:
+                row = table.excel_rows[index] if index < len(table.excel_rows) else index + 1
+                problems += [f"Trang «{table.sheet}» dòng {row} ({name}): "
+                             f"«{_COLUMN_NAMES.get(column, column)}» dài {length} ký tự, sổ chỉ "
+                             f"giữ {limit}; dòng này không được ghi vào sổ."
+                             for column, length, limit in long]
+                continue
+            granted.append(award)
+    return granted, problems

@@ -12,9 +12,10 @@ from pathlib import Path
 from ..findings import SEVERITIES, SEVERITY_LABELS, Finding, cell_ref
 from ..model import ACCEPTED, MARK, SUPERSEDED, Consolidation, FileStatus, OutputKind, UnitFeedback
 from .advice import how_to_fix, shown_value
-from .atomic import file_safe, written_atomically
+from .atomic import Staging, written_atomically
 from .cells import TEXT_SAFE, write_cell
 from .marked_copy import marked_copy
+from .names import unit_stems
 from .paper import fit_widths, header_height, line_points, lines_in, print_setup, wrapped
 from .styles import FONT, Col, Styles
 
@@ -37,30 +38,35 @@ def feedback_by_unit(c: Consolidation) -> dict[str, list[Finding]]:
     return grouped
 
 
-def write_feedback(c: Consolidation, folder: Path) -> list[UnitFeedback]:
-    """Write `folder/<unit code>.xlsx` for every unit with findings."""
+def write_feedback(c: Consolidation, folder: Path,
+                   staging: Staging | None = None) -> list[UnitFeedback]:
+    """Write `folder/<unit code>.xlsx` for every unit with findings (staged with the run's
+    other outputs when given `staging`)."""
     letters = c.cells
     contacts = c.contacts
     fates = {r.relpath: r.status for r in c.files}  # once, not once per unit
+    grouped = feedback_by_unit(c)
+    stems = unit_stems(grouped)  # one file per unit, whatever its code holds
     written = []
-    for code, findings in sorted(feedback_by_unit(c).items()):
+    for code, findings in sorted(grouped.items()):
         unit = c.registry.units.get(code)
         name = unit.name if unit else code
-        path = folder / f"{file_safe(code)}.xlsx"
-        marked, why_not = _marked(c, code, findings, folder, fates)
+        path = folder / f"{stems[code]}.xlsx"
+        marked, why_not = _marked(c, code, findings, folder, fates, stems[code], staging)
         item = UnitFeedback(code, name, path, contacts.get(code),
                             sum(1 for f in findings if f.severity == "error"),
                             sum(1 for f in findings if f.severity == "warning"), marked, why_not)
-        _write_one(c, item, findings, letters)
+        _write_one(c, item, findings, letters, staging)
         written.append(item)
     return written
 
 
 def _marked(c: Consolidation, code: str, findings: list[Finding], folder: Path,
-            fates: dict[str, FileStatus]) -> tuple[Path | None, str | None]:
+            fates: dict[str, FileStatus], stem: str,
+            staging: Staging | None) -> tuple[Path | None, str | None]:
     """The unit's submitted workbook copied beside its feedback, faulty cells marked: the file
     its cell findings point at (its accepted submission, or the file refused; never a file a
-    newer one replaced). `fates`: each file's status."""
+    newer one replaced). `fates`: each file's status; `stem`: the unit's file stem."""
     if c.inbox is None:
         return None, None
     files = sorted({f.file for f in findings
@@ -68,15 +74,16 @@ def _marked(c: Consolidation, code: str, findings: list[Finding], folder: Path,
                    key=lambda relpath: fates.get(relpath) != ACCEPTED)
     if not files:
         return None, None
-    return marked_copy(c.inbox, files[0], findings, c.cells, folder, code, c.as_of.year)
+    return marked_copy(c.inbox, files[0], findings, c.cells, folder, stem, c.as_of.year,
+                       staging)
 
 
 def _write_one(c: Consolidation, item: UnitFeedback, findings: list[Finding],
-               letters: dict[tuple[str, str, str], str]) -> None:
+               letters: dict[tuple[str, str, str], str], staging: Staging | None) -> None:
     import xlsxwriter
 
     code, errors, warnings = item.unit, item.errors, item.warnings
-    with written_atomically(item.path) as temp_name:
+    with written_atomically(item.path, staging) as temp_name:
         book = xlsxwriter.Workbook(temp_name, TEXT_SAFE)
         book.set_custom_property(MARK, OutputKind.FEEDBACK.value)
         book.set_properties({"title": f"Phản hồi – {code}", "author": "dhtt-merge"})

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import ACCEPTED, CONSIDER, REJECTED, SUPERSEDED, Consolidation
 from ..template import ROW_SHEETS
-from .atomic import written_atomically
+from .atomic import Staging, written_atomically
 
 
 def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | None = None,
@@ -64,13 +64,15 @@ def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | No
 def write_report(c: Consolidation, path: Path, workbook: Path,
                  delivery: dict[str, Any] | None = None,
                  documents: list[dict[str, Any]] | None = None,
-                 run: dict[str, Any] | None = None) -> Path:
-    """Write the JSON atomically (temporary file, then rename). `run` is the run key and the
-    digests of the outputs (`write.unchanged`), when the run may be reused."""
+                 run: dict[str, Any] | None = None, staging: Staging | None = None) -> Path:
+    """Write the JSON atomically (temporary file, then rename; with `staging`, with the run's
+    other outputs). `run` is the run key and the digests of the outputs (`write.unchanged`),
+    when the run may be reused."""
     document = build_report(c, workbook, delivery, documents)
     if run is not None:
         document["run"] = run
-    with written_atomically(path) as temp_name, open(temp_name, "w", encoding="utf-8") as stream:
+    with written_atomically(path, staging) as temp_name, \
+            open(temp_name, "w", encoding="utf-8") as stream:
         json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
         stream.write("\n")
     return path

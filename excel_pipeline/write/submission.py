@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import MARK, OutputKind
 from ..template import INFO, ROW_SHEETS, SheetSpec
-from .atomic import written_atomically
+from .atomic import scratch_beside, written_atomically
 from .cells import TEXT_SAFE, write_cell
 from .fast.rows import write_rows
 from .layout import (
@@ -67,7 +67,18 @@ def _write_submission(path: Path, info: Mapping[str, Any],
                       rows: Mapping[str, Sequence[Mapping[str, Any]]], title: str | None,
                       headers: dict[str, str], sheet_names: dict[str, str],
                       streamed: bool, mark: OutputKind | None) -> None:
-    book, formats = _open(path, streamed)
+    if not streamed:
+        _write_book(path, info, rows, title, headers, sheet_names, streamed, mark, None)
+        return
+    with scratch_beside(path) as scratch:  # the streamed sheets' row files
+        _write_book(path, info, rows, title, headers, sheet_names, streamed, mark, scratch)
+
+
+def _write_book(path: Path, info: Mapping[str, Any],
+                rows: Mapping[str, Sequence[Mapping[str, Any]]], title: str | None,
+                headers: dict[str, str], sheet_names: dict[str, str], streamed: bool,
+                mark: OutputKind | None, scratch: str | None) -> None:
+    book, formats = _open(path, streamed, scratch)
     if mark is not None:
         book.set_custom_property(MARK, mark.value)
     fmt_title, _, fmt_cell, fmt_date = formats
@@ -127,13 +138,15 @@ def write_registry(path: Path, units: Sequence[Mapping[str, Any]],
     return path
 
 
-def _open(path: Path, streamed: bool) -> tuple[Any, tuple[Any, Any, Any, Any]]:
+def _open(path: Path, streamed: bool,
+          scratch: str | None = None) -> tuple[Any, tuple[Any, Any, Any, Any]]:
     """A text-safe workbook with stable metadata, and its title, header, cell and date formats.
     A `streamed` one writes rows strictly in order (see `write.cells.ROWS_OPTIONS`)."""
     import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    options = {**TEXT_SAFE, "constant_memory": True} if streamed else TEXT_SAFE
+    options = {**TEXT_SAFE, "constant_memory": True, "tmpdir": scratch} if streamed \
+        else TEXT_SAFE
     book = xlsxwriter.Workbook(str(path), options)
     book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
     base = {"font_name": FONT, "font_size": 12}

@@ -127,6 +127,14 @@ def considered_nominations(c: Consolidation) -> pd.DataFrame:
     return c.considered("nominations")
 
 
+def decided_here(c: Consolidation) -> pd.DataFrame:
+    """Considered nominations for the forms this level decides itself: not those forwarded,
+    nor those a lower level or a body outside the issuer decides (`Campaign.decided_by`),
+    which never enter this level's decision or its certificates."""
+    frame = considered_nominations(c)
+    return tree_order(c, frame[frame["award"].isin(c.campaign.forms_decided("here"))])
+
+
 def forwarded_nominations(c: Consolidation) -> pd.DataFrame:
     """The considered nominations for the forms decided above this level, in tree order: those
     of gui-cap-tren.xlsx and of the proposal's annex among the Word documents."""

@@ -32,7 +32,7 @@ from ..model import (
 )
 from ..template import BY_KEY, ROW_SHEETS, SheetSpec
 from .advice import how_to_fix, shown_value
-from .atomic import written_atomically
+from .atomic import Staging, scratch_beside, written_atomically
 from .cells import ROWS_OPTIONS, Link, write_cell
 from .changes import change_rows
 from .fast.parallel_rows import WriteHelper
@@ -72,7 +72,7 @@ SHEET_ROWS = 1_048_576
 
 
 def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
-                   store: BlockStore | None = None) -> Path:
+                   store: BlockStore | None = None, staging: Staging | None = None) -> Path:
     """Write every sheet to a temporary file beside `path`, then rename it into place.
 
     The rows of large sheets are written in compressed blocks (`row_blocks`), part of them by
@@ -80,7 +80,7 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
     `store` nothing is kept for the next run."""
     import xlsxwriter
 
-    with written_atomically(path) as temp_name, ExitStack() as cleanup:
+    with written_atomically(path, staging) as temp_name, ExitStack() as cleanup:
         if store is None:
             store = cleanup.enter_context(BlockStore(None, path.parent))
         parts = Path(temp_name).with_suffix(".parts")
@@ -88,7 +88,8 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         blocks = BlockWriter(helper, store)
         # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
         # write_table does.
-        book = xlsxwriter.Workbook(str(parts), ROWS_OPTIONS)
+        scratch = cleanup.enter_context(scratch_beside(path))  # the sheets' row files
+        book = xlsxwriter.Workbook(str(parts), {**ROWS_OPTIONS, "tmpdir": scratch})
         book.set_custom_property(MARK, OutputKind.CONSOLIDATED.value)
         book.set_properties({"title": f"Tổng hợp – {c.campaign.name}"
                              + (f" – {EXAMPLE_NOTE}" if c.example else ""),

@@ -22,11 +22,13 @@ from ..summary import summary_rows, tree_order, unit_figures, unit_statuses
 from ..upward import (
     conference_delegates,
     considered_nominations,
+    decided_here,
     delegation_note,
     forwarded_nominations,
     upward_delegates,
 )
 from .catalogue import KINDS, DocumentKind
+from .limits import bounded
 
 # A value still to be filled by hand in the printed document.
 BLANK = "…"
@@ -55,7 +57,7 @@ def document_contexts(c: Consolidation) -> tuple[dict[str, dict[str, Any]], list
         if isinstance(own, str):
             skipped.append(Skipped(kind, own))
         else:
-            made[kind.kind] = {**common, **own}
+            made[kind.kind] = bounded({**common, **own})  # no text longer than it prints
     return made, skipped
 
 
@@ -226,14 +228,6 @@ def _people(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _decided_here(c: Consolidation) -> pd.DataFrame:
-    """Considered nominations for the forms this level decides itself: not those forwarded,
-    nor those a lower level or a body outside the issuer decides (`Campaign.decided_by`),
-    which never enter this level's decision or its certificates."""
-    frame = considered_nominations(c)
-    return tree_order(c, frame[frame["award"].isin(c.campaign.forms_decided("here"))])
-
-
 def _proposal(c: Consolidation) -> dict[str, Any] | str:
     frame = forwarded_nominations(c)
     if frame.empty:
@@ -242,7 +236,7 @@ def _proposal(c: Consolidation) -> dict[str, Any] | str:
 
 
 def _decision(c: Consolidation) -> dict[str, Any] | str:
-    frame = _decided_here(c)
+    frame = decided_here(c)
     if frame.empty:
         return "không có đề nghị khen thưởng hình thức do cấp này xét"
     return _annex(c, frame)
@@ -382,7 +376,7 @@ def _delegate_figures(c: Consolidation) -> list[dict[str, Any]]:
 
 
 def _certificates(c: Consolidation) -> dict[str, Any] | str:
-    frame = _decided_here(c)
+    frame = decided_here(c)
     if frame.empty:
         return "không có người, tập thể nào được khen tại cấp này"
     year = str(_year(c))  # in the decision annex's order: by form, collectives first

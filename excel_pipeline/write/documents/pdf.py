@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..atomic import current_location
+from ..atomic import Staging
 
 # Where the Windows and macOS installers put LibreOffice, when it is not on the PATH.
 _KNOWN_PLACES = (
@@ -39,14 +39,16 @@ def find_office() -> str | None:
     return next((str(place) for place in _KNOWN_PLACES if place.is_file()), None)
 
 
-def to_pdf(documents: list[Path], office: str) -> dict[Path, bytes]:
+def to_pdf(documents: list[Path], office: str,
+           staging: Staging | None = None) -> dict[Path, bytes]:
     """Each document's PDF (document path -> its bytes); a document LibreOffice could not
     convert is absent. The documents are read where they are staged, under their own names
     in a private folder, since LibreOffice names a PDF after its document."""
     with tempfile.TemporaryDirectory(prefix="dhtt-pdf-") as work:
         folder = Path(work)
         for document in documents:
-            shutil.copyfile(current_location(document), folder / document.name)
+            source = staging.location(document) if staging is not None else document
+            shutil.copyfile(source, folder / document.name)
         profile = (folder / "profile").as_uri()
         command = [office, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(folder / "pdf"),

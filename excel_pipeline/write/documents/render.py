@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import DhttError, os_reason
-from ..atomic import written_atomically
+from ..atomic import Staging, written_atomically
 from .catalogue import BY_FILE, ITEM_FIELDS, KINDS, DocumentKind, placeholder_guide, placeholders
 
 
@@ -95,7 +95,7 @@ def _environment() -> Any:
     return Environment(autoescape=True, undefined=StrictUndefined)
 
 
-def _template_xml(path: Path) -> str:
+def template_xml(path: Path) -> str:
     """The template's text as docxtpl hands it to Jinja: body, headers and footers, one
     paragraph per line."""
     from docxtpl import DocxTemplate
@@ -116,7 +116,7 @@ def check_template(kind: DocumentKind, path: Path) -> None:
 
     name = f"«{path.name}»"
     try:
-        xml = _template_xml(path)
+        xml = template_xml(path)
     except OSError as exc:
         raise TemplateProblem(f"Không mở được mẫu văn bản {name}: {os_reason(exc)}.") from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
@@ -180,7 +180,8 @@ def _syntax_reason(message: str | None) -> str:
     return "chỗ điền viết không đúng cách {{ tên }} hoặc {%p … %}"
 
 
-def render(template: Template, context: dict[str, Any], target: Path) -> Path:
+def render(template: Template, context: dict[str, Any], target: Path,
+           staging: Staging | None = None) -> Path:
     """Fill `template` with `context` into `target` (staged with the run's other outputs)."""
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError, UndefinedError
@@ -200,6 +201,6 @@ def render(template: Template, context: dict[str, Any], target: Path) -> Path:
     properties.title = template.kind.title
     properties.author = "dhtt-merge"
     properties.comments = "Lập bằng dhtt-merge từ bảng tổng hợp; kiểm tra trước khi ký."
-    with written_atomically(target) as temp:
+    with written_atomically(target, staging) as temp:
         document.save(temp)
     return target

@@ -33,7 +33,8 @@ def write_documents(c: Consolidation, out_dir: Path, templates: dict[str, Templa
     folder = out_dir / FOLDER
     contexts, skipped = document_contexts(c)
     written = [WrittenDocument(kind, BY_KIND[kind].title,
-                               render(templates[kind], context, folder / BY_KIND[kind].file_name))
+                               render(templates[kind], context, folder / BY_KIND[kind].file_name,
+                                      staging))
                for kind, context in contexts.items()]
     paperwork = Paperwork(written, [(s.kind.title, s.reason) for s in skipped])
     paperwork.stale = [folder / s.kind.file_name for s in skipped
@@ -45,7 +46,7 @@ def write_documents(c: Consolidation, out_dir: Path, templates: dict[str, Templa
         if office is None:
             paperwork.pdf_problem = NOT_INSTALLED
         else:
-            made = to_pdf([document.path for document in written], office)
+            made = to_pdf([document.path for document in written], office, staging)
             paperwork.written = [_with_pdf(document, made.get(document.path), staging)
                                  for document in written]
             failed = [d.path.name for d in paperwork.written if d.pdf is None]

@@ -9,6 +9,9 @@ other sheets and packages the workbook. If it cannot start or dies, its work is 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -67,7 +70,7 @@ class WriteHelper:
             # process goes on writing, most of those pages get copied (measured: +310 MB of
             # PSS at 3,000 units). A spawned one holds only its imports and one job's rows.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=ignore_interrupts)
+                                             initializer=_start_helper)
         future = self._pool.submit(job, *args)
         self._futures.append(future)
         return future
@@ -104,6 +107,22 @@ class Deferred(Generic[T]):
             except BrokenProcessPool:  # the helper could not start or died: run it here
                 pass
         return self.job(*self.args)
+
+
+def _start_helper() -> None:
+    """The helper's initializer: Ctrl-C is the command's to answer (`ignore_interrupts`), and
+    the helper ends with the command however the command ends. A command killed outright
+    (kill -9, the task manager) closes no pool, and a helper left rendering rows would go on
+    writing into an output folder the next run is cleaning."""
+    ignore_interrupts()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with_parent, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with_parent(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])  # ready once the parent has ended
+    os._exit(1)
 
 
 def _ready() -> None:

@@ -150,7 +150,8 @@ class BlockStore:
             self._open_previous(folder)
         target = folder if folder is not None else scratch
         target.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".rows-", suffix=".tmp", dir=target)
+        handle, name = tempfile.mkstemp(prefix=f".dhtt-{os.getpid()}-rows-", suffix=".tmp",
+                                      dir=target)
         self._path = Path(name)
         self._pack = os.fdopen(handle, "w+b")
         self._id = secrets.token_bytes(16)
