@@ -44,14 +44,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "UNIT_MATCHED_BY_NAME": ("warning", "Tệp không ghi đúng mã, nhận đơn vị theo tên"),
     "AWARD_REPEATED": ("error", "Đề nghị hình thức đã được khen trong năm"),
     "TITLE_CHAIN": ("error", "Chưa đủ danh hiệu cần có trước"),
+    "COLUMNS_NOT_FOUND": ("error", "Danh sách thiếu cột bắt buộc, không đọc được"),
+    "VALUE_INFERRED": ("info", "Cột không có trong danh sách, giá trị được suy ra"),
 }
 
 # code -> what the unit should do about it, for the feedback workbooks sent back to units.
 ADVICE: dict[str, str] = {
     "SCHEMA": "Sửa ô theo nội dung bên cạnh: chọn đúng giá trị trong danh sách, ghi số, năm, "
               "ngày (dd/mm/yyyy) đúng kiểu; không để trống ô bắt buộc.",
-    "UNREADABLE_FILE": "Mở tệp bằng Excel, bỏ mật khẩu nếu có, lưu lại dạng .xlsx theo mẫu rồi "
-                       "gửi lại.",
+    "UNREADABLE_FILE": "Mở tệp bằng Excel, lưu lại dạng .xlsx theo mẫu rồi gửi lại.",
     "MISSING_SHEET": "Bổ sung trang còn thiếu theo mẫu, giữ nguyên tên trang và dòng tiêu đề.",
     "UNKNOWN_UNIT": "Ghi đúng Mã đơn vị được cấp ở trang Thông tin đơn vị rồi gửi lại.",
     "DUPLICATE_SUBMISSION": "Chỉ tệp gửi sau cùng được tổng hợp; nếu cần dùng tệp khác, báo lại "
@@ -87,6 +88,10 @@ ADVICE: dict[str, str] = {
                       "họ tên, năm sinh nếu là người khác.",
     "TITLE_CHAIN": "Chỉ đề nghị khi đã có danh hiệu cần có (xem «Yêu cầu»), hoặc bổ sung quyết "
                    "định khen danh hiệu đó vào sổ khen thưởng.",
+    "COLUMNS_NOT_FOUND": "Bổ sung các cột còn thiếu, hoặc sửa dòng tiêu đề cho đúng tên cột của "
+                         "mẫu, rồi gửi lại.",
+    "VALUE_INFERRED": "Không bắt buộc sửa; kiểm tra giá trị được suy ra, lần sau thêm cột này "
+                      "vào danh sách.",
 }
 
 

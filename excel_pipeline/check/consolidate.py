@@ -81,6 +81,7 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
         sheets[spec.key] = row_status(frame, files, validation.failed, validation.messages)
         findings += _only_live(validation.findings, files)
     findings += _only_live(_total_findings(submissions, units_by_file, severities), files)
+    findings += _column_findings(submissions, units_by_file, severities)
 
     findings += missing_submissions(files, registry, campaign, as_of)
     contacts = {str(row["unit_code"]): str(row["email"]) for row in info.to_dict("records")
@@ -161,7 +162,12 @@ def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list
     findings: list[Finding] = []
     for item in submissions:
         record = item.record
-        if item.form is None and not item.tables:
+        if item.form is None and not item.tables and item.near_misses:
+            # Said by `_column_findings`: which columns are missing, what the header holds.
+            record.reject("Danh sách thiếu cột bắt buộc: " + ", ".join(
+                f"trang «{near.sheet}» thiếu {', '.join(near.missing)}"
+                for near in item.near_misses))
+        elif item.form is None and not item.tables:
             record.reject("Không nhận ra trang tính nào theo mẫu")
             findings.append(make_finding(
                 "UNREADABLE_FILE",
@@ -183,13 +189,43 @@ def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list
                     f"Trang «{table.sheet}» có cột ngoài mẫu: {', '.join(table.extra_columns)}. "
                     "Các cột này không được tổng hợp.",
                     severities, file=record.relpath, sheet=table.sheet, row=table.header_row))
+    return findings
+
+
+def _column_findings(submissions: list[ReadFile], units: dict[int, str | None],
+                     severities: dict) -> list[Finding]:
+    """What a list lacks, once the file's unit is known: SCHEMA for each required column a
+    recognised table misses, one COLUMNS_NOT_FOUND for a sheet that looks like one of our lists
+    but lacks required columns (with the headings it has), one VALUE_INFERRED per sheet whose
+    absent column the reader filled from the names."""
+    findings: list[Finding] = []
+    for item in submissions:
+        record = item.record
+        unit = units.get(record.file_id)
+        for table in item.tables:
             for header in table.missing_columns:
                 findings.append(make_finding(
                     "SCHEMA",
                     f"Không tìm thấy cột bắt buộc «{header}» ở dòng tiêu đề của trang "
                     f"«{table.sheet}».",
-                    severities, file=record.relpath, sheet=table.sheet, row=table.header_row,
-                    column=header))
+                    severities, unit=unit, file=record.relpath, sheet=table.sheet,
+                    row=table.header_row, column=header))
+            for header in table.inferred:
+                findings.append(make_finding(
+                    "VALUE_INFERRED",
+                    f"Trang «{table.sheet}» không có cột «{header}»: đã suy ra từ tên (tên bắt "
+                    "đầu bằng Tập thể, Tổ, Phòng, Công đoàn, CĐCS, Ban, Xưởng, Phân xưởng, "
+                    "Trường, Công ty… là Tập thể, còn lại là Cá nhân).",
+                    severities, unit=unit, file=record.relpath, sheet=table.sheet,
+                    row=table.header_row, column=header))
+        for near in item.near_misses:
+            findings.append(make_finding(
+                "COLUMNS_NOT_FOUND",
+                f"Trang «{near.sheet}» giống danh sách «{near.kind}» nhưng thiếu cột bắt buộc: "
+                f"{', '.join(near.missing)}. Dòng tiêu đề (dòng {near.header_row}) có các cột: "
+                f"{'; '.join(near.seen)}. Trang này không được tổng hợp.",
+                severities, unit=unit, file=record.relpath, sheet=near.sheet,
+                row=near.header_row, value=", ".join(near.missing)))
     return findings
 
 

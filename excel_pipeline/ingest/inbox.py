@@ -189,7 +189,8 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
         return ReadFile(record)
     record.sheets = outcome.sheet_names
     record.notes = reading_notes(outcome)
-    return ReadFile(record, outcome.form, outcome.tables, outcome.conversions)
+    return ReadFile(record, outcome.form, outcome.tables, outcome.conversions,
+                    outcome.near_misses)
 
 
 def reading_notes(content: WorkbookContent) -> list[str]:

@@ -1,0 +1,82 @@
+"""Lists as units send them besides our template, built the way each program writes them: a
+delegate list with a total line that counts the flag columns, CSV files in the bytes Excel and
+Google Sheets write, Word tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+# (name, birth date as typed, sex, ethnicity, position, party member, leader, direct worker)
+PEOPLE: list[tuple[str, Any, str, str, str, str, str, str]] = [
+    ("Trần Văn Bình", "12/05/1968", "Nam", "Kinh", "Chủ tịch CĐCS", "x", "x", ""),
+    ("Lê Thị Cúc", "03/11/1975", "Nữ", "Kinh", "Kế toán", "x", "", ""),
+    ("Phạm Văn Dũng", "1970", "Nam", "Tày", "Tổ trưởng tổ cắt", "", "x", "x"),
+    ("Nguyễn Thị Hoà", "21/01/1988", "Nữ", "Kinh", "Công nhân tổ may 1", "", "", "x"),
+]
+YEARS = [1968, 1975, 1970, 1988]
+HEADINGS = ["TT", "Họ tên", "Ngày sinh", "Nam/Nữ", "Dân tộc", "Chức vụ - Đơn vị công tác",
+            "Đảng viên (x)", "Lãnh đạo", "Trực tiếp SX", "Thành phần đại biểu"]
+
+
+def rows_of_people(kind: str = "Điển hình tiên tiến") -> list[list[str]]:
+    """The people as text rows under `HEADINGS` (what a CSV holds)."""
+    return [[str(number), name, born, sex, ethnicity, position, party, leader, worker, kind]
+            for number, (name, born, sex, ethnicity, position, party, leader, worker)
+            in enumerate(PEOPLE, start=1)]
+
+
+def list_with_counted_total(path: Path) -> Path:
+    """A delegate list whose total line counts the flag columns: «Tổng cộng: 4 đại biểu» then
+    2 | 2 | 2 under Đảng viên, Lãnh đạo and Trực tiếp SX (more than three filled cells)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Đại biểu"
+    sheet["A1"] = "DANH SÁCH ĐẠI BIỂU"
+    sheet.append([])
+    sheet.append(HEADINGS)
+    for row in rows_of_people():
+        sheet.append([int(row[0]), *row[1:]])
+    sheet.append([None, f"Tổng cộng: {len(PEOPLE)} đại biểu", None, None, None, None, 2, 2, 2])
+    info = book.create_sheet("Thông tin đơn vị")
+    for label, value in (("Mã đơn vị", "BB01"), ("Tên đơn vị", "CĐCS Công ty May"),
+                         ("Ngày gửi báo cáo", dt.datetime(2025, 3, 10))):
+        info.append([label, value])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+NOMINEES = [("Tổ may 1", "Bằng khen LĐLĐ tỉnh"), ("Tô Văn Hùng", "Giấy khen"),
+            ("Trương Thị Mai", "Giấy khen"), ("Phòng Kế toán", "Giấy khen"),
+            ("Công đoàn Công ty May", "Cờ thi đua LĐLĐ tỉnh")]
+
+
+def nomination_list(path: Path, *, award_heading: str | None = "Danh hiệu thi đua/Hình thức "
+                    "khen thưởng", info: bool = True, others: tuple[str, ...] = ()) -> Path:
+    """A proposal list headed as people head it («TT», «Tên tập thể/cá nhân», …) with no
+    Đối tượng column; without `award_heading`, the award column is missing altogether;
+    `others` are columns of no list of ours, at the end."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"])
+    headings = ["TT", "Tên tập thể/cá nhân", "Chức vụ - Đơn vị công tác", "Thành tích"]
+    if award_heading:
+        headings.insert(3, award_heading)
+    sheet.append(headings + list(others))
+    for number, (name, award) in enumerate(NOMINEES, start=1):
+        row: list[Any] = [number, name, "Công ty May", "Hoàn thành xuất sắc nhiệm vụ"]
+        if award_heading:
+            row.insert(3, award)
+        sheet.append(row + ["123/QĐ"] * len(others))
+    if info:
+        form = book.create_sheet("Thông tin đơn vị")
+        form.append(["Mã đơn vị", "BB01"])
+        form.append(["Tên đơn vị", "CĐCS Công ty May"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
