@@ -8,10 +8,20 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
-from tests.unit_sources import PEOPLE, YEARS, list_with_counted_total, nomination_list
+from tests.unit_sources import (
+    PEOPLE,
+    YEARS,
+    cp1258_bytes,
+    csv_rows,
+    delegate_csv_text,
+    list_with_counted_total,
+    nomination_list,
+    tcvn3_bytes,
+)
 
 AS_OF = "2025-03-31"
 
@@ -88,3 +98,79 @@ def test_a_missing_column_finding_carries_the_unit(tmp_path):
     missing = [f for f in report["findings"] if f["code"] == "SCHEMA"
                and "Không tìm thấy cột" in f["message"]]
     assert missing and {f["unit"] for f in missing} == {"BB01"}
+
+
+def registry(path: Path, names: dict[str, str]) -> Path:
+    from excel_pipeline.write.submission import write_registry
+
+    units = [{"unit_code": "ROOT", "unit_name": "LĐLĐ huyện Bàu Bàng", "level": "LĐLĐ huyện"}]
+    units += [{"unit_code": code, "unit_name": name, "level": "CĐCS", "parent_code": "ROOT",
+               "members": 250} for code, name in names.items()]
+    return write_registry(path, units)
+
+
+UNITS = {"BB01": "CĐCS Công ty May Bàu Bàng", "BB02": "CĐCS Công ty CP Gỗ Minh Phát"}
+INFO_LINES = [["Mã đơn vị", "BB01"], ["Tên đơn vị", "CĐCS Công ty May Bàu Bàng"], []]
+
+
+def _write(inbox: Path, program: str) -> None:
+    """The same four delegates as `program` writes them, under the name it gives the file."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    if program == "excel-csv-utf8":  # «CSV UTF-8»: a byte-order mark, commas
+        (inbox / "BB01 đại biểu.csv").write_bytes(b"\xef\xbb\xbf" + delegate_csv_text()
+                                                  .encode("utf-8"))
+    elif program == "google-sheets":  # no mark; the unit is the file's name
+        (inbox / "CĐCS Công ty May Bàu Bàng.csv").write_bytes(delegate_csv_text()
+                                                              .encode("utf-8"))
+    elif program == "excel-unicode-text":  # «Unicode text»: UTF-16 with a mark, tabs, .txt
+        (inbox / "BB01.txt").write_bytes(delegate_csv_text("\t").encode("utf-16"))
+    elif program == "excel-csv-vietnamese-windows":  # cp1258, combining tones, semicolons
+        (inbox / "danh sach.csv").write_bytes(cp1258_bytes(delegate_csv_text(";", INFO_LINES)))
+    elif program == "tcvn3-with-companion":  # old-font text; the unit in a file beside it
+        folder = inbox / "gui ngay 10-3"
+        folder.mkdir()
+        (folder / "dai bieu.csv").write_bytes(tcvn3_bytes(delegate_csv_text()))
+        (folder / "thong tin don vi.csv").write_bytes(
+            csv_rows(INFO_LINES[:2]).encode("utf-8-sig"))
+
+
+@pytest.mark.parametrize("program", ["excel-csv-utf8", "google-sheets", "excel-unicode-text",
+                                     "excel-csv-vietnamese-windows", "tcvn3-with-companion"])
+def test_a_csv_list_gives_its_people_to_its_unit(tmp_path, program):
+    inbox = tmp_path / "in"
+    _write(inbox, program)
+    registry(tmp_path / "danh-muc.xlsx", UNITS)
+    _, report, book = consolidate(inbox, tmp_path / "out", "--units",
+                                  str(tmp_path / "danh-muc.xlsx"))
+    people = delegates(book)
+    assert [(p["Họ và tên"], p["Năm sinh"], p["Giới tính"], p["Dân tộc"], p["Đảng viên"],
+             p["Trực tiếp sản xuất"], p["Loại đại biểu"]) for p in people] == [
+        (name, year, sex, ethnicity, party or None, worker or None, "Điển hình tiên tiến")
+        for (name, _, sex, ethnicity, _, party, _, worker), year
+        in zip(PEOPLE, YEARS, strict=True)]
+    assert {p["Mã đơn vị"] for p in people} == {"BB01"}
+    lists = [f for f in report["files"] if f["status"] == "accepted" and f["role"] ==
+             "submission"]
+    assert [f["unit"] for f in lists] == ["BB01"]
+    assert not {"SCHEMA", "UNREADABLE_FILE", "MISSING_SHEET", "UNKNOWN_UNIT"} & set(codes(report))
+    if program == "tcvn3-with-companion":
+        companion = next(f for f in report["files"] if f["path"].endswith("thong tin don vi.csv"))
+        assert companion["status"] == "skipped" and "dai bieu.csv" in companion["reason"]
+        assert "LEGACY_ENCODING" in codes(report)
+    if program == "google-sheets":
+        assert "UNIT_MATCHED_BY_NAME" in codes(report)
+
+
+def test_a_csv_that_is_no_list_of_ours_is_set_aside_with_its_reason(tmp_path):
+    inbox = tmp_path / "in"
+    list_with_counted_total(inbox / "BB01.xlsx")
+    (inbox / "bang-luong.csv").write_bytes(csv_rows([
+        ["Mã NV", "Số tài khoản", "Ngân hàng", "Lương"],
+        ["NV01", "0123", "Vietcombank", "8.000.000"]]).encode("utf-8"))
+    _, report, book = consolidate(inbox, tmp_path / "out")
+    entry = next(f for f in report["files"] if f["path"] == "bang-luong.csv")
+    assert entry["status"] == "skipped" and "không phải danh sách" in entry["reason"]
+    assert not [f for f in report["findings"] if f["file"] == "bang-luong.csv"]
+    everything = " ".join(str(cell) for sheet in book for row in sheet.iter_rows(
+        values_only=True) for cell in row)
+    assert "Vietcombank" not in everything

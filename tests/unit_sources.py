@@ -80,3 +80,50 @@ def nomination_list(path: Path, *, award_heading: str | None = "Danh hiệu thi 
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def csv_rows(rows: list[list[str]], separator: str = ",") -> str:
+    """Rows as a CSV writer writes them (fields holding the separator or quotes are quoted),
+    lines ended CRLF as Excel and Google Sheets end them."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def delegate_csv_text(separator: str = ",", info: list[list[str]] | None = None) -> str:
+    return csv_rows([*(info or []), HEADINGS, *rows_of_people()], separator)
+
+
+# Letters Windows-1258 holds whole; the tones are combining marks after them.
+_CP1258_BASES = "âêôăơưđÂÊÔĂƠƯĐ"
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258_bytes(text: str) -> bytes:
+    """Text as Excel «CSV (Comma delimited)» writes it on a Vietnamese Windows: code page 1258,
+    a toned vowel stored as its letter followed by a combining tone mark («ễ» = ê + ~)."""
+    import unicodedata
+
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out.append(char.encode("cp1258"))
+            continue
+        except UnicodeEncodeError:
+            pass
+        parts = unicodedata.normalize("NFD", char)
+        tone = "".join(mark for mark in parts if mark in _TONES)
+        base = unicodedata.normalize("NFC", "".join(mark for mark in parts if mark not in _TONES))
+        out.append((base + tone).encode("cp1258"))
+    return b"".join(out)
+
+
+def tcvn3_bytes(text: str) -> bytes:
+    """Text typed with a TCVN3 (.VnTime) font, saved as 8-bit text."""
+    from excel_pipeline.ingest.legacy_text import TCVN3_TABLE
+
+    reverse = {letter: chr(code) for code, letter in TCVN3_TABLE.items()}
+    return "".join(reverse.get(char, char) for char in text).encode("latin-1")

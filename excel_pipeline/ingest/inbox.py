@@ -30,10 +30,12 @@ from ..model import (
 from ..template import REGISTRY, ROW_SHEETS
 from .archives import ArchiveError, member_bytes, members, shown
 from .cache import ReadCache
+from .companions import attach_unit_information
 from .discover import InboxFile, discover
+from .documents import NotAList, SetAside, read_document
 from .marks import SKIPPED_OUTPUTS, output_mark
 from .normalise import parse_rows
-from .read import UnreadableWorkbook, read_workbook
+from .read import UnreadableWorkbook
 
 
 def read_inbox(inbox: Path, progress: Progress | None = None,
@@ -90,6 +92,7 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
             result.append(ReadFile(record))
         else:
             result.append(by_id[record.file_id])
+    attach_unit_information(result)
     return result
 
 
@@ -175,14 +178,20 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
             outcome = mark
         else:
             try:
-                outcome = parse_tables(read_workbook(data, limits))
+                outcome = parse_tables(read_document(data, member[-1] if member else path.name,
+                                                     limits))
             except UnreadableWorkbook as exc:
                 outcome = str(exc)
+            except NotAList as exc:  # a CSV or Word file of something else: set aside
+                outcome = SetAside(exc)
         if cache is not None:
             cache.store(sha256, outcome)
     record.sha256, record.size, record.mtime = sha256, len(data), stat.st_mtime
     if isinstance(outcome, OutputKind):  # before `str`: a StrEnum is one
         record.status, record.reason = SKIPPED, SKIPPED_OUTPUTS[outcome]
+        return ReadFile(record)
+    if isinstance(outcome, SetAside):
+        record.status, record.reason = SKIPPED, str(outcome)
         return ReadFile(record)
     if isinstance(outcome, str):
         record.reject(outcome)

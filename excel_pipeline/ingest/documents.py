@@ -1,0 +1,41 @@
+"""Which reader a file's bytes go to: a workbook (`read`), a CSV or tab-separated text
+(`csv_reader`), or a Word document (`word_reader`).
+
+A file that is not one of our lists in a format units use for other things (a CSV export of
+something else, the guidance letter in Word) is set aside with its reason, never reported as
+an error: `SetAside` is that reason as the reader's outcome (it is cached like one).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from ..campaign import ReadLimits
+from ..model import WorkbookContent
+from .csv_reader import NotAList, read_csv
+from .discover import TEXT_SUFFIXES, WORD_SUFFIXES
+from .read import read_workbook
+
+
+class SetAside(str):
+    """The Vietnamese reason a file that is no list of ours is skipped (not rejected)."""
+
+    __slots__ = ()
+
+
+def read_document(data: bytes, name: str, limits: ReadLimits | None = None) -> WorkbookContent:
+    """The recognised content of a file named `name`, by its kind; `NotAList` when it is a text
+    or Word file with no list of ours, `read.UnreadableWorkbook` when a workbook cannot be
+    read."""
+    suffix = PurePath(name).suffix.lower()
+    headings = limits.headings if limits is not None else ()
+    if suffix in TEXT_SUFFIXES:
+        return read_csv(data, PurePath(name).name, headings)
+    if suffix in WORD_SUFFIXES:
+        from .word_reader import read_word  # python-docx loads only when a Word file comes
+
+        return read_word(data, PurePath(name).name, headings)
+    return read_workbook(data, limits)
+
+
+__all__ = ["NotAList", "SetAside", "read_document"]
