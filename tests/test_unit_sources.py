@@ -5,6 +5,9 @@ findings."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +24,8 @@ from tests.unit_sources import (
     list_with_counted_total,
     nomination_list,
     tcvn3_bytes,
+    word_delegate_list,
+    word_guidance,
 )
 
 AS_OF = "2025-03-31"
@@ -174,3 +179,46 @@ def test_a_csv_that_is_no_list_of_ours_is_set_aside_with_its_reason(tmp_path):
     everything = " ".join(str(cell) for sheet in book for row in sheet.iter_rows(
         values_only=True) for cell in row)
     assert "Vietcombank" not in everything
+
+
+def _people_as_written(book: openpyxl.Workbook) -> list[tuple]:
+    return [(p["Họ và tên"], p["Năm sinh"], p["Giới tính"], p["Dân tộc"], p["Đảng viên"],
+             p["Loại đại biểu"], p["Mã đơn vị"]) for p in delegates(book)]
+
+
+EXPECTED_FROM_WORD = [(name, year, sex, ethnicity, party or None, "Điển hình tiên tiến", "BB01")
+                      for (name, _, sex, ethnicity, _, party, _, _), year
+                      in zip(PEOPLE, YEARS, strict=True)]
+
+
+def test_a_word_table_gives_its_people_and_the_guidance_letter_stays_quiet(tmp_path):
+    inbox = tmp_path / "in"
+    word_delegate_list(inbox / "danh sach dai bieu.docx")
+    word_guidance(inbox / "huong-dan.docx")
+    (inbox / "hong.docx").write_bytes(b"PK")
+    _, report, book = consolidate(inbox, tmp_path / "out")
+    assert _people_as_written(book) == EXPECTED_FROM_WORD
+    files = {f["path"]: f for f in report["files"]}
+    assert files["danh sach dai bieu.docx"]["status"] == "accepted"
+    assert files["danh sach dai bieu.docx"]["unit"] == "BB01"
+    for quiet in ("huong-dan.docx", "hong.docx"):
+        assert files[quiet]["status"] == "skipped" and files[quiet]["reason"]
+        assert not [f for f in report["findings"] if f["file"] == quiet]
+    assert not {"SCHEMA", "TOTAL_MISMATCH", "UNREADABLE_FILE"} & set(codes(report))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_a_word_97_file_is_converted_outside_the_inbox(tmp_path):
+    made = word_delegate_list(tmp_path / "made" / "BB01.docx")
+    # Word 97 bytes as LibreOffice writes them (by way of .odt: its direct .docx -> .doc export
+    # drops python-docx's tables).
+    for target, source, folder in (("odt", made, made.parent),
+                                   ("doc:MS Word 97", made.with_suffix(".odt"), tmp_path / "in")):
+        subprocess.run(["soffice", "--headless", "--convert-to", target, "--outdir", str(folder),
+                        str(source)], check=True, capture_output=True, timeout=180,
+                       env={**os.environ, "HOME": str(tmp_path)})
+    before = sorted(p.name for p in (tmp_path / "in").iterdir())
+    _, _, book = consolidate(tmp_path / "in", tmp_path / "out")
+    assert _people_as_written(book) == EXPECTED_FROM_WORD
+    assert sorted(p.name for p in (tmp_path / "in").iterdir()) == before

@@ -127,3 +127,54 @@ def tcvn3_bytes(text: str) -> bytes:
 
     reverse = {letter: chr(code) for code, letter in TCVN3_TABLE.items()}
     return "".join(reverse.get(char, char) for char in text).encode("latin-1")
+
+
+def word_delegate_list(path: Path, *, labels: bool = True) -> Path:
+    """A delegate list typed in Word: «Mã đơn vị: BB01» lines, then a table whose header has
+    «Năm sinh» merged across «Nam» | «Nữ» and the other titles merged down, a section heading
+    merged across the table, the people, and a total line."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("DANH SÁCH ĐẠI BIỂU DỰ HỘI NGHỊ ĐIỂN HÌNH TIÊN TIẾN")
+    if labels:
+        document.add_paragraph("Mã đơn vị: BB01")
+        document.add_paragraph("Tên đơn vị: CĐCS Công ty May Bàu Bàng")
+    titles = ["TT", "Họ và tên", "Năm sinh", "", "Dân tộc", "Đảng viên", "Thành phần đại biểu"]
+    table = document.add_table(rows=2, cols=len(titles))
+    for column, title in enumerate(titles):
+        if title:
+            table.cell(0, column).text = title
+    for column in (0, 1, 4, 5, 6):
+        table.cell(0, column).merge(table.cell(1, column))
+    table.cell(0, 2).merge(table.cell(0, 3))
+    table.cell(1, 2).text, table.cell(1, 3).text = "Nam", "Nữ"
+    heading = table.add_row()
+    heading.cells[0].merge(heading.cells[-1]).text = "I. ĐẠI BIỂU ĐIỂN HÌNH TIÊN TIẾN"
+    for number, ((name, _, sex, ethnicity, _, party, _, _), year) in enumerate(
+            zip(PEOPLE, YEARS, strict=True), start=1):
+        cells = table.add_row().cells
+        values = [str(number), name, str(year) if sex == "Nam" else "",
+                  str(year) if sex == "Nữ" else "", ethnicity, party, "Điển hình tiên tiến"]
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = value
+    total = table.add_row()
+    total.cells[0].merge(total.cells[3]).text = f"Tổng cộng: {len(PEOPLE)} người"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def word_guidance(path: Path) -> Path:
+    """The campaign's guidance letter: text and a small table of deadlines, no list."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("HƯỚNG DẪN tổ chức Hội nghị điển hình tiên tiến năm 2025")
+    document.add_paragraph("Thời gian: trước ngày 31/3/2025")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Cấp", "Thời hạn"
+    table.cell(1, 0).text, table.cell(1, 1).text = "CĐCS", "15/3/2025"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path

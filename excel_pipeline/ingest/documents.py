@@ -23,6 +23,11 @@ class SetAside(str):
     __slots__ = ()
 
 
+def other_format(name: str) -> bool:
+    """Whether a file of this name is a text or Word file (`read_document`), not a workbook."""
+    return PurePath(name).suffix.lower() in (*TEXT_SUFFIXES, *WORD_SUFFIXES)
+
+
 def read_document(data: bytes, name: str, limits: ReadLimits | None = None) -> WorkbookContent:
     """The recognised content of a file named `name`, by its kind; `NotAList` when it is a text
     or Word file with no list of ours, `read.UnreadableWorkbook` when a workbook cannot be
@@ -38,4 +43,4 @@ def read_document(data: bytes, name: str, limits: ReadLimits | None = None) -> W
     return read_workbook(data, limits)
 
 
-__all__ = ["NotAList", "SetAside", "read_document"]
+__all__ = ["NotAList", "SetAside", "other_format", "read_document"]

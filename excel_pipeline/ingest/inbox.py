@@ -32,10 +32,10 @@ from .archives import ArchiveError, member_bytes, members, shown
 from .cache import ReadCache
 from .companions import attach_unit_information
 from .discover import InboxFile, discover
-from .documents import NotAList, SetAside, read_document
+from .documents import NotAList, SetAside, other_format, read_document
 from .marks import SKIPPED_OUTPUTS, output_mark
 from .normalise import parse_rows
-from .read import UnreadableWorkbook
+from .read import UnreadableWorkbook, read_workbook
 
 
 def read_inbox(inbox: Path, progress: Progress | None = None,
@@ -178,8 +178,9 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
             outcome = mark
         else:
             try:
-                outcome = parse_tables(read_document(data, member[-1] if member else path.name,
-                                                     limits))
+                name = member[-1] if member else path.name
+                outcome = parse_tables(read_document(data, name, limits) if other_format(name)
+                                       else read_workbook(data, limits))
             except UnreadableWorkbook as exc:
                 outcome = str(exc)
             except NotAList as exc:  # a CSV or Word file of something else: set aside
