@@ -21,6 +21,7 @@ from tests.unit_sources import (
     cp1258_bytes,
     csv_rows,
     delegate_csv_text,
+    delegate_workbook,
     list_with_counted_total,
     nomination_list,
     tcvn3_bytes,
@@ -222,3 +223,25 @@ def test_a_word_97_file_is_converted_outside_the_inbox(tmp_path):
     _, _, book = consolidate(tmp_path / "in", tmp_path / "out")
     assert _people_as_written(book) == EXPECTED_FROM_WORD
     assert sorted(p.name for p in (tmp_path / "in").iterdir()) == before
+
+
+def test_the_same_person_in_two_lists_is_told_and_namesakes_are_not(tmp_path):
+    inbox = tmp_path / "in"
+    delegate_workbook(inbox / "C01.xlsx", "C01", [
+        ("Nguyễn Văn An", 1980, "Nam", "Kinh", "Tổ trưởng tổ may"),
+        ("Trần Thị Bình", 1985, "Nữ", "Kinh", "Kế toán"),
+        ("Lò Văn Cường", 1979, "Nam", "Thái", "Công nhân"),
+        ("Phạm Thị Dung", 1990, "Nữ", None, "Công nhân")])
+    delegate_workbook(inbox / "C02.xlsx", "C02", [
+        ("NGUYỄN VĂN AN", 1980, "Nam", "kinh", "Phó Chủ tịch CĐCS"),  # the same person
+        ("Trần Thị Bình", 1985, "Nam", "Kinh", "Thủ kho"),  # a namesake: the sex differs
+        ("Lò Văn Cường", 1979, "Nam", "Mường", "Bảo vệ"),  # a namesake: the ethnicity differs
+        ("Phạm Thị Dung", 1990, "Nữ", "Kinh", "Tổ phó")])  # nothing says otherwise
+    _, report, _ = consolidate(inbox, tmp_path / "out")
+    found = sorted((f["unit"], f["value"]) for f in report["findings"]
+                   if f["code"] == "DUPLICATE_PERSON")
+    assert found == [("C01", "Nguyễn Văn An"), ("C01", "Phạm Thị Dung"),
+                     ("C02", "NGUYỄN VĂN AN"), ("C02", "Phạm Thị Dung")]
+    message = next(f["message"] for f in report["findings"] if f["code"] == "DUPLICATE_PERSON"
+                   and f["unit"] == "C01" and f["value"] == "Nguyễn Văn An")
+    assert "C02 (Phó Chủ tịch CĐCS)" in message and "1980" in message and "Nam" in message

@@ -178,3 +178,22 @@ def word_guidance(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
+
+
+def delegate_workbook(path: Path, code: str,
+                      people: list[tuple[str, int, str, str | None, str]]) -> Path:
+    """A unit's workbook on the template's own headings: (name, year, sex, ethnicity,
+    position) per delegate."""
+    book = openpyxl.Workbook()
+    info = book.active
+    info.title = "Thông tin đơn vị"
+    info.append(["Mã đơn vị", code])
+    info.append(["Tên đơn vị", f"CĐCS {code}"])
+    sheet = book.create_sheet("Đại biểu")
+    sheet.append(["STT", "Họ và tên", "Năm sinh", "Giới tính", "Dân tộc",
+                  "Chức vụ, đơn vị công tác", "Loại đại biểu"])
+    for number, (name, year, sex, ethnicity, position) in enumerate(people, start=1):
+        sheet.append([number, name, year, sex, ethnicity, position, "Điển hình tiên tiến"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path

@@ -383,37 +383,79 @@ def dossier_incomplete(data: RuleInput) -> list[Finding]:
 
 
 def duplicate_person(data: RuleInput) -> list[Finding]:
-    """DUPLICATE_PERSON: the same person (folded name + birth year) in two units' lists."""
+    """DUPLICATE_PERSON: the same person in two units' lists, as a person would judge it: the
+    same folded name and birth year, and nothing that says otherwise: when both rows give a
+    sex, an ethnicity (or an ID number, where the list has one) and they differ, they are two
+    people who share a name. A row without a birth year confirms nothing.
+
+    A province lists some 150,000 delegates: names and years are folded and compared as whole
+    columns, and only the few rows whose key two units share are paired."""
     c = data.c
     frame = c.accepted("delegates")
+    if frame.empty:
+        return []
+    years = frame["birth_year"]
+    frame = frame[years.notna() & frame["_unit"].notna()]
     if frame.empty:
         return []
     # Names repeat across a province (and `fold` is the costly part): fold each name once.
     codes, names = pd.factorize(frame["full_name"])
     folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
-    keys = pd.Series(folded, index=frame.index) + "|" + \
-        frame["birth_year"].astype("string").fillna("?")
-    pairs = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna().drop_duplicates()
-    spread = pairs["key"].value_counts()
-    people = spread.index[spread >= 2]  # only people listed by two or more units
-    shared = keys.isin(people)
+    keys = pd.Series(folded, index=frame.index) + "|" + frame["birth_year"].astype("string")
+    units_per_key = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna() \
+        .drop_duplicates().groupby("key")["unit"].size()
+    shared = keys.isin(units_per_key.index[units_per_key >= 2])  # listed by two or more units
     if not shared.any():
         return []
-    listed = frame[shared]
-    units_of = pairs[pairs["key"].isin(people)].groupby("key")["unit"].agg(sorted)
+    rows = frame[shared].assign(_key=keys[shared], _pos=range(int(shared.sum())))
+    traits = [column for column in _PERSON_TRAITS if column in rows.columns]
+    for column in traits:  # compared folded: «kinh» and «Kinh» are one ethnicity
+        rows[f"_{column}"] = rows[column].astype("string").map(fold, na_action="ignore") \
+            .replace("", pd.NA)
+    left = rows[["_key", "_pos", "_unit", *(f"_{c}" for c in traits)]]
+    pairs = left.merge(rows[["_key", "_pos", "_unit", "position", *(f"_{c}" for c in traits)]],
+                       on="_key", suffixes=("", "_other"))
+    same = pairs["_unit"] != pairs["_unit_other"]
+    for column in traits:
+        mine, theirs = pairs[f"_{column}"], pairs[f"_{column}_other"]
+        same &= (mine.isna() | theirs.isna() | (mine == theirs)).fillna(True).astype(bool)
+    pairs = pairs[same]
+    if pairs.empty:
+        return []
+    matches = pairs.groupby("_pos")[["_unit_other", "position"]].agg(list)
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
-    for (unit, file, sheet, excel_row, name, year), key in zip(
-            listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]
-            .itertuples(index=False, name=None), keys[shared], strict=True):
-        others = ", ".join(u for u in units_of[key] if u != unit)
+    listed = rows.set_index("_pos").loc[matches.index]
+    for pos, (unit, file, sheet, excel_row, name, year) in zip(
+            matches.index, listed[["_unit", "_file", "_sheet", "_row", "full_name",
+                                   "birth_year"]].itertuples(index=False, name=None),
+            strict=True):
+        others, positions = matches.at[pos, "_unit_other"], matches.at[pos, "position"]
+        seen: dict[str, str | None] = {}
+        for other, position in zip(others, positions, strict=True):
+            seen.setdefault(str(other), None if pd.isna(position) else str(position))
+        where = "; ".join(f"{other} ({position})" if position else other
+                          for other, position in sorted(seen.items()))
+        agreed = _agreed(listed.loc[pos], traits)
         findings.append(make_finding(
             "DUPLICATE_PERSON",
-            f"{name} (sinh năm {year}) có tên trong danh sách đại biểu của "
-            f"đơn vị khác: {others}. Kiểm tra để tránh trùng đại biểu.",
+            f"{name} (sinh năm {year}{agreed}) có tên trong danh sách đại biểu của đơn vị "
+            f"khác: {where}. Trùng họ tên, năm sinh và không khác nhau ở giới tính, dân tộc: "
+            "kiểm tra để tránh trùng đại biểu.",
             severities, unit=unit, file=file, sheet=sheet, row=int(excel_row),
             column=header, value=name))
     return findings
+
+
+# Columns that tell two people of one name and year apart when both rows give them.
+_PERSON_TRAITS = ("gender", "ethnicity", "id_number")
+
+
+def _agreed(row: pd.Series, traits: list[str]) -> str:
+    """What else the row says of the person (shown with the finding): sex, ethnicity."""
+    said = [str(row[column]) for column in traits if column != "id_number"
+            and not pd.isna(row[column])]
+    return ", " + ", ".join(said) if said else ""
 
 
 RULES: tuple[Callable[[RuleInput], list[Finding]], ...] = (
