@@ -419,43 +419,43 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     for column in traits:
         mine, theirs = pairs[f"_{column}"], pairs[f"_{column}_other"]
         same &= (mine.isna() | theirs.isna() | (mine == theirs)).fillna(True).astype(bool)
-    pairs = pairs[same]
+    pairs = pairs[same].drop_duplicates(["_pos", "_unit_other"]) \
+        .sort_values(["_pos", "_unit_other"], kind="stable")
     if pairs.empty:
         return []
-    matches = pairs.groupby("_pos")[["_unit_other", "position"]].agg(list)
+    # Each row's other units, as many as a message can name, in plain lists: a common name
+    # and year may be shared by dozens of rows, and pandas' per-group work costs more than this.
+    counts = pairs.groupby("_pos", sort=True).size()
+    shown = pairs.groupby("_pos", sort=True).head(_UNITS_SHOWN)
+    others: dict[int, list[str]] = {}
+    for pos, other, position in zip(shown["_pos"].tolist(), shown["_unit_other"].tolist(),
+                                    shown["position"].tolist(), strict=True):
+        others.setdefault(pos, []).append(
+            f"{other} ({position})" if isinstance(position, str) and position else str(other))
+    columns = {column: rows[column].tolist() for column in
+               ("_unit", "_file", "_sheet", "_row", "full_name", "birth_year", *traits)}
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
-    listed = rows.set_index("_pos").loc[matches.index]
-    for pos, (unit, file, sheet, excel_row, name, year) in zip(
-            matches.index, listed[["_unit", "_file", "_sheet", "_row", "full_name",
-                                   "birth_year"]].itertuples(index=False, name=None),
-            strict=True):
-        others, positions = matches.at[pos, "_unit_other"], matches.at[pos, "position"]
-        seen: dict[str, str | None] = {}
-        for other, position in zip(others, positions, strict=True):
-            seen.setdefault(str(other), None if pd.isna(position) else str(position))
-        where = "; ".join(f"{other} ({position})" if position else other
-                          for other, position in sorted(seen.items()))
-        agreed = _agreed(listed.loc[pos], traits)
+    for pos, count in zip(counts.index.tolist(), counts.tolist(), strict=True):
+        name, year = columns["full_name"][pos], columns["birth_year"][pos]
+        said = "".join(f", {columns[column][pos]}" for column in traits
+                       if column != "id_number" and isinstance(columns[column][pos], str))
+        more = f" và {count - _UNITS_SHOWN} đơn vị khác" if count > _UNITS_SHOWN else ""
         findings.append(make_finding(
             "DUPLICATE_PERSON",
-            f"{name} (sinh năm {year}{agreed}) có tên trong danh sách đại biểu của đơn vị "
-            f"khác: {where}. Trùng họ tên, năm sinh và không khác nhau ở giới tính, dân tộc: "
-            "kiểm tra để tránh trùng đại biểu.",
-            severities, unit=unit, file=file, sheet=sheet, row=int(excel_row),
-            column=header, value=name))
+            f"{name} (sinh năm {year}{said}) có tên trong danh sách đại biểu của đơn vị "
+            f"khác: {'; '.join(others[pos])}{more}. Trùng họ tên, năm sinh và không khác nhau "
+            "ở giới tính, dân tộc: kiểm tra để tránh trùng đại biểu.",
+            severities, unit=columns["_unit"][pos], file=columns["_file"][pos],
+            sheet=columns["_sheet"][pos], row=int(columns["_row"][pos]), column=header,
+            value=name))
     return findings
 
 
+# Other units a DUPLICATE_PERSON message names (the rest are counted).
+_UNITS_SHOWN = 5
 # Columns that tell two people of one name and year apart when both rows give them.
 _PERSON_TRAITS = ("gender", "ethnicity", "id_number")
-
-
-def _agreed(row: pd.Series, traits: list[str]) -> str:
-    """What else the row says of the person (shown with the finding): sex, ethnicity."""
-    said = [str(row[column]) for column in traits if column != "id_number"
-            and not pd.isna(row[column])]
-    return ", " + ", ".join(said) if said else ""
 
 
 RULES: tuple[Callable[[RuleInput], list[Finding]], ...] = (
