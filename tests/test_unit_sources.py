@@ -245,3 +245,43 @@ def test_the_same_person_in_two_lists_is_told_and_namesakes_are_not(tmp_path):
     message = next(f["message"] for f in report["findings"] if f["code"] == "DUPLICATE_PERSON"
                    and f["unit"] == "C01" and f["value"] == "Nguyễn Văn An")
     assert "C02 (Phó Chủ tịch CĐCS)" in message and "1980" in message and "Nam" in message
+
+
+def _campaign_with(tmp_path: Path, extra: str) -> Path:
+    from tests.conftest import REPO
+
+    preset = REPO / "excel_pipeline" / "presets" / "bau-bang-2025.toml"
+    config = tmp_path / "dot.toml"
+    config.write_text(preset.read_text(encoding="utf-8") + "\n" + extra, encoding="utf-8")
+    return config
+
+
+def test_a_campaign_adds_its_own_headings(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    rows = [["Mã đơn vị", "BB01"], [],
+            ["Số", "Tên người dự", "Sinh năm", "Phái", "Diện mời"],
+            ["1", "Trần Văn Bình", "1968", "Nam", "Khách mời"],
+            ["2", "Lê Thị Cúc", "1975", "Nữ", "Điển hình tiên tiến"]]
+    (inbox / "ds.csv").write_bytes(csv_rows(rows).encode("utf-8"))
+    without = CliRunner().invoke(main, [str(inbox), "--out", str(tmp_path / "a"),
+                                        "--as-of", AS_OF])
+    assert without.exit_code in (0, 1)
+    report = json.loads((tmp_path / "a" / "tong-hop.json").read_text(encoding="utf-8"))
+    assert report["files"][0]["status"] == "skipped"  # «Tên người dự» names no column of ours
+    config = _campaign_with(tmp_path, '[headings]\nfull_name = ["Tên người dự"]\n'
+                                      'delegate_type = ["Diện mời"]\n')
+    _, report, book = consolidate(inbox, tmp_path / "b", "--campaign", str(config))
+    assert [(p["Họ và tên"], p["Năm sinh"], p["Giới tính"], p["Loại đại biểu"], p["Mã đơn vị"])
+            for p in delegates(book)] == [
+        ("Trần Văn Bình", 1968, "Nam", "Khách mời", "BB01"),
+        ("Lê Thị Cúc", 1975, "Nữ", "Điển hình tiên tiến", "BB01")]
+
+
+def test_a_heading_for_no_column_of_ours_is_refused_in_vietnamese(tmp_path):
+    config = _campaign_with(tmp_path, '[headings]\nho_ten = ["Tên người dự"]\n')
+    list_with_counted_total(tmp_path / "in" / "BB01.xlsx")
+    result = CliRunner().invoke(main, [str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+                                       "--campaign", str(config)])
+    assert result.exit_code == 2 and "headings.ho_ten" in result.output
+    assert not (tmp_path / "out").exists()

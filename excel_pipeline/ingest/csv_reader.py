@@ -28,7 +28,14 @@ from ..template import ROW_SHEETS
 from .headings import ExtraHeadings
 from .legacy_fonts import apply_unmarked
 from .legacy_text import Encoding, convert, vietnamese_share
-from .read import UnreadableWorkbook, _read_table_sheet, find_header, read_form, recognise
+from .read import (
+    UnreadableWorkbook,
+    _read_table_sheet,
+    find_header,
+    near_miss,
+    read_form,
+    recognise,
+)
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _SEPARATORS = (",", ";", "\t")
@@ -126,13 +133,20 @@ def read_csv(data: bytes, name: str, headings: ExtraHeadings = ()) -> WorkbookCo
         if table is not None:
             content.tables.append(table)
             content.not_read = []
+        else:
+            near = near_miss(sheet, grid, headings)
+            if near is not None:
+                content.near_misses.append(near)
     if content.tables and content.form is None:
         _form_above(content, sheet, grid, headings)
     elif not content.tables and content.form is None:
-        form = read_form(sheet, grid[:40])  # a companion «Thông tin đơn vị» of label, value
+        form = read_form(sheet, grid[:40])  # a companion «Thông tin đơn vị»: label, value
         if "unit_code" in form.fields or "unit_name" in form.fields:
             content.form = form
             content.not_read = []
+    if not content.tables and not content.near_misses and content.form is not None \
+            and sum(1 for row in grid if any(row)) > len(content.form.fields) + 1:
+        content.form = None  # labels and other rows: a list we cannot read, not a companion
     if not content.tables and content.form is None:
         if content.near_misses:
             return content  # one of ours lacking columns: the finding says which
