@@ -285,3 +285,13 @@ def test_a_heading_for_no_column_of_ours_is_refused_in_vietnamese(tmp_path):
                                        "--campaign", str(config)])
     assert result.exit_code == 2 and "headings.ho_ten" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_every_heading_of_the_table_is_documented():
+    from excel_pipeline.ingest.headings import SYNONYMS
+    from tests.conftest import REPO
+
+    documented = (REPO / "docs" / "headings.md").read_text(encoding="utf-8")
+    missing = [heading for columns in SYNONYMS.values() for headings in columns.values()
+               for heading in headings if heading not in documented]
+    assert missing == []
