@@ -295,3 +295,21 @@ def test_every_heading_of_the_table_is_documented():
     missing = [heading for columns in SYNONYMS.values() for headings in columns.values()
                for heading in headings if heading not in documented]
     assert missing == []
+
+
+def test_a_guidance_letter_showing_the_blank_list_is_not_a_submission(tmp_path):
+    import docx
+
+    inbox = tmp_path / "in"
+    list_with_counted_total(inbox / "BB01.xlsx")
+    document = docx.Document()
+    document.add_paragraph("Các đơn vị lập danh sách theo mẫu sau:")
+    table = document.add_table(rows=1, cols=5)
+    for cell, title in zip(table.rows[0].cells, ["STT", "Họ và tên", "Năm sinh", "Giới tính",
+                                                 "Loại đại biểu"], strict=True):
+        cell.text = title
+    document.save(str(inbox / "huong-dan.docx"))
+    _, report, _ = consolidate(inbox, tmp_path / "out")
+    entry = next(f for f in report["files"] if f["path"] == "huong-dan.docx")
+    assert entry["status"] == "skipped"
+    assert not [f for f in report["findings"] if f["file"] == "huong-dan.docx"]

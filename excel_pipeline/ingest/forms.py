@@ -208,11 +208,16 @@ def _opens_total(row: list[Any]) -> bool:
     for cell in row[:3]:
         if isinstance(cell, str) and cell.strip():
             text = cell.lstrip()
-            if text[0] not in _TOTAL_INITIALS:
+            # A name starting with T, C or D (Trần, Cao, Dương) is folded by its first word
+            # only, which the fold cache already holds for the next Trần.
+            if text[0] not in _TOTAL_INITIALS or not fold(text[:9]).startswith(_TOTAL_WORDS):
                 return False
             key = fold(text)
             return _TOTAL.match(key) is not None or _TOTAL_SENTENCE.match(key) is not None
     return False
+
+
+_TOTAL_WORDS = ("tong", "cong", "danh sach")
 
 
 def _counted_total(filled: list[tuple[int, Any]], texts: list[str]) -> RowKind:

@@ -342,7 +342,7 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
     names = {pos for pos, col in mapping.items() if col.key in _NAME_KEYS}
     implied_values: dict[str, str] = {}
     totals: list[tuple[int, int | None, str]] = []  # (Excel row, count stated, what it totals)
-    seen = False
+    seen = inferred = False
     for index in range(band.last_row + 1, len(grid)):
         row = grid[index]
         kind = row_kind(row, names, first_data_row=not seen)
@@ -372,6 +372,7 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
                 record[key] = value
         if infer_subject and is_blank(record.get("subject")):
             record["subject"] = subject_of(record.get("name"))
+            inferred = True
         if split:
             _birth_and_sex(table, index + 1, row, split, record)
         for pos, text in extra.items():
@@ -379,7 +380,7 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
                 record.setdefault("_extra", {})[text] = row[pos]
         table.rows.append((index + 1, record))
     table.stated_total = _list_total(totals)
-    if infer_subject and table.rows:
+    if inferred:
         table.inferred.append(spec.column("subject").header)
     return table
 

@@ -60,10 +60,21 @@ def read_word(data: bytes, name: str, headings: ExtraHeadings = ()) -> WorkbookC
         form = read_form(name, lines)
         if "unit_code" in form.fields or "unit_name" in form.fields:
             content.form = form
+    # A guidance letter may show the list's blank header as an example: a table is a unit's
+    # list only with rows under its header.
+    content.tables = [table for table in content.tables if table.rows]
+    grids = dict(sheets)
+    content.near_misses = [near for near in content.near_misses
+                           if _rows_below(grids[near.sheet], near.header_row)]
     if not content.tables and not content.near_misses:
         raise NotAList("Tệp Word không có bảng danh sách theo mẫu (văn bản, hướng dẫn…), "
                        "không đọc")
     return content
+
+
+def _rows_below(grid: list[list[Any]], header_row: int) -> bool:
+    """Whether a table has a row of at least two filled cells under its header (1-based)."""
+    return any(sum(1 for cell in row if cell) >= 2 for row in grid[header_row:])
 
 
 def _grid(table: Any) -> list[list[Any]]:
