@@ -313,3 +313,16 @@ def test_a_guidance_letter_showing_the_blank_list_is_not_a_submission(tmp_path):
     entry = next(f for f in report["files"] if f["path"] == "huong-dan.docx")
     assert entry["status"] == "skipped"
     assert not [f for f in report["findings"] if f["file"] == "huong-dan.docx"]
+
+
+def test_a_word_97_file_without_libreoffice_is_listed_with_the_reason(tmp_path, monkeypatch):
+    import excel_pipeline.ingest.word_reader as word_reader
+
+    monkeypatch.setattr(word_reader.shutil, "which", lambda name: None)
+    inbox = tmp_path / "in"
+    list_with_counted_total(inbox / "BB01.xlsx")
+    (inbox / "BB02.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    _, report, _ = consolidate(inbox, tmp_path / "out")
+    entry = next(f for f in report["files"] if f["path"] == "BB02.doc")
+    assert entry["status"] == "skipped" and "LibreOffice" in entry["reason"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["BB01.xlsx", "BB02.doc"]
