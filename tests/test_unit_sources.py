@@ -326,3 +326,15 @@ def test_a_word_97_file_without_libreoffice_is_listed_with_the_reason(tmp_path, 
     entry = next(f for f in report["files"] if f["path"] == "BB02.doc")
     assert entry["status"] == "skipped" and "LibreOffice" in entry["reason"]
     assert sorted(p.name for p in inbox.iterdir()) == ["BB01.xlsx", "BB02.doc"]
+
+
+def test_unit_labels_typed_in_one_cell_above_a_csv_list(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    text = csv_rows([["Mã đơn vị: BB02"], ["Tên đơn vị: CĐCS Công ty CP Gỗ Minh Phát"]]) + \
+        delegate_csv_text()
+    (inbox / "danh sach.csv").write_bytes(text.encode("utf-8"))
+    _, report, book = consolidate(inbox, tmp_path / "out")
+    assert {p["Mã đơn vị"] for p in delegates(book)} == {"BB02"}
+    assert [p["Họ và tên"] for p in delegates(book)] == [person[0] for person in PEOPLE]
+    assert report["files"][0]["unit"] == "BB02"

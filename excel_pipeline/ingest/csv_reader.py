@@ -140,7 +140,7 @@ def read_csv(data: bytes, name: str, headings: ExtraHeadings = ()) -> WorkbookCo
     if content.tables and content.form is None:
         _form_above(content, sheet, grid, headings)
     elif not content.tables and content.form is None:
-        form = read_form(sheet, grid[:40])  # a companion «Thông tin đơn vị»: label, value
+        form = read_form(sheet, _labels(grid[:40]))  # a companion «Thông tin đơn vị»
         if "unit_code" in form.fields or "unit_name" in form.fields:
             content.form = form
             content.not_read = []
@@ -153,6 +153,17 @@ def read_csv(data: bytes, name: str, headings: ExtraHeadings = ()) -> WorkbookCo
         raise NotAList("Tệp CSV/văn bản không phải danh sách theo mẫu (không có dòng tiêu đề "
                        "của danh sách đại biểu, khen thưởng…), không đọc")
     return content
+
+
+def _labels(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows for `read_form`: «Mã đơn vị: C01» typed in one cell is split into label and
+    value, as the form's two cells would hold them."""
+    split: list[list[Any]] = []
+    for row in rows:
+        filled = [cell for cell in row if cell]
+        label, colon, value = filled[0].partition(":") if len(filled) == 1 else ("", "", "")
+        split.append([label.strip(), value.strip()] if colon and value.strip() else row)
+    return split
 
 
 def _converted(sheet: str, grid: list[list[Any]], encoding: Encoding, typed: str,
@@ -179,6 +190,6 @@ def _form_above(content: WorkbookContent, sheet: str, grid: list[list[Any]],
     spec = next(spec for spec in ROW_SHEETS if spec is table.spec)
     found = find_header(grid, spec, headings)
     above = grid[:found[0]] if found is not None else []
-    form = read_form(sheet, above)
+    form = read_form(sheet, _labels(above))
     if "unit_code" in form.fields or "unit_name" in form.fields:
         content.form = form
