@@ -338,3 +338,28 @@ def test_unit_labels_typed_in_one_cell_above_a_csv_list(tmp_path):
     assert {p["Mã đơn vị"] for p in delegates(book)} == {"BB02"}
     assert [p["Họ và tên"] for p in delegates(book)] == [person[0] for person in PEOPLE]
     assert report["files"][0]["unit"] == "BB02"
+
+
+def test_a_workbook_or_binary_under_a_text_name_never_stops_the_run(tmp_path):
+    inbox = tmp_path / "in"
+    list_with_counted_total(inbox / "BB01.xlsx")
+    (inbox / "BB01.xlsx").rename(inbox / "BB01.csv")  # Excel's bytes under a .csv name
+    (inbox / "anh.tsv").write_bytes(bytes(range(256)) * 8)
+    _, report, book = consolidate(inbox, tmp_path / "out")
+    files = {f["path"]: f for f in report["files"]}
+    assert files["BB01.csv"]["status"] == "accepted" and files["BB01.csv"]["unit"] == "BB01"
+    assert [p["Họ và tên"] for p in delegates(book)] == [person[0] for person in PEOPLE]
+    assert files["anh.tsv"]["status"] in ("skipped", "rejected") and files["anh.tsv"]["reason"]
+
+
+def test_a_word_file_built_to_exhaust_memory_is_refused_before_it_is_inflated(tmp_path):
+    import zipfile
+
+    inbox = tmp_path / "in"
+    list_with_counted_total(inbox / "BB01.xlsx")
+    with zipfile.ZipFile(inbox / "bom.docx", "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", b"\x00" * (40 * 1024 * 1024))
+    _, report, _ = consolidate(inbox, tmp_path / "out")
+    entry = next(f for f in report["files"] if f["path"] == "bom.docx")
+    assert entry["status"] == "rejected" and "bom giải nén" in entry["reason"]

@@ -109,15 +109,24 @@ def separator(text: str) -> str:
     return best
 
 
-def read_csv(data: bytes, name: str, headings: ExtraHeadings = ()) -> WorkbookContent:
+def read_csv(data: bytes, name: str, headings: ExtraHeadings = (),
+             max_cells: int = 20_000_000) -> WorkbookContent:
     """The content of a CSV or tab-separated file named `name` (its stem names the sheet),
-    or `NotAList` when it holds no list of ours and no unit information."""
+    or `NotAList` when it holds no list of ours and no unit information; a file of more than
+    `max_cells` cells (the campaign's sheet limit) is `UnreadableWorkbook`."""
     text, legacy = _decode(data)
     if not text.strip():
         raise NotAList("Tệp văn bản rỗng, không có danh sách")
     sep = separator(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    try:  # NUL bytes and the like: a binary file under a text name
+        rows = list(csv.reader(io.StringIO(text.replace("\x00", ""), newline=""),
+                               delimiter=sep))
+    except csv.Error:
+        raise NotAList("Tệp không phải văn bản CSV (nội dung nhị phân), bỏ qua") from None
     width = max((len(row) for row in rows), default=0)
+    if len(rows) * width > max_cells:
+        raise UnreadableWorkbook(f"Tệp CSV quá lớn ({len(rows)} dòng × {width} cột, giới hạn "
+                                 f"{max_cells} ô): tách thành tệp nhỏ hơn rồi gửi lại")
     grid: list[list[Any]] = [[cell.strip() for cell in row] + [""] * (width - len(row))
                              for row in rows]
     sheet = name.rsplit(".", 1)[0] or name

@@ -33,14 +33,20 @@ def read_document(data: bytes, name: str, limits: ReadLimits | None = None) -> W
     or Word file with no list of ours, `read.UnreadableWorkbook` when a workbook cannot be
     read."""
     suffix = PurePath(name).suffix.lower()
-    headings = limits.headings if limits is not None else ()
+    limits = limits or ReadLimits()
+    if suffix in TEXT_SUFFIXES and data.startswith(_WORKBOOK_MAGIC):
+        return read_workbook(data, limits)  # a workbook saved under a .csv name
     if suffix in TEXT_SUFFIXES:
-        return read_csv(data, PurePath(name).name, headings)
+        return read_csv(data, PurePath(name).name, limits.headings, limits.max_sheet_cells)
     if suffix in WORD_SUFFIXES:
         from .word_reader import read_word  # python-docx loads only when a Word file comes
 
-        return read_word(data, PurePath(name).name, headings)
+        return read_word(data, PurePath(name).name, limits)
     return read_workbook(data, limits)
+
+
+# The first bytes of a zip package (.xlsx, .ods) and of an OLE2 compound file (.xls).
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
 __all__ = ["NotAList", "SetAside", "other_format", "read_document"]

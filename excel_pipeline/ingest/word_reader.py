@@ -20,13 +20,15 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..campaign import ReadLimits
 from ..model import WorkbookContent
 from .csv_reader import NotAList
-from .headings import ExtraHeadings
 from .read import UnreadableWorkbook, read_form, recognise
+from .screen import Refused, check_archive
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -34,12 +36,23 @@ _ZIP = b"PK\x03\x04"
 _CONVERT_SECONDS = 120
 
 
-def read_word(data: bytes, name: str, headings: ExtraHeadings = ()) -> WorkbookContent:
-    """The content of a Word document, or `NotAList` (set aside) with the reason."""
+def read_word(data: bytes, name: str, limits: ReadLimits | None = None) -> WorkbookContent:
+    """The content of a Word document, or `NotAList` (set aside) with the reason; a package
+    past the campaign's limits (a decompression bomb) is `UnreadableWorkbook`, before
+    python-docx inflates anything."""
+    limits = limits or ReadLimits()
+    headings = limits.headings
     if data.startswith(_OLE2):
         data = _doc_to_docx(data)
     if not data.startswith(_ZIP):
         raise NotAList("Tệp Word không đọc được (không đúng định dạng .docx), bỏ qua")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            check_archive(package.infolist(), limits)
+    except Refused as exc:
+        raise UnreadableWorkbook(str(exc)) from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise NotAList("Tệp Word bị hỏng, không đọc được, bỏ qua") from None
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
