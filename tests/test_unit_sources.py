@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from excel_pipeline.cli import main
 from tests.unit_sources import (
+    NOMINEES,
     PEOPLE,
     YEARS,
     cp1258_bytes,
@@ -101,9 +102,10 @@ def test_a_list_missing_a_required_column_is_one_finding_naming_what_it_has(tmp_
 def test_a_missing_column_finding_carries_the_unit(tmp_path):
     nomination_list(tmp_path / "in" / "BB01.xlsx", award_heading="Ghi chú")
     _, report, _ = consolidate(tmp_path / "in", tmp_path / "out")
-    missing = [f for f in report["findings"] if f["code"] == "SCHEMA"
-               and "Không tìm thấy cột" in f["message"]]
-    assert missing and {f["unit"] for f in missing} == {"BB01"}
+    [missing] = [f for f in report["findings"] if f["code"] == "SCHEMA"]  # not one per row
+    assert "Không tìm thấy cột bắt buộc «Hình thức khen thưởng»" in missing["message"]
+    assert missing["unit"] == "BB01" and missing["sheet"] == "Sheet1"
+    assert report["rows"]["nominations"]["rejected"] == len(NOMINEES)
 
 
 def registry(path: Path, names: dict[str, str]) -> Path:

@@ -79,7 +79,7 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
         validation = validate_frame(spec.key, frame, problems, severities,
                                     this_year=as_of.year)
         sheets[spec.key] = row_status(frame, files, validation.failed, validation.messages)
-        findings += _only_live(validation.findings, files)
+        findings += _only_live(_once_per_missing_column(validation.findings, submissions), files)
     findings += _only_live(_total_findings(submissions, units_by_file, severities), files)
     findings += _column_findings(submissions, units_by_file, severities)
 
@@ -190,6 +190,18 @@ def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list
                     "Các cột này không được tổng hợp.",
                     severities, file=record.relpath, sheet=table.sheet, row=table.header_row))
     return findings
+
+
+def _once_per_missing_column(findings: list[Finding],
+                             submissions: list[ReadFile]) -> list[Finding]:
+    """A required column a list lacks is said once, at its header (`_column_findings`), not
+    again as a blank cell on each of its rows."""
+    missing = {(item.record.relpath, table.sheet, header) for item in submissions
+               for table in item.tables for header in table.missing_columns}
+    if not missing:
+        return findings
+    return [f for f in findings if f.code != "SCHEMA" or f.row is None
+            or (f.file, f.sheet, f.column) not in missing]
 
 
 def _column_findings(submissions: list[ReadFile], units: dict[int, str | None],
