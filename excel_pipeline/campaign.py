@@ -39,6 +39,9 @@ class ReadLimits:
     max_ratio: int = 200  # inflated / compressed size of one entry larger than 1 MiB
     max_entries: int = 10_000  # entries in one package
     max_sheet_cells: int = 20_000_000  # cells in the rectangle A1..last cell of one sheet
+    # The campaign's own column headings (`[headings]`), given to the reader with the limits:
+    # (column key, (heading, …)). Set from `Campaign.headings`, not in `[limits]`.
+    headings: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 @dataclass(frozen=True)
 class Level:
@@ -216,6 +219,8 @@ class Campaign:
     severity: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     source_path: str = ""
+    # `[headings]`: column key -> headings units write for it beyond the built-in table.
+    headings: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def severities(self) -> dict[str, Severity]:
@@ -314,7 +319,21 @@ def campaign_from_dict(data: dict[str, Any], origin: str = "") -> Campaign:
         campaign = dataclasses.replace(campaign, forwarded_awards=[
             a.form for a in campaign.forms if a.decided_by == "above"])
     _check_semantics(campaign, origin)
-    return campaign
+    return _with_headings(campaign, origin)
+
+
+def _with_headings(campaign: Campaign, origin: str) -> Campaign:
+    """Check `[headings]` (each key a column of some list) and hand it to the reader."""
+    known = {column.key for spec in BY_KEY.values() for column in spec.columns}
+    for key, headings in campaign.headings.items():
+        if key not in known:
+            raise CampaignError(_msg(origin, f"headings.{key}", "không phải mã cột của mẫu. Các "
+                                     f"mã cột: {', '.join(sorted(known))}"))
+        if not all(heading.strip() for heading in headings):
+            raise CampaignError(_msg(origin, f"headings.{key}", "có tên cột để trống"))
+    extra = tuple((key, tuple(headings)) for key, headings in sorted(campaign.headings.items()))
+    return dataclasses.replace(campaign, limits=dataclasses.replace(campaign.limits,
+                                                                     headings=extra))
 
 
 def _build(cls: type, data: Any, where: str, origin: str) -> Any:

@@ -112,7 +112,7 @@ CATALOGUE: tuple[FindingType, ...] = (
           unknown_level="Cấp đơn vị «{label}» không thuộc các cấp của đợt thi đua: {levels}."),
     _type("UNREADABLE_FILE", "error", "Tệp không đọc được",
           "Tệp hỏng, có mật khẩu, rỗng, không phải bảng tính, hoặc không có trang nào theo mẫu.",
-          "Mở tệp bằng Excel, bỏ mật khẩu nếu có, lưu lại dạng .xlsx theo mẫu rồi gửi lại.",
+          "Mở tệp bằng Excel, lưu lại dạng .xlsx theo mẫu rồi gửi lại.",
           default="{reason}.",
           no_sheet="Không nhận ra trang tính nào theo mẫu (Thông tin đơn vị, Đại biểu, Đề nghị "
                    "khen thưởng, Kết quả thi đua). Các trang có trong tệp: {sheets}."),
@@ -216,8 +216,9 @@ CATALOGUE: tuple[FindingType, ...] = (
           "Cùng họ tên và năm sinh, không khác nhau về giới tính, dân tộc hay số CCCD, có tên "
           "trong danh sách đại biểu của hai đơn vị.",
           "Người này có trong danh sách của đơn vị khác: thống nhất để chỉ một đơn vị cử.",
-          default="{name} (sinh năm {year}) có tên trong danh sách đại biểu của đơn vị khác: "
-                  "{others}. Kiểm tra để tránh trùng đại biểu."),
+          default="{name} (sinh năm {year}{said}) có tên trong danh sách đại biểu của đơn vị "
+                  "khác: {others}{more}. Trùng họ tên, năm sinh và không khác nhau ở giới tính, "
+                  "dân tộc: kiểm tra để tránh trùng đại biểu."),
     _type("QUOTA_EXCEEDED", "error", "Vượt chỉ tiêu khen thưởng được phân bổ",
           "Số đề nghị một hình thức vượt chỉ tiêu khen thưởng được phân bổ cho đơn vị.",
           "Giảm số đề nghị của hình thức này cho đúng chỉ tiêu được phân bổ.",
@@ -273,6 +274,21 @@ CATALOGUE: tuple[FindingType, ...] = (
           "Nếu đơn vị đổi địa chỉ email, báo cơ quan tổng hợp sửa danh mục đơn vị.",
           default="Email ở trang Thông tin đơn vị «{typed}» khác Email của đơn vị trong danh mục "
                   "«{known}»: phản hồi chỉ gửi tới địa chỉ trong danh mục."),
+    _type("COLUMNS_NOT_FOUND", "error", "Danh sách thiếu cột bắt buộc, không đọc được",
+          "Một trang giống danh sách của mẫu (đại biểu, đề nghị khen thưởng…) nhưng thiếu cột "
+          "bắt buộc: trang không được tổng hợp; phát hiện nêu các cột thiếu và các cột có.",
+          "Bổ sung các cột còn thiếu, hoặc sửa dòng tiêu đề cho đúng tên cột của mẫu, rồi gửi "
+          "lại.",
+          default="Trang «{sheet}» giống danh sách «{kind}» nhưng thiếu cột bắt buộc: {missing}. "
+                  "Dòng tiêu đề (dòng {header_row}) có các cột: {seen}. Trang này không được "
+                  "tổng hợp."),
+    _type("VALUE_INFERRED", "info", "Cột không có trong danh sách, giá trị được suy ra",
+          "Danh sách không có cột Đối tượng: đã suy ra từ tên (Tập thể, Tổ, Phòng, Công đoàn… "
+          "là Tập thể, còn lại là Cá nhân).",
+          "Không bắt buộc sửa; kiểm tra giá trị được suy ra, lần sau thêm cột này vào danh sách.",
+          default="Trang «{sheet}» không có cột «{header}»: đã suy ra từ tên (tên bắt đầu bằng "
+                  "Tập thể, Tổ, Phòng, Công đoàn, CĐCS, Ban, Xưởng, Phân xưởng, Trường, Công "
+                  "ty… là Tập thể, còn lại là Cá nhân)."),
     _type("AWARD_REPEATED", "error", "Đề nghị hình thức đã được khen trong năm",
           "(Có sổ khen thưởng) người hoặc tập thể đã được khen hình thức này trong năm.",
           "Bỏ đề nghị này (đã được khen hình thức này trong năm), hoặc kiểm tra lại họ tên, năm "

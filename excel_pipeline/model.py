@@ -154,6 +154,21 @@ class RawTable:
     # Cells the reader itself finds wrong (a birth year under both «Nam» and «Nữ»):
     # (Excel row, column key, value, reason); parsed into CellProblems with the rest.
     problems: list[tuple[int, str, Any, str]] = field(default_factory=list)
+    # Headers of columns the sheet lacks whose values the reader inferred (Đối tượng from the
+    # names), for one info finding per sheet.
+    inferred: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A sheet that looks like one of our lists but lacks required columns: not read, and said
+    once (sheet, the list type's title, header row, columns missing, headings seen)."""
+
+    sheet: str
+    kind: str
+    header_row: int
+    missing: list[str]
+    seen: list[str]
 
 
 @dataclass
@@ -188,6 +203,8 @@ class WorkbookContent:
     conversions: list[SheetConversion] = field(default_factory=list)
     # Sheets not read as data, with the reason (hidden, a chart, the template's own lists).
     not_read: list[tuple[str, str]] = field(default_factory=list)
+    # Sheets that look like one of our lists but lack required columns.
+    near_misses: list[NearMiss] = field(default_factory=list)
 
 
 @dataclass
@@ -198,6 +215,7 @@ class ReadFile:
     form: RawForm | None = None
     tables: list[RawTable] = field(default_factory=list)
     conversions: list[SheetConversion] = field(default_factory=list)
+    near_misses: list[NearMiss] = field(default_factory=list)
 
 
 @dataclass

@@ -92,8 +92,13 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
         validation = validate_frame(spec.key, frame, problems, severities,
                                     this_year=as_of.year)
         sheets[spec.key] = row_status(frame, files, validation.failed, validation.messages)
-        findings += _only_live(validation.findings, files)
+        findings += _only_live(_once_per_missing_column(validation.findings, submissions), files)
     findings += _only_live(_total_findings(submissions, units_by_file, severities), files)
+    # What a list lacks is said for the files that stand, and for a file rejected for it.
+    rejected = {r.relpath for r in files if r.status == REJECTED}
+    findings += [f for f in _column_findings(submissions, units_by_file, severities)
+                 if f.file in live_now(files) or (f.code == "COLUMNS_NOT_FOUND"
+                                                  and f.file in rejected)]
 
     findings += missing_submissions(files, registry, campaign, as_of)
     matched = {f.file for f in info_findings if f.code == "UNIT_MATCHED_BY_NAME" and f.file}
@@ -182,7 +187,12 @@ def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list
     findings: list[Finding] = []
     for item in submissions:
         record = item.record
-        if item.form is None and not item.tables:
+        if item.form is None and not item.tables and item.near_misses:
+            # Said by `_column_findings`: which columns are missing, what the header holds.
+            record.reject("Danh sách thiếu cột bắt buộc: " + ", ".join(
+                f"trang «{near.sheet}» thiếu {', '.join(near.missing)}"
+                for near in item.near_misses))
+        elif item.form is None and not item.tables:
             record.reject("Không nhận ra trang tính nào theo mẫu")
             findings.append(T["UNREADABLE_FILE"].at(severities, {"file": record.relpath},
                                                     variant="no_sheet",
@@ -197,8 +207,8 @@ def _classify_submissions(submissions: list[ReadFile], severities: dict) -> list
 
 
 def _table_findings(submissions: list[ReadFile], severities: dict) -> list[Finding]:
-    """Columns outside the template (info) and required columns missing (SCHEMA), told once the
-    file's unit is known, so each names the unit it concerns."""
+    """Columns outside the template (info), told once the file's unit is known, so each names
+    the unit it concerns."""
     findings: list[Finding] = []
     for item in submissions:
         record = item.record
@@ -208,12 +218,48 @@ def _table_findings(submissions: list[ReadFile], severities: dict) -> list[Findi
                     severities, {"unit": record.unit, "file": record.relpath,
                                  "sheet": table.sheet, "row": table.header_row},
                     sheet=table.sheet, columns=", ".join(table.extra_columns)))
+    return findings
+
+
+def _once_per_missing_column(findings: list[Finding],
+                             submissions: list[ReadFile]) -> list[Finding]:
+    """A required column a list lacks is said once, at its header (`_column_findings`), not
+    again as a blank cell on each of its rows."""
+    missing = {(item.record.relpath, table.sheet, header) for item in submissions
+               for table in item.tables for header in table.missing_columns}
+    if not missing:
+        return findings
+    return [f for f in findings if f.code != "SCHEMA" or f.row is None
+            or (f.file, f.sheet, f.column) not in missing]
+
+
+def _column_findings(submissions: list[ReadFile], units: dict[int, str | None],
+                     severities: dict) -> list[Finding]:
+    """What a list lacks, once the file's unit is known: SCHEMA for each required column a
+    recognised table misses, one COLUMNS_NOT_FOUND for a sheet that looks like one of our lists
+    but lacks required columns (with the headings it has), one VALUE_INFERRED per sheet whose
+    absent column the reader filled from the names."""
+    findings: list[Finding] = []
+    for item in submissions:
+        record = item.record
+        unit = units.get(record.file_id)
+        for table in item.tables:
             for header in table.missing_columns:
                 findings.append(T["SCHEMA"].at(
-                    severities, {"unit": record.unit, "file": record.relpath,
-                                 "sheet": table.sheet, "row": table.header_row,
-                                 "column": header},
+                    severities, {"unit": unit, "file": record.relpath, "sheet": table.sheet,
+                                 "row": table.header_row, "column": header},
                     variant="missing_column", header=header, sheet=table.sheet))
+            for header in table.inferred:
+                findings.append(T["VALUE_INFERRED"].at(
+                    severities, {"unit": unit, "file": record.relpath, "sheet": table.sheet,
+                                 "row": table.header_row, "column": header},
+                    sheet=table.sheet, header=header))
+        for near in item.near_misses:
+            findings.append(T["COLUMNS_NOT_FOUND"].at(
+                severities, {"unit": unit, "file": record.relpath, "sheet": near.sheet,
+                             "row": near.header_row, "value": ", ".join(near.missing)},
+                sheet=near.sheet, kind=near.kind, missing=", ".join(near.missing),
+                header_row=near.header_row, seen="; ".join(near.seen)))
     return findings
 
 
@@ -322,8 +368,13 @@ def _cell_letters(read_files: list[ReadFile | None]) -> dict[tuple[str, str, str
     return letters
 
 
+def live_now(files: list[FileRecord]) -> set[str]:
+    """The files that stand (accepted), by path."""
+    return {r.relpath for r in files if r.status == ACCEPTED}
+
+
 def _only_live(findings: list[Finding], files: list[FileRecord]) -> list[Finding]:
     """Cell findings of files that were rejected or superseded as a whole are not repeated."""
-    live = {r.relpath for r in files if r.status == ACCEPTED}
+    live = live_now(files)
     return [f for f in findings if f.file in live]
 

@@ -394,35 +394,76 @@ def dossier_incomplete(data: RuleInput) -> list[Finding]:
 
 
 def duplicate_person(data: RuleInput) -> list[Finding]:
-    """DUPLICATE_PERSON: the same person (folded name + birth year) in two units' lists."""
+    """DUPLICATE_PERSON: the same person in two units' lists, as a person would judge it: the
+    same folded name and birth year, and nothing that says otherwise: when both rows give a
+    sex, an ethnicity (or an ID number, where the list has one) and they differ, they are two
+    people who share a name. A row without a birth year confirms nothing.
+
+    A province lists some 150,000 delegates: names and years are folded and compared as whole
+    columns, and only the few rows whose key two units share are paired."""
     c = data.c
     frame = _units_delegates(c)
+    if frame.empty:
+        return []
+    years = frame["birth_year"]
+    frame = frame[years.notna() & frame["_unit"].notna()]
     if frame.empty:
         return []
     # Names repeat across a province (and `fold` is the costly part): fold each name once.
     codes, names = pd.factorize(frame["full_name"])
     folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
-    keys = pd.Series(folded, index=frame.index) + "|" + \
-        frame["birth_year"].astype("string").fillna("?")
-    pairs = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna().drop_duplicates()
-    spread = pairs["key"].value_counts()
-    people = spread.index[spread >= 2]  # only people listed by two or more units
-    shared = keys.isin(people)
+    keys = pd.Series(folded, index=frame.index) + "|" + frame["birth_year"].astype("string")
+    units_per_key = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna() \
+        .drop_duplicates().groupby("key")["unit"].size()
+    shared = keys.isin(units_per_key.index[units_per_key >= 2])  # listed by two or more units
     if not shared.any():
         return []
-    listed = frame[shared]
-    units_of = pairs[pairs["key"].isin(people)].groupby("key")["unit"].agg(sorted)
+    rows = frame[shared].assign(_key=keys[shared], _pos=range(int(shared.sum())))
+    traits = [column for column in _PERSON_TRAITS if column in rows.columns]
+    for column in traits:  # compared folded: «kinh» and «Kinh» are one ethnicity
+        rows[f"_{column}"] = rows[column].astype("string").map(fold, na_action="ignore") \
+            .replace("", pd.NA)
+    left = rows[["_key", "_pos", "_unit", *(f"_{c}" for c in traits)]]
+    pairs = left.merge(rows[["_key", "_pos", "_unit", "position", *(f"_{c}" for c in traits)]],
+                       on="_key", suffixes=("", "_other"))
+    same = pairs["_unit"] != pairs["_unit_other"]
+    for column in traits:
+        mine, theirs = pairs[f"_{column}"], pairs[f"_{column}_other"]
+        same &= (mine.isna() | theirs.isna() | (mine == theirs)).fillna(True).astype(bool)
+    pairs = pairs[same].drop_duplicates(["_pos", "_unit_other"]) \
+        .sort_values(["_pos", "_unit_other"], kind="stable")
+    if pairs.empty:
+        return []
+    # Each row's other units, as many as a message can name, in plain lists: a common name
+    # and year may be shared by dozens of rows, and pandas' per-group work costs more than this.
+    counts = pairs.groupby("_pos", sort=True).size()
+    shown = pairs.groupby("_pos", sort=True).head(_UNITS_SHOWN)
+    others: dict[int, list[str]] = {}
+    for pos, other, position in zip(shown["_pos"].tolist(), shown["_unit_other"].tolist(),
+                                    shown["position"].tolist(), strict=True):
+        others.setdefault(pos, []).append(
+            f"{other} ({position})" if isinstance(position, str) and position else str(other))
+    columns = {column: rows[column].tolist() for column in
+               ("_unit", "_file", "_sheet", "_row", "full_name", "birth_year", *traits)}
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
-    for (unit, file, sheet, excel_row, name, year), key in zip(
-            listed[["_unit", "_file", "_sheet", "_row", "full_name", "birth_year"]]
-            .itertuples(index=False, name=None), keys[shared], strict=True):
-        others = ", ".join(u for u in units_of[key] if u != unit)
+    for pos, count in zip(counts.index.tolist(), counts.tolist(), strict=True):
+        name, year = columns["full_name"][pos], columns["birth_year"][pos]
+        said = "".join(f", {columns[column][pos]}" for column in traits
+                       if column != "id_number" and isinstance(columns[column][pos], str))
+        more = f" và {count - _UNITS_SHOWN} đơn vị khác" if count > _UNITS_SHOWN else ""
         findings.append(T["DUPLICATE_PERSON"].at(
-            severities, {"unit": unit, "file": file, "sheet": sheet, "row": int(excel_row),
+            severities, {"unit": columns["_unit"][pos], "file": columns["_file"][pos],
+                         "sheet": columns["_sheet"][pos], "row": int(columns["_row"][pos]),
                          "column": header, "value": name},
-            name=name, year=year, others=others))
+            name=name, year=year, said=said, others="; ".join(others[pos]), more=more))
     return findings
+
+
+# Other units a DUPLICATE_PERSON message names (the rest are counted).
+_UNITS_SHOWN = 5
+# Columns that tell two people of one name and year apart when both rows give them.
+_PERSON_TRAITS = ("gender", "ethnicity", "id_number")
 
 
 RULES: tuple[Callable[[RuleInput], list[Finding]], ...] = (

@@ -82,7 +82,7 @@ def member_skip_reason(name: str) -> str | None:
         return "Tệp khóa tạm của Excel (~$), bỏ qua"
     if base.startswith(".") or name.startswith("__MACOSX/"):
         return "Tệp ẩn, bỏ qua"
-    if PurePosixPath(name).suffix.lower() not in SPREADSHEET_SUFFIXES:
+    if PurePosixPath(name).suffix.lower() not in (*SPREADSHEET_SUFFIXES, ".csv", ".tsv"):
         return "Không phải bảng tính Excel/ODS, bỏ qua"
     return None
 

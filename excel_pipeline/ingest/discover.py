@@ -15,6 +15,10 @@ from pathlib import Path
 from .arrivals import MANIFEST_NAME
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+# Lists units send besides workbooks: CSV and tab-separated text (Excel saves «Unicode text» as
+# .txt), Word tables. A .txt is read only when it looks like a table (`_tabular_text`).
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+WORD_SUFFIXES = (".docx", ".docm", ".doc")
 # Archives opened in memory (`archives`), and those listed as not read.
 ARCHIVE_SUFFIXES = (".zip",)
 OTHER_ARCHIVES = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zipx")
@@ -96,6 +100,24 @@ def skip_reason(path: Path) -> str | None:
     if path.suffix.lower() in OTHER_ARCHIVES:
         return (f"Tệp nén dạng {path.suffix.lstrip('.').upper()} chưa đọc được: giải nén rồi chép "
                 "các tệp Excel vào thư mục hồ sơ (tệp .zip thì được đọc)")
-    if path.suffix.lower() not in (*SPREADSHEET_SUFFIXES, *ARCHIVE_SUFFIXES):
+    suffix = path.suffix.lower()
+    if suffix == ".txt" and _tabular_text(path):
+        return None
+    if suffix not in (*SPREADSHEET_SUFFIXES, *ARCHIVE_SUFFIXES, *TEXT_SUFFIXES, *WORD_SUFFIXES) \
+            or suffix == ".txt":
         return "Không phải bảng tính Excel/ODS, bỏ qua"
     return None
+
+
+def _tabular_text(path: Path) -> bool:
+    """Whether a .txt file is a table Excel saved («Unicode text»: UTF-16 with a mark) or a
+    tab-separated export (tabs on its first line); a note typed in Notepad is not."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    first = head.split(b"\n", 1)[0]
+    return first.count(b"\t") >= 2

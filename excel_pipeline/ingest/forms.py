@@ -165,13 +165,17 @@ def row_kind(row: list[Any], names: set[int], first_data_row: bool) -> RowKind:
     """Classify one row below the header; `names` are the positions of the sheet's name column
     (a row whose name cell holds a name is a person's, whatever else it says)."""
     # A person's row fills more than three cells and is none of these: said after a count of
-    # the cells the reader left non-empty, without looking at any of them (most rows).
-    if not first_data_row and len(row) - row.count("") - row.count(None) > 3:
+    # the cells the reader left non-empty and a look at its first text cell (most rows), unless
+    # that cell opens a total line with counts under the flag columns («Tổng cộng: 72 | 26 | 47»).
+    if not first_data_row and len(row) - row.count("") - row.count(None) > 3 \
+            and not _opens_total(row):
         return DATA
     filled = [(pos, cell) for pos, cell in enumerate(row) if not is_blank(cell)]
     if not filled:
         return DATA
     texts = [fold(cell) for _, cell in filled]
+    if len(filled) > 3 and not first_data_row:
+        return _counted_total(filled, texts)
     if first_data_row and len(filled) >= 3 and _numbering(filled):
         return RowKind(NUMBERING)
     if len(filled) <= 3:
@@ -192,6 +196,62 @@ def row_kind(row: list[Any], names: set[int], first_data_row: bool) -> RowKind:
         if heading is not None:
             return RowKind(SECTION, implied(heading))
     return DATA
+
+
+# First letters of a total line's words, as typed: «Tổng cộng», «TỔNG SỐ», «Cộng», «Danh sách có».
+_TOTAL_INITIALS = frozenset("tTcCdD")
+
+
+def _opens_total(row: list[Any]) -> bool:
+    """Whether the first text among a row's first three cells may open a total line: one
+    character looked at, and only for a row starting with T, C or D is the text folded."""
+    for cell in row[:3]:
+        if isinstance(cell, str) and cell.strip():
+            text = cell.lstrip()
+            # A name starting with T, C or D (Trần, Cao, Dương) is folded by its first word
+            # only, which the fold cache already holds for the next Trần.
+            if text[0] not in _TOTAL_INITIALS or not fold(text[:9]).startswith(_TOTAL_WORDS):
+                return False
+            key = fold(text)
+            return _TOTAL.match(key) is not None or _TOTAL_SENTENCE.match(key) is not None
+    return False
+
+
+_TOTAL_WORDS = ("tong", "cong", "danh sach")
+
+
+def _counted_total(filled: list[tuple[int, Any]], texts: list[str]) -> RowKind:
+    """A row of more than three cells is a total line when its first text says so and every
+    other cell is a count (the flag columns' sums); anything else is a person's row."""
+    label = next((index for index, (_, cell) in enumerate(filled) if isinstance(cell, str)
+                  and cell.strip() and not _COUNT.match(cell.strip())), None)
+    if label is None:
+        return DATA
+    line = _TOTAL.match(texts[label])
+    if line is None and _TOTAL_SENTENCE.match(texts[label]) is None:
+        return DATA
+    rest = [cell for index, (_, cell) in enumerate(filled) if index != label]
+    if not all(_is_count(cell) for cell in rest):
+        return DATA
+    found = re.search(r"\b(\d+)\b", texts[label])
+    after = [cell for cell in rest[label:] if _is_count(cell)]
+    stated = int(found.group(1)) if found is not None else (int(float(after[0])) if after
+                                                             else None)
+    scope = "list" if line is None or line.group(1) != "cong" else "plain"
+    return RowKind(TOTAL, (stated, "part" if line is not None and line.group(2) else scope))
+
+
+_COUNT = re.compile(r"^\d{1,6}([.,]0+)?$")
+
+
+def _is_count(cell: Any) -> bool:
+    """A whole number, typed or as text: a column's sum on a total line (an STT of the row
+    itself is a number too, and harmless)."""
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, int | float):
+        return float(cell).is_integer() and cell >= 0
+    return isinstance(cell, str) and _COUNT.match(cell.strip()) is not None
 
 
 def _numbering(filled: list[tuple[int, Any]]) -> bool:

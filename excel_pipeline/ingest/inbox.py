@@ -33,7 +33,9 @@ from .archives import ArchiveError, member_bytes, members, shown
 from .arrivals import key as arrival_key
 from .arrivals import load_arrivals
 from .cache import ReadCache
+from .companions import attach_unit_information
 from .discover import InboxFile, discover
+from .documents import NotAList, SetAside, other_format, read_document
 from .marks import SKIPPED_OUTPUTS, output_mark
 from .normalise import parse_rows
 from .read import UnreadableWorkbook, read_workbook
@@ -94,6 +96,7 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
             result.append(ReadFile(record))
         else:
             result.append(by_id[record.file_id])
+    attach_unit_information(result)
     return result
 
 
@@ -204,21 +207,29 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
             outcome = mark
         else:
             try:
-                outcome = parse_tables(read_workbook(data, limits))
+                name = member[-1] if member else path.name
+                outcome = parse_tables(read_document(data, name, limits) if other_format(name)
+                                       else read_workbook(data, limits))
             except UnreadableWorkbook as exc:
                 outcome = str(exc)
+            except NotAList as exc:  # a CSV or Word file of something else: set aside
+                outcome = SetAside(exc)
         if cache is not None:
             cache.store(sha256, outcome)
     record.sha256, record.size, record.mtime = sha256, len(data), stat.st_mtime
     if isinstance(outcome, OutputKind):  # before `str`: a StrEnum is one
         record.status, record.reason = SKIPPED, SKIPPED_OUTPUTS[outcome]
         return ReadFile(record)
+    if isinstance(outcome, SetAside):
+        record.status, record.reason = SKIPPED, str(outcome)
+        return ReadFile(record)
     if isinstance(outcome, str):
         record.reject(outcome)
         return ReadFile(record)
     record.sheets = outcome.sheet_names
     record.notes = reading_notes(outcome)
-    return ReadFile(record, outcome.form, outcome.tables, outcome.conversions)
+    return ReadFile(record, outcome.form, outcome.tables, outcome.conversions,
+                    outcome.near_misses)
 
 
 def reading_notes(content: WorkbookContent) -> list[str]:

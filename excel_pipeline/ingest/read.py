@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from ..campaign import ReadLimits
-from ..model import RawForm, RawTable, WorkbookContent
+from ..model import NearMiss, RawForm, RawTable, WorkbookContent
 from ..template import INFO, REGISTRY, ROW_SHEETS, Column, SheetSpec
 from ..textnorm import clean_text, fold, is_blank
 from .forms import (
@@ -29,6 +29,7 @@ from .forms import (
     header_band,
     row_kind,
 )
+from .headings import ExtraHeadings, extra_headings, folded, subject_of
 from .legacy_fonts import apply, apply_unmarked, legacy_text_cells
 from .screen import PASSWORD_REASON, Refused, damage, screen
 
@@ -92,7 +93,7 @@ def _read(calamine: Any, data: bytes, limits: ReadLimits | None,
         not_read.append(("", "không đọc được tên phông chữ của các ô (chữ TCVN3/VNI, nếu có, "
                              "được nhận theo ký tự)"))
     conversions += apply_unmarked(sheets)
-    content = recognise(sheets, merges)
+    content = recognise(sheets, merges, limits.headings if limits is not None else ())
     content.conversions = conversions
     content.not_read = not_read + content.not_read
     return content
@@ -132,9 +133,11 @@ def _not_data(meta: Any) -> str | None:
 
 
 def recognise(sheets: list[tuple[str, list[list[Any]]]],
-              merges: dict[str, tuple[Merge, ...]] | None = None) -> WorkbookContent:
+              merges: dict[str, tuple[Merge, ...]] | None = None,
+              headings: ExtraHeadings = ()) -> WorkbookContent:
     """Sort a workbook's sheets (name, grid of cells) into the template's sheet types; `merges`
-    gives each sheet's merged ranges (a value merged down belongs to every row it covers)."""
+    gives each sheet's merged ranges (a value merged down belongs to every row it covers);
+    `headings` are the campaign's own headings for the columns (`ingest.headings`)."""
     content = WorkbookContent(sheet_names=[name for name, _ in sheets])
     if not any(any(not is_blank(cell) for cell in row) for _, grid in sheets for row in grid):
         raise UnreadableWorkbook("Tệp trống, không có dữ liệu")
@@ -151,10 +154,13 @@ def recognise(sheets: list[tuple[str, list[list[Any]]]],
         sheet_merges = (merges or {}).get(name, ())
         if sheet_merges:
             fill_merged_down(grid, sheet_merges)
-        table = _read_table_sheet(name, grid, sheet_merges)
+        table = _read_table_sheet(name, grid, sheet_merges, headings)
         if table is not None:
             content.tables.append(table)
         elif any(any(not is_blank(cell) for cell in row) for row in grid):
+            near = near_miss(name, grid, headings)
+            if near is not None:  # one of our lists without its key columns: said, not dropped
+                content.near_misses.append(near)
             content.unrecognised.append(name)
             content.not_read.append((name, "không nhận ra là trang nào của mẫu (thiếu các cột "
                                            "chính của một danh sách)"))
@@ -165,17 +171,17 @@ def recognise(sheets: list[tuple[str, list[list[Any]]]],
 _GUIDE_NAMES = frozenset({"huong dan", "huong dan dien", "huong dan ghi"})
 
 
-def _read_table_sheet(name: str, grid: list[list[Any]],
-                      merges: tuple[Merge, ...] = ()) -> RawTable | None:
+def _read_table_sheet(name: str, grid: list[list[Any]], merges: tuple[Merge, ...] = (),
+                      headings: ExtraHeadings = ()) -> RawTable | None:
     named = [spec for spec in (*ROW_SHEETS, REGISTRY) if fold(name) in spec.name_keys()]
     candidates = named or [*ROW_SHEETS, REGISTRY]
     best: tuple[int, SheetSpec, HeaderBand] | None = None
     for spec in candidates:
-        found = find_header(grid, spec)
+        found = find_header(grid, spec, headings)
         if found is None:
             continue
         row_index, mapping = found
-        band = header_band(grid, row_index, mapping, merges, _header_index(spec))
+        band = header_band(grid, row_index, mapping, merges, _header_index(spec, headings))
         if not _matches_well(grid[row_index], spec, band, bool(named)):
             continue
         score = len(band.mapping) + 2 * bool(band.birth_split) + (100 if named else 0)
@@ -209,14 +215,41 @@ def _matches_well(header: list[Any], spec: SheetSpec, band: HeaderBand, named: b
 _NAME_KEYS = frozenset({"full_name", "name", "unit_code", "code"})
 
 
-def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[int, Column]] | None:
+def near_miss(name: str, grid: list[list[Any]], headings: ExtraHeadings = ()) -> NearMiss | None:
+    """A sheet no list type took that still looks like one of ours missing some required
+    columns: named for a type, or its name column among at least three of the type's columns
+    that are at least half its titles (a payroll with «Họ và tên» and «Giới tính» among its
+    bank and insurance columns is not). What it is (sheet, type, columns missing, headings
+    seen), or None."""
+    named = [spec for spec in ROW_SHEETS if fold(name) in spec.name_keys()]
+    best: NearMiss | None = None
+    best_size = 0
+    for spec in named or ROW_SHEETS:
+        found = find_header(grid, spec, headings)
+        if found is None:
+            continue
+        row_index, mapping = found
+        keys = {column.key for column in mapping.values()}
+        missing = [col.header for col in spec.columns if col.required and col.key not in keys]
+        seen = [str(clean_text(cell)) for cell in grid[row_index] if not is_blank(cell)]
+        others = len(seen) - len(mapping)
+        if not missing or not (named or (keys & _NAME_KEYS and len(keys) >= 3
+                                         and len(keys) >= others)):
+            continue
+        if len(keys) > best_size:
+            best, best_size = NearMiss(name, spec.title, row_index + 1, missing, seen), len(keys)
+    return best
+
+
+def find_header(grid: list[list[Any]], spec: SheetSpec,
+                headings: ExtraHeadings = ()) -> tuple[int, dict[int, Column]] | None:
     """The row (0-based) within the first rows that names most of the spec's columns.
 
     A header must name at least two columns, one of them required, so a title row that happens
     to contain "Đại biểu" is never taken for a header.
     """
     best: tuple[int, dict[int, Column]] | None = None
-    exact = _header_index(spec)
+    exact = _header_index(spec, headings)
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         mapping = match_header(row, exact)
         if len(mapping) < 2 or not any(col.required for col in mapping.values()):
@@ -245,11 +278,15 @@ def match_header(row: list[Any], exact: dict[str, Column]) -> dict[int, Column]:
 
 
 @cache
-def _header_index(spec: SheetSpec) -> dict[str, Column]:
-    """Folded header spelling -> column, built once per sheet type."""
+def _header_index(spec: SheetSpec, headings: ExtraHeadings = ()) -> dict[str, Column]:
+    """Folded header spelling -> column, built once per sheet type: the template's titles and
+    aliases first, then the headings people write (`ingest.headings`, and the campaign's)."""
     exact: dict[str, Column] = {}
     for col in spec.columns:
         for key in sorted(col.header_keys()):
+            exact.setdefault(key, col)
+    for col in spec.columns:
+        for key in folded(extra_headings(spec.key, col.key, headings)):
             exact.setdefault(key, col)
     return exact
 
@@ -286,13 +323,16 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
         first = column_letter(min(split))
         letters.setdefault("birth_year", first)
         letters.setdefault("gender", first)
+    # A nomination list without Đối tượng says it in its names («Tổ may 1», «Nguyễn Văn A»).
+    infer_subject = "subject" in spec.keys and "subject" not in keys and "name" in keys
     table = RawTable(
         spec=spec,
         sheet=name,
         header_row=band.first_row + 1,
         missing_columns=[col.header for col in spec.columns
                          if col.required and col.key not in keys
-                         and not (split and col.key in ("birth_year", "gender"))],
+                         and not (split and col.key in ("birth_year", "gender"))
+                         and not (infer_subject and col.key == "subject")],
         extra_columns=[text for text in extra.values() if text],
         letters=letters,
     )
@@ -302,7 +342,7 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
     names = {pos for pos, col in mapping.items() if col.key in _NAME_KEYS}
     implied_values: dict[str, str] = {}
     totals: list[tuple[int, int | None, str]] = []  # (Excel row, count stated, what it totals)
-    seen = False
+    seen = inferred = False
     for index in range(band.last_row + 1, len(grid)):
         row = grid[index]
         kind = row_kind(row, names, first_data_row=not seen)
@@ -330,6 +370,9 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
         for key, value in implied_values.items():  # where the sheet leaves it unsaid
             if is_blank(record.get(key)):
                 record[key] = value
+        if infer_subject and is_blank(record.get("subject")):
+            record["subject"] = subject_of(record.get("name"))
+            inferred = True
         if split:
             _birth_and_sex(table, index + 1, row, split, record)
         extras = {text: row[pos] for pos, text in extra.items()
@@ -338,6 +381,8 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
             record["_extra"] = extras
         table.rows.append((index + 1, record))
     table.stated_total = _list_total(totals)
+    if inferred:
+        table.inferred.append(spec.column("subject").header)
     return table
 
 

@@ -39,7 +39,24 @@ def how_to_fix(finding: Finding, this_year: int) -> str:
         column = _COLUMNS.get((fold(finding.sheet or ""), fold(finding.column or "")))
         if column is not None:
             return _fix_cell(column, finding, this_year)
+    if finding.code == "UNREADABLE_FILE":
+        return _fix_file(finding.message)
     return advice_of(finding.code)
+
+
+def _fix_file(message: str) -> str:
+    """What to do about a file that could not be read, by what the reader said of it: a
+    password is only mentioned for a file that has one."""
+    if "mật khẩu" in message:
+        return "Gỡ mật khẩu của tệp (Excel: Tệp › Thông tin › Bảo vệ sổ làm việc) rồi gửi lại."
+    if "hỏng" in message or "cắt cụt" in message:
+        return "Gửi lại tệp (tệp nhận được bị hỏng hoặc chưa tải xong)."
+    if "quá lớn" in message:
+        return "Xóa các dòng, cột thừa ở cuối trang tính rồi gửi lại."
+    if "Không nhận ra" in message:
+        return ("Dùng đúng mẫu: đặt tên trang và dòng tiêu đề theo mẫu (Thông tin đơn vị, Đại "
+                "biểu, Đề nghị khen thưởng…) rồi gửi lại.")
+    return advice_of("UNREADABLE_FILE")
 
 
 def _fix_cell(column: Column, finding: Finding, this_year: int) -> str:
