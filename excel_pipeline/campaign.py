@@ -39,6 +39,8 @@ class ReadLimits:
     max_ratio: int = 200  # inflated / compressed size of one entry larger than 1 MiB
     max_entries: int = 10_000  # entries in one package
     max_sheet_cells: int = 20_000_000  # cells in the rectangle A1..last cell of one sheet
+    # address space a read worker may add to its own (POSIX): a file needing more is rejected
+    max_read_memory_mb: int = 4096
 
 @dataclass(frozen=True)
 class Level:

@@ -21,3 +21,39 @@ def ignore_interrupts() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space at what it uses now plus `megabytes` (POSIX), so a
+    file that makes a reader allocate without bound fails that read (a MemoryError, or the
+    reader's abort) instead of exhausting the machine. Where the system has no such limit
+    (Windows) or refuses it, nothing changes: the screen's size checks still apply."""
+    try:
+        import resource
+    except ImportError:
+        return
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            used = int(stream.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        used = 1024 * 1024 * 1024  # not Linux: a generous guess at an interpreter's size
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = used + megabytes * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def silence_errors() -> None:
+    """Send a worker's error stream to nowhere: a native reader that aborts writes its own
+    report (in English, with a stack) there, and the screen is the officer's. What went wrong
+    reaches the command as the file's rejection instead."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:
+        pass

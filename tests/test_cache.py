@@ -7,6 +7,9 @@ import concurrent.futures
 import dataclasses
 import datetime as dt
 import json
+import os
+import tempfile
+from pathlib import Path
 
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.ingest import inbox as inbox_stage
@@ -20,8 +23,34 @@ from tests.conftest import delegate
 AS_OF = dt.date(2025, 3, 31)
 
 
-def counting_reads(monkeypatch) -> list[int]:
-    calls: list[int] = []
+class Calls:
+    """The sizes of the files parsed, counted across processes: reads run in worker processes
+    (forked, so they share the patched reader), each appending a line to a file."""
+
+    def __init__(self) -> None:
+        handle, name = tempfile.mkstemp(prefix="dhtt-calls-")
+        os.close(handle)
+        self.path = Path(name)
+
+    def append(self, size: int) -> None:
+        with self.path.open("a", encoding="ascii") as stream:
+            stream.write(f"{size}\n")
+
+    def items(self) -> list[int]:
+        return [int(line) for line in self.path.read_text(encoding="ascii").split()]
+
+    def __len__(self) -> int:
+        return len(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        return self.items() == other
+
+    def clear(self) -> None:
+        self.path.write_text("", encoding="ascii")
+
+
+def counting_reads(monkeypatch) -> Calls:
+    calls = Calls()
     real = inbox_stage.read_workbook
 
     def counted(data, limits=None):
