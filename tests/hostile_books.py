@@ -2,6 +2,9 @@
 declares one range and fills another, a styles part naming a legacy font, a shared-strings
 table of any size. openpyxl and xlsxwriter cannot write such files; a zip can."""
 
+# The package parts below are kept one element a line, as Excel writes them.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import zipfile

@@ -2,7 +2,8 @@
 
 python-calamine gives values without fonts, so a workbook whose styles name a `.Vn*` (TCVN3) or
 `VNI-*` font is opened a second time, only for fonts: with openpyxl for `.xlsx`/`.xlsm` (rich
-text runs included) and with xlrd's formatting information for `.xls`. Workbooks without such a
+text runs included), streaming its cells in read-only mode, and with xlrd's formatting
+information for `.xls`. Workbooks without such a
 font, nearly all of them, pay only for a scan of two XML parts. openpyxl parses through
 defusedxml (a declared dependency), so a hostile styles part cannot expand entities.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..model import SheetConversion
 from .legacy_text import Encoding, convert, doubtful_texts, read_as
+from .openpyxl_cells import stream_cells
 from .screen import Refused
 
 # Cell position (0-based row, 0-based column) -> the cell's text as Unicode, and its encoding.
@@ -115,26 +117,35 @@ def _xlsx_cells(data: bytes) -> dict[str, Converted]:
     if not openpyxl.xml.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False in the environment
         raise Refused("Không đọc phông chữ của tệp: openpyxl đang không dùng defusedxml "
                       "(bỏ biến môi trường OPENPYXL_DEFUSEDXML)")
-    book = openpyxl.load_workbook(io.BytesIO(data), rich_text=True, keep_vba=False,
-                                  data_only=True)
+    # Read-only, and through openpyxl's own sheet parser: the cells present stream past, none
+    # is kept. The whole-workbook mode builds every cell of the declared range, gigabytes for
+    # a sheet at the cell limit, and the read-only rows are padded to it; the parser also keeps
+    # the runs of inline rich text, which the read-only rows flatten.
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, rich_text=True,
+                                  keep_vba=False, data_only=True, keep_links=False)
     result: dict[str, Converted] = {}
     try:
         for sheet in book.worksheets:
             cells: Converted = {}
-            for row in sheet.iter_rows():
-                for cell in row:
-                    value = cell.value
-                    base = font_encoding(cell.font.name if cell.font else None)
-                    if isinstance(value, CellRichText):
-                        runs = list(_rich_runs(value, base))
-                        text = "".join(run for run, _ in runs)
-                        encoding = next((enc for run, enc in runs if enc), None)
-                        if encoding and text != str(value):
-                            cells[(cell.row - 1, cell.column - 1)] = (text, encoding)
-                    elif isinstance(value, str) and base is not None:
-                        text = convert(value, *base)
-                        if text != value:
-                            cells[(cell.row - 1, cell.column - 1)] = (text, base[0])
+            fonts: dict[int, tuple[Encoding, bool] | None] = {}  # by style, named once
+            for cell in stream_cells(book, sheet):
+                value = cell.value
+                if not isinstance(value, str | CellRichText):
+                    continue
+                style = cell.style_array.fontId
+                if style not in fonts:
+                    fonts[style] = font_encoding(cell.font.name if cell.font else None)
+                base = fonts[style]
+                if isinstance(value, CellRichText):
+                    runs = list(_rich_runs(value, base))
+                    text = "".join(run for run, _ in runs)
+                    encoding = next((enc for run, enc in runs if enc), None)
+                    if encoding and text != str(value):
+                        cells[(cell.row - 1, cell.column - 1)] = (text, encoding)
+                elif isinstance(value, str) and base is not None:
+                    text = convert(value, *base)
+                    if text != value:
+                        cells[(cell.row - 1, cell.column - 1)] = (text, base[0])
             if cells:
                 result[sheet.title] = cells
     finally:

@@ -115,6 +115,7 @@ def _screen_zip(data: bytes, limits: ReadLimits) -> Kind:
         if "xl/workbook.xml" in names or any(kind in types for kind in _WORKBOOK_TYPES):
             sheets = [names[part] for part in _worksheet_parts(names, types)]
             _check_dimensions(archive, sheets, limits)
+            _check_shared_strings(archive, entries)
             return "xlsx"
         if "xl/workbook.bin" in names or b"sheet.binary.macroEnabled.main" in types:
             return "xlsb"
@@ -196,6 +197,27 @@ def _check_dimensions(archive: zipfile.ZipFile, sheets: list[str], limits: ReadL
             raise Refused(f"Trang tính quá lớn: có ô ở tận {last}{rows} (vùng dữ liệu "
                           f"{_n(cells)} ô, giới hạn {_n(limits.max_sheet_cells)}). Xóa các ô thừa "
                           "ở cuối trang rồi gửi lại")
+
+
+_UNIQUE_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\suniqueCount="(\d+)"')
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a shared-strings table that declares more strings than its size can hold: the
+    reader reserves room for the declared number before reading one (4 billion strings of 24
+    bytes each from an 11 KB file), and no string takes fewer than 4 bytes of XML."""
+    for entry in entries:
+        if not entry.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        try:
+            with archive.open(entry) as part:
+                match = _UNIQUE_COUNT.search(part.read(_DIMENSION_SCAN_BYTES))
+        except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as exc:
+            raise Refused(_truncated(exc)) from None
+        if match is not None and int(match.group(1)) > entry.file_size // 4 + 16:
+            raise Refused(f"Tệp bất thường: bảng chuỗi ký tự khai báo {_n(int(match.group(1)))} "
+                          f"chuỗi nhưng chỉ dài {_n(entry.file_size)} byte; không đọc để bảo vệ "
+                          "máy. Đề nghị đơn vị mở tệp bằng Excel, lưu lại rồi gửi lại")
 
 
 def _beyond(archive: zipfile.ZipFile, name: str, head: bytes, part: zipfile.ZipExtFile,
