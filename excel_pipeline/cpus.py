@@ -50,7 +50,11 @@ def limit_memory(megabytes: int) -> None:
 def silence_errors() -> None:
     """Send a worker's error stream to nowhere: a native reader that aborts writes its own
     report (in English, with a stack) there, and the screen is the officer's. What went wrong
-    reaches the command as the file's rejection instead."""
+    reaches the command as the file's rejection instead; a fault handler inherited from the
+    command (a crash report's) would dump the worker's stack there too, so it is turned off."""
+    import faulthandler
+
+    faulthandler.disable()
     try:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 2)

@@ -17,6 +17,7 @@ _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
 <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
 <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
 <Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>
 </Types>"""
@@ -29,10 +30,11 @@ _WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
 <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>
+<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>
 </Relationships>"""
 _WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"""
+<sheets><sheet name="Thông tin đơn vị" sheetId="2" r:id="rId4"/><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"""
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><sz val="12"/><name val="{font}"/></font></fonts>
@@ -78,7 +80,10 @@ def sheet_xml(rows: list[list[object]], style: int = 0, extra: str = "") -> str:
 
 def write_book(path: Path, rows_xml: str, *, dimension: str = "A1", sheet: str = "Đại biểu",
                font: str = "Calibri", shared_strings: bytes | None = None) -> Path:
-    """An .xlsx of one sheet whose <sheetData> is `rows_xml`, declaring `dimension`."""
+    """An .xlsx of the unit's «Thông tin đơn vị» (its code is the file's name) and one sheet
+    whose <sheetData> is `rows_xml`, declaring `dimension`."""
+    info = [["Mã đơn vị", path.stem], ["Tên đơn vị", f"CĐCS {path.stem}"],
+            ["Cấp đơn vị", "CĐCS"], ["Mã đơn vị cấp trên", "ROOT"]]
     sst = shared_strings or (SST_HEAD.format(count=0) + "</sst>").encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -89,4 +94,6 @@ def write_book(path: Path, rows_xml: str, *, dimension: str = "A1", sheet: str =
         archive.writestr("xl/sharedStrings.xml", sst)
         archive.writestr("xl/worksheets/sheet1.xml",
                          _SHEET.format(dimension=dimension, rows=rows_xml))
+        archive.writestr("xl/worksheets/sheet2.xml",
+                         _SHEET.format(dimension="A1:B4", rows=sheet_xml(info)))
     return path
