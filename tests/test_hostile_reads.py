@@ -119,3 +119,27 @@ def test_a_sheet_at_the_cell_limit_in_a_legacy_font_is_read_within_bounds(tmp_pa
     assert_good_units_merged(report, GOOD)
     legacy = [f for f in report["findings"] if f["code"] == "LEGACY_ENCODING"]
     assert [f["file"] for f in legacy] == ["C09.xlsx"]
+
+
+def test_links_out_of_the_inbox_are_listed_not_followed(tmp_path, make_unit):
+    """A link in the inbox to a workbook elsewhere (another unit's, another year's) is not that
+    unit's submission: listed as skipped with the reason, its data nowhere."""
+    good_units(make_unit, GOOD)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "nested").mkdir()
+    outside = make_unit("C77", [delegate("Người ngoài")], name="../elsewhere/C77.xlsx")
+    make_unit("C78", [delegate("Người ngoài 2")], name="../elsewhere/nested/C78.xlsx")
+    inbox = tmp_path / "inbox"
+    try:
+        (inbox / "C77.xlsx").symlink_to(outside)
+        (inbox / "thu-muc").symlink_to(elsewhere / "nested", target_is_directory=True)
+    except OSError:
+        pytest.skip("this system does not allow symbolic links")
+    code, report, _ = merged(inbox, tmp_path / "out")
+    assert code in (0, 1)
+    for path in ("C77.xlsx", "thu-muc"):
+        entry = file_entry(report, path)
+        assert entry["status"] == "skipped" and "ngoài thư mục hồ sơ" in entry["reason"], entry
+    assert "C77" not in report["units"] and "C78" not in report["units"]
+    assert_good_units_merged(report, GOOD)
