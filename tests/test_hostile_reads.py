@@ -94,6 +94,7 @@ def test_a_file_that_kills_its_reader_costs_that_file_only(tmp_path, make_unit, 
     good_units(make_unit, counts)
     lying_shared_strings(tmp_path / "inbox" / "C50.xlsx")
     code, report, output = merged(tmp_path / "inbox", tmp_path / "out")
+    assert "memory allocation" not in output  # the reader's own report stays in the worker
     assert code == 1
     entry = file_entry(report, "C50.xlsx")
     assert entry["status"] == "rejected" and "dừng đột ngột" in entry["reason"]
@@ -143,3 +144,78 @@ def test_links_out_of_the_inbox_are_listed_not_followed(tmp_path, make_unit):
         assert entry["status"] == "skipped" and "ngoài thư mục hồ sơ" in entry["reason"], entry
     assert "C77" not in report["units"] and "C78" not in report["units"]
     assert_good_units_merged(report, GOOD)
+
+
+# --- The read cache and the row blocks are data, verified -------------------------------------
+
+class _Planted:
+    """Unpickling this creates the folder named: what a crafted cache entry would run."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        import os
+
+        return os.mkdir, (str(self.marker),)
+
+
+def essentials(report: dict) -> tuple:
+    return (report["rows"], report["units"],
+            sorted((f["code"], f.get("unit"), f.get("file"), f.get("row"), f["message"])
+                   for f in report["findings"]),
+            sorted((f["path"], f["status"], f.get("reason"), f.get("sha256"))
+                   for f in report["files"]))
+
+
+def test_a_crafted_pickle_in_the_cache_is_never_run(tmp_path, make_unit):
+    import pickle
+
+    good_units(make_unit, GOOD)
+    out = tmp_path / "out"
+    _, first, _ = merged(tmp_path / "inbox", out)
+    cache = out / ".dhtt-cache"
+    entries = sorted(cache.glob("*.entry"))
+    assert len(entries) == len(GOOD)
+    marker = tmp_path / "ran"
+    crafted = pickle.dumps(_Planted(marker))
+    for entry in entries:  # where this version looks, and where earlier ones looked
+        entry.write_bytes(crafted)
+        entry.with_suffix(".pickle").write_bytes(crafted)
+    (cache / "rows.index").write_bytes(crafted)
+    _, again, _ = merged(tmp_path / "inbox", out)
+    assert not marker.exists()
+    assert essentials(again) == essentials(first)
+    assert not list(cache.glob("*.pickle"))  # removed, never read
+
+
+def test_a_swapped_or_edited_cache_entry_is_read_again(tmp_path, make_unit):
+    """BB01's entry under BB02's name, or an entry edited at the same length, is not used: the
+    run equals one without the cache."""
+    import hashlib
+
+    good_units(make_unit, GOOD)
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    merged(inbox, out)
+    cache = out / ".dhtt-cache"
+
+    def entry_of(code: str) -> Path:
+        sha = hashlib.sha256((inbox / f"{code}.xlsx").read_bytes()).hexdigest()
+        [entry] = cache.glob(f"*-{sha}.entry")
+        return entry
+
+    first, second = entry_of("C01"), entry_of("C02")
+    one, two = first.read_bytes(), second.read_bytes()
+    first.write_bytes(two)
+    second.write_bytes(one)
+    edited = bytearray(entry_of("C03").read_bytes())
+    edited[-5] ^= 0x01
+    entry_of("C03").write_bytes(bytes(edited))
+    _, cached, _ = merged(inbox, out)
+    fresh = CliRunner().invoke(main, [str(inbox), "--out", str(tmp_path / "fresh"), "--as-of",
+                                      AS_OF, "--no-cache"])
+    assert fresh.exit_code in (0, 1)
+    report = json.loads((tmp_path / "fresh" / "tong-hop.json").read_text(encoding="utf-8"))
+    assert essentials(cached) == essentials(report)
+    assert_good_units_merged(cached, GOOD)
+    assert entry_of("C01").read_bytes() != two  # rewritten from C01's own bytes
