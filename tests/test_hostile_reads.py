@@ -39,6 +39,15 @@ def file_entry(report: dict, path: str) -> dict:
     return entry
 
 
+def assert_rejected(report: dict, path: str, *words: str) -> dict:
+    """The file is rejected, its reason says `words`, and an UNREADABLE_FILE finding names it."""
+    entry = file_entry(report, path)
+    assert entry["status"] == "rejected", entry
+    assert all(word in entry["reason"] for word in words), entry["reason"]
+    assert [f["file"] for f in report["findings"] if f["code"] == "UNREADABLE_FILE"] == [path]
+    return entry
+
+
 def assert_good_units_merged(report: dict, counts: dict[str, int]) -> None:
     for code, count in counts.items():
         assert report["units"][code]["delegates"] == count, code
@@ -67,9 +76,7 @@ def test_a_sheet_whose_cells_lie_about_its_size_is_rejected_by_name(tmp_path, ma
     lying_dimension(tmp_path / "inbox" / "C09.xlsx")
     code, report, _ = merged(tmp_path / "inbox", tmp_path / "out")
     assert code == 1
-    entry = file_entry(report, "C09.xlsx")
-    assert entry["status"] == "rejected"
-    assert "XFD1048576" in entry["reason"] and "quá lớn" in entry["reason"]
+    assert_rejected(report, "C09.xlsx", "XFD1048576", "quá lớn")
     assert_good_units_merged(report, GOOD)
 
 
@@ -78,8 +85,7 @@ def test_a_shared_strings_table_that_lies_about_its_size_is_rejected(tmp_path, m
     lying_shared_strings(tmp_path / "inbox" / "C09.xlsx")
     code, report, _ = merged(tmp_path / "inbox", tmp_path / "out")
     assert code == 1
-    entry = file_entry(report, "C09.xlsx")
-    assert entry["status"] == "rejected" and "4.000.000.000 chuỗi" in entry["reason"]
+    assert_rejected(report, "C09.xlsx", "4.000.000.000 chuỗi")
     assert_good_units_merged(report, GOOD)
 
 
@@ -96,8 +102,7 @@ def test_a_file_that_kills_its_reader_costs_that_file_only(tmp_path, make_unit, 
     code, report, output = merged(tmp_path / "inbox", tmp_path / "out")
     assert "memory allocation" not in output  # the reader's own report stays in the worker
     assert code == 1
-    entry = file_entry(report, "C50.xlsx")
-    assert entry["status"] == "rejected" and "dừng đột ngột" in entry["reason"]
+    entry = assert_rejected(report, "C50.xlsx", "dừng đột ngột")
     assert entry["sha256"]
     assert_good_units_merged(report, counts)
     assert (tmp_path / "out" / "tong-hop.xlsx").is_file()
