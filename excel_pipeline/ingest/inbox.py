@@ -176,11 +176,15 @@ def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter,
                                  initargs=(states, limits.max_read_memory_mb)) as pool:
             futures = {pool.submit(_read_tracked, index, job): job
                        for index, job in enumerate(pending)}
-            for future in as_completed(futures):
-                try:
-                    done[futures[future][1].file_id] = counted(future.result())
-                except BrokenProcessPool:
-                    broken = True
+            try:
+                for future in as_completed(futures):
+                    try:
+                        done[futures[future][1].file_id] = counted(future.result())
+                    except BrokenProcessPool:
+                        broken = True
+            except BaseException:  # Ctrl-C, or a reader's bug: the files not begun are not read
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         if not broken:
             break
         left = [(index, job) for index, job in enumerate(pending)
