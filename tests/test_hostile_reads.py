@@ -224,3 +224,26 @@ def test_a_swapped_or_edited_cache_entry_is_read_again(tmp_path, make_unit):
     assert essentials(cached) == essentials(report)
     assert_good_units_merged(cached, GOOD)
     assert entry_of("C01").read_bytes() != two  # rewritten from C01's own bytes
+
+
+@pytest.mark.skipif(not inbox_stage.ISOLATED, reason="no memory limit for readers here")
+def test_a_file_needing_more_memory_than_allowed_is_rejected(tmp_path, make_unit):
+    """16 million cells (within the cell limit) need far more than the 64 MB a reader is given
+    by this campaign: that file is rejected, the small ones are read under the same limit."""
+    good_units(make_unit, GOOD)
+    far = '<row r="1000"><c r="XFD1000"><v>1</v></c></row>'
+    write_book(tmp_path / "inbox" / "C09.xlsx", sheet_xml(delegate_rows(["Nguyễn Văn An"]),
+                                                          extra=far),
+               dimension="A1:XFD1000")
+    config = tmp_path / "dot.toml"
+    preset = Path(__file__).parent.parent / "excel_pipeline" / "presets" / "bau-bang-2025.toml"
+    config.write_text(preset.read_text(encoding="utf-8") + "\n[limits]\nmax_read_memory_mb = 64\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, [str(tmp_path / "inbox"), "--out", str(tmp_path / "out"),
+                                       "--as-of", AS_OF, "--campaign", str(config)])
+    assert result.exit_code == 1, result.output
+    report = json.loads((tmp_path / "out" / "tong-hop.json").read_text(encoding="utf-8"))
+    entry = file_entry(report, "C09.xlsx")
+    assert entry["status"] == "rejected"
+    assert "bộ nhớ" in entry["reason"], entry["reason"]
+    assert_good_units_merged(report, GOOD)

@@ -208,7 +208,7 @@ def _read_alone(job: Job, limits: ReadLimits) -> ReadFile:
             return pool.submit(_read_tracked, 0, job).result()
     except BrokenProcessPool:
         pass
-    path, record, _, cache, member = job
+    path, record, _, _, member = job
     try:
         data = path.read_bytes()
         stat = path.stat()
@@ -217,8 +217,8 @@ def _read_alone(job: Job, limits: ReadLimits) -> ReadFile:
                                                     stat.st_mtime)
     except (OSError, ArchiveError):
         pass
-    if cache is not None and record.sha256:  # the next run rejects it without reading it
-        cache.store(record.sha256, KILLED_READER)
+    # Not cached: a worker may also die of the machine's memory running short (other programs),
+    # and the next run is owed another try.
     record.reject(KILLED_READER)
     return ReadFile(record)
 
@@ -279,7 +279,7 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
                 outcome = str(exc)
             except MemoryError:  # the worker's memory limit, met while parsing the rows
                 outcome = TOO_MUCH_MEMORY
-        if cache is not None:
+        if cache is not None and outcome != TOO_MUCH_MEMORY:  # memory may be freer next time
             cache.store(sha256, outcome)
     record.sha256, record.size, record.mtime = sha256, len(data), stat.st_mtime
     if isinstance(outcome, OutputKind):  # before `str`: a StrEnum is one
