@@ -247,3 +247,26 @@ def test_a_file_needing_more_memory_than_allowed_is_rejected(tmp_path, make_unit
     assert entry["status"] == "rejected"
     assert "bộ nhớ" in entry["reason"], entry["reason"]
     assert_good_units_merged(report, GOOD)
+
+
+@pytest.mark.parametrize("far", [
+    '<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>',  # letters the reader also takes
+    "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",  # the other quote
+    '<row\tr="1048576"><c\tr="XFD1048576"><v>1</v></c></row>',  # a tab before the attribute
+    '<row r="1048576"><c><v>1</v></c></row><row r="2"><c r="XFD2"><v>1</v></c></row>',
+])
+@pytest.mark.parametrize("dimension", ["A1", "A1:E2", "A1:H20001"])
+def test_every_spelling_of_a_far_cell_is_measured(tmp_path, far, dimension):
+    """The farthest row and the widest column may come from different cells: the rectangle the
+    reader builds spans both."""
+    path = write_book(tmp_path / "C09.xlsx", sheet_xml(delegate_rows(["An"]), extra=far),
+                      dimension=dimension)
+    with pytest.raises(screen_stage.Refused, match="XFD1048576"):
+        screen_stage.screen(path.read_bytes())
+
+
+def test_cells_a_little_beyond_a_stale_declared_range_are_read(tmp_path):
+    far = '<row r="30"><c r="AB30"><v>1</v></c></row>'
+    path = write_book(tmp_path / "C09.xlsx", sheet_xml(delegate_rows(["An"]), extra=far),
+                      dimension="A1:E2")
+    assert screen_stage.screen(path.read_bytes()) == "xlsx"

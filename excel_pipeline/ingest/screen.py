@@ -29,9 +29,11 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
-# A cell's or a row's reference attribute (`<c r="B7">`, `<row r="7">`), namespace prefix or not.
-_COLUMN_REF = re.compile(rb' r="([A-Z]{1,3})\d')
-_ROW_REF = re.compile(rb' r="[A-Z]{0,3}(\d{1,7})"')
+# A cell's or a row's reference attribute (`<c r="B7">`, `<row r="7">`), as the reader takes it:
+# either quote, column letters in either case. (Spaces around «=», which no spreadsheet program
+# writes, escape these patterns; the read worker's memory limit still stops such a file.)
+_COLUMN_REF = re.compile(rb'''r=["']([A-Za-z]{1,7})\d''')
+_ROW_REF = re.compile(rb'''r=["'][A-Za-z]{0,7}(\d{1,10})["']''')
 _MIB = 1024 * 1024
 # The head of a worksheet part that holds its <dimension> element (after the XML declaration
 # and sheet properties); a part that has not declared it by then is not limited by it.
@@ -235,8 +237,8 @@ def _beyond(archive: zipfile.ZipFile, name: str, head: bytes, part: zipfile.ZipE
     digits, letters = len(str(rows)), len(last)
     if (10 ** digits - 1) * _column_number("Z" * letters) > limit:
         digits, letters = _bounds_within(limit)
-    far = re.compile(rb' r="(?:[A-Z]{%d,}|[A-Z]{0,%d}\d{%d,})' % (letters + 1, letters,
-                                                                    digits + 1))
+    far = re.compile(rb'''r=["'](?:[A-Za-z]{%d,}\d|[A-Za-z]{0,%d}\d{%d,})''' % (
+        letters + 1, letters, digits + 1))
     chunk, carry = head, b""
     while chunk:
         if far.search(carry + chunk):
@@ -265,7 +267,8 @@ def _farthest_cell(part: zipfile.ZipExtFile) -> tuple[str, int]:
         text = carry + chunk
         columns = set(_COLUMN_REF.findall(text))
         if columns:
-            wide = max(columns, key=lambda letters: (len(letters), letters)).decode()
+            wide = max(columns, key=lambda letters: (len(letters), letters.upper()))
+            wide = wide.decode().upper()
             if _column_number(wide) > _column_number(widest):
                 widest = wide
         rows = max(rows, max(map(int, _ROW_REF.findall(text)), default=0))
