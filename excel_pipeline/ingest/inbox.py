@@ -145,6 +145,8 @@ def _start_worker(states: Any, memory_mb: int) -> None:
     global _states
     _states = states
     ignore_interrupts()
+    import python_calamine  # noqa: F401  (loaded before the limit: it bounds reading, not loading)
+
     limit_memory(memory_mb)
     silence_errors()
 
@@ -164,7 +166,7 @@ def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter,
     moment are read again one at a time, each in a pool of its own, so the file that kills
     its worker is known and rejected with its name; the other jobs go on in a new pool."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import Future, ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     done: dict[int, ReadFile] = {}  # by file id
@@ -174,8 +176,12 @@ def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter,
         broken = False
         with ProcessPoolExecutor(min(workers, len(pending)), initializer=_start_worker,
                                  initargs=(states, limits.max_read_memory_mb)) as pool:
-            futures = {pool.submit(_read_tracked, index, job): job
-                       for index, job in enumerate(pending)}
+            futures: dict[Future[ReadFile], Job] = {}
+            try:
+                for index, job in enumerate(pending):  # a worker may die while they are sent
+                    futures[pool.submit(_read_tracked, index, job)] = job
+            except BrokenProcessPool:
+                broken = True
             try:
                 for future in as_completed(futures):
                     try:
@@ -189,9 +195,12 @@ def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter,
             break
         left = [(index, job) for index, job in enumerate(pending)
                 if job[1].file_id not in done]
-        for _, job in (item for item in left if states[item[0]] != _WAITING):
+        suspects = [job for index, job in left if states[index] != _WAITING]
+        if not suspects:  # the workers died before reading anything: no pool can read these
+            suspects = [job for _, job in left]
+        for job in suspects:
             done[job[1].file_id] = counted(_read_alone(job, limits))
-        pending = [job for index, job in left if states[index] == _WAITING]
+        pending = [job for _, job in left if job[1].file_id not in done]
     return [done[job[1].file_id] for job in jobs]
 
 
