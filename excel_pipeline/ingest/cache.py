@@ -41,6 +41,7 @@ class ReadCache:
         self.folder = out_dir / CACHE_FOLDER
         self.fingerprint = fingerprint(campaign)
         self.used: set[str] = set()
+        sign(b"")  # the key, found or made once here: forked read workers sign with it too
 
     def path_for(self, sha256: str) -> Path:
         return self.folder / f"{self.fingerprint}-{sha256}{_SUFFIX}"
