@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.ingest import inbox as inbox_stage
 from excel_pipeline.ingest.cache import CACHE_FOLDER, ReadCache
@@ -189,3 +191,24 @@ def test_cached_files_are_loaded_here_and_only_the_others_go_to_the_pool(tmp_pat
         ["Người 0"], ["Người mới"], ["Người 2"], ["Người 3"], ["Người mới"], ["Người 5"]]
     # the four loaded and the two new entries are kept; prune removes C01's and C04's old ones
     assert cache.used == {cache.path_for(i.record.sha256).name for i in changed}
+
+
+def test_cached_values_come_back_as_they_were_and_nothing_else_is_built():
+    import math
+
+    from excel_pipeline.ingest import plain
+    from excel_pipeline.model import OutputKind, RawForm
+
+    values = [1, 1.5, -0.0, True, None, "Nguyễn", (1, "a"), [1, (2, 3)], {1: "x", "k": (4,)},
+              dt.date(2025, 3, 31), dt.datetime(2025, 3, 31, 8, 30), dt.time(8, 30),
+              dt.timedelta(days=1, seconds=5), OutputKind.FEEDBACK,
+              RawForm("Thông tin", {"unit_code": ("C01", 3)}, {"unit_code": "B"}),
+              DELEGATES, float("inf")]
+    back = plain.loads(plain.dumps(values))
+    assert back == values and [type(v) for v in back] == [type(v) for v in values]
+    assert back[-2] is DELEGATES  # the template's own sheet type, told apart by identity
+    assert math.isnan(plain.loads(plain.dumps(float("nan"))))
+    for crafted in (b'{"~c":"Path","f":{}}', b'{"~x":1}', b'{"~s":"nope"}', b'{"a":1}',
+                    b'{"~c":"RawForm","f":{"sheet":"x","evil":1}}', b"\x80\x04K\x01."):
+        with pytest.raises(ValueError):
+            plain.loads(crafted)
