@@ -11,6 +11,10 @@ on, before python-calamine, openpyxl or xlrd is given it:
   the whole rectangle from A1 to the last cell: the range it declares (its `<dimension>`) and
   the range its cells really reach, which a hostile file makes far larger than it declares;
 - an OLE2 container is asked by msoffcrypto-tool whether it is encrypted.
+
+`.xls` (at most 65,536 x 256 cells), `.xlsb` and `.ods` (python-calamine refuses more than 100
+million cells there) are not measured here: like any file, they are read in a worker process
+under a memory limit (`inbox`), so one that needs more costs that file only.
 """
 
 from __future__ import annotations
