@@ -101,12 +101,23 @@ def apply_unmarked(grids: list[tuple[str, list[list[Any]]]]) -> list[SheetConver
 
 
 def _mentions_legacy_font(data: bytes) -> bool:
+    """Whether the styles or the shared strings name a legacy font, read in chunks: a shared-
+    strings table may be hundreds of megabytes, and is never held whole here."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         for part in _FONT_PARTS:
-            if part in names and _FONT_IN_XML.search(archive.read(part)):
-                return True
+            if part not in names:
+                continue
+            with archive.open(part) as stream:
+                carry, chunk = b"", stream.read(_CHUNK)
+                while chunk:
+                    if _FONT_IN_XML.search(carry + chunk):
+                        return True
+                    carry, chunk = chunk[-64:], stream.read(_CHUNK)
     return False
+
+
+_CHUNK = 1024 * 1024
 
 
 def _xlsx_cells(data: bytes) -> dict[str, Converted]:
