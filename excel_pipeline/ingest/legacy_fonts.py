@@ -178,7 +178,10 @@ def _rich_runs(value: Any, base: tuple[Encoding, bool] | None
 def _xls_cells(data: bytes) -> dict[str, Converted]:
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    # Ragged rows: each row as long as its own last cell, not padded to the sheet's widest row
+    # (a sheet with one far cell would otherwise be walked as a full rectangle).
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
+                              ragged_rows=True)
     result: dict[str, Converted] = {}
     try:
         legacy_fonts = {index: font_encoding(font.name) for index, font in
@@ -191,7 +194,7 @@ def _xls_cells(data: bytes) -> dict[str, Converted]:
             sheet = book.sheet_by_index(index)
             cells: Converted = {}
             for row in range(sheet.nrows):
-                for col in range(sheet.ncols):
+                for col in range(sheet.row_len(row)):
                     if sheet.cell_type(row, col) != xlrd.XL_CELL_TEXT:
                         continue
                     encoding = legacy_xf.get(sheet.cell_xf_index(row, col))
