@@ -169,6 +169,8 @@ def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter,
     from concurrent.futures import Future, ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
+    import python_calamine  # noqa: F401  (loaded once here, not by each forked worker)
+
     done: dict[int, ReadFile] = {}  # by file id
     pending = list(jobs)
     while pending:
