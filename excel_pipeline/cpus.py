@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 
 def usable_cpus() -> int:
@@ -26,17 +27,18 @@ def ignore_interrupts() -> None:
 def limit_memory(megabytes: int) -> None:
     """Cap this process's address space at what it uses now plus `megabytes` (POSIX), so a
     file that makes a reader allocate without bound fails that read (a MemoryError, or the
-    reader's abort) instead of exhausting the machine. Where the system has no such limit
-    (Windows) or refuses it, nothing changes: the screen's size checks still apply."""
-    try:
-        import resource
-    except ImportError:
+    reader's abort) instead of exhausting the machine. Only on Linux, where the address space
+    a process uses is known (`/proc`) and the limit is kept: macOS maps hundreds of gigabytes
+    into every process and Windows has no such limit; there the screen's size checks apply."""
+    if not sys.platform.startswith("linux"):
         return
+    import resource
+
     try:
         with open("/proc/self/statm", encoding="ascii") as stream:
             used = int(stream.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
-        used = 1024 * 1024 * 1024  # not Linux: a generous guess at an interpreter's size
+        return
     try:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = used + megabytes * 1024 * 1024
