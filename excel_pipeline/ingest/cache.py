@@ -32,6 +32,8 @@ _FORMAT = 6  # bump when the shape of a cached entry changes
 _SUFFIX = ".entry"
 # What earlier versions left (pickles) is removed by `prune`, never read.
 _OURS = (_SUFFIX, ".pickle", ".tmp")
+# An entry larger than this was not written by a run (it would be read whole to be verified).
+_LARGEST_ENTRY = 512 * 1024 * 1024
 
 
 class ReadCache:
@@ -51,6 +53,8 @@ class ReadCache:
         path = self.path_for(sha256)
         self.used.add(path.name)
         try:
+            if path.stat().st_size > _LARGEST_ENTRY:  # no read of the inputs makes one this big
+                return None
             data = path.read_bytes()
         except OSError:
             return None
