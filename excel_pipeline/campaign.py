@@ -42,6 +42,8 @@ class ReadLimits:
     # The campaign's own column headings (`[headings]`), given to the reader with the limits:
     # (column key, (heading, …)). Set from `Campaign.headings`, not in `[limits]`.
     headings: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # address space a read worker may add to its own (POSIX): a file needing more is rejected
+    max_read_memory_mb: int = 4096
 
 @dataclass(frozen=True)
 class Level:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,15 @@ from excel_pipeline.write.submission import write_registry, write_submission
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite keeps to its own folders: the read cache's signing key (kept in the user's
+    cache folder, `ingest.signing`) goes to a temporary one, for the tests and the commands
+    they start."""
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="dhtt-tests-cache-")
 
 
 def delegate(name: str = "Nguyễn Văn An", **overrides: Any) -> dict[str, Any]:

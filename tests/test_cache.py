@@ -7,6 +7,9 @@ import concurrent.futures
 import dataclasses
 import datetime as dt
 import json
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -22,8 +25,34 @@ from tests.conftest import delegate
 AS_OF = dt.date(2025, 3, 31)
 
 
-def counting_reads(monkeypatch) -> list[int]:
-    calls: list[int] = []
+class Calls:
+    """The sizes of the files parsed, counted across processes: reads run in worker processes
+    (forked, so they share the patched reader), each appending a line to a file."""
+
+    def __init__(self) -> None:
+        handle, name = tempfile.mkstemp(prefix="dhtt-calls-")
+        os.close(handle)
+        self.path = Path(name)
+
+    def append(self, size: int) -> None:
+        with self.path.open("a", encoding="ascii") as stream:
+            stream.write(f"{size}\n")
+
+    def items(self) -> list[int]:
+        return [int(line) for line in self.path.read_text(encoding="ascii").split()]
+
+    def __len__(self) -> int:
+        return len(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        return self.items() == other
+
+    def clear(self) -> None:
+        self.path.write_text("", encoding="ascii")
+
+
+def counting_reads(monkeypatch) -> Calls:
+    calls = Calls()
     real = inbox_stage.read_workbook
 
     def counted(data, limits=None):
@@ -164,3 +193,24 @@ def test_cached_files_are_loaded_here_and_only_the_others_go_to_the_pool(tmp_pat
         ["Người 0"], ["Người mới"], ["Người 2"], ["Người 3"], ["Người mới"], ["Người 5"]]
     # the four loaded and the two new entries are kept; prune removes C01's and C04's old ones
     assert cache.used == {cache.path_for(i.record.sha256).name for i in changed}
+
+
+def test_cached_values_come_back_as_they_were_and_nothing_else_is_built():
+    import math
+
+    from excel_pipeline.ingest import plain
+    from excel_pipeline.model import OutputKind, RawForm
+
+    values = [1, 1.5, -0.0, True, None, "Nguyễn", (1, "a"), [1, (2, 3)], {1: "x", "k": (4,)},
+              dt.date(2025, 3, 31), dt.datetime(2025, 3, 31, 8, 30), dt.time(8, 30),
+              dt.timedelta(days=1, seconds=5), OutputKind.FEEDBACK,
+              RawForm("Thông tin", {"unit_code": ("C01", 3)}, {"unit_code": "B"}),
+              DELEGATES, float("inf")]
+    back = plain.loads(plain.dumps(values))
+    assert back == values and [type(v) for v in back] == [type(v) for v in values]
+    assert back[-2] is DELEGATES  # the template's own sheet type, told apart by identity
+    assert math.isnan(plain.loads(plain.dumps(float("nan"))))
+    for crafted in (b'{"~c":"Path","f":{}}', b'{"~x":1}', b'{"~s":"nope"}', b'{"a":1}',
+                    b'{"~c":"RawForm","f":{"sheet":"x","evil":1}}', b"\x80\x04K\x01."):
+        with pytest.raises(ValueError):
+            plain.loads(crafted)

@@ -87,7 +87,7 @@ def test_merge_writes_workbook_and_json(tmp_path, make_unit, make_registry):
                        "sheet": "Đại biểu", "row": 6, "column": "Năm sinh", "value": 19885,
                        "message": finding["message"]}
     leftovers = [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".dhtt-cache"]
-    leftovers += [p for p in (out / ".dhtt-cache").iterdir() if p.suffix != ".pickle"]
+    leftovers += [p for p in (out / ".dhtt-cache").iterdir() if p.suffix != ".entry"]
     assert not leftovers  # no temporary file left
 
 

@@ -382,3 +382,41 @@ def test_the_fast_path_switched_off_writes_the_same_workbooks(tmp_path, tiny_blo
     # tong-hop, gui-cap-tren, six feedback workbooks and four units' own, marked
     assert len(outputs["1"]) == 12
     assert outputs["0"] == outputs["1"]
+
+
+class _Planted:
+    """Unpickling this creates the folder named: what a crafted index would run."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        import os
+
+        return os.mkdir, (str(self.marker),)
+
+
+def test_an_index_not_signed_by_this_user_is_never_used_nor_run(tmp_path, tiny_blocks):
+    """The index is signed plain data: a pickle put in its place is not run, and an index
+    edited to point a key at another block (its offsets swapped) is not used."""
+    import json
+
+    folder = tmp_path / "cache"
+    rows = mixed_rows(41)
+    write_blocks(tmp_path / "first.xlsx", rows, workers=1, folder=folder)
+    plain = sheet_parts(write_plain(tmp_path / "plain.xlsx", rows))
+    signed = (folder / "rows.index").read_bytes()
+    index = json.loads(signed[32:])
+    keys = list(index["blocks"])
+    index["blocks"][keys[0]], index["blocks"][keys[1]] = (index["blocks"][keys[1]],
+                                                          index["blocks"][keys[0]])
+    (folder / "rows.index").write_bytes(signed[:32] + json.dumps(index).encode())
+    tiny_blocks.clear()
+    assert sheet_parts(write_blocks(tmp_path / "swapped.xlsx", rows, workers=1,
+                                    folder=folder)) == plain
+    assert len(tiny_blocks) == 11  # nothing reused
+    marker = tmp_path / "ran"
+    (folder / "rows.index").write_bytes(pickle.dumps(_Planted(marker)))
+    assert sheet_parts(write_blocks(tmp_path / "third.xlsx", rows, workers=1,
+                                    folder=folder)) == plain
+    assert not marker.exists()

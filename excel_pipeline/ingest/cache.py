@@ -7,8 +7,11 @@ program version and the campaign. A changed file has a new hash; a new version o
 a new fingerprint; either way the old entry is simply not found. Entries not used by a run are
 removed at its end, so the cache holds one inbox's worth at most.
 
-Entries are pickles written by this program into the officer's own output folder; a corrupt or
-foreign entry is ignored and rewritten, never trusted to be right.
+The folder is data anyone who can write to the output folder may have put there, so an entry is
+plain data (`plain`: JSON, compressed, never code such as a pickle), bound to the sha256 of the
+file it was read from and to the fingerprint, and signed with the user's key (`signing`). An
+entry that does not verify (edited, even at the same length; another file's, renamed; written
+by someone else; truncated) is ignored and the file read again: never trusted, never a crash.
 """
 
 from __future__ import annotations
@@ -16,14 +19,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
+import zlib
 from pathlib import Path
 
 from .. import __version__
 from ..campaign import Campaign
+from . import plain
+from .signing import SIGNATURE_BYTES, sign, verified
 
 CACHE_FOLDER = ".dhtt-cache"
-_FORMAT = 5  # bump when the shape of a cached entry changes
+_FORMAT = 6  # bump when the shape of a cached entry changes
+_SUFFIX = ".entry"
+# What earlier versions left (pickles) is removed by `prune`, never read.
+_OURS = (_SUFFIX, ".pickle", ".tmp")
+# An entry larger than this was not written by a run (it would be read whole to be verified).
+_LARGEST_ENTRY = 512 * 1024 * 1024
 
 
 class ReadCache:
@@ -33,20 +43,31 @@ class ReadCache:
         self.folder = out_dir / CACHE_FOLDER
         self.fingerprint = fingerprint(campaign)
         self.used: set[str] = set()
+        sign(b"")  # the key, found or made once here: forked read workers sign with it too
 
     def path_for(self, sha256: str) -> Path:
-        return self.folder / f"{self.fingerprint}-{sha256}.pickle"
+        return self.folder / f"{self.fingerprint}-{sha256}{_SUFFIX}"
 
     def load(self, sha256: str) -> object | None:
-        """The cached read result for this content, or None."""
+        """The cached read result for this content, or None when there is none that verifies."""
         path = self.path_for(sha256)
         self.used.add(path.name)
         try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except FileNotFoundError:
+            if path.stat().st_size > _LARGEST_ENTRY:  # no read of the inputs makes one this big
+                return None
+            data = path.read_bytes()
+        except OSError:
             return None
-        except Exception:  # a truncated or foreign entry: read the file again
+        signature, body = data[:SIGNATURE_BYTES], data[SIGNATURE_BYTES:]
+        if not verified(signature, body):
+            return None
+        try:
+            text = zlib.decompress(body)
+            bound, _, payload = text.partition(b"\n")
+            if bound != self._binding(sha256):  # another file's entry, or another campaign's
+                return None
+            return plain.loads(payload)
+        except (ValueError, zlib.error, MemoryError):
             return None
 
     def store(self, sha256: str, result: object) -> None:
@@ -54,13 +75,20 @@ class ReadCache:
         path = self.path_for(sha256)
         self.used.add(path.name)
         try:
+            body = zlib.compress(self._binding(sha256) + b"\n" + plain.dumps(result), 1)
+        except plain.NotPlain:  # a value the format does not know: read it again next time
+            return
+        try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temp = path.with_suffix(f".{os.getpid()}.tmp")
-            with temp.open("wb") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temp.write_bytes(sign(body) + body)
             os.replace(temp, path)
         except OSError:
             pass
+
+    def _binding(self, sha256: str) -> bytes:
+        """What an entry must say it is: the content it was read from, for this fingerprint."""
+        return f"{_FORMAT}|{self.fingerprint}|{sha256}".encode("ascii")
 
     def prune(self) -> None:
         """Remove entries this run did not use (old contents, versions, campaigns) and files
@@ -68,7 +96,7 @@ class ReadCache:
         if not self.folder.is_dir():
             return
         for entry in self.folder.iterdir():
-            if entry.suffix in (".pickle", ".tmp") and entry.name not in self.used:
+            if entry.suffix in _OURS and entry.name not in self.used:
                 with contextlib.suppress(OSError):
                     entry.unlink()
 

@@ -41,10 +41,13 @@ class InboxFile:
 
 
 def discover(inbox: Path, outputs: tuple[Path, ...] = ()) -> list[InboxFile]:
-    """Every file below `inbox`, recursively, in a stable order; links are not followed, and
-    the run's own output folders (`outputs`) are not entered."""
+    """Every file below `inbox`, recursively, in a stable order; links to folders are not
+    followed, links to files outside the inbox are not read (a unit's data is what lies in
+    the inbox, not what a link there points to), and the run's own output folders
+    (`outputs`) are not entered."""
     found: list[InboxFile] = []
     excluded = {resolved(folder) for folder in outputs}
+    root = resolved(inbox)
     unreadable: list[str] = []
 
     def on_error(error: OSError) -> None:
@@ -56,12 +59,15 @@ def discover(inbox: Path, outputs: tuple[Path, ...] = ()) -> list[InboxFile]:
         for name in subfolders:
             path = Path(folder) / name
             if path.is_symlink():  # os.walk lists it but does not enter it: say so
-                found.append(InboxFile(path, _shown(path.relative_to(inbox).as_posix()),
-                                       "Liên kết đến thư mục, không đi theo (tránh vòng lặp)"))
+                reason: str | None = OUTSIDE_LINK if not _within(path, root) else \
+                    "Liên kết đến thư mục, không đi theo (tránh vòng lặp)"
+                found.append(InboxFile(path, _shown(path.relative_to(inbox).as_posix()), reason))
         for name in sorted(files):
             path = Path(folder) / name
-            found.append(InboxFile(path, _shown(path.relative_to(inbox).as_posix()),
-                                   skip_reason(path)))
+            reason = skip_reason(path)
+            if reason is None and path.is_symlink() and not _within(path, root):
+                reason = OUTSIDE_LINK
+            found.append(InboxFile(path, _shown(path.relative_to(inbox).as_posix()), reason))
     for name in unreadable:
         if Path(name) != inbox:
             relpath = Path(name).relative_to(inbox).as_posix() if name.startswith(str(inbox)) \
@@ -69,6 +75,15 @@ def discover(inbox: Path, outputs: tuple[Path, ...] = ()) -> list[InboxFile]:
             found.append(InboxFile(Path(name), _shown(relpath),
                                    "Không mở được thư mục (không có quyền)"))
     return found
+
+
+OUTSIDE_LINK = ("Liên kết (lối tắt) trỏ ra ngoài thư mục hồ sơ, không đọc: hãy chép chính tệp "
+                "của đơn vị vào thư mục hồ sơ")
+
+
+def _within(link: Path, root: Path) -> bool:
+    """Whether a link, followed to its end (through any further links), stays in `root`."""
+    return resolved(link).is_relative_to(root)
 
 
 def resolved(path: Path) -> Path:

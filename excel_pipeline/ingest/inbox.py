@@ -8,11 +8,12 @@ exception. The registry workbook given by `--units` is read here too.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from ..campaign import ReadLimits
-from ..cpus import ignore_interrupts, usable_cpus
+from ..cpus import ignore_interrupts, limit_memory, silence_errors, usable_cpus
 from ..errors import InboxError, RegistryError, os_reason
 from ..model import (
     ACCEPTED,
@@ -38,7 +39,7 @@ from .discover import InboxFile, discover
 from .documents import NotAList, SetAside, other_format, read_document
 from .marks import SKIPPED_OUTPUTS, output_mark
 from .normalise import parse_rows
-from .read import UnreadableWorkbook, read_workbook
+from .read import TOO_MUCH_MEMORY, UnreadableWorkbook, read_workbook
 
 
 def read_inbox(inbox: Path, progress: Progress | None = None,
@@ -74,12 +75,8 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
                 by_id[job[1].file_id] = counted(cached)
         jobs = [job for job in jobs if job[1].file_id not in by_id]
     workers = workers or usable_cpus()
-    if workers > 1 and len(jobs) >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(min(workers, len(jobs)),
-                                 initializer=ignore_interrupts) as pool:
-            done = [counted(item) for item in pool.map(_read_job, jobs, chunksize=8)]
+    if jobs and (ISOLATED or (workers > 1 and len(jobs) >= PARALLEL_FROM)):
+        done = _read_in_workers(jobs, workers, counted, limits or ReadLimits())
         if cache is not None:  # the workers' bookkeeping stayed in the workers
             cache.used.update(cache.path_for(item.record.sha256).name for item in done
                               if item.record.sha256)
@@ -116,8 +113,12 @@ def _note_arrivals(inbox: Path, found: list[InboxFile], records: list[FileRecord
             record.message_id, record.subject = arrival.message_id, arrival.subject
 
 
-# Below this many files a process pool costs more to start than it saves.
+# Below this many files a process pool costs more to start than it saves, where reads are not
+# isolated anyway (`ISOLATED`).
 PARALLEL_FROM = 16
+# Where a worker process is cheap to start (POSIX), every file is read in one, under a memory
+# limit: a file that crashes the reader or exhausts memory costs that file only, not the run.
+ISOLATED = os.name == "posix"
 
 
 def _with_members(found: list[InboxFile], limits: ReadLimits) -> tuple[
@@ -147,9 +148,117 @@ def _with_members(found: list[InboxFile], limits: ReadLimits) -> tuple[
     return expanded, outcomes
 
 
-def _read_job(job: tuple[Path, FileRecord, ReadLimits | None, ReadCache | None,
-                         tuple[str, ...]]) -> ReadFile:
+Job = tuple[Path, FileRecord, ReadLimits | None, ReadCache | None, tuple[str, ...]]
+
+
+def _read_job(job: Job) -> ReadFile:
     return read_one(*job)
+
+
+# The state of each job of a pool, shared with its workers (`_read_tracked`): a worker that dies
+# takes its job's result with it, and this says which jobs were being read at that moment.
+_WAITING, _READING, _READ = 0, 1, 2
+_states: Any = None
+
+
+def _start_worker(states: Any, memory_mb: int) -> None:
+    """A read worker's initializer: the shared job states, Ctrl-C left to the command, the
+    memory limit, and its error stream silenced (a reader that aborts prints its own report)."""
+    global _states
+    _states = states
+    ignore_interrupts()
+    import python_calamine  # noqa: F401  (loaded before the limit: it bounds reading, not loading)
+
+    limit_memory(memory_mb)
+    silence_errors()
+
+
+def _read_tracked(index: int, job: Job) -> ReadFile:
+    _states[index] = _READING
+    try:
+        return read_one(*job)
+    finally:
+        _states[index] = _READ
+
+
+def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter,
+                     limits: ReadLimits) -> list[ReadFile]:
+    """Read the jobs in a process pool whose workers may die: when one does (a reader aborting
+    on a hostile file, the memory limit hit outside Python), the jobs being read at that
+    moment are read again one at a time, each in a pool of its own, so the file that kills
+    its worker is known and rejected with its name; the other jobs go on in a new pool."""
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    import python_calamine  # noqa: F401  (loaded once here, not by each forked worker)
+
+    done: dict[int, ReadFile] = {}  # by file id
+    pending = list(jobs)
+    while pending:
+        states = multiprocessing.Array("b", len(pending), lock=False)
+        broken = False
+        with ProcessPoolExecutor(min(workers, len(pending)), initializer=_start_worker,
+                                 initargs=(states, limits.max_read_memory_mb)) as pool:
+            futures: dict[Future[ReadFile], Job] = {}
+            try:
+                for index, job in enumerate(pending):  # a worker may die while they are sent
+                    futures[pool.submit(_read_tracked, index, job)] = job
+            except BrokenProcessPool:
+                broken = True
+            try:
+                for future in as_completed(futures):
+                    try:
+                        done[futures[future][1].file_id] = counted(future.result())
+                    except BrokenProcessPool:
+                        broken = True
+            except BaseException:  # Ctrl-C, or a reader's bug: the files not begun are not read
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        if not broken:
+            break
+        left = [(index, job) for index, job in enumerate(pending)
+                if job[1].file_id not in done]
+        suspects = [job for index, job in left if states[index] != _WAITING]
+        if not suspects:  # the workers died before reading anything: no pool can read these
+            suspects = [job for _, job in left]
+        for job in suspects:
+            done[job[1].file_id] = counted(_read_alone(job, limits))
+        pending = [job for _, job in left if job[1].file_id not in done]
+    return [done[job[1].file_id] for job in jobs]
+
+
+def _read_alone(job: Job, limits: ReadLimits) -> ReadFile:
+    """One job in a worker of its own; a worker that dies on it rejects its file."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    states = multiprocessing.Array("b", 1, lock=False)
+    try:
+        with ProcessPoolExecutor(1, initializer=_start_worker,
+                                 initargs=(states, limits.max_read_memory_mb)) as pool:
+            return pool.submit(_read_tracked, 0, job).result()
+    except BrokenProcessPool:
+        pass
+    path, record, _, _, member = job
+    try:
+        data = path.read_bytes()
+        stat = path.stat()
+        data = member_bytes(data, member) if member else data
+        record.sha256, record.size, record.mtime = (hashlib.sha256(data).hexdigest(), len(data),
+                                                    stat.st_mtime)
+    except (OSError, ArchiveError):
+        pass
+    # Not cached: a worker may also die of the machine's memory running short (other programs),
+    # and the next run is owed another try.
+    record.reject(KILLED_READER)
+    return ReadFile(record)
+
+
+KILLED_READER = ("Tệp làm trình đọc dừng đột ngột (cần quá nhiều bộ nhớ hoặc cấu trúc bên trong "
+                 "bất thường), không đọc để bảo vệ máy: đề nghị đơn vị mở tệp bằng Excel, lưu lại "
+                 "(Tệp › Lưu như, dạng .xlsx) rồi gửi lại")
 
 
 class _Counter:
@@ -214,7 +323,9 @@ def read_one(path: Path, record: FileRecord, limits: ReadLimits | None = None,
                 outcome = str(exc)
             except NotAList as exc:  # a CSV or Word file of something else: set aside
                 outcome = SetAside(exc)
-        if cache is not None:
+            except MemoryError:  # the worker's memory limit, met while parsing the rows
+                outcome = TOO_MUCH_MEMORY
+        if cache is not None and outcome != TOO_MUCH_MEMORY:  # memory may be freer next time
             cache.store(sha256, outcome)
     record.sha256, record.size, record.mtime = sha256, len(data), stat.st_mtime
     if isinstance(outcome, OutputKind):  # before `str`: a StrEnum is one

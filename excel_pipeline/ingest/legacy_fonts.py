@@ -2,7 +2,8 @@
 
 python-calamine gives values without fonts, so a workbook whose styles name a `.Vn*` (TCVN3) or
 `VNI-*` font is opened a second time, only for fonts: with openpyxl for `.xlsx`/`.xlsm` (rich
-text runs included) and with xlrd's formatting information for `.xls`. Workbooks without such a
+text runs included), streaming its cells in read-only mode, and with xlrd's formatting
+information for `.xls`. Workbooks without such a
 font, nearly all of them, pay only for a scan of two XML parts. openpyxl parses through
 defusedxml (a declared dependency), so a hostile styles part cannot expand entities.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..model import SheetConversion
 from .legacy_text import Encoding, convert, doubtful_texts, read_as
+from .openpyxl_cells import stream_cells
 from .screen import Refused
 
 # Cell position (0-based row, 0-based column) -> the cell's text as Unicode, and its encoding.
@@ -101,12 +103,23 @@ def apply_unmarked(grids: list[tuple[str, list[list[Any]]]]) -> list[SheetConver
 
 
 def _mentions_legacy_font(data: bytes) -> bool:
+    """Whether the styles or the shared strings name a legacy font, read in chunks: a shared-
+    strings table may be hundreds of megabytes, and is never held whole here."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         for part in _FONT_PARTS:
-            if part in names and _FONT_IN_XML.search(archive.read(part)):
-                return True
+            if part not in names:
+                continue
+            with archive.open(part) as stream:
+                carry, chunk = b"", stream.read(_CHUNK)
+                while chunk:
+                    if _FONT_IN_XML.search(carry + chunk):
+                        return True
+                    carry, chunk = chunk[-64:], stream.read(_CHUNK)
     return False
+
+
+_CHUNK = 1024 * 1024
 
 
 def _xlsx_cells(data: bytes) -> dict[str, Converted]:
@@ -117,26 +130,35 @@ def _xlsx_cells(data: bytes) -> dict[str, Converted]:
     if not openpyxl.xml.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False in the environment
         raise Refused("Không đọc phông chữ của tệp: openpyxl đang không dùng defusedxml "
                       "(bỏ biến môi trường OPENPYXL_DEFUSEDXML)")
-    book = openpyxl.load_workbook(io.BytesIO(data), rich_text=True, keep_vba=False,
-                                  data_only=True)
+    # Read-only, and through openpyxl's own sheet parser: the cells present stream past, none
+    # is kept. The whole-workbook mode builds every cell of the declared range, gigabytes for
+    # a sheet at the cell limit, and the read-only rows are padded to it; the parser also keeps
+    # the runs of inline rich text, which the read-only rows flatten.
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, rich_text=True,
+                                  keep_vba=False, data_only=True, keep_links=False)
     result: dict[str, Converted] = {}
     try:
         for sheet in book.worksheets:
             cells: Converted = {}
-            for row in sheet.iter_rows():
-                for cell in row:
-                    value = cell.value
-                    base = font_encoding(cell.font.name if cell.font else None)
-                    if isinstance(value, CellRichText):
-                        runs = list(_rich_runs(value, base))
-                        text = "".join(run for run, _ in runs)
-                        encoding = next((enc for run, enc in runs if enc), None)
-                        if encoding and text != str(value):
-                            cells[(cell.row - 1, cell.column - 1)] = (text, encoding)
-                    elif isinstance(value, str) and base is not None:
-                        text = convert(value, *base)
-                        if text != value:
-                            cells[(cell.row - 1, cell.column - 1)] = (text, base[0])
+            fonts: dict[int, tuple[Encoding, bool] | None] = {}  # by style, named once
+            for cell in stream_cells(book, sheet):
+                value = cell.value
+                if not isinstance(value, str | CellRichText):
+                    continue
+                style = cell.style_array.fontId
+                if style not in fonts:
+                    fonts[style] = font_encoding(cell.font.name if cell.font else None)
+                base = fonts[style]
+                if isinstance(value, CellRichText):
+                    runs = list(_rich_runs(value, base))
+                    text = "".join(run for run, _ in runs)
+                    encoding = next((enc for run, enc in runs if enc), None)
+                    if encoding and text != str(value):
+                        cells[(cell.row - 1, cell.column - 1)] = (text, encoding)
+                elif isinstance(value, str) and base is not None:
+                    text = convert(value, *base)
+                    if text != value:
+                        cells[(cell.row - 1, cell.column - 1)] = (text, base[0])
             if cells:
                 result[sheet.title] = cells
     finally:
@@ -158,7 +180,10 @@ def _rich_runs(value: Any, base: tuple[Encoding, bool] | None
 def _xls_cells(data: bytes) -> dict[str, Converted]:
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    # Ragged rows: each row as long as its own last cell, not padded to the sheet's widest row
+    # (a sheet with one far cell would otherwise be walked as a full rectangle).
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
+                              ragged_rows=True)
     result: dict[str, Converted] = {}
     try:
         legacy_fonts = {index: font_encoding(font.name) for index, font in
@@ -171,7 +196,7 @@ def _xls_cells(data: bytes) -> dict[str, Converted]:
             sheet = book.sheet_by_index(index)
             cells: Converted = {}
             for row in range(sheet.nrows):
-                for col in range(sheet.ncols):
+                for col in range(sheet.row_len(row)):
                     if sheet.cell_type(row, col) != xlrd.XL_CELL_TEXT:
                         continue
                     encoding = legacy_xf.get(sheet.cell_xf_index(row, col))

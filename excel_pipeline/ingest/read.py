@@ -58,6 +58,8 @@ def _read(calamine: Any, data: bytes, limits: ReadLimits | None,
         raise UnreadableWorkbook(str(exc)) from None
     except calamine.PasswordError:
         raise UnreadableWorkbook(PASSWORD_REASON) from None
+    except MemoryError:  # the worker's memory limit (`cpus.limit_memory`), not a damaged file
+        raise UnreadableWorkbook(TOO_MUCH_MEMORY) from None
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
         if "cell limit" in str(exc).lower():
             raise UnreadableWorkbook(TOO_LARGE) from None
@@ -76,6 +78,8 @@ def _read(calamine: Any, data: bytes, limits: ReadLimits | None,
                 sheet = workbook.get_sheet_by_name(meta.name)
                 sheets.append((meta.name, sheet.to_python(skip_empty_area=False)))
                 merges[meta.name] = tuple(sheet.merged_cell_ranges or ())
+            except MemoryError:
+                raise UnreadableWorkbook(TOO_MUCH_MEMORY) from None
             except Exception as exc:  # one sheet the reader trips on; the others are read
                 if "cell limit" in str(exc).lower():
                     raise UnreadableWorkbook(TOO_LARGE) from None
@@ -88,6 +92,8 @@ def _read(calamine: Any, data: bytes, limits: ReadLimits | None,
         conversions = apply(sheets, legacy_text_cells(data, kind))
     except Refused as exc:
         raise UnreadableWorkbook(str(exc)) from None
+    except MemoryError:
+        raise UnreadableWorkbook(TOO_MUCH_MEMORY) from None
     except Exception:  # the font pass is a second parser; the cells are read already
         conversions = []
         not_read.append(("", "không đọc được tên phông chữ của các ô (chữ TCVN3/VNI, nếu có, "
@@ -117,6 +123,9 @@ def _open(calamine: Any, data: bytes, kind: str, keep: ExitStack) -> Any:
 
 
 TOO_LARGE = ("Trang tính quá lớn (khai báo quá nhiều ô): xóa các ô thừa ở cuối trang rồi gửi lại")
+TOO_MUCH_MEMORY = ("Tệp cần quá nhiều bộ nhớ để đọc (bảng quá lớn hoặc cấu trúc bên trong bất "
+                   "thường), không đọc để bảo vệ máy: đề nghị đơn vị xóa các ô, trang thừa, lưu "
+                   "lại bằng Excel rồi gửi lại")
 
 
 def _not_data(meta: Any) -> str | None:

@@ -7,9 +7,14 @@ on, before python-calamine, openpyxl or xlrd is given it:
 
 - a zip package is checked on its central directory: entry count, total unpacked size and
   compression ratio (a decompression bomb declares them there before anything is inflated);
-- each worksheet's declared used range (its `<dimension>`) is checked against a cell limit,
-  because the reader materialises the whole rectangle from A1 to the last cell;
+- each worksheet's used range is checked against a cell limit, because the reader materialises
+  the whole rectangle from A1 to the last cell: the range it declares (its `<dimension>`) and
+  the range its cells really reach, which a hostile file makes far larger than it declares;
 - an OLE2 container is asked by msoffcrypto-tool whether it is encrypted.
+
+`.xls` (at most 65,536 x 256 cells), `.xlsb` and `.ods` (python-calamine refuses more than 100
+million cells there) are not measured here: like any file, they are read in a worker process
+under a memory limit (`inbox`), so one that needs more costs that file only.
 """
 
 from __future__ import annotations
@@ -28,7 +33,11 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
-_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})(\d+)"')
+# A cell's or a row's reference attribute (`<c r="B7">`, `<row r="7">`), as the reader takes it:
+# either quote, column letters in either case. (Spaces around «=», which no spreadsheet program
+# writes, escape these patterns; the read worker's memory limit still stops such a file.)
+_COLUMN_REF = re.compile(rb'''r=["']([A-Za-z]{1,7})\d''')
+_ROW_REF = re.compile(rb'''r=["'][A-Za-z]{0,7}(\d{1,10})["']''')
 _MIB = 1024 * 1024
 # The head of a worksheet part that holds its <dimension> element (after the XML declaration
 # and sheet properties); a part that has not declared it by then is not limited by it.
@@ -112,6 +121,7 @@ def _screen_zip(data: bytes, limits: ReadLimits) -> Kind:
         if "xl/workbook.xml" in names or any(kind in types for kind in _WORKBOOK_TYPES):
             sheets = [names[part] for part in _worksheet_parts(names, types)]
             _check_dimensions(archive, sheets, limits)
+            _check_shared_strings(archive, entries)
             return "xlsx"
         if "xl/workbook.bin" in names or b"sheet.binary.macroEnabled.main" in types:
             return "xlsb"
@@ -174,27 +184,98 @@ def _check_dimensions(archive: zipfile.ZipFile, sheets: list[str], limits: ReadL
             match = _DIMENSION.search(head)
             if match is not None and match.group(3) is not None:
                 last, rows = match.group(3).decode(), int(match.group(4))
-            elif match is not None:
-                continue  # a one-cell sheet ("A1")
-            else:  # written without <dimension>: find the farthest cell the slow way
-                last, rows = _farthest_cell(head, part)
+            else:  # a one-cell sheet ("A1"), or none declared: the cells say how far it goes
+                last, rows = "A", 1
+            cells = rows * _column_number(last)
+            if cells > limits.max_sheet_cells:
+                raise Refused(f"Trang tính quá lớn: vùng dữ liệu khai báo đến ô {last}{rows} "
+                              f"({_n(cells)} ô, giới hạn {_n(limits.max_sheet_cells)}). Xóa các "
+                              "ô thừa ở cuối trang rồi gửi lại")
+            try:
+                far = _beyond(archive, name, head, part, rows, last, limits.max_sheet_cells)
+            except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as exc:
+                raise Refused(_truncated(exc)) from None
+        if far is None:
+            continue
+        last, rows = far
         cells = rows * _column_number(last)
         if cells > limits.max_sheet_cells:
-            raise Refused(f"Trang tính quá lớn: vùng dữ liệu khai báo đến ô {last}{rows} "
-                          f"({_n(cells)} ô, giới hạn "
-                          f"{_n(limits.max_sheet_cells)}). Xóa các ô thừa ở cuối trang rồi gửi lại")
+            raise Refused(f"Trang tính quá lớn: có ô ở tận {last}{rows} (vùng dữ liệu "
+                          f"{_n(cells)} ô, giới hạn {_n(limits.max_sheet_cells)}). Xóa các ô thừa "
+                          "ở cuối trang rồi gửi lại")
 
 
-def _farthest_cell(head: bytes, part: IO[bytes]) -> tuple[str, int]:
-    """The letters of the widest column and the largest row any cell reference names, read in
-    chunks."""
-    widest, rows, chunk, carry = "A", 0, head, b""
+_UNIQUE_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\suniqueCount="(\d+)"')
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a shared-strings table that declares more strings than its size can hold: the
+    reader reserves room for the declared number before reading one (4 billion strings of 24
+    bytes each from an 11 KB file), and no string takes fewer than 4 bytes of XML."""
+    for entry in entries:
+        if not entry.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        try:
+            with archive.open(entry) as part:
+                match = _UNIQUE_COUNT.search(part.read(_DIMENSION_SCAN_BYTES))
+        except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as exc:
+            raise Refused(_truncated(exc)) from None
+        if match is not None and int(match.group(1)) > entry.file_size // 4 + 16:
+            raise Refused(f"Tệp bất thường: bảng chuỗi ký tự khai báo {_n(int(match.group(1)))} "
+                          f"chuỗi nhưng chỉ dài {_n(entry.file_size)} byte; không đọc để bảo vệ "
+                          "máy. Đề nghị đơn vị mở tệp bằng Excel, lưu lại rồi gửi lại")
+
+
+def _beyond(archive: zipfile.ZipFile, name: str, head: bytes, part: IO[bytes],
+            rows: int, last: str, limit: int) -> tuple[str, int] | None:
+    """The farthest cell of a sheet when some cell lies outside the bounds its declared range
+    implies, else None.
+
+    The bounds are counted in characters so that one regular-expression search per chunk
+    decides, without looking at each cell: no reference with more row digits than the
+    declared last row, nor more column letters than its last column, keeps the sheet within
+    `limit` when those digits and letters do (a declared «H20001» allows I..Z and 99,999 rows:
+    2.6 million cells). Only a sheet whose cells break those bounds, or whose declared range is
+    already near the limit, is measured cell by cell (`_farthest_cell`), from its start again:
+    the cells before the one that broke the bounds count too."""
+    digits, letters = len(str(rows)), len(last)
+    if (10 ** digits - 1) * _column_number("Z" * letters) > limit:
+        digits, letters = _bounds_within(limit)
+    far = re.compile(rb'''r=["'](?:[A-Za-z]{%d,}\d|[A-Za-z]{0,%d}\d{%d,})''' % (
+        letters + 1, letters, digits + 1))
+    chunk, carry = head, b""
+    while chunk:
+        if far.search(carry + chunk):
+            with archive.open(name) as again:
+                return _farthest_cell(again)
+        carry = chunk[-16:]
+        chunk = part.read(_MIB)
+    return None
+
+
+def _bounds_within(limit: int) -> tuple[int, int]:
+    """Row digits and column letters (the most digits, then the most letters) whose largest
+    rectangle stays within `limit` cells: (5, 1) for 20 million."""
+    for digits in range(7, 0, -1):
+        for letters in range(3, 0, -1):
+            if (10 ** digits - 1) * _column_number("Z" * letters) <= limit:
+                return digits, letters
+    return 0, 0
+
+
+def _farthest_cell(part: IO[bytes]) -> tuple[str, int]:
+    """The letters of the widest column and the largest row any cell or row reference names,
+    read in chunks (a reference cut by a chunk's end is read whole from the next)."""
+    widest, rows, chunk, carry = "A", 0, part.read(_MIB), b""
     while chunk:
         text = carry + chunk
-        for letters, number in _CELL_REF.findall(text):
-            if _column_number(letters.decode()) > _column_number(widest):
-                widest = letters.decode()
-            rows = max(rows, int(number))
+        columns = set(_COLUMN_REF.findall(text))
+        if columns:
+            wide = max(columns, key=lambda letters: (len(letters), letters.upper()))
+            wide = wide.decode().upper()
+            if _column_number(wide) > _column_number(widest):
+                widest = wide
+        rows = max(rows, max(map(int, _ROW_REF.findall(text)), default=0))
         carry = text[-32:]
         chunk = part.read(_MIB)
     return widest, rows

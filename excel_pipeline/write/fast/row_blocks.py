@@ -25,7 +25,6 @@ import hashlib
 import io
 import marshal
 import os
-import pickle
 import secrets
 import tempfile
 import zlib
@@ -37,9 +36,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import pandas as pd
 
 from ... import __version__
+from ...ingest.signing import SIGNATURE_BYTES, sign, verified
 from ..cells import ROWS_OPTIONS
 from .parallel_rows import WriteHelper
 from .rows import ColumnRows, Heights, used_extent, write_rows
@@ -102,7 +103,7 @@ class StoredBlock:
     size: int
     crc: int
     length: int
-    check: int  # Adler-32 of the compressed bytes, checked before a block is reused
+    check: str  # digest of the compressed bytes (`_digest`), checked before a block is reused
 
 
 def in_blocks(rows: int) -> bool:
@@ -175,7 +176,7 @@ class BlockStore:
             return None
         self._old_pack.seek(old.offset)
         data = self._old_pack.read(old.size)
-        if len(data) != old.size or zlib.adler32(data) != old.check:
+        if len(data) != old.size or _digest(data) != old.check:
             return None
         return self.add(key, Piece(data, old.crc, old.length))
 
@@ -184,7 +185,7 @@ class BlockStore:
         self._pack.seek(self._end)
         self._pack.write(piece.data)
         block = StoredBlock(self._end, piece.size, piece.crc, piece.length,
-                            zlib.adler32(piece.data))
+                            _digest(piece.data))
         self._end += piece.size
         self._blocks[key] = block
         return block
@@ -210,10 +211,11 @@ class BlockStore:
             try:
                 if self._blocks:
                     index_temp = self._path.with_suffix(".index.tmp")
-                    with index_temp.open("wb") as handle:
-                        pickle.dump({"fingerprint": self.fingerprint, "pack": self._id,
-                                     "blocks": self._blocks}, handle,
-                                    protocol=pickle.HIGHEST_PROTOCOL)
+                    body = orjson.dumps({
+                        "fingerprint": self.fingerprint, "pack": self._id.hex(),
+                        "blocks": {key: [block.offset, block.size, block.crc, block.length,
+                                         block.check] for key, block in self._blocks.items()}})
+                    index_temp.write_bytes(sign(body) + body)
                     os.replace(self._path, pack)
                     os.replace(index_temp, index)
                 else:  # nothing large this time: keep nothing
@@ -224,17 +226,30 @@ class BlockStore:
         self._path.unlink(missing_ok=True)
 
     def _open_previous(self, folder: Path) -> None:
+        """The last run's index and pack, when the index is plain data signed with the user's
+        key (`ingest.signing`: the folder is anyone's who can write to the output folder) for
+        this fingerprint, and the pack is the one it indexes; each block is checked again
+        against its digest when reused."""
         try:
-            with (folder / self.INDEX).open("rb") as handle:
-                index = pickle.load(handle)
+            if (folder / self.INDEX).stat().st_size > 256 * 1024 * 1024:  # not one a run wrote
+                return
+            data = (folder / self.INDEX).read_bytes()
+            signature, body = data[:SIGNATURE_BYTES], data[SIGNATURE_BYTES:]
+            if not verified(signature, body):
+                return
+            index = orjson.loads(body)
+            blocks = {key: StoredBlock(int(entry[0]), int(entry[1]), int(entry[2]),
+                                       int(entry[3]), str(entry[4]))
+                      for key, entry in index["blocks"].items()}
+            if index["fingerprint"] != self.fingerprint:
+                return
             pack = (folder / self.PACK).open("rb")
-        except Exception:  # none yet, or unreadable: render everything
-            return
-        if (not isinstance(index, dict) or index.get("fingerprint") != self.fingerprint
-                or pack.read(16) != index.get("pack")):
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return  # none yet, unreadable or foreign: render everything
+        if pack.read(16).hex() != index.get("pack"):
             pack.close()
             return
-        self._old = index["blocks"]
+        self._old = blocks
         self._old_pack = pack
 
 
@@ -363,6 +378,12 @@ def _hash_column(digest: Any, column: list[Any]) -> None:
         except ValueError:
             data = b"r" + repr(column).encode("utf-8", "surrogatepass")
     digest.update(len(data).to_bytes(8, "little") + data)
+
+
+def _digest(data: bytes) -> str:
+    """What a stored block's compressed bytes must hash to for it to be reused: a digest in the
+    signed index, so a pack edited in place (Adler-32 can be made to match) is not."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def fingerprint() -> str:
