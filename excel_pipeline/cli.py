@@ -20,6 +20,7 @@ from .errors import DhttError
 
 if TYPE_CHECKING:
     from .write.documents.writer import DocumentOptions
+    from .write.unchanged import Previous
 
 RUN_COMMAND = "tong-hop"
 
@@ -208,26 +209,30 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
            documents: DocumentOptions | None = None) -> None:
     """Run the merge (and the documents, when asked), print its lines, exit with its status."""
     from .campaign import load_campaign
+    from .write.unchanged import Previous, quick_previous
+
+    campaign = load_campaign(campaign_spec)
+    if not no_cache and ledger is None and documents is None and feedback_dir is None \
+            and not email_to and not email_feedback and units_file is None:
+        # Nothing to deliver: when the last run into this folder was this very run, its
+        # verified outputs are the answer, told before the pipeline is even loaded.
+        _previous_then_exit(quick_previous(inbox, campaign, out_dir, as_of))
+
     from .deliver.delivery import DeliveryOptions, delivery_lines
     from .deliver.mail import parse_addresses
     from .pipeline import RunOptions, run
     from .write.changes import change_lines
     from .write.documents.lines import document_lines
     from .write.summary import summary_lines
-    from .write.unchanged import Previous, previous_lines
 
     options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
                               dry_run)
-    campaign = load_campaign(campaign_spec)
     result = run(RunOptions(inbox, campaign, out_dir, units_file=units_file, as_of=as_of,
                             progress=_progress(), delivery=options, use_cache=not no_cache,
                             ledger=ledger, documents=documents, reuse=not no_cache))
     if isinstance(result, Previous):  # nothing changed: the last run's outputs are the answer
-        for line in previous_lines(result):
-            click.echo(line)
-        click.echo(str(result.report))
-        click.echo(str(result.workbook))
-        sys.exit(result.exit_code)
+        _previous_then_exit(result)
+        return
     _lines_then_exit(click.get_current_context(), result.exit_code)
     if inbox is None and as_of is None:
         from .textnorm import format_date
@@ -260,6 +265,19 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
     click.echo(str(result.report))
     click.echo(str(result.workbook))
     sys.exit(result.exit_code)
+
+
+def _previous_then_exit(previous: Previous | None) -> None:
+    """Say that the last run's outputs stand, and exit with its status (nothing when None)."""
+    if previous is None:
+        return
+    from .write.unchanged import previous_lines
+
+    for line in previous_lines(previous):
+        click.echo(line)
+    click.echo(str(previous.report))
+    click.echo(str(previous.workbook))
+    sys.exit(previous.exit_code)
 
 
 def _lines_then_exit(ctx: click.Context, status: int) -> None:

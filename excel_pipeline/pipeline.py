@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
 from .deliver.mail import SmtpSettings
 from .findings import sort_key
 from .ingest.cache import ReadCache
+from .ingest.examples import example_inbox
 from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Progress, ReadFile, RunResult
 from .write.atomic import Staging, staged_outputs
@@ -39,20 +39,9 @@ from .write.fast.row_blocks import BlockStore, in_blocks
 from .write.folders import create
 from .write.folders import prepare as prepare_folders
 from .write.report import write_report
-from .write.unchanged import Previous, file_digest, outputs_block, run_key, verified_previous
+from .write.unchanged import Previous, outputs_block, run_facts, run_key, verified_previous
 from .write.upward import upward_job, write_upward
 from .write.workbook import write_workbook
-
-
-def example_inbox(campaign_id: str | None = None) -> Path:
-    """The bundled example inbox of a preset, used when no inbox is given: each preset has its
-    own (`data/examples/<id>`, its bodies, levels and dates); the Bàu Bàng district's
-    (`data/example_inbox`) otherwise."""
-    data = resources.files("excel_pipeline").joinpath("data")
-    own = data.joinpath("examples", campaign_id) if campaign_id else None
-    if own is not None and own.is_dir():
-        return Path(str(own))
-    return Path(str(data.joinpath("example_inbox")))
 
 
 @dataclass(frozen=True)
@@ -138,11 +127,9 @@ def prepare(options: RunOptions) -> Prepared:
     as_of = options.as_of or (options.campaign.example_as_of() if example else None) \
         or dt.date.today()
     report = options.out_dir / "tong-hop.json"
-    key = run_key(inbox, outputs, {
-        "campaign": repr(options.campaign), "as_of": as_of, "example": options.inbox is None,
-        "units": file_digest(options.units_file)
-        if options.units_file and options.units_file.is_file() else None,
-        "awards": awards}) if options.reuse else None
+    key = run_key(inbox, outputs, run_facts(options.campaign, as_of, example,
+                                            options.units_file, awards)) \
+        if options.reuse else None
     if key is not None and not options.delivery.wants_anything and options.documents is None:
         unchanged = verified_previous(report, key)
         if unchanged is not None:

@@ -10,6 +10,7 @@ else (a changed byte, an output edited or missing, another option, a new version
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -19,6 +20,7 @@ from typing import Any
 
 from .. import __version__
 from ..ingest.discover import discover
+from ..ingest.examples import example_inbox
 
 # The program is part of the key: its version, and the size and time of each of its source
 # files, so a development build that did not change its version is not taken for the last one.
@@ -61,6 +63,30 @@ def run_key(inbox: Path, outputs: tuple[Path, ...], facts: Mapping[str, Any]) ->
             digest.update(file_digest(item.path).encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def run_facts(campaign: object, as_of: dt.date, example: bool, units_file: Path | None,
+              awards: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """What of the options a result depends on, besides the inbox's bytes: the campaign (all
+    its settings), the day, whether the bundled example was used, the --units file's bytes,
+    the ledger's awards."""
+    return {"campaign": repr(campaign), "as_of": as_of, "example": example,
+            "units": file_digest(units_file) if units_file and units_file.is_file() else None,
+            "awards": awards}
+
+
+def quick_previous(inbox: Path | None, campaign: Any, out_dir: Path,
+                   as_of: dt.date | None) -> Previous | None:
+    """The command's own check, before it loads the pipeline: for a run that only consolidates
+    (no ledger, delivery or documents, which the caller rules out), the last run into `out_dir`
+    when it was this very run. `pipeline.prepare` makes the same check for library callers."""
+    report = out_dir / "tong-hop.json"
+    if not report.is_file():
+        return None
+    folder = inbox or example_inbox(campaign.id)
+    day = as_of or (campaign.example_as_of() if inbox is None else None) or dt.date.today()
+    key = run_key(folder, (out_dir,), run_facts(campaign, day, inbox is None, None, None))
+    return verified_previous(report, key)
 
 
 def outputs_block(key: str, written: Iterable[tuple[str, Path]]) -> dict[str, Any]:
