@@ -326,19 +326,6 @@ def advice_of(code: str) -> str:
     return known.advice if known else ""
 
 
-def locate(rows: Any, k: int, sheet: str, column: str) -> dict[str, Any]:
-    """Where the k-th row (sheet order) of a DataFrame of source rows sits, as finding fields.
-
-    Count rules point at the first row that breaks their limit, so a unit knows where to start
-    correcting; with no row to name, the finding names the sheet and column only.
-    """
-    if not len(rows):
-        return {"sheet": sheet, "column": column}
-    row = rows.iloc[min(k, len(rows) - 1)]
-    return {"file": str(row["_file"]), "sheet": str(row["_sheet"]), "row": int(row["_row"]),
-            "column": column}
-
-
 def cell_ref(finding: Finding, letters: Mapping[tuple[str, str, str], str]) -> str | None:
     """The source cell as Excel names it ("Đại biểu!C17"), when the finding has a row and its
     column's letter in that file is known."""

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .campaign import Campaign, Level
 from .findings import Finding
-from .template import SheetSpec
+from .template import CONSIDER, STATUS, SheetSpec
 
 # What a caller is told as files are read: (step, files done, files in all).
 Progress = Callable[[str, int, int], None]
@@ -265,10 +265,6 @@ class Registry:
         )
 
 
-# Columns every row sheet's frame carries beside the template's own (`check.consolidate`,
-# `check.settle`): where the row came from, whose it is, and what became of it.
-FILE_ID, FILE, SHEET, ROW = "_file_id", "_file", "_sheet", "_row"
-UNIT, STATUS, REASON, CONSIDER = "_unit", "_status", "_reason", "_consider"
 
 # A source cell's column letter: (file, sheet, column header) -> letter, to point at cells.
 CellLetters = dict[tuple[str, str, str], str]

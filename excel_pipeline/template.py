@@ -251,6 +251,13 @@ REGISTRY = SheetSpec(
     ),
 )
 
+# Columns every frame of rows carries beside the template's own (`ingest.normalise`,
+# `check.consolidate`, `check.settle`): where the row came from, whose it is, what became of it
+# (`_status`, `_reason`) and whether a check may judge it (`_consider`: a reason when not);
+# `_cells` holds a Thông tin đơn vị row's Excel row per field.
+FILE_ID, FILE, SHEET, ROW = "_file_id", "_file", "_sheet", "_row"
+UNIT, STATUS, REASON, CONSIDER, CELLS = "_unit", "_status", "_reason", "_consider", "_cells"
+
 # Sheets a unit submission may carry, in the order they are written back out.
 ROW_SHEETS: tuple[SheetSpec, ...] = (DELEGATES, NOMINATIONS, INDICATORS, REGISTRATIONS)
 SUBMISSION_SHEETS: tuple[SheetSpec, ...] = (INFO, *ROW_SHEETS)

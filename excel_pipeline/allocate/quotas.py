@@ -15,9 +15,10 @@ from typing import Any
 import pandas as pd
 
 from ..campaign import Campaign
-from ..findings import FINDING_TYPES, Finding, locate
+from ..check.places import locate
+from ..findings import FINDING_TYPES, Finding
 from ..model import ACCEPTED, Consolidation, FileRole, Registry
-from ..template import DELEGATES, NOMINATIONS, REGISTRY, SheetSpec
+from ..template import DELEGATES, FILE_ID, NOMINATIONS, REGISTRY, ROW, UNIT, SheetSpec
 from ..textnorm import fold, parse_number
 from .methods import AllocationError, Share, allocate
 
@@ -127,9 +128,9 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
                                       if not pd.isna(r.get(key))}
                 for r in c.info.to_dict("records")}
     submitted = {r.unit for r in c.files if r.status == ACCEPTED and r.role == FileRole.SUBMISSION}
-    delegates = c.considered("delegates").sort_values(["_file_id", "_row"], kind="stable")
+    delegates = c.considered("delegates").sort_values([FILE_ID, ROW], kind="stable")
     to_upper = delegates["to_upper"].fillna(False).astype(bool)
-    nominations = c.considered("nominations").sort_values(["_file_id", "_row"], kind="stable")
+    nominations = c.considered("nominations").sort_values([FILE_ID, ROW], kind="stable")
     rows: list[dict[str, Any]] = []
     findings: list[Finding] = []
     for parent, what, total, reserved in targets:
@@ -146,8 +147,8 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
             sent, spare = delegates[to_upper], delegates[~to_upper]
         else:
             sent, spare = nominations[nominations["award"] == what], nominations.iloc[:0]
-        sent_by_unit = {str(code): group for code, group in sent.groupby("_unit", sort=False)}
-        spare_by_unit = {str(code): group for code, group in spare.groupby("_unit", sort=False)}
+        sent_by_unit = {str(code): group for code, group in sent.groupby(UNIT, sort=False)}
+        spare_by_unit = {str(code): group for code, group in spare.groupby(UNIT, sort=False)}
         empty = sent.iloc[:0]
         for share in shares:
             unit_sent = sent_by_unit.get(share.unit, empty)

@@ -29,7 +29,7 @@ from ..model import (
     RawTable,
     ReadFile,
 )
-from ..template import BY_KEY, INFO, REGISTRY, ROW_SHEETS
+from ..template import BY_KEY, CELLS, FILE, FILE_ID, INFO, REGISTRY, ROW, ROW_SHEETS, SHEET
 from ..textnorm import is_blank
 from .contacts import unit_contacts
 from .registry import build_registry, registry_rows
@@ -104,7 +104,7 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     matched = {f.file for f in info_findings if f.code == "UNIT_MATCHED_BY_NAME" and f.file}
     contacts, contact_findings = unit_contacts(info, files, registry, matched, severities)
     findings += contact_findings
-    info = info[info["_file_id"].isin([r.file_id for r in files if r.status == ACCEPTED])]
+    info = info[info[FILE_ID].isin([r.file_id for r in files if r.status == ACCEPTED])]
     return Consolidation(campaign, as_of, tuple(files), registry, info.reset_index(drop=True),
                          sheets, tuple(findings), cells=_cell_letters([*read_files, registry_file]),
                          contacts=contacts)
@@ -299,12 +299,12 @@ def _info_frame(submissions: list[ReadFile], campaign: Campaign, as_of: dt.date,
              for item in with_form]
 
     def row_of(index: int, key: str) -> int | None:
-        return cells[index].get(key, int(frame.at[index, "_row"]))
+        return cells[index].get(key, int(frame.at[index, ROW]))
 
     validation = validate_frame("info", frame, problems, campaign.severities, row_of=row_of,
                                 this_year=as_of.year)
-    frame["_cells"] = pd.Series(cells, index=frame.index, dtype="object")
-    frame["_by_name"] = frame["_file_id"].isin(by_name).astype(bool)
+    frame[CELLS] = pd.Series(cells, index=frame.index, dtype="object")
+    frame["_by_name"] = frame[FILE_ID].isin(by_name).astype(bool)
     level_findings = _unknown_levels(frame, campaign, row_of)
     for index, columns in validation.failed.items():
         if "unit_code" in columns:
@@ -328,7 +328,7 @@ def _unknown_levels(frame: pd.DataFrame, campaign: Campaign,
         findings.append(T["SCHEMA"].at(
             campaign.severities,
             {"unit": optional_text(frame.at[index, "unit_code"]),
-             "file": str(frame.at[index, "_file"]), "sheet": str(frame.at[index, "_sheet"]),
+             "file": str(frame.at[index, FILE]), "sheet": str(frame.at[index, SHEET]),
              "row": row_of(int(index), "level"), "column": INFO.column("level").header,
              "value": str(label)},
             variant="unknown_level", label=label, levels=names))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..findings import FINDING_TYPES, Finding
 from ..model import ACCEPTED, FileRecord, Registry
-from ..template import INFO
+from ..template import CELLS, FILE_ID, INFO, SHEET
 
 
 def unit_contacts(info: pd.DataFrame, files: list[FileRecord], registry: Registry,
@@ -28,7 +28,7 @@ def unit_contacts(info: pd.DataFrame, files: list[FileRecord], registry: Registr
         contacts = {code: unit.email for code, unit in registry.units.items() if unit.email}
     findings: list[Finding] = []
     for row in info.to_dict("records"):
-        record = trusted.get(int(row["_file_id"]))
+        record = trusted.get(int(row[FILE_ID]))
         typed = row.get("email")
         if record is None or not isinstance(typed, str) or not typed.strip():
             continue
@@ -37,10 +37,10 @@ def unit_contacts(info: pd.DataFrame, files: list[FileRecord], registry: Registr
         if known is None:
             contacts[code] = typed
         elif known.casefold() != typed.casefold():
-            cells = row.get("_cells")
+            cells = row.get(CELLS)
             findings.append(FINDING_TYPES["EMAIL_CHANGED"].at(
                 severities,
-                {"unit": code, "file": record.relpath, "sheet": str(row["_sheet"]),
+                {"unit": code, "file": record.relpath, "sheet": str(row[SHEET]),
                  "row": cells.get("email") if isinstance(cells, dict) else None,
                  "column": INFO.column("email").header, "value": typed},
                 typed=typed, known=known))

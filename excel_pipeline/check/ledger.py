@@ -26,7 +26,7 @@ from ..campaign import Chain
 from ..findings import FINDING_TYPES, Finding
 from ..ingest.normalise import optional_text
 from ..model import Consolidation
-from ..template import NOMINATIONS
+from ..template import FILE, NOMINATIONS, ROW, SHEET, UNIT
 from ..textnorm import fold
 
 SAME, POSSIBLE, OTHER = "same", "possible", "other"
@@ -73,8 +73,8 @@ def ledger_findings(c: Consolidation, awards: Iterable[dict[str, Any]]) -> list[
 
 def _nominee(record: dict[str, Any]) -> dict[str, Any]:
     return {"key": _person(record["name"], record.get("birth_year")), "name": record["name"],
-            "unit": optional_text(record.get("_unit")) or "", "form": str(record["award"]),
-            "file": record["_file"], "sheet": record["_sheet"], "row": int(record["_row"])}
+            "unit": optional_text(record.get(UNIT)) or "", "form": str(record["award"]),
+            "file": record[FILE], "sheet": record[SHEET], "row": int(record[ROW])}
 
 
 def _where(nominee: dict[str, Any]) -> dict[str, Any]:

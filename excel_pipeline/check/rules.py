@@ -18,12 +18,25 @@ from typing import Any
 
 import pandas as pd
 
-from ..findings import FINDING_TYPES, Finding, locate
+from ..findings import FINDING_TYPES, Finding
 from ..ingest.arrivals import arrival_day
 from ..model import Consolidation
-from ..template import DELEGATES, INFO, LEADER_CATEGORIES, NOMINATIONS, SheetSpec
+from ..template import (
+    CELLS,
+    DELEGATES,
+    FILE,
+    FILE_ID,
+    INFO,
+    LEADER_CATEGORIES,
+    NOMINATIONS,
+    ROW,
+    SHEET,
+    UNIT,
+    SheetSpec,
+)
 from ..textnorm import fold, fold_distinct, percent
 from ..textnorm import format_date as _d
+from .places import locate
 
 T = FINDING_TYPES
 PLENARY = "Hội nghị toàn thể"
@@ -49,8 +62,8 @@ class DelegatesByUnit:
     and a unit's rows are cut out only for the few units a rule has to point into."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame.sort_values(["_file_id", "_row"], kind="stable")
-        self.units = self.frame["_unit"].astype("string")
+        self.frame = frame.sort_values([FILE_ID, ROW], kind="stable")
+        self.units = self.frame[UNIT].astype("string")
         self._positions = self.frame.groupby(self.units, sort=False).indices
 
     def size(self, code: str) -> int:
@@ -83,7 +96,7 @@ def _units_delegates(c: Consolidation) -> pd.DataFrame:
     roots = c.registry.roots
     if not roots or not c.registry.units[roots[0]].children or frame.empty:
         return frame
-    return frame[frame["_unit"] != roots[0]]
+    return frame[frame[UNIT] != roots[0]]
 
 
 def _units_with_info(c: Consolidation) -> list[dict[str, Any]]:
@@ -106,14 +119,14 @@ def _flag(rows: pd.DataFrame, key: str) -> pd.Series:
 
 
 def _where(row: dict[str, Any], key: str) -> dict[str, Any]:
-    cells = row.get("_cells") or {}
+    cells = row.get(CELLS) or {}
     value = row.get(key)
     if isinstance(value, pd.Timestamp):
         value = value.strftime("%d/%m/%Y")
     elif value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         value = None
-    return {"unit": str(row["unit_code"]), "file": row["_file"], "sheet": INFO.title,
-            "row": cells.get(key, row.get("_row")), "column": INFO.column(key).header,
+    return {"unit": str(row["unit_code"]), "file": row[FILE], "sheet": INFO.title,
+            "row": cells.get(key, row.get(ROW)), "column": INFO.column(key).header,
             "value": value}
 
 
@@ -169,7 +182,7 @@ def received_date_differs(data: RuleInput) -> list[Finding]:
     if not arrivals:
         return []
     for row in data.units:
-        typed, arrived = _date(row.get("submitted_on")), arrivals.get(int(row["_file_id"]))
+        typed, arrived = _date(row.get("submitted_on")), arrivals.get(int(row[FILE_ID]))
         if typed is None or arrived is None or abs((arrived - typed).days) <= 1:
             continue
         findings.append(T["RECEIVED_DATE_DIFFERS"].at(
@@ -308,10 +321,10 @@ def leader_share(data: RuleInput) -> list[Finding]:
     if not share:
         return []
     limit = _share(share)
-    frame = c.considered("nominations").sort_values(["_file_id", "_row"], kind="stable")
+    frame = c.considered("nominations").sort_values([FILE_ID, ROW], kind="stable")
     frame = frame[frame["subject"] == "Cá nhân"]
     findings = []
-    for code, group in frame.groupby("_unit", sort=False):
+    for code, group in frame.groupby(UNIT, sort=False):
         leaders = group[group["category"].isin(LEADER_CATEGORIES)]
         if Fraction(len(leaders), len(group)) <= limit:
             continue
@@ -341,7 +354,7 @@ def collective_share(data: RuleInput) -> list[Finding]:
         by_key[fold(code)] = code
         by_key.setdefault(fold(unit.name), code)
     ratings = {str(row["unit_code"]): row.get("rating") for row in c.info.to_dict("records")}
-    frame = c.considered("nominations").sort_values(["_file_id", "_row"], kind="stable")
+    frame = c.considered("nominations").sort_values([FILE_ID, ROW], kind="stable")
     frame = frame[(frame["subject"] == "Tập thể")
                   & frame["award"].fillna("").str.match(r"^(Cờ thi đua|Bằng khen)")]
     named = frame["name"].map(lambda name: by_key.get(fold(name)))
@@ -362,7 +375,7 @@ def collective_share(data: RuleInput) -> list[Finding]:
         past = first.iloc[allowed]
         findings.append(T["COLLECTIVE_SHARE"].at(
             c.campaign.severities,
-            {"unit": str(past["_unit"]), **_at(first, allowed, NOMINATIONS, "name"),
+            {"unit": str(past[UNIT]), **_at(first, allowed, NOMINATIONS, "name"),
              "value": len(first)},
             block=block, count=len(first), units=", ".join(sorted(first["_named"])),
             limit=f"{float(share):.0%}", excellent=excellent, allowed=allowed,
@@ -385,8 +398,8 @@ def dossier_incomplete(data: RuleInput) -> list[Finding]:
             continue
         findings.append(T["DOSSIER_INCOMPLETE"].at(
             c.campaign.severities,
-            {"unit": row["_unit"], "file": row["_file"], "sheet": row["_sheet"],
-             "row": int(row["_row"]), "column": NOMINATIONS.column("reports").header,
+            {"unit": row[UNIT], "file": row[FILE], "sheet": row[SHEET],
+             "row": int(row[ROW]), "column": NOMINATIONS.column("reports").header,
              "value": have},
             name=row["name"], award=row["award"], need=need, have=have,
             document=c.campaign.document))
@@ -406,14 +419,14 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     if frame.empty:
         return []
     years = frame["birth_year"]
-    frame = frame[years.notna() & frame["_unit"].notna()]
+    frame = frame[years.notna() & frame[UNIT].notna()]
     if frame.empty:
         return []
     # Names repeat across a province (and `fold` is the costly part): fold each name once.
     codes, names = pd.factorize(frame["full_name"])
     folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
     keys = pd.Series(folded, index=frame.index) + "|" + frame["birth_year"].astype("string")
-    units_per_key = pd.DataFrame({"key": keys, "unit": frame["_unit"]}).dropna() \
+    units_per_key = pd.DataFrame({"key": keys, "unit": frame[UNIT]}).dropna() \
         .drop_duplicates().groupby("key")["unit"].size()
     shared = keys.isin(units_per_key.index[units_per_key >= 2])  # listed by two or more units
     if not shared.any():
@@ -423,10 +436,10 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     for column in traits:  # compared folded: «kinh» and «Kinh» are one ethnicity
         rows[f"_{column}"] = rows[column].astype("string").map(fold, na_action="ignore") \
             .replace("", pd.NA)
-    left = rows[["_key", "_pos", "_unit", *(f"_{c}" for c in traits)]]
-    pairs = left.merge(rows[["_key", "_pos", "_unit", "position", *(f"_{c}" for c in traits)]],
+    left = rows[["_key", "_pos", UNIT, *(f"_{c}" for c in traits)]]
+    pairs = left.merge(rows[["_key", "_pos", UNIT, "position", *(f"_{c}" for c in traits)]],
                        on="_key", suffixes=("", "_other"))
-    same = pairs["_unit"] != pairs["_unit_other"]
+    same = pairs[UNIT] != pairs["_unit_other"]
     for column in traits:
         mine, theirs = pairs[f"_{column}"], pairs[f"_{column}_other"]
         same &= (mine.isna() | theirs.isna() | (mine == theirs)).fillna(True).astype(bool)
@@ -444,7 +457,7 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
         others.setdefault(pos, []).append(
             f"{other} ({position})" if isinstance(position, str) and position else str(other))
     columns = {column: rows[column].tolist() for column in
-               ("_unit", "_file", "_sheet", "_row", "full_name", "birth_year", *traits)}
+               (UNIT, FILE, SHEET, ROW, "full_name", "birth_year", *traits)}
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
     for pos, count in zip(counts.index.tolist(), counts.tolist(), strict=True):
@@ -453,8 +466,8 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
                        if column != "id_number" and isinstance(columns[column][pos], str))
         more = f" và {count - _UNITS_SHOWN} đơn vị khác" if count > _UNITS_SHOWN else ""
         findings.append(T["DUPLICATE_PERSON"].at(
-            severities, {"unit": columns["_unit"][pos], "file": columns["_file"][pos],
-                         "sheet": columns["_sheet"][pos], "row": int(columns["_row"][pos]),
+            severities, {"unit": columns[UNIT][pos], "file": columns[FILE][pos],
+                         "sheet": columns[SHEET][pos], "row": int(columns[ROW][pos]),
                          "column": header, "value": name},
             name=name, year=year, said=said, others="; ".join(others[pos]), more=more))
     return findings

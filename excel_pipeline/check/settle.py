@@ -21,19 +21,13 @@ from ..campaign import Campaign
 from ..ingest.arrivals import arrival_day
 from ..model import (
     ACCEPTED,
-    CONSIDER,
-    FILE,
-    FILE_ID,
-    ROW,
-    SHEET,
-    STATUS,
-    UNIT,
     Consolidation,
     FileRecord,
     LateDossier,
     ReadFile,
     Registry,
 )
+from ..template import CONSIDER, FILE, FILE_ID, ROW, SHEET, STATUS, UNIT
 from .consolidate import merge_inbox
 
 NOT_CONSIDERED_LATE = "Không xét (nộp muộn)"

@@ -13,7 +13,7 @@ import pandas as pd
 from ..campaign import Campaign
 from ..findings import FINDING_TYPES, Finding
 from ..model import ACCEPTED, REJECTED, SUPERSEDED, FileRecord, FileRole, Registry
-from ..template import BY_KEY
+from ..template import BY_KEY, CELLS, FILE_ID, REASON, STATUS, UNIT
 from ..textnorm import format_date
 from .unit_names import likeliest_text, match_unit
 
@@ -36,7 +36,7 @@ def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Re
     severities = campaign.severities
     by_id = {record.file_id: record for record in files}
     candidates: dict[str, list[FileRecord]] = {}
-    info_by_file = {int(row["_file_id"]): row for row in info.to_dict("records")}
+    info_by_file = {int(row[FILE_ID]): row for row in info.to_dict("records")}
     for file_id, row in info_by_file.items():
         record = by_id[file_id]
         if record.status != ACCEPTED:
@@ -110,7 +110,7 @@ def row_status(frame: pd.DataFrame, files: list[FileRecord], failed: dict[int, s
     statuses: list[str] = []
     reasons: list[str | None] = []
     units: list[str | None] = []
-    for index, file_id in zip(frame.index, frame["_file_id"], strict=True):
+    for index, file_id in zip(frame.index, frame[FILE_ID], strict=True):
         record = by_id[int(file_id)]
         units.append(record.unit)
         if record.status != ACCEPTED:
@@ -123,9 +123,9 @@ def row_status(frame: pd.DataFrame, files: list[FileRecord], failed: dict[int, s
             statuses.append(ACCEPTED)
             reasons.append(None)
     result = frame.copy()
-    result["_unit"] = pd.array(units, dtype="string")
-    result["_status"] = pd.array(statuses, dtype="string")
-    result["_reason"] = pd.array(reasons, dtype="string")
+    result[UNIT] = pd.array(units, dtype="string")
+    result[STATUS] = pd.array(statuses, dtype="string")
+    result[REASON] = pd.array(reasons, dtype="string")
     return result
 
 
@@ -134,7 +134,7 @@ def _recency(record: FileRecord) -> tuple[dt.date, float, str]:
 
 
 def _cell_row(row: dict[str, object], key: str) -> int | None:
-    cells = row.get("_cells")
+    cells = row.get(CELLS)
     return cells.get(key) if isinstance(cells, dict) else None
 
 

@@ -15,7 +15,7 @@ import pandera.pandas as pa
 from ..findings import FINDING_TYPES, Finding, Severity
 from ..ingest.normalise import optional_text as _text
 from ..model import CellProblem
-from ..template import BY_KEY
+from ..template import BY_KEY, FILE, ROW, SHEET, UNIT
 from .schemas import BUILTIN_MESSAGES, schema_for
 
 RowLookup = Callable[[int, str], int | None]
@@ -44,9 +44,9 @@ def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
 
     def where(index: int, column_key: str) -> dict[str, object]:
         """The source cell of a frame row's column, as finding fields."""
-        return {"unit": _text(frame.at[index, "_unit"]), "file": _text(frame.at[index, "_file"]),
-                "sheet": _text(frame.at[index, "_sheet"]),
-                "row": row_of(index, column_key) if row_of else int(frame.at[index, "_row"]),
+        return {"unit": _text(frame.at[index, UNIT]), "file": _text(frame.at[index, FILE]),
+                "sheet": _text(frame.at[index, SHEET]),
+                "row": row_of(index, column_key) if row_of else int(frame.at[index, ROW]),
                 "column": spec.column(column_key).header}
 
     def add(index: int, column_key: str, value: object, reason: str) -> None:

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..model import CellProblem, ParsedRows
-from ..template import DTYPES, Column, SheetSpec, canonical_choice
+from ..template import DTYPES, FILE, FILE_ID, ROW, SHEET, UNIT, Column, SheetSpec, canonical_choice
 from ..textnorm import clean_name, clean_text, parse_date, parse_flag, parse_number, parse_year
 
-PROVENANCE = ["_file_id", "_file", "_sheet", "_row", "_unit"]
+PROVENANCE = [FILE_ID, FILE, SHEET, ROW, UNIT]
 # Excel keeps at most this many characters in a cell; longer text could not be written back.
 CELL_TEXT_LIMIT = 32_767
 
@@ -119,11 +119,11 @@ def _parse_cell(column: Column, parse: Callable[[Any], Any],
 def _provenance(file_ids: Any, files: Any, sheets: Any, rows: Any, units: Any) -> pd.DataFrame:
     """The provenance columns, typed in one place so every frame of a sheet type stacks alike."""
     return pd.DataFrame({
-        "_file_id": pd.array(file_ids, dtype="Int64"),
-        "_file": pd.array(files, dtype="string"),
-        "_sheet": pd.array(sheets, dtype="string"),
-        "_row": pd.array(rows, dtype="Int64"),
-        "_unit": pd.array(units, dtype="string"),
+        FILE_ID: pd.array(file_ids, dtype="Int64"),
+        FILE: pd.array(files, dtype="string"),
+        SHEET: pd.array(sheets, dtype="string"),
+        ROW: pd.array(rows, dtype="Int64"),
+        UNIT: pd.array(units, dtype="string"),
     }, index=pd.RangeIndex(len(rows)))
 
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..model import ACCEPTED, CONSIDER, REJECTED, SUPERSEDED, Consolidation
-from ..template import ROW_SHEETS
+from ..model import ACCEPTED, REJECTED, SUPERSEDED, Consolidation
+from ..template import CONSIDER, ROW_SHEETS, STATUS, UNIT
 from .atomic import Staging, written_atomically
 
 
@@ -24,7 +24,7 @@ def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | No
     units: dict[str, dict[str, int]] = {code: {} for code in c.registry.order}
     for spec in ROW_SHEETS:
         frame = c.sheets[spec.key]
-        status = frame["_status"]
+        status = frame[STATUS]
         accepted = frame[status == ACCEPTED]
         not_considered = int(accepted[CONSIDER].notna().sum())
         rows[spec.key] = {
@@ -34,7 +34,7 @@ def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | No
             "superseded": int((status == SUPERSEDED).sum()),
             "not_considered": not_considered,
         }
-        per_unit = accepted["_unit"].value_counts()
+        per_unit = accepted[UNIT].value_counts()
         for code in units:
             units[code][spec.key] = int(per_unit.get(code, 0))
     return {

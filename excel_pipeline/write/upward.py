@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from ..model import Consolidation, OutputKind
-from ..template import DELEGATES, NOMINATIONS
+from ..template import DELEGATES, NOMINATIONS, UNIT
 from .submission import write_submission
 from .summary import indicator_catalogue, indicator_rows, summary_rows, tree_order
 
@@ -89,7 +89,7 @@ def conference_delegates(c: Consolidation) -> pd.DataFrame:
     people of THIS level's conference (the level above the units), not the root's own."""
     frame = c.accepted("delegates")
     flagged = frame["to_upper"].fillna(False).astype(bool)
-    return tree_order(c, frame[flagged & (frame["_unit"] != _root(c))])
+    return tree_order(c, frame[flagged & (frame[UNIT] != _root(c))])
 
 
 def upward_delegates(c: Consolidation) -> pd.DataFrame:
@@ -98,7 +98,7 @@ def upward_delegates(c: Consolidation) -> pd.DataFrame:
     people of gui-cap-tren.xlsx and of the upward list among the Word documents."""
     frame = c.accepted("delegates")
     root = _root(c)
-    return frame[frame["_unit"] == root] if root is not None else frame.iloc[0:0]
+    return frame[frame[UNIT] == root] if root is not None else frame.iloc[0:0]
 
 
 def delegation_note(c: Consolidation) -> str | None:

@@ -22,7 +22,6 @@ from ..findings import SEVERITY_LABELS, cell_ref, title_of
 from ..ingest.arrivals import VIETNAM
 from ..model import (
     ACCEPTED,
-    CONSIDER,
     MARK,
     REJECTED,
     STATUS_LABELS,
@@ -30,7 +29,7 @@ from ..model import (
     Consolidation,
     OutputKind,
 )
-from ..template import BY_KEY, ROW_SHEETS, SheetSpec
+from ..template import BY_KEY, CONSIDER, ROW_SHEETS, SheetSpec
 from .advice import how_to_fix, shown_value
 from .atomic import Staging, scratch_beside, written_atomically
 from .cells import ROWS_OPTIONS, Link, write_cell

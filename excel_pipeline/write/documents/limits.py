@@ -17,7 +17,7 @@ import pandas as pd
 
 from ...findings import FINDING_TYPES, Finding
 from ...model import Consolidation
-from ...template import BY_KEY
+from ...template import BY_KEY, FILE, ROW, SHEET, UNIT
 from ..upward import (
     conference_delegates,
     decided_here,
@@ -85,11 +85,11 @@ def truncation_findings(c: Consolidation, templates: dict[str, Template]) -> lis
                     continue
                 row = frame.loc[index]
                 header = spec.column(column).header
-                where = (_text(row.get("_file")), _text(row.get("_sheet")),
-                         int(row["_row"]), header)
+                where = (_text(row.get(FILE)), _text(row.get(SHEET)),
+                         int(row[ROW]), header)
                 found.setdefault(where, FINDING_TYPES["TEXT_TRUNCATED"].at(
                     c.campaign.severities,
-                    {"unit": _text(row.get("_unit")), "file": where[0], "sheet": where[1],
+                    {"unit": _text(row.get(UNIT)), "file": where[0], "sheet": where[1],
                      "row": where[2], "column": header, "value": cut(value, 60)},
                     variant="document", header=header, length=_count(len(value)),
                     limit=_count(limit)))
