@@ -29,7 +29,7 @@ from .fast.parallel_rows import WriteHelper
 from .fast.row_blocks import BlockStore, BlockWriter
 from .fast.rows import ColumnRows, write_rows
 from .fast.xlsx_zip import package
-from .paper import fit_widths, header_height, print_setup, wrapped
+from .paper import SERIF_BOOK, fit_to_content, header_height, print_setup, wrapped
 from .styles import FONT, Col, Styles
 from .summary import (
     CHART_SHARES,
@@ -77,8 +77,8 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         cleanup.callback(parts.unlink, missing_ok=True)
         blocks = BlockWriter(helper, store)
         # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
-        # write_table does.
-        book = xlsxwriter.Workbook(str(parts), ROWS_OPTIONS)
+        # write_table does. Column widths in our font's units (`paper.SERIF_BOOK`).
+        book = xlsxwriter.Workbook(str(parts), {**ROWS_OPTIONS, **SERIF_BOOK})
         book.set_custom_property(MARK, OutputKind.CONSOLIDATED.value)
         book.set_properties({"title": f"Tổng hợp – {c.campaign.name}"
                              + (f" – {EXAMPLE_NOTE}" if c.example else ""),
@@ -150,8 +150,9 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
                 flagged: int | None = None) -> Worksheet:
     sheet = book.add_worksheet(name)
     printed = printed or len(columns)
-    # Printed fit to width: the printed columns narrow enough for 8.5-pt text.
-    columns = [*fit_widths(columns[:printed]), *columns[printed:]]
+    # Printed fit to width: the printed columns as wide as their text needs, narrow enough
+    # for 8.5-pt text (`paper.fit_to_content`).
+    columns = [*fit_to_content(columns[:printed], rows), *columns[printed:]]
     # Before any cell: with constant_memory a written row is final.
     sheet.set_row(0, header_height(columns))
     for position, column in enumerate(columns):
