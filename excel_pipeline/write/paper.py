@@ -49,9 +49,10 @@ NARROWEST = {"flag": 5.0, "year": 6.0, "int": 6.0, "number": 8.0, "percent": 7.0
 # measured in that font's digits, in Excel and LibreOffice alike (with Excel's default, Calibri,
 # LibreOffice measures them in whatever font stands in for it, DejaVu Sans where Carlito is
 # missing: a third wider). As LibreOffice prints such a book, a unit is 5.53 pt and each column
-# 3.4 pt more (measured; Excel's are narrower): with margins for rounding, below.
+# 3.4 pt more (measured; Excel's are narrower): rounded up, below. Its scale comes out up to 1 %
+# below the one so computed: `SERIF_SCALE_MARGIN` more is kept.
 SERIF_BOOK = {"default_format_properties": {"font_name": FONT, "font_size": 11}}
-SERIF_UNIT_POINTS, SERIF_COLUMN_POINTS = 5.6, 3.6
+SERIF_UNIT_POINTS, SERIF_COLUMN_POINTS, SERIF_SCALE_MARGIN = 5.6, 3.6, 1.04
 # Landscape A4's width inside the left and right margins of `print_setup` (0.4 in each).
 ACROSS_POINTS = 842 - 0.8 * 72
 
@@ -59,7 +60,7 @@ ACROSS_POINTS = 842 - 0.8 * 72
 def serif_widest(count: int, points: float = TEXT_POINTS) -> float:
     """The widest `count` columns of a `SERIF_BOOK` sheet may be, in units, and still print
     fit to the page's width with text of this size at `SMALLEST_POINTS` or more."""
-    across = ACROSS_POINTS * points / SMALLEST_POINTS
+    across = ACROSS_POINTS * points / (SMALLEST_POINTS * SERIF_SCALE_MARGIN)
     return (across - SERIF_COLUMN_POINTS * count) / SERIF_UNIT_POINTS
 
 
@@ -221,7 +222,10 @@ def fit_widths(columns: Sequence[Col], widest: float = WIDEST) -> list[Col]:
 SAMPLE_ROWS = 300
 # Widths a text column's words set its narrowest to, at most (a longer word is broken), and
 # the widest it is made (a longer text wraps).
-LONGEST_WORD, WIDEST_TEXT = 12.0, 60.0
+LONGEST_WORD, WIDEST_TEXT = 12.0, 100.0
+# More rows than a page holds at the least (the widths left over are then used to print the
+# table smaller, on fewer pages).
+PAGE_ROWS = 25
 # The widths one step of `fit_to_content` looks ahead: widening a column by a unit may save
 # no line until a few more are added.
 LOOK_AHEAD = 10
@@ -297,6 +301,24 @@ def fit_to_content(columns: Sequence[Col], rows: Sequence[Sequence[Any]],
         widths = list(highs)
     elif texts and sample:
         widths = _best_widths(lows, highs, texts, widest, points)
+    if len(rows) > PAGE_ROWS and texts:
+        # Longer than a page: the width left goes to the text columns (no line longer, the
+        # sheet printed smaller, down to `SMALLEST_POINTS`: more rows a page).
+        spare = widest - sum(widths)
+        # First the narrow columns' headers, repeated on every page, down to as many lines as
+        # the text columns' headers take.
+        lines = max(2, *(lines_in(columns[position].header, widths[position], points, True)
+                         for position in texts))
+        for position, column in enumerate(columns):
+            width = widths[position]
+            while (position not in texts and width + 1 - widths[position] <= spare
+                   and lines_in(column.header, width, points, True) > lines):
+                width += 1
+            spare -= width - widths[position]
+            widths[position] = width
+        grown = sum(widths[position] for position in texts)
+        for position in texts:
+            widths[position] = math.floor(widths[position] * (1 + spare / grown) * 2) / 2
     return [replace(column, width=width) for column, width in zip(columns, widths, strict=True)]
 
 
@@ -374,14 +396,41 @@ class _Layout:
             spare -= units
         return widths
 
+    def take_back(self, widths: list[float], excess: float) -> list[float]:
+        """`widths` narrowed by `excess` units or more, a few at a time, each time where the
+        fewest lines are added per unit."""
+        widths = list(widths)
+        while excess > 0:
+            current = {position: self.lines(position, widths[position])
+                       for position in self.positions}
+            total = int(np.max(np.stack(list(current.values())), axis=0).sum())
+            best: tuple[float, int, int] | None = None  # (lines added a unit, column, units)
+            for position in self.positions:
+                others = [current[other] for other in self.positions if other != position]
+                rest = np.max(np.stack(others), axis=0) if others else None
+                most = int(min(LOOK_AHEAD, widths[position] - self.lows[position]))
+                for units in range(1, most + 1):
+                    narrower = self.lines(position, widths[position] - units)
+                    added = int((np.maximum(narrower, rest) if rest is not None
+                                 else narrower).sum()) - total
+                    if best is None or added / units < best[0]:
+                        best = (added / units, position, units)
+            if best is None:
+                break
+            _, position, units = best
+            widths[position] -= units
+            excess -= units
+        return widths
+
 
 def _best_widths(lows: list[float], highs: list[float],
                  texts: dict[int, tuple[list[str], np.ndarray]], widest: float,
                  points: float) -> list[float]:
     """The text columns' widths that take the fewest lines within `widest` units: widened
-    step by step from their narrowest, or first set so that most rows take at most 2, 3, …
-    lines and then widened step by step (one column at a time cannot see that a row gets
-    shorter only when all its tall cells do)."""
+    step by step from their narrowest, or first set so that most rows take at most 1, 2, …
+    lines and then widened step by step, or set for one line and narrowed step by step until
+    they fit (one column at a time cannot see that a row gets shorter only when all its tall
+    cells do)."""
     layout = _Layout(lows, highs, texts, points)
     starts = [list(lows)]
     for most in range(1, 7):
@@ -390,6 +439,10 @@ def _best_widths(lows: list[float], highs: list[float],
             if sum(widths) <= widest:
                 starts.append(widths)
     candidates = [layout.hand_out(widths, widest - sum(widths)) for widths in starts]
+    # Or narrowed from one line each until they fit: most rows on one line, the longest on two.
+    narrowed = layout.take_back(layout.for_lines(1, 1.0), sum(layout.for_lines(1, 1.0)) - widest)
+    if sum(narrowed) <= widest:
+        candidates.append(layout.hand_out(narrowed, widest - sum(narrowed)))
     return min(candidates, key=lambda widths: (layout.total(widths), sum(widths)))
 
 

@@ -57,6 +57,7 @@ SHEET_ALLOCATION = "Phân bổ"
 SHEET_CHART_DATA = "Số liệu biểu đồ"
 SHEET_CHANGES = "Thay đổi"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
+EMPTY_NOTE = "Không có dòng nào."
 # Excel's rows per sheet (the header takes one).
 SHEET_ROWS = 1_048_576
 
@@ -163,8 +164,10 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
     heights = wrapped(columns)
     if blocks is not None and blocks.takes(sheet, rows):
         blocks.write(sheet, rows, formats, bold_formats, bold_rows, heights=heights)
-    else:
+    elif len(rows):
         write_rows(sheet, rows, formats, bold_formats, bold_rows, heights=heights)
+    else:  # printed, an empty table says so in one line rather than a bare header
+        sheet.write_string(1, 0, EMPTY_NOTE, styles.note)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     if printed < len(columns):
@@ -236,6 +239,8 @@ def _summary_charts(book: Workbook, styles: Styles, c: Consolidation,
     exemplary, women and ethnic-minority delegates, findings by their Vietnamese titles. Their
     figures (the counts of the terminal summary) sit on the last sheet."""
     data = book.add_worksheet(SHEET_CHART_DATA)
+    # Only the charts read it: hidden, so it is not printed as pages of bare figures.
+    data.hide()
     values_by_kind: dict[str, tuple[list[str], list[list[Any]], str]] = {
         "delegates": (["Đơn vị", "Số đại biểu", "Mức tối đa"],
                       [[code + ("" if cap is not None else PLENARY_MARK), count, cap]
@@ -272,6 +277,7 @@ def _chart(book: Workbook, kind: str, headers: list[str], first: int, last: int,
     font = {"name": FONT, "size": 11}
     categories = [SHEET_CHART_DATA, first, 0, last, 0]
     chart = book.add_chart({"type": "column" if kind == "delegates" else "bar"})
+    chart.show_hidden_data()  # its figures are on a hidden sheet
     chart.add_series({"name": headers[1], "categories": categories,
                       "values": [SHEET_CHART_DATA, first, 1, last, 1],
                       "data_labels": {"value": True, "num_format": "0.0%" if kind == "shares"
