@@ -114,15 +114,24 @@ def _char_ems(char: str, bold: bool) -> float:
     return table.get(base, 1.0)
 
 
-@lru_cache(maxsize=1 << 17)  # Vietnamese words are syllables: a few thousand cover a province
+# The distinct texts (words; a column's texts in `RowHeights`) measurements are kept for.
+_MEASURED = 200_000
+# Each word's width, measured once: Vietnamese words are syllables, a few thousand of which
+# cover a province's lists (bounded all the same, at `_MEASURED` words).
+_WORDS: dict[bool, dict[str, float]] = {False: {}, True: {}}
+
+
 def word_ems(word: str, bold: bool = False) -> float:
     """The width of `word` in ems of its font (Times New Roman, `bold` or regular)."""
-    table = _EMS[bold]
-    total = 0.0
-    for char in word:
-        size = table.get(char)
-        total += size if size is not None else _char_ems(char, bold)
-    return total
+    words = _WORDS[bold]
+    size = words.get(word)
+    if size is None:
+        if len(words) >= _MEASURED:
+            words.clear()
+        table = _EMS[bold]
+        size = words[word] = sum(table[char] if char in table else _char_ems(char, bold)
+                                 for char in word)
+    return size
 
 
 def line_points(points: float = TEXT_POINTS) -> float:
@@ -137,11 +146,14 @@ def lines_in(text: str, width: float, points: float = TEXT_POINTS, bold: bool = 
     greedily by their real widths (`word_ems`), a word longer than a line broken, each of the
     text's own line breaks kept."""
     holds = room(width, points)
+    words = _WORDS[bold]
     total = 0
     for paragraph in text.split("\n"):
         lines, used = 1, 0.0
         for word in paragraph.split():
-            size = word_ems(word, bold)
+            size = words.get(word)
+            if size is None:
+                size = word_ems(word, bold)
             if used and used + SPACE_EMS + size > holds:
                 lines, used = lines + 1, 0.0
             if size > holds:  # broken over lines of its own
@@ -166,23 +178,34 @@ class RowHeights:
     points: float = TEXT_POINTS
 
     def __post_init__(self) -> None:
-        # Asked once per row of every table (millions in a province): the wrapped columns
-        # and the characters one line of each holds, worked out once.
-        # Text no longer than `fits` characters takes one line whatever its letters (none is
-        # wider than an em): only longer text is measured.
+        # Asked once per row of every table (millions in a province): the wrapped columns,
+        # the characters one line of each holds for sure (text no longer takes one line
+        # whatever its letters, none being wider than an em: only longer text is measured),
+        # and each column's lines per distinct text, measured once (names, positions and
+        # units repeat down a list).
         object.__setattr__(self, "_checks", tuple(
-            (position, width, int(room(width, self.points)))
+            (position, width, int(room(width, self.points)), {})
             for position, width in enumerate(self.wraps) if width is not None))
         object.__setattr__(self, "_line", line_points(self.points))
+
+    def __reduce__(self) -> tuple[type[RowHeights], tuple[tuple[float | None, ...], float]]:
+        # Sent to the helper process without the measured texts.
+        return RowHeights, (self.wraps, self.points)
 
     def __call__(self, values: Sequence[Any]) -> float | None:
         lines = 1
         count = len(values)
-        for position, width, fits in self._checks:  # type: ignore[attr-defined]
+        for position, width, fits, measured in self._checks:  # type: ignore[attr-defined]
             if position < count:
                 value = values[position]
                 if type(value) is str and (len(value) > fits or "\n" in value):
-                    lines = max(lines, lines_in(value, width, self.points))
+                    found = measured.get(value)
+                    if found is None:
+                        if len(measured) >= _MEASURED:
+                            measured.clear()
+                        found = measured[value] = lines_in(value, width, self.points)
+                    if found > lines:
+                        lines = found
         return None if lines == 1 else lines * self._line  # type: ignore[attr-defined]
 
 
