@@ -45,20 +45,25 @@ WIDEST = PAGE_UNITS * TEXT_POINTS / SMALLEST_POINTS
 NARROWEST = {"flag": 5.0, "year": 6.0, "int": 6.0, "number": 8.0, "percent": 7.0,
              "date": 11.0, "text": 9.0}
 
-# A workbook whose default font is our Times New Roman 11 (`SERIF_BOOK`) has its column widths
+# A workbook whose default font is our Times New Roman 11 (`serif_book`) has its column widths
 # measured in that font's digits, in Excel and LibreOffice alike (with Excel's default, Calibri,
 # LibreOffice measures them in whatever font stands in for it, DejaVu Sans where Carlito is
 # missing: a third wider). As LibreOffice prints such a book, a unit is 5.53 pt and each column
 # 3.4 pt more (measured; Excel's are narrower): rounded up, below. Its scale comes out up to 1 %
 # below the one so computed: `SERIF_SCALE_MARGIN` more is kept.
-SERIF_BOOK = {"default_format_properties": {"font_name": FONT, "font_size": 11}}
 SERIF_UNIT_POINTS, SERIF_COLUMN_POINTS, SERIF_SCALE_MARGIN = 5.6, 3.6, 1.04
 # Landscape A4's width inside the left and right margins of `print_setup` (0.4 in each).
 ACROSS_POINTS = 842 - 0.8 * 72
 
 
+def serif_book() -> dict[str, Any]:
+    """The workbook options that make Times New Roman 11 its default font (a new dict each
+    time: xlsxwriter adds to the one it is given)."""
+    return {"default_format_properties": {"font_name": FONT, "font_size": 11}}
+
+
 def serif_widest(count: int, points: float = TEXT_POINTS) -> float:
-    """The widest `count` columns of a `SERIF_BOOK` sheet may be, in units, and still print
+    """The widest `count` columns of a `serif_book` sheet may be, in units, and still print
     fit to the page's width with text of this size at `SMALLEST_POINTS` or more."""
     across = ACROSS_POINTS * points / (SMALLEST_POINTS * SERIF_SCALE_MARGIN)
     return (across - SERIF_COLUMN_POINTS * count) / SERIF_UNIT_POINTS
@@ -275,7 +280,7 @@ def shown(value: Any, style: str) -> str:
 def fit_to_content(columns: Sequence[Col], rows: Sequence[Sequence[Any]],
                    points: float = TEXT_POINTS) -> list[Col]:
     """The columns' widths chosen from what they hold, so the table prints on as few pages as
-    its text allows, at `SMALLEST_POINTS` or more (`serif_widest`: for a `SERIF_BOOK`):
+    its text allows, at `SMALLEST_POINTS` or more (`serif_widest`: for a `serif_book`):
 
     - a column that does not wrap (numbers, dates, ticks) as wide as its widest value and its
       header's longest word (bold), so nothing is cut or shown as «###»;

@@ -26,7 +26,7 @@ from .layout import (
     table_widths,
     write_title,
 )
-from .paper import SERIF_BOOK, fit_to_content, header_height, print_setup, wrapped
+from .paper import fit_to_content, header_height, print_setup, serif_book, wrapped
 from .styles import FONT, Col
 
 # A fixed creation time keeps regenerated workbooks byte-stable.
@@ -136,7 +136,7 @@ def _open(path: Path, streamed: bool) -> tuple[Any, tuple[Any, Any, Any, Any]]:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     options = {**TEXT_SAFE, "constant_memory": True} if streamed else TEXT_SAFE
-    options = {**options, **SERIF_BOOK}  # column widths in our font's units (`paper`)
+    options = {**options, **serif_book()}  # column widths in our font's units (`paper`)
     book = xlsxwriter.Workbook(str(path), options)
     book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
     base = {"font_name": FONT, "font_size": 12}

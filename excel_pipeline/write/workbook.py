@@ -29,7 +29,7 @@ from .fast.parallel_rows import WriteHelper
 from .fast.row_blocks import BlockStore, BlockWriter
 from .fast.rows import ColumnRows, write_rows
 from .fast.xlsx_zip import package
-from .paper import SERIF_BOOK, fit_to_content, header_height, print_setup, wrapped
+from .paper import fit_to_content, header_height, print_setup, serif_book, wrapped
 from .styles import FONT, Col, Styles
 from .summary import (
     CHART_SHARES,
@@ -78,8 +78,8 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         cleanup.callback(parts.unlink, missing_ok=True)
         blocks = BlockWriter(helper, store)
         # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
-        # write_table does. Column widths in our font's units (`paper.SERIF_BOOK`).
-        book = xlsxwriter.Workbook(str(parts), {**ROWS_OPTIONS, **SERIF_BOOK})
+        # write_table does. Column widths in our font's units (`paper.serif_book`).
+        book = xlsxwriter.Workbook(str(parts), {**ROWS_OPTIONS, **serif_book()})
         book.set_custom_property(MARK, OutputKind.CONSOLIDATED.value)
         book.set_properties({"title": f"Tổng hợp – {c.campaign.name}"
                              + (f" – {EXAMPLE_NOTE}" if c.example else ""),
