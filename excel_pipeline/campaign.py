@@ -114,8 +114,10 @@ class Documents:
     period: str = ""  # its period: «(2025 - 2030)»
     year: int | None = None  # the documents' year; default: the year of --as-of
     # The laws a decision cites first («Căn cứ …;»), those in force in the campaign's year.
+    # A union body's decisions also rest on the Điều lệ Công đoàn Việt Nam in force.
     basis: list[str] = field(default_factory=lambda: [
-        "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"])
+        "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+        "Điều lệ Công đoàn Việt Nam khóa XIII"])
     agenda: list[str] = field(default_factory=list)  # the programme, item by item
     backdrop: list[str] = field(default_factory=list)  # the backdrop's title lines
     source: str = ""

@@ -31,6 +31,8 @@ COMMON: dict[str, str] = {
     "du_lieu_mau": "Đúng khi tổng hợp hộp thư mẫu kèm theo chương trình (văn bản ghi «DỮ LIỆU "
                    "MẪU»)",
     "co_quan_cap_tren": "Tên cơ quan cấp trên, in hoa (dòng đầu góc trái)",
+    "ten_co_quan_cap_tren": "Tên cơ quan cấp trên viết trong câu, ví dụ «Liên đoàn Lao động tỉnh "
+                            "Bình Dương» (dòng «Kính gửi», «kính trình»)",
     "co_quan": "Tên cơ quan ban hành, in hoa (dòng thứ hai góc trái)",
     "ten_don_vi": "Tên đơn vị tổng hợp, viết như trong danh mục",
     "ky_hieu": "Ký hiệu cơ quan trong số văn bản, ví dụ LĐLĐ trong «Số: …/QĐ-LĐLĐ»",

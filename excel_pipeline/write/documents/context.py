@@ -21,6 +21,7 @@ from ...textnorm import format_date, percent
 from ..summary import summary_rows, tree_order, unit_figures, unit_statuses
 from ..upward import considered_nominations, forwarded_nominations, upward_delegates
 from .catalogue import KINDS, DocumentKind
+from .wording import in_running_text, kept_whole
 
 # A value still to be filled by hand in the printed document.
 BLANK = "…"
@@ -64,9 +65,11 @@ def _common(c: Consolidation) -> dict[str, Any]:
     deciding = issuer if not body or issuer.startswith(body) else f"{body} {issuer or BLANK}"
     return {
         "du_lieu_mau": c.example,
-        "co_quan_cap_tren": settings.superior.upper(),
-        "co_quan": issuer or BLANK,
-        "chu_the": deciding or BLANK,
+        # Names in the header block kept whole on their lines (`wording.kept_whole`).
+        "co_quan_cap_tren": kept_whole(settings.superior.upper()),
+        "ten_co_quan_cap_tren": in_running_text(settings.superior) or BLANK,
+        "co_quan": kept_whole(issuer) or BLANK,
+        "chu_the": kept_whole(deciding) or BLANK,
         "ten_don_vi": name or BLANK,
         "ky_hieu": settings.symbol or BLANK,
         "noi_ban_hanh": settings.place or BLANK,
@@ -119,7 +122,8 @@ def _backdrop(c: Consolidation) -> dict[str, Any] | str:
     titles = _conference_titles(c)
     root = _root(c)
     return {**titles, "ten_don_vi_in_hoa": ((root and root["name"]) or BLANK).upper(),
-            "dia_diem_ngay": f"Địa điểm, ngày {BLANK} tháng {BLANK} năm {_year(c)}"}
+            "dia_diem_ngay": f"{c.campaign.documents.place or 'Địa điểm'}, ngày {BLANK} tháng "
+                             f"{BLANK} năm {_year(c)}"}
 
 
 def _presidium(c: Consolidation) -> dict[str, Any] | str:
@@ -256,11 +260,18 @@ def _per_form(c: Consolidation) -> list[dict[str, Any]]:
         considered = mine & ~late
         collectives = int((considered & (frame["subject"] == "Tập thể")).sum())
         rows.append({"stt": len(rows) + 1, "hinh_thuc": form,
-                     "cap_xet": "Cấp trên" if form in c.campaign.forwarded_awards else "Cấp này",
+                     "cap_xet": _deciders(c)[form in c.campaign.forwarded_awards],
                      "so_tap_the": collectives,
                      "so_ca_nhan": int(considered.sum()) - collectives,
                      "so_luong": int(considered.sum()), "khong_xet": int((mine & late).sum())})
     return rows
+
+
+def _deciders(c: Consolidation) -> tuple[str, str]:
+    """Who decides a form, by name: (this level, the level above)."""
+    root = _root(c)
+    return ((root and root["name"]) or "Cấp này",
+            in_running_text(c.campaign.documents.superior) or "Cấp trên")
 
 
 def _minutes(c: Consolidation) -> dict[str, Any] | str:

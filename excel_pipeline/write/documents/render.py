@@ -196,6 +196,7 @@ def render(template: Template, context: dict[str, Any], target: Path) -> Path:
     except TemplateError as exc:
         raise TemplateProblem(f"Mẫu văn bản «{template.path.name}» không điền được: "
                               f"{_syntax_reason(getattr(exc, 'message', ''))}.") from None
+    keep_with_signature(document.docx)
     properties = document.docx.core_properties
     properties.title = template.kind.title
     properties.author = "dhtt-merge"
@@ -203,3 +204,33 @@ def render(template: Template, context: dict[str, Any], target: Path) -> Path:
     with written_atomically(target) as temp:
         document.save(temp)
     return target
+
+
+def keep_with_signature(document: Any) -> None:
+    """Never a page holding the signature block alone: what comes just before it (a list, or
+    the last line of text, and the blank lines between) is kept on its page («keep with
+    next»). A signature block is a one-row table printed whole (its row
+    cannot split), as the shipped templates and the officers' copies of them make it."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    def keep(paragraph: Any) -> None:
+        Paragraph(paragraph, None).paragraph_format.keep_with_next = True
+
+    for table in document.element.body.iterchildren(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if len(rows) != 1 or rows[0].find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None:
+            continue
+        before = table.getprevious()
+        while before is not None and before.tag == qn("w:p") and not "".join(
+                before.itertext()).strip():
+            keep(before)
+            before = before.getprevious()
+        if before is not None and before.tag == qn("w:tbl"):
+            # Every row kept with the next: Word keeps what it can (a list longer than a page
+            # still breaks), and LibreOffice reads it as the table kept with what follows,
+            # carrying its last rows over with the signature.
+            for paragraph in before.iter(qn("w:p")):
+                keep(paragraph)
+        elif before is not None and before.tag == qn("w:p"):
+            keep(before)
