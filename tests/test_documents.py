@@ -39,12 +39,22 @@ def documents_of(out: Path) -> dict[str, Path]:
 
 
 def all_text(path: Path) -> str:
+    """The document's text; the non-breaking spaces that keep a body's name whole in the
+    header read as spaces."""
     document = Document(str(path))
     texts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
             texts += [cell.text for cell in row.cells]
-    return "\n".join(texts)
+    return "\n".join(texts).replace("\xa0", " ")
+
+
+def addressed(name: str) -> str:
+    """A certificate's name line without its «Ông »/«Bà »/«Ông/Bà »."""
+    for title in ("Ông/Bà ", "Ông ", "Bà "):
+        if name.startswith(title):
+            return name.removeprefix(title)
+    return name
 
 
 def list_rows(path: Path, header: str) -> list[list[str]]:
@@ -118,12 +128,16 @@ def test_presidium_and_award_lists_hold_the_right_people(example):
     text = all_text(paths["decision"])
     forms = [r["Hình thức khen thưởng"] for r in nominations
              if r["Hình thức khen thưởng"] not in forwarded]
-    for form in set(forms):
-        assert f"{form}: {forms.count(form)} (" in text
+    for form in set(forms):  # only the counts that are not zero
+        subjects = [r["Đối tượng"] for r in nominations if r["Hình thức khen thưởng"] == form]
+        said = [f"{subjects.count(kind)} {kind.lower()}" for kind in ("Tập thể", "Cá nhân")
+                if subjects.count(kind)]
+        assert f"{form}: {' và '.join(said)}\n" in text, form
+    assert "Điều 1. " in text and "Xét đề nghị của Hội đồng Thi đua – Khen thưởng." in text
     assert [int(r[0]) for r in decision].count(1) == len(set(forms))
     # one certificate page per awardee of this level, in the decision's order
     certificates = Document(str(paths["certificates"]))
-    names = [t.rows[1].cells[0].text for t in certificates.tables]
+    names = [addressed(t.rows[1].cells[0].text) for t in certificates.tables]
     assert names == [r[1] for r in decision]
     breaks = certificates.element.body.xpath(".//w:pPr/w:sectPr")
     assert len(breaks) == len(names) - 1
@@ -163,7 +177,8 @@ def test_header_block_page_and_fonts_follow_the_decree(example):
         assert mm(section.page_width, section.page_height) == (210, 297)
         assert mm(section.top_margin, section.bottom_margin, section.left_margin,
                   section.right_margin) == (20, 20, 30, 15)
-        left, right = (cell.text for cell in document.tables[0].rows[0].cells)
+        left, right = (cell.text.replace("\xa0", " ")
+                       for cell in document.tables[0].rows[0].cells)
         assert left.splitlines()[:2] == ["LĐLĐ TỈNH BÌNH DƯƠNG",
                                           "LIÊN ĐOÀN LAO ĐỘNG HUYỆN BÀU BÀNG"], kind
         assert right.splitlines()[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -182,7 +197,7 @@ def test_header_block_page_and_fonts_follow_the_decree(example):
     assert mm(backdrop.sections[0].page_width) == (297,)
     lines = [p.text for p in backdrop.paragraphs if p.text]
     assert lines[1:] == ["HỘI NGHỊ", "ĐIỂN HÌNH TIÊN TIẾN", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN BÀU BÀNG",
-                         "Lần thứ … (2025 - 2030)", "Địa điểm, ngày … tháng … năm 2025"]
+                         "Lần thứ … (2025 - 2030)", "Bàu Bàng, ngày … tháng … năm 2025"]
     assert min(r.font.size.pt for p in backdrop.paragraphs for r in p.runs
                if r.text and "DỮ LIỆU MẪU" not in r.text) >= 24
     agenda = all_text(paths["agenda"])
@@ -240,8 +255,8 @@ def test_year_end_inbox_makes_award_documents_without_late_nominations(tmp_path)
     assert [(r[0], r[1]) for r in decision] == [("1", "Tổ sản xuất H0"), ("1", "Hà Văn Một"),
                                                 ("2", "Lò Thị Hai")]
     text = all_text(paths["decision"])
-    assert "Bằng khen LĐLĐ tỉnh: 1 (1 tập thể, 0 cá nhân)" in text
-    assert "Giấy khen: 2 (0 tập thể, 2 cá nhân)" in text
+    assert "Bằng khen LĐLĐ tỉnh: 1 tập thể\n" in text
+    assert "Giấy khen: 2 cá nhân\n" in text
     assert "Người Nộp Muộn" not in text  # không xét: late, left out
     # a 2020 decision cites the law of 2003 as amended in 2013, not the 2022 law (in force 2024)
     assert "Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003;" in text
@@ -252,7 +267,10 @@ def test_year_end_inbox_makes_award_documents_without_late_nominations(tmp_path)
     assert [r[1] for r in proposal] == ["Tập thể H2", "Quàng Văn Ba"]  # collectives first
     certificates = Document(str(paths["certificates"]))
     assert [t.rows[1].cells[0].text for t in certificates.tables] == \
-        ["Tổ sản xuất H0", "Hà Văn Một", "Lò Thị Hai"]
+        ["Tổ sản xuất H0", "Ông Hà Văn Một", "Ông Lò Thị Hai"]  # nominee(): «Nam»
+    # the position names no unit: the unit follows it; the decision's number is left to fill
+    assert certificates.tables[1].rows[2].cells[0].text.startswith("Chức vụ của Hà Văn Một, ")
+    assert certificates.tables[1].rows[6].cells[0].text.startswith("(Kèm theo Quyết định số …")
     assert certificates.tables[1].rows[4].cells[0].text == "Giấy khen năm 2020"
     minutes = all_text(paths["minutes"])
     assert "hồ sơ đề nghị khen thưởng của 3 đơn vị với 6 đề nghị" in minutes
@@ -325,8 +343,8 @@ def edited_copy(source: Path, target: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(("file_name", "old", "new", "said"), [
     ("doan-chu-tich.docx", "{{ p.ho_ten }}", "{{ p.ho_tn }}", "{{ p.ho_tn }}"),
     ("bao-cao-tong-hop.docx", "{{ so_loi }}", "{{ so_loi_con }}", "{{ so_loi_con }}"),
-    ("to-trinh-de-nghi-khen-thuong.docx", "{{ so_luong }}", "{{ so_luong }",
-     "«{{ so_luong } tập thể"),
+    ("to-trinh-de-nghi-khen-thuong.docx", "kính trình {{ ten_co_quan_cap_tren }}",
+     "kính trình {{ ten_co_quan_cap_tren }", "«{{ ten_co_quan_cap_tren } xem xét"),
     ("du-thao-quyet-dinh-khen-thuong.docx", "{%p endfor %}", "",
      "thiếu dòng đóng của vòng lặp"),
 ])
@@ -451,6 +469,6 @@ def test_without_a_registry_the_issuer_is_a_blank_not_a_code(tmp_path, make_unit
     out = tmp_path / "out"
     run_cli("documents", str(tmp_path / "inbox"), "--out", str(out), "--as-of", "2025-03-12")
     decision = Document(str(documents_of(out)["decision"]))
-    issuer = decision.tables[0].rows[0].cells[0].text.splitlines()
+    issuer = decision.tables[0].rows[0].cells[0].text.replace("\xa0", " ").splitlines()
     assert issuer[:2] == ["LĐLĐ TỈNH BÌNH DƯƠNG", "…"]  # the units named «ROOT» as parent
     assert "ROOT" not in all_text(documents_of(out)["decision"])
