@@ -28,6 +28,14 @@ DEFAULT_CAMPAIGN = "bau-bang-2025"
 # `allocate.methods` implements exactly these.
 ALLOCATION_METHODS = {"hamilton": "Phần dư lớn nhất (Hamilton)", "dhondt": "D'Hondt",
                       "sainte-lague": "Sainte-Laguë", "huntington-hill": "Huntington–Hill"}
+# What the built-in allocation weights count, as officers read it; any other weight is the
+# name of a numeric column of Thông tin đơn vị, shown as typed.
+WEIGHT_LABELS = {"members": "số đoàn viên", "workers": "số CNVCLĐ"}
+
+
+def weight_label(weight: str) -> str:
+    """The allocation weight in Vietnamese: «số đoàn viên» for members, a column as named."""
+    return WEIGHT_LABELS.get(weight, weight)
 
 
 

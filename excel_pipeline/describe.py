@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .campaign import Campaign
+from .campaign import ALLOCATION_METHODS, Campaign, weight_label
 from .textnorm import format_date as _d
 
 
@@ -57,7 +57,8 @@ def rule_table(campaign: Campaign) -> list[tuple[str, str, str, str]]:
     if plan.seats is not None:
         rows.append((everywhere, "Chỉ tiêu đại biểu dự hội nghị cấp trên được phân bổ",
                      f"{plan.seats} (dành riêng {plan.reserved}, tối thiểu {plan.minimum}, "
-                     f"{plan.method})", plan.source or doc))
+                     f"{ALLOCATION_METHODS.get(plan.method, plan.method)}, trọng số: "
+                     f"{weight_label(plan.weight)})", plan.source or doc))
     for form, quota in plan.quotas.items():
         rows.append((everywhere, f"Chỉ tiêu khen thưởng «{form}»", str(quota),
                      plan.source or doc))

@@ -18,6 +18,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from ..allocate.methods import METHOD_LABELS
+from ..campaign import weight_label
 from ..findings import CODES, SEVERITY_LABELS, cell_ref
 from ..model import ACCEPTED, MARK, REJECTED, STATUS_LABELS, SUPERSEDED, Consolidation, OutputKind
 from ..template import BY_KEY, ROW_SHEETS, SheetSpec
@@ -368,13 +369,14 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
     plan = c.campaign.allocation
     columns = [Col("Nội dung phân bổ", 26), Col("Đơn vị phân bổ", 11), Col("Mã đơn vị", 11),
                Col("Tên đơn vị", 34),
-               Col("Trọng số", 11, "int"), Col("Hạn mức chính xác", 12, "number"),
+               Col(f"Trọng số ({weight_label(plan.weight)})", 11, "int"),
+               Col("Hạn mức chính xác", 12, "number"),
                Col("Số được phân bổ", 11, "int"), Col("Đơn vị đã cử / đề nghị", 12, "int"),
                Col("Chênh lệch", 10, "int")]
     rows = [[r["what"], r["parent"], r["unit"], r["name"], r["weight"], round(r["quota"], 4),
              r["seats"], r["sent"], r["sent"] - r["seats"]] for r in rows_data]
-    title = (f"Phân bổ – phương pháp {METHOD_LABELS[plan.method]}, trọng số {plan.weight}, "
-             f"tối thiểu {plan.minimum}")
+    title = (f"Phân bổ – phương pháp {METHOD_LABELS[plan.method]}, trọng số: "
+             f"{weight_label(plan.weight)}, tối thiểu {plan.minimum}")
     write_table(book, styles, SHEET_ALLOCATION, columns, rows, title=title)
     if not rows:
         return
