@@ -27,7 +27,7 @@ from excel_pipeline.write.documents.render import shipped_folder
 from excel_pipeline.write.submission import write_registry, write_submission
 from tests import document_templates
 from tests.test_end_to_end import run_cli, sheet_rows
-from tests.test_printing import A4, BOX_PER_POINT, overlapping, pages, render
+from tests.test_printing import A4, BOX_PER_POINT, overlapping, page_texts, pages, render
 
 ALL_KINDS = [kind.kind for kind in KINDS]
 NAME_HEADER = "Họ tên / Tên tập thể"
@@ -450,6 +450,26 @@ def test_documents_print_on_a4_with_nothing_cut_or_overlapping(example, tmp_path
             assert len(tops) == 1  # the name sits at the same height on every page
         if pdf.stem == "phong-hoi-nghi":
             assert len(rendered) == 1
+        assert alone_signatures(pdf) == [], pdf.name
+
+
+# The first line of a signature block, on its left or its right.
+SIGNATURE_TITLES = ("Nơi nhận", "TM.", "NGƯỜI LẬP", "THƯ KÝ", "CHỦ TRÌ")
+
+
+def alone_signatures(pdf: Path) -> list[int]:
+    """The pages holding a signature block (its signer's dotted name line) and nothing above
+    it: a list's last rows or the last paragraph belong on the signature's page."""
+    alone = []
+    for number, text in enumerate(page_texts(pdf), start=1):
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not any("………………" in line for line in lines):
+            continue
+        first = next((index for index, line in enumerate(lines)
+                      if any(title in line for title in SIGNATURE_TITLES)), None)
+        if first == 0:
+            alone.append(number)
+    return alone
 
 
 @pytest.mark.parametrize("preset", ["bau-bang-2025", "dien-bien-2020",
