@@ -58,12 +58,20 @@ def addressed(name: str) -> str:
 
 
 def list_rows(path: Path, header: str) -> list[list[str]]:
-    """The rows (below the header) of every list table whose second column is `header`."""
+    """The rows (below the header) of every list table whose second column is `header`, and
+    of the table of its last rows that follows it (split off to be kept with the signature,
+    `render.keep_with_signature`)."""
     rows = []
+    width = 0  # the columns of the list just read, 0 after any other table
     for table in Document(str(path)).tables:
         cells = [[cell.text.strip() for cell in row.cells] for row in table.rows]
         if cells and len(cells[0]) > 1 and cells[0][1] == header:
             rows += [row for row in cells[1:] if row[1] not in ("", header) and row[0] != ""]
+            width = len(cells[0])
+        elif cells and width and len(cells[0]) == width and cells[0][0].isdigit():
+            rows += [row for row in cells if row[1] != "" and row[0] != ""]
+        else:
+            width = 0
     return rows
 
 

@@ -227,10 +227,40 @@ def keep_with_signature(document: Any) -> None:
             keep(before)
             before = before.getprevious()
         if before is not None and before.tag == qn("w:tbl"):
-            # Every row kept with the next: Word keeps what it can (a list longer than a page
-            # still breaks), and LibreOffice reads it as the table kept with what follows,
-            # carrying its last rows over with the signature.
-            for paragraph in before.iter(qn("w:p")):
+            for paragraph in _last_rows(before).iter(qn("w:p")):
                 keep(paragraph)
         elif before is not None and before.tag == qn("w:p"):
             keep(before)
+
+
+def _last_rows(table: Any, count: int = 2) -> Any:
+    """A table of the list's last `count` rows, split off `table` and placed right after it,
+    a hairline paragraph between (LibreOffice keeps a table, not a row, with what follows:
+    so these rows go over with the signature, not the whole list). The table itself when it
+    has no more rows than that besides its header."""
+    import copy
+
+    from docx.oxml.ns import qn
+
+    rows = [row for row in table.findall(qn("w:tr"))
+            if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None]
+    if len(rows) <= count:
+        return table
+    tail = table.makeelement(qn("w:tbl"), {})
+    for part in ("w:tblPr", "w:tblGrid"):
+        found = table.find(qn(part))
+        if found is not None:
+            tail.append(copy.deepcopy(found))
+    for row in rows[-count:]:
+        tail.append(row)  # moved
+    # A hairline paragraph between them: adjacent tables are joined again when read.
+    joint = table.makeelement(qn("w:p"), {})
+    properties = joint.makeelement(qn("w:pPr"), {})
+    properties.append(properties.makeelement(qn("w:keepNext"), {}))
+    properties.append(properties.makeelement(qn("w:spacing"), {
+        qn("w:before"): "0", qn("w:after"): "0", qn("w:line"): "20",
+        qn("w:lineRule"): "exact"}))
+    joint.append(properties)
+    table.addnext(joint)
+    joint.addnext(tail)
+    return tail
