@@ -52,6 +52,4 @@ class Styles:
         self.bold = {style: book.add_format({**bold, **extra}) for style, extra in LOOKS.items()}
         # A consolidated row that carries findings (a conditional format's fill).
         self.flagged = book.add_format({"bg_color": "#FCE4D6"})
-        # The one line an empty table shows under its header («Không có dòng nào.»).
-        self.note = book.add_format({"font_name": FONT, "font_size": 11, "italic": True})
-        fix_format_indices(self.header, *self.cells.values(), *self.bold.values(), self.note)
+        fix_format_indices(self.header, *self.cells.values(), *self.bold.values())

@@ -58,7 +58,7 @@ SHEET_ALLOCATION = "Phân bổ"
 SHEET_CHART_DATA = "Số liệu biểu đồ"
 SHEET_CHANGES = "Thay đổi"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
-EMPTY_NOTE = "Không có dòng nào."
+EMPTY_NOTE = "không có dòng nào"
 # Excel's rows per sheet (the header takes one).
 SHEET_ROWS = 1_048_576
 
@@ -165,10 +165,8 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
     heights = wrapped(columns)
     if blocks is not None and blocks.takes(sheet, rows):
         blocks.write(sheet, rows, formats, bold_formats, bold_rows, heights=heights)
-    elif len(rows):
+    else:
         write_rows(sheet, rows, formats, bold_formats, bold_rows, heights=heights)
-    else:  # printed, an empty table says so in one line rather than a bare header
-        sheet.write_string(1, 0, EMPTY_NOTE, styles.note)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     if printed < len(columns):
@@ -177,7 +175,9 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         letter = xl_col_to_name(flagged)
         sheet.conditional_format(1, 0, len(rows), len(columns) - 1, {
             "type": "formula", "criteria": f"=${letter}2>0", "format": styles.flagged})
-    print_setup(sheet, title, FONT)
+    # Printed, an empty table says so in its page's title line (no row is added: the sheet
+    # reads back empty).
+    print_setup(sheet, title if len(rows) else f"{title} – {EMPTY_NOTE}", FONT)
     return sheet
 
 
