@@ -454,7 +454,7 @@ def per_form_table(document) -> None:
     grid(document, ["STT", "Hình thức", "Cấp xét", "Tập thể", "Cá nhân", "Cộng", "Không xét"],
          ["{{ f.stt }}", "{{ f.hinh_thuc }}", "{{ f.cap_xet }}", "{{ f.so_tap_the }}",
           "{{ f.so_ca_nhan }}", "{{ f.so_luong }}", "{{ f.khong_xet }}"],
-         [1.1, 4.4, 4.0, 1.7, 1.7, 1.6, 2.0], "f in theo_hinh_thuc", size=13,
+         [1.3, 4.3, 4.3, 1.5, 1.5, 1.6, 2.0], "f in theo_hinh_thuc", size=13,
          centred=(0, 2, 3, 4, 5, 6))
 
 
