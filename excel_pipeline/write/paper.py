@@ -247,7 +247,7 @@ def fit_widths(columns: Sequence[Col], widest: float = WIDEST) -> list[Col]:
 
 
 # Rows a table's widths are chosen on, evenly spread over it (a province's list has millions).
-SAMPLE_ROWS = 300
+SAMPLE_ROWS = 200
 # Widths a text column's words set its narrowest to, at most (a longer word is broken), and
 # the widest it is made (a longer text wraps).
 LONGEST_WORD, WIDEST_TEXT = 12.0, 100.0
@@ -375,10 +375,10 @@ class _Layout:
         return int(np.max(np.stack([self.lines(position, widths[position])
                                     for position in self.positions]), axis=0).sum())
 
-    def for_lines(self, most: int, share: float) -> list[float]:
-        """The widths at which `share` of each text column's sampled texts take at most
-        `most` lines (within the column's narrowest and widest)."""
-        widths = list(self.lows)
+    def for_lines(self, most: int, shares: Sequence[float]) -> list[list[float]]:
+        """For each of `shares`, the widths at which that share of each text column's sampled
+        texts take at most `most` lines (within the column's narrowest and widest)."""
+        chosen = [list(self.lows) for _ in shares]
         for position in self.positions:
             low, high = int(self.lows[position]), int(self.highs[position])
             distinct, codes = self.texts[position]
@@ -394,9 +394,11 @@ class _Layout:
                         narrow = middle + 1
                 needed.append(narrow)
             order = np.argsort(needed, kind="stable")
-            reached = np.cumsum(weights[order]) >= share * weights.sum()
-            widths[position] = float(needed[int(order[int(np.argmax(reached))])])
-        return widths
+            reached = np.cumsum(weights[order])
+            for widths, share in zip(chosen, shares, strict=True):
+                first = int(np.argmax(reached >= share * weights.sum()))
+                widths[position] = float(needed[int(order[first])])
+        return chosen
 
     def hand_out(self, widths: list[float], spare: float) -> list[float]:
         """`widths` widened by up to `spare` units, a few at a time, each time where the most
@@ -461,14 +463,13 @@ def _best_widths(lows: list[float], highs: list[float],
     cells do)."""
     layout = _Layout(lows, highs, texts, points)
     starts = [list(lows)]
+    one_line = layout.for_lines(1, (1.0,))[0]
     for most in range(1, 7):
-        for share in (1.0, 0.9, 0.75):
-            widths = layout.for_lines(most, share)
-            if sum(widths) <= widest:
-                starts.append(widths)
+        starts += [widths for widths in layout.for_lines(most, (1.0, 0.9, 0.75))
+                   if sum(widths) <= widest]
     candidates = [layout.hand_out(widths, widest - sum(widths)) for widths in starts]
     # Or narrowed from one line each until they fit: most rows on one line, the longest on two.
-    narrowed = layout.take_back(layout.for_lines(1, 1.0), sum(layout.for_lines(1, 1.0)) - widest)
+    narrowed = layout.take_back(one_line, sum(one_line) - widest)
     if sum(narrowed) <= widest:
         candidates.append(layout.hand_out(narrowed, widest - sum(narrowed)))
     return min(candidates, key=lambda widths: (layout.total(widths), sum(widths)))
