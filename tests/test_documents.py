@@ -172,6 +172,35 @@ def test_report_and_minutes_carry_the_consolidation_figures(example):
     assert f"với {nominations} đề nghị" in minutes
 
 
+def test_the_documents_read_as_the_decree_and_an_officer_write_them(example):
+    paths = documents_of(example)
+    decision = Document(str(paths["decision"]))
+    basis = [p for p in decision.paragraphs if p.text.startswith(("Căn cứ", "Xét đề nghị"))]
+    assert len(basis) >= 3 and all(run.italic for p in basis for run in p.runs if run.text)
+    assert [p.text[-1] for p in basis] == [";"] * (len(basis) - 1) + ["."]
+    articles = [p for p in decision.paragraphs if p.text.startswith("Điều ")]
+    assert [(p.runs[0].text, p.runs[0].bold, bool(p.runs[1].bold)) for p in articles] == [
+        (f"Điều {n}. ", True, False) for n in (1, 2, 3)]
+    assert "tập thể và 0 cá nhân" not in all_text(paths["decision"])
+    proposal = all_text(paths["proposal"])
+    assert "Kính gửi: Liên đoàn Lao động tỉnh Bình Dương" in proposal
+    assert "kính trình Liên đoàn Lao động tỉnh Bình Dương xem xét" in proposal
+    assert "(0 tập thể" not in proposal and "LĐLĐ TỈNH BÌNH DƯƠNG xem xét" not in proposal
+    annex = [table for table in Document(str(paths["proposal"])).tables
+             if table.rows[0].cells[-1].text == "Tóm tắt thành tích"]
+    assert annex and any(row.cells[-1].text for row in annex[0].rows[1:])
+    # the forms are decided by bodies named, not «Cấp này / Cấp trên»
+    for kind in ("minutes", "report"):
+        text = all_text(paths[kind])
+        assert "Cấp này" not in text and "Cấp trên" not in text, kind
+        assert "Liên đoàn Lao động huyện Bàu Bàng" in text, kind
+    assert "trang tính «Phát hiện» trong tệp tổng hợp" in all_text(paths["report"])
+    minutes = Document(str(paths["minutes"])).tables[-1].rows[0].cells
+    assert all("…………" in cell.text for cell in minutes)  # THƯ KÝ and CHỦ TRÌ: a name line
+    header = Document(str(paths["decision"])).tables[0].rows[0].cells[0].text
+    assert "HUYỆN\xa0BÀU\xa0BÀNG" in header  # the place never split over two lines
+
+
 def mm(*lengths: int) -> tuple[int, ...]:
     """Lengths in whole millimetres (Word stores them in twentieths of a point)."""
     return tuple(round(length / Mm(1)) for length in lengths)

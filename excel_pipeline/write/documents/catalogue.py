@@ -62,7 +62,8 @@ FIELDS: dict[str, str] = {
     "ten_don_vi_in_hoa": "Tên đơn vị tổng hợp, in hoa",
     "lan_thu": "Hội nghị lần thứ (để trống thành «…» khi chưa biết)",
     "nhiem_ky": "Giai đoạn, ví dụ «2025 - 2030»",
-    "dia_diem_ngay": "Dòng «Địa điểm, ngày … tháng … năm …»",
+    "dia_diem_ngay": "Dòng «Bàu Bàng, ngày … tháng … năm …» (địa danh của đợt; không có thì «Địa "
+                     "điểm»)",
     "nhom_doan_chu_tich": "Đoàn Chủ tịch của từng hội nghị; mỗi nhóm có: don_vi, so_nguoi, "
                           "so_cstd, quy_dinh, nguoi. " + PERSON,
     "so_doan_chu_tich": "Tổng số người trong các Đoàn Chủ tịch",
