@@ -83,7 +83,7 @@ def test_every_output_prints_on_a4_at_8_points_or_more_with_no_text_over_text(tm
             assert overlapping(boxes) == 0, (pdf.name, number)
 
 
-# The pages the example's workbooks may take (issue #29: 99 and 23 before rows were sized from
+# The pages the example's workbooks may take (99 and 23 before rows were sized from
 # their text), and the smallest text the lists may print at.
 TONG_HOP_PAGES, UPWARD_PAGES, SMALLEST = 40, 12, 8.5
 UPWARD_PEOPLE = 150
