@@ -4,11 +4,13 @@ Offices print the consolidated lists for the conference and the dossier. Three t
 whether a printed sheet can be read:
 
 - its width: a sheet is printed fit to the page's width, so the sum of its column widths sets
-  the scale. `fit_widths` narrows the text columns (which wrap) until the scale keeps 11-pt
-  text at 8 pt or more;
+  the scale. `fit_to_content` sizes a table's columns from what they hold so it takes the
+  fewest lines at 8.5 pt or more (`fit_widths` narrows fixed columns the same way);
 - its row heights: neither Excel nor LibreOffice grows a row for wrapped text when it opens a
   file, so a row whose text wraps over several lines must say its height, or the lines are
-  printed over the next rows. `RowHeights` estimates the lines each row needs, conservatively;
+  printed over the next rows, and a row taller than its text wastes paper. `RowHeights`
+  counts the lines each row needs from Times New Roman's letter widths (`lines_in`), as Excel
+  draws them (LibreOffice gives a line a little more room);
 - the page: landscape A4, the header row repeated, a title in the page header and «Trang x/y»
   in the footer (`print_setup`).
 """
