@@ -276,7 +276,11 @@ def shown(value: Any, style: str) -> str:
         return f"{value:g}"
     if hasattr(value, "strftime"):
         return "00/00/0000"
-    return str(value)
+    link = getattr(value, "text", None)  # a link (`cells.Link`) shows its text
+    if isinstance(link, str):
+        return link
+    text = str(value)
+    return "" if text in ("<NA>", "NaT") else text
 
 
 def fit_to_content(columns: Sequence[Col], rows: Sequence[Sequence[Any]],
