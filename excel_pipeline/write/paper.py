@@ -205,6 +205,8 @@ class RowHeights:
         for position, width, fits, measured in self._checks:  # type: ignore[attr-defined]
             if position < count:
                 value = values[position]
+                if type(value) is not str and value is not None:
+                    value = getattr(value, "text", None)  # a link (`cells.Link`): its text
                 if type(value) is str and (len(value) > fits or "\n" in value):
                     found = measured.get(value)
                     if found is None:
@@ -318,6 +320,11 @@ def fit_to_content(columns: Sequence[Col], rows: Sequence[Sequence[Any]],
         longest_word = max((word_ems(word) for text in distinct for word in text.split()),
                            default=0.0)
         low = max(3.0, min(max(low, units_for(longest_word, points)), LONGEST_WORD))
+        # A link's text is not wrapped by LibreOffice: the column holds it on one line.
+        links = [getattr(row[position], "text", None) for row in sample if position < len(row)]
+        longest_link = max((word_ems(text) + SPACE_EMS * text.count(" ") for text in links
+                            if isinstance(text, str)), default=0.0)
+        low = max(low, units_for(longest_link, points))
         longest_line = max((word_ems(line) + SPACE_EMS * line.count(" ")
                             for text in distinct for line in text.split("\n")), default=0.0)
         high = max(low, min(units_for(longest_line, points), WIDEST_TEXT))
