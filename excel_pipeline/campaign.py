@@ -28,6 +28,14 @@ DEFAULT_CAMPAIGN = "bau-bang-2025"
 # officers read; `allocate.methods` implements exactly these.
 ALLOCATION_METHODS = {"hamilton": "Phần dư lớn nhất (Hamilton)", "dhondt": "D'Hondt",
                       "sainte-lague": "Sainte-Laguë", "huntington-hill": "Huntington–Hill"}
+# What the built-in allocation weights count, as officers read it; any other weight is the
+# name of a numeric column of Thông tin đơn vị, shown as typed.
+WEIGHT_LABELS = {"members": "số đoàn viên", "workers": "số CNVCLĐ"}
+
+
+def weight_label(weight: str) -> str:
+    """The allocation weight in Vietnamese: «số đoàn viên» for members, a column as named."""
+    return WEIGHT_LABELS.get(weight, weight)
 
 
 
@@ -166,8 +174,10 @@ class Documents:
     period: str = ""  # its period: «(2025 - 2030)»
     year: int | None = None  # the documents' year; default: the year of --as-of
     # The laws a decision cites first («Căn cứ …;»), those in force in the campaign's year.
+    # A union body's decisions also rest on the Điều lệ Công đoàn Việt Nam in force.
     basis: list[str] = field(default_factory=lambda: [
-        "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"])
+        "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+        "Điều lệ Công đoàn Việt Nam khóa XIII"])
     agenda: list[str] = field(default_factory=list)  # the programme, item by item
     backdrop: list[str] = field(default_factory=list)  # the backdrop's title lines
     source: str = ""

@@ -190,6 +190,28 @@ def body(document, text: str, **kwargs) -> None:
     para(document, text, 14, align=JUSTIFY, indent=True, **kwargs)
 
 
+def basis(document, text: str) -> None:
+    """A line of the basis («Căn cứ …;»): italic, each ending «;», the last «.» (Nghị định
+    30/2020/NĐ-CP, Phụ lục I)."""
+    para(document, text, 14, italic=True, align=JUSTIFY, indent=True, after=3)
+
+
+def article(document, number: int, text: str) -> None:
+    """«Điều N.» in bold, then the article's text in one run (its placeholders filled)."""
+    paragraph = para(document, f"Điều {number}. ", 14, bold=True, align=JUSTIFY, indent=True,
+                     after=6)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(14)
+
+
+def counted(prefix: str = "") -> str:
+    """«2 tập thể và 9 cá nhân», «11 cá nhân»: only the counts that are not zero."""
+    collectives, individuals = f"{prefix}so_tap_the", f"{prefix}so_ca_nhan"
+    return (f"{{% if {collectives} %}}{{{{ {collectives} }}}} tập thể{{% endif %}}"
+            f"{{% if {collectives} and {individuals} %}} và {{% endif %}}"
+            f"{{% if {individuals} %}}{{{{ {individuals} }}}} cá nhân{{% endif %}}")
+
+
 def signature(document, width_cm: float, recipients: list[str] | None,
               left_title: str | None = None, right_title: str | None = None) -> None:
     """Recipients (or a second signer) at the left, the signer at the right (ô 7, 9)."""
@@ -207,6 +229,9 @@ def signature(document, width_cm: float, recipients: list[str] | None,
     elif left_title:
         para(left, left_title, 14, bold=True, align=CENTER, before=12)
         para(left, "(Ký, ghi rõ họ tên)", 13, italic=True, align=CENTER)
+        for _ in range(4):  # room to sign, then the name under it, as on the right
+            para(left, "", 14)
+        para(left, "…………………………", 14, align=CENTER)
     if right_title:
         para(right, right_title, 14, bold=True, align=CENTER, before=12)
         para(right, "(Ký, ghi rõ họ tên)", 13, italic=True, align=CENTER)
@@ -363,12 +388,19 @@ def delegate_list(heading: str, subject: str) -> Document:
     return document
 
 
-def annex_groups(document, loop_title: str) -> None:
+def annex_groups(document, loop_title: str, summary: bool = False) -> None:
+    """The annex's lists, one per form; with `summary`, each one's achievements too (a
+    proposal's annex: the superior decides on them)."""
     tag(document, "{%p for g in nhom %}")
     para(document, "{{ g.so_muc }}. " + loop_title, 14, bold=True, before=8, after=4)
-    grid(document, ["STT", "Họ tên / Tên tập thể", "Năm sinh", "Chức vụ, đơn vị công tác"],
-         ["{{ p.stt }}", "{{ p.ten }}", "{{ p.nam_sinh }}", "{{ p.chuc_vu or p.don_vi }}"],
-         [1.4, 5.3, 1.9, 7.9], "p in g.danh_sach", size=13, centred=(0, 2))
+    headers = ["STT", "Họ tên / Tên tập thể", "Năm sinh", "Chức vụ, đơn vị công tác"]
+    cells = ["{{ p.stt }}", "{{ p.ten }}", "{{ p.nam_sinh }}", "{{ p.chuc_vu or p.don_vi }}"]
+    if summary:
+        grid(document, [*headers, "Tóm tắt thành tích"], [*cells, "{{ p.tom_tat }}"],
+             [1.3, 4.0, 1.6, 4.9, 4.7], "p in g.danh_sach", size=12, centred=(0, 2))
+    else:
+        grid(document, headers, cells, [1.4, 5.3, 1.9, 7.9], "p in g.danh_sach", size=13,
+             centred=(0, 2))
     tag(document, "{%p endfor %}")
 
 
@@ -377,19 +409,17 @@ def proposal() -> Document:
     width = text_width(document) / 360000
     header_block(document, "TTr", width)
     title(document, "TỜ TRÌNH", "Về việc đề nghị khen thưởng")
-    para(document, "Kính gửi: {{ co_quan_cap_tren }}", 14, align=CENTER, after=12)
-    body(document, "Căn cứ {{ van_ban_can_cu }};")
-    body(document, "Căn cứ kết quả tổng hợp hồ sơ đề nghị khen thưởng của các đơn vị trực thuộc "
-         "(số liệu đến ngày {{ ngay_so_lieu }}),")
-    body(document, "{{ ten_don_vi }} kính trình {{ co_quan_cap_tren }} xem xét, khen thưởng "
-         "{{ so_luong }} tập thể, cá nhân ({{ so_tap_the }} tập thể, {{ so_ca_nhan }} cá nhân) "
-         "đã có thành tích xuất sắc trong {{ dot_thi_dua }}, cụ thể:")
+    para(document, "Kính gửi: {{ ten_co_quan_cap_tren }}", 14, align=CENTER, after=12)
+    basis(document, "Căn cứ {{ van_ban_can_cu }};")
+    basis(document, "Căn cứ kết quả tổng hợp hồ sơ đề nghị khen thưởng của các đơn vị trực "
+          "thuộc (số liệu đến ngày {{ ngay_so_lieu }}).")
+    body(document, "{{ ten_don_vi }} kính trình {{ ten_co_quan_cap_tren }} xem xét, khen thưởng "
+         + counted() + " đã có thành tích xuất sắc trong {{ dot_thi_dua }}, cụ thể:")
     tag(document, "{%p for g in nhom %}")
-    body(document, "- {{ g.hinh_thuc }}: {{ g.so_tap_the }} tập thể, {{ g.so_ca_nhan }} cá "
-         "nhân;")
+    body(document, "- {{ g.hinh_thuc }}: " + counted("g.") + ";")
     tag(document, "{%p endfor %}")
     body(document, "(Có danh sách và hồ sơ đề nghị khen thưởng kèm theo.)")
-    body(document, "Kính trình {{ co_quan_cap_tren }} xem xét, quyết định./.")
+    body(document, "Kính trình {{ ten_co_quan_cap_tren }} xem xét, quyết định./.")
     signature(document, width, ["- Như trên;", "- Lưu: VT."])
     page_break(document)
     para(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ KHEN THƯỞNG", 14, bold=True,
@@ -397,8 +427,7 @@ def proposal() -> Document:
     para(document, "(Kèm theo Tờ trình số …/TTr-{{ ky_hieu }} " + BLANK_DATE
          + " của {{ co_quan_ten }})", 14, italic=True, align=CENTER, after=8)
     example_mark(document)
-    annex_groups(document, "{{ g.hinh_thuc }}: {{ g.so_luong }} "
-                           "({{ g.so_tap_the }} tập thể, {{ g.so_ca_nhan }} cá nhân)")
+    annex_groups(document, "{{ g.hinh_thuc }}: " + counted("g."), summary=True)
     return document
 
 
@@ -410,18 +439,18 @@ def decision() -> Document:
     para(document, "{{ chu_the }}", 14, bold=True,
          align=CENTER, after=12)
     tag(document, "{%p for luat in can_cu_luat %}")
-    body(document, "Căn cứ {{ luat }};")
+    basis(document, "Căn cứ {{ luat }};")
     tag(document, "{%p endfor %}")
-    body(document, "Căn cứ {{ van_ban_can_cu }};")
-    body(document, "Xét đề nghị của {{ hoi_dong }},")
+    basis(document, "Căn cứ {{ van_ban_can_cu }};")
+    basis(document, "Xét đề nghị của {{ hoi_dong }}.")
     para(document, "QUYẾT ĐỊNH:", 14, bold=True, align=CENTER, before=6, after=6)
-    body(document, "Điều 1. Khen thưởng {{ so_tap_the }} tập thể và {{ so_ca_nhan }} cá nhân đã "
-         "có thành tích xuất sắc trong {{ dot_thi_dua }}, với các danh hiệu, hình thức: "
-         "{{ cac_hinh_thuc }} (có danh sách kèm theo).")
-    body(document, "Điều 2. Kèm theo danh hiệu, hình thức khen thưởng là tiền thưởng theo quy "
-         "định hiện hành.")
-    body(document, "Điều 3. Các tập thể, cá nhân có tên tại Điều 1 và các đơn vị có liên quan "
-         "chịu trách nhiệm thi hành Quyết định này kể từ ngày ký./.")
+    article(document, 1, "Khen thưởng " + counted() + " đã có thành tích xuất sắc trong "
+            "{{ dot_thi_dua }}, với các danh hiệu, hình thức: {{ cac_hinh_thuc }} (có danh "
+            "sách kèm theo).")
+    article(document, 2, "Kèm theo danh hiệu, hình thức khen thưởng là tiền thưởng theo quy "
+            "định hiện hành.")
+    article(document, 3, "Các tập thể, cá nhân có tên tại Điều 1 và các đơn vị có liên quan "
+            "chịu trách nhiệm thi hành Quyết định này kể từ ngày ký./.")
     signature(document, width, ["- Như Điều 3;", "- Lưu: VT."])
     page_break(document)
     para(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG", 14, bold=True, align=CENTER)
@@ -429,8 +458,7 @@ def decision() -> Document:
          + " của {{ chu_the_ten }})", 14,
          italic=True, align=CENTER, after=8)
     example_mark(document)
-    annex_groups(document, "{{ g.hinh_thuc }}: {{ g.so_luong }} "
-                           "({{ g.so_tap_the }} tập thể, {{ g.so_ca_nhan }} cá nhân)")
+    annex_groups(document, "{{ g.hinh_thuc }}: " + counted("g."))
     return document
 
 
@@ -438,7 +466,7 @@ def per_form_table(document) -> None:
     grid(document, ["STT", "Hình thức", "Cấp xét", "Tập thể", "Cá nhân", "Cộng", "Không xét"],
          ["{{ f.stt }}", "{{ f.hinh_thuc }}", "{{ f.cap_xet }}", "{{ f.so_tap_the }}",
           "{{ f.so_ca_nhan }}", "{{ f.so_luong }}", "{{ f.khong_xet }}"],
-         [1.4, 5.0, 2.3, 1.9, 1.9, 1.9, 2.1], "f in theo_hinh_thuc", size=13,
+         [1.3, 4.3, 4.3, 1.5, 1.5, 1.6, 2.0], "f in theo_hinh_thuc", size=13,
          centred=(0, 2, 3, 4, 5, 6))
 
 
@@ -511,16 +539,26 @@ def report() -> Document:
     per_form_table(document)
     tag(document, "{%p endif %}")
     para(document, "IV. NHỮNG VẤN ĐỀ CÒN LẠI TRONG HỒ SƠ", 14, bold=True, before=12, after=6)
-    body(document, "Còn {{ so_loi }} lỗi và {{ so_canh_bao }} cảnh báo (chi tiết ở trang «Phát "
-         "hiện» của bảng tổng hợp tong-hop.xlsx).")
+    body(document, "Còn {{ so_loi }} lỗi và {{ so_canh_bao }} cảnh báo (chi tiết ở trang tính "
+         "«Phát hiện» trong tệp tổng hợp tong-hop.xlsx).")
     tag(document, "{%p if phat_hien %}")
     grid(document, ["Mức độ", "Nội dung", "Số"],
          ["{{ v.muc_do }}", "{{ v.noi_dung }}", "{{ v.so }}"], [2.6, 11.4, 2.5],
          "v in phat_hien", size=13, centred=(0, 2))
     tag(document, "{%p endif %}")
     para(document, "", 14)
-    signature(document, width, ["- {{ co_quan_cap_tren }} (để báo cáo);", "- Lưu: VT."])
+    signature(document, width, ["- {{ ten_co_quan_cap_tren }} (để báo cáo);", "- Lưu: VT."])
     return document
+
+
+# «Ông»/«Bà» by the person's sex («Ông/Bà» when it is not known); a collective by its name.
+CERTIFICATE_NAME = ('{% if a.doi_tuong == "Tập thể" %}{{ a.ten }}{% elif a.gioi_tinh == "Nữ" %}'
+                    'Bà {{ a.ten }}{% elif a.gioi_tinh == "Nam" %}Ông {{ a.ten }}{% else %}'
+                    'Ông/Bà {{ a.ten }}{% endif %}')
+# The position, and the unit only where the position does not already name it.
+CERTIFICATE_WHERE = ("{% if a.chuc_vu and a.don_vi in a.chuc_vu %}{{ a.chuc_vu }}"
+                     "{% elif a.chuc_vu %}{{ a.chuc_vu }}, {{ a.don_vi }}"
+                     "{% else %}{{ a.don_vi }}{% endif %}")
 
 
 def certificates() -> Document:
@@ -528,19 +566,24 @@ def certificates() -> Document:
     pre-printed blanks: adjust the rows' heights to the blank in Word (Table Properties)."""
     document = new_document(landscape=True)
     tag(document, "{%p for a in giay_khen %}")
-    table = document.add_table(rows=5, cols=1)
+    table = document.add_table(rows=7, cols=1)
     no_borders(table)
     width = text_width(document) / 360000
     set_widths(table, [width])
-    lines = [("", 0, 62), ("{{ a.ten }}", 26, 16), ("{{ a.chuc_vu }}", 16, 10),
-             ("{{ a.don_vi }}", 16, 24), ("{{ a.hinh_thuc }} năm {{ a.nam }}", 16, 10)]
-    for row, (text, size, height_mm) in zip(table.rows, lines, strict=True):
+    lines = [("", 0, 50, False), (CERTIFICATE_NAME, 26, 16, False),
+             (CERTIFICATE_WHERE, 16, 18, False),
+             ("Đã có thành tích xuất sắc, được khen thưởng nhân dịp {{ dot_thi_dua }}", 16, 18,
+              True),
+             ("{{ a.hinh_thuc }} năm {{ a.nam }}", 16, 10, False), ("", 0, 14, False),
+             ("(Kèm theo Quyết định số …/QĐ-{{ ky_hieu }} " + BLANK_DATE + ")", 13, 10,
+              False)]
+    for row, (text, size, height_mm, italic) in zip(table.rows, lines, strict=True):
         row.height, row.height_rule = Mm(height_mm), WD_ROW_HEIGHT_RULE.EXACTLY
         paragraph = row.cells[0].paragraphs[0]
         paragraph.alignment = CENTER
         if text:
             run = paragraph.add_run(text)
-            run.font.size, run.bold = Pt(size), size > 20
+            run.font.size, run.bold, run.italic = Pt(size), size > 20, italic
     tag(document, "{%p if not loop.last %}")
     breaker = document.add_paragraph()  # a section break: the next one starts a new page
     breaker._p.get_or_add_pPr().append(copy.deepcopy(document.sections[0]._sectPr))

@@ -27,7 +27,7 @@ from excel_pipeline.write.documents.render import shipped_folder
 from excel_pipeline.write.submission import write_registry, write_submission
 from tests import document_templates
 from tests.test_end_to_end import run_cli, sheet_rows
-from tests.test_printing import A4, BOX_PER_POINT, overlapping, pages, render
+from tests.test_printing import A4, BOX_PER_POINT, overlapping, page_texts, pages, render
 
 ALL_KINDS = [kind.kind for kind in KINDS]
 NAME_HEADER = "Họ tên / Tên tập thể"
@@ -39,21 +39,39 @@ def documents_of(out: Path) -> dict[str, Path]:
 
 
 def all_text(path: Path) -> str:
+    """The document's text; the non-breaking spaces that keep a body's name whole in the
+    header read as spaces."""
     document = Document(str(path))
     texts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
             texts += [cell.text for cell in row.cells]
-    return "\n".join(texts)
+    return "\n".join(texts).replace("\xa0", " ")
+
+
+def addressed(name: str) -> str:
+    """A certificate's name line without its «Ông »/«Bà »/«Ông/Bà »."""
+    for title in ("Ông/Bà ", "Ông ", "Bà "):
+        if name.startswith(title):
+            return name.removeprefix(title)
+    return name
 
 
 def list_rows(path: Path, header: str) -> list[list[str]]:
-    """The rows (below the header) of every list table whose second column is `header`."""
+    """The rows (below the header) of every list table whose second column is `header`, and
+    of the table of its last rows that follows it (split off to be kept with the signature,
+    `render.keep_with_signature`)."""
     rows = []
+    width = 0  # the columns of the list just read, 0 after any other table
     for table in Document(str(path)).tables:
         cells = [[cell.text.strip() for cell in row.cells] for row in table.rows]
         if cells and len(cells[0]) > 1 and cells[0][1] == header:
             rows += [row for row in cells[1:] if row[1] not in ("", header) and row[0] != ""]
+            width = len(cells[0])
+        elif cells and width and len(cells[0]) == width and cells[0][0].isdigit():
+            rows += [row for row in cells if row[1] != "" and row[0] != ""]
+        else:
+            width = 0
     return rows
 
 
@@ -126,12 +144,16 @@ def test_presidium_and_award_lists_hold_the_right_people(example):
     forms = [r["Hình thức khen thưởng"] for r in nominations
              if r["Hình thức khen thưởng"] in decided]
     assert "Lao động tiên tiến" not in text and "Tập thể lao động xuất sắc" not in text
-    for form in set(forms):
-        assert f"{form}: {forms.count(form)} (" in text
+    for form in set(forms):  # only the counts that are not zero
+        subjects = [r["Đối tượng"] for r in nominations if r["Hình thức khen thưởng"] == form]
+        said = [f"{subjects.count(kind)} {kind.lower()}" for kind in ("Tập thể", "Cá nhân")
+                if subjects.count(kind)]
+        assert f"{form}: {' và '.join(said)}\n" in text, form
+    assert "Điều 1. " in text
     assert [int(r[0]) for r in decision].count(1) == len(set(forms))
     # one certificate page per awardee of this level, in the decision's order
     certificates = Document(str(paths["certificates"]))
-    names = [t.rows[1].cells[0].text for t in certificates.tables]
+    names = [addressed(t.rows[1].cells[0].text) for t in certificates.tables]
     assert names == [r[1] for r in decision]
     breaks = certificates.element.body.xpath(".//w:pPr/w:sectPr")
     assert len(breaks) == len(names) - 1
@@ -158,6 +180,35 @@ def test_report_and_minutes_carry_the_consolidation_figures(example):
     assert f"với {nominations} đề nghị" in minutes
 
 
+def test_the_documents_read_as_the_decree_and_an_officer_write_them(example):
+    paths = documents_of(example)
+    decision = Document(str(paths["decision"]))
+    basis = [p for p in decision.paragraphs if p.text.startswith(("Căn cứ", "Xét đề nghị"))]
+    assert len(basis) >= 3 and all(run.italic for p in basis for run in p.runs if run.text)
+    assert [p.text[-1] for p in basis] == [";"] * (len(basis) - 1) + ["."]
+    articles = [p for p in decision.paragraphs if p.text.startswith("Điều ")]
+    assert [(p.runs[0].text, p.runs[0].bold, bool(p.runs[1].bold)) for p in articles] == [
+        (f"Điều {n}. ", True, False) for n in (1, 2, 3)]
+    assert "tập thể và 0 cá nhân" not in all_text(paths["decision"])
+    proposal = all_text(paths["proposal"])
+    assert "Kính gửi: Liên đoàn Lao động tỉnh Bình Dương" in proposal
+    assert "kính trình Liên đoàn Lao động tỉnh Bình Dương xem xét" in proposal
+    assert "(0 tập thể" not in proposal and "LĐLĐ TỈNH BÌNH DƯƠNG xem xét" not in proposal
+    annex = [table for table in Document(str(paths["proposal"])).tables
+             if table.rows[0].cells[-1].text == "Tóm tắt thành tích"]
+    assert annex and any(row.cells[-1].text for row in annex[0].rows[1:])
+    # the forms are decided by bodies named, not «Cấp này / Cấp trên»
+    for kind in ("minutes", "report"):
+        text = all_text(paths[kind])
+        assert "Cấp này" not in text and "Cấp trên" not in text, kind
+        assert "Liên đoàn Lao động huyện Bàu Bàng" in text, kind
+    assert "trang tính «Phát hiện» trong tệp tổng hợp" in all_text(paths["report"])
+    minutes = Document(str(paths["minutes"])).tables[-1].rows[0].cells
+    assert all("…………" in cell.text for cell in minutes)  # THƯ KÝ and CHỦ TRÌ: a name line
+    header = Document(str(paths["decision"])).tables[0].rows[0].cells[0].text
+    assert "HUYỆN\xa0BÀU\xa0BÀNG" in header  # the place never split over two lines
+
+
 def mm(*lengths: int) -> tuple[int, ...]:
     """Lengths in whole millimetres (Word stores them in twentieths of a point)."""
     return tuple(round(length / Mm(1)) for length in lengths)
@@ -171,7 +222,8 @@ def test_header_block_page_and_fonts_follow_the_decree(example):
         assert mm(section.page_width, section.page_height) == (210, 297)
         assert mm(section.top_margin, section.bottom_margin, section.left_margin,
                   section.right_margin) == (20, 20, 30, 15)
-        left, right = (cell.text for cell in document.tables[0].rows[0].cells)
+        left, right = (cell.text.replace("\xa0", " ")
+                       for cell in document.tables[0].rows[0].cells)
         assert left.splitlines()[:2] == ["LĐLĐ TỈNH BÌNH DƯƠNG",
                                           "LIÊN ĐOÀN LAO ĐỘNG HUYỆN BÀU BÀNG"], kind
         assert right.splitlines()[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -190,7 +242,7 @@ def test_header_block_page_and_fonts_follow_the_decree(example):
     assert mm(backdrop.sections[0].page_width) == (297,)
     lines = [p.text for p in backdrop.paragraphs if p.text]
     assert lines[1:] == ["HỘI NGHỊ", "ĐIỂN HÌNH TIÊN TIẾN", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN BÀU BÀNG",
-                         "Lần thứ … (2025 - 2030)", "Địa điểm, ngày … tháng … năm 2025"]
+                         "Lần thứ … (2025 - 2030)", "Bàu Bàng, ngày … tháng … năm 2025"]
     assert min(r.font.size.pt for p in backdrop.paragraphs for r in p.runs
                if r.text and "DỮ LIỆU MẪU" not in r.text) >= 24
     agenda = all_text(paths["agenda"])
@@ -248,7 +300,7 @@ def test_year_end_inbox_makes_award_documents_without_late_nominations(tmp_path)
     # a province decides its Bằng khen; the Giấy khen is the lower union level's to decide
     assert [(r[0], r[1]) for r in decision] == [("1", "Tổ sản xuất H0")]
     text = all_text(paths["decision"])
-    assert "Bằng khen LĐLĐ tỉnh: 1 (1 tập thể, 0 cá nhân)" in text
+    assert "Bằng khen LĐLĐ tỉnh: 1 tập thể\n" in text
     assert "Giấy khen" not in text and "Hà Văn Một" not in text
     assert "Người Nộp Muộn" not in text  # không xét: late, left out
     # a 2020 decision cites the law of 2003 as amended in 2013, not the 2022 law (in force 2024)
@@ -261,6 +313,8 @@ def test_year_end_inbox_makes_award_documents_without_late_nominations(tmp_path)
     certificates = Document(str(paths["certificates"]))
     assert [t.rows[1].cells[0].text for t in certificates.tables] == ["Tổ sản xuất H0"]
     assert certificates.tables[0].rows[4].cells[0].text == "Bằng khen LĐLĐ tỉnh năm 2020"
+    # the decision's number is left to fill
+    assert certificates.tables[0].rows[6].cells[0].text.startswith("(Kèm theo Quyết định số …")
     minutes = all_text(paths["minutes"])
     assert "Ban Thường vụ công đoàn cấp trên trực tiếp cơ sở" in minutes  # who decides them
     assert "hồ sơ đề nghị khen thưởng của 3 đơn vị với 6 đề nghị" in minutes
@@ -336,8 +390,8 @@ def edited_copy(source: Path, target: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(("file_name", "old", "new", "said"), [
     ("doan-chu-tich.docx", "{{ p.ho_ten }}", "{{ p.ho_tn }}", "{{ p.ho_tn }}"),
     ("bao-cao-tong-hop.docx", "{{ so_loi }}", "{{ so_loi_con }}", "{{ so_loi_con }}"),
-    ("to-trinh-de-nghi-khen-thuong.docx", "{{ so_luong }}", "{{ so_luong }",
-     "«{{ so_luong } tập thể"),
+    ("to-trinh-de-nghi-khen-thuong.docx", "kính trình {{ ten_co_quan_cap_tren }}",
+     "kính trình {{ ten_co_quan_cap_tren }", "«{{ ten_co_quan_cap_tren } xem xét"),
     ("du-thao-quyet-dinh-khen-thuong.docx", "{%p endfor %}", "",
      "thiếu dòng đóng của vòng lặp"),
 ])
@@ -447,6 +501,26 @@ def test_documents_print_on_a4_with_nothing_cut_or_overlapping(example, tmp_path
             assert len(tops) == 1  # the name sits at the same height on every page
         if pdf.stem == "phong-hoi-nghi":
             assert len(rendered) == 1
+        assert alone_signatures(pdf) == [], pdf.name
+
+
+# The first line of a signature block, on its left or its right.
+SIGNATURE_TITLES = ("Nơi nhận", "TM.", "NGƯỜI LẬP", "THƯ KÝ", "CHỦ TRÌ")
+
+
+def alone_signatures(pdf: Path) -> list[int]:
+    """The pages holding a signature block (its signer's dotted name line) and nothing above
+    it: a list's last rows or the last paragraph belong on the signature's page."""
+    alone = []
+    for number, text in enumerate(page_texts(pdf), start=1):
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not any("………………" in line for line in lines):
+            continue
+        first = next((index for index, line in enumerate(lines)
+                      if any(title in line for title in SIGNATURE_TITLES)), None)
+        if first == 0:
+            alone.append(number)
+    return alone
 
 
 @pytest.mark.parametrize("preset", ["bau-bang-2025", "dien-bien-2020",
@@ -468,6 +542,6 @@ def test_without_a_registry_the_issuer_is_a_blank_not_a_code(tmp_path, make_unit
     out = tmp_path / "out"
     run_cli("documents", str(tmp_path / "inbox"), "--out", str(out), "--as-of", "2025-03-12")
     decision = Document(str(documents_of(out)["decision"]))
-    issuer = decision.tables[0].rows[0].cells[0].text.splitlines()
+    issuer = decision.tables[0].rows[0].cells[0].text.replace("\xa0", " ").splitlines()
     assert issuer[:2] == ["LĐLĐ TỈNH BÌNH DƯƠNG", "…"]  # the units named «ROOT» as parent
     assert "ROOT" not in all_text(documents_of(out)["decision"])

@@ -1,17 +1,24 @@
 """Outputs print as an office prints them: rendered by LibreOffice, every page is A4, no word
-is smaller than 8 pt, no word is printed over another (checked on pdftotext's word boxes)."""
+is smaller than 8 pt, no word is printed over another (checked on pdftotext's word boxes), no
+word of a list is cut off, and the lists take few pages: the example's tong-hop.xlsx at most
+40, a 150-person gui-cap-tren.xlsx at most 12, its text at 8.5 pt or more."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
+from excel_pipeline.model import OutputKind
+from excel_pipeline.template import DELEGATES
+from excel_pipeline.write.submission import write_submission
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(
@@ -115,3 +122,68 @@ def test_every_committed_template_prints_readably(tmp_path):
             following = numbered[index + 1:index + 2]
             if following and following[0][0] != 1:  # a full page: its form goes on overleaf
                 assert len(numbers) >= 15, (pdf.name, numbers)
+# The pages the example's workbooks may take (99 and 23 before rows were sized from
+# their text), and the smallest text the lists may print at.
+TONG_HOP_PAGES, UPWARD_PAGES, SMALLEST = 40, 12, 8.5
+UPWARD_PEOPLE = 150
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text, in reading order."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def smallest_text(boxes: list[tuple[float, ...]]) -> float:
+    """The size of the page's smallest word, in points (its box's height over `BOX_PER_POINT`,
+    the box of a word taken as its line's; a lone dot or dash may be lower)."""
+    return min(((box[3] - box[1]) / BOX_PER_POINT for box in boxes), default=99.0)
+
+
+def delegates_of(book: Path, sheet: str, header_row: int) -> list[dict[str, object]]:
+    """The rows of a delegates sheet as records keyed like the template's columns."""
+    rows = list(openpyxl.load_workbook(book, read_only=True)[sheet].iter_rows(
+        min_row=header_row, values_only=True))
+    by_header = {column.header: column for column in DELEGATES.columns}
+    keys = [by_header.get(str(header)) for header in rows[0]]
+    return [{column.key: (value == "x") if column.kind == "flag" else value
+             for column, value in zip(keys, row, strict=False) if column is not None}
+            for row in rows[1:]]
+
+
+@pytest.mark.slow
+def test_the_example_lists_print_on_few_pages_with_no_word_cut_at_8_5_points(tmp_path):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["--out", str(out), "--as-of", "2025-03-31"]).exit_code == 1
+    tong_hop = out / "tong-hop.xlsx"
+    book = openpyxl.load_workbook(tong_hop, read_only=True)
+    # The charts' figures are for the charts only: hidden, so never printed on their own.
+    assert book["Số liệu biểu đồ"].sheet_state == "hidden"
+    people = delegates_of(tong_hop, "Đại biểu", 1)
+    assert len(people) >= UPWARD_PEOPLE
+    # gui-cap-tren.xlsx's writer, given a 150-person list whatever the example sends up.
+    upward = write_submission(tmp_path / "gui-150" / "gui-cap-tren.xlsx",
+                              {"unit_code": "BB", "unit_name": "Liên đoàn Lao động huyện Bàu Bàng"},
+                              {"delegates": people[:UPWARD_PEOPLE]},
+                              title="Liên đoàn Lao động huyện Bàu Bàng gửi cấp trên",
+                              streamed=True, mark=OutputKind.UPWARD)
+    rendered = dict(zip(["gui-cap-tren", "tong-hop"],
+                        render([upward, tong_hop], tmp_path), strict=True))
+    tong_hop_pages = pages(rendered["tong-hop"])
+    assert len(tong_hop_pages) <= TONG_HOP_PAGES
+    upward_pages = pages(rendered["gui-cap-tren"])
+    assert len(upward_pages) <= UPWARD_PAGES
+    texts = page_texts(rendered["tong-hop"])
+    listed = [number for number, text in enumerate(texts) if text.lstrip().startswith("Đại biểu")]
+    assert listed
+    for number in listed:
+        assert smallest_text(tong_hop_pages[number][1]) >= SMALLEST, number
+    for _, boxes in upward_pages[1:-1]:  # between Thông tin đơn vị and the short last sheets
+        assert smallest_text(boxes) >= SMALLEST
+    # Nothing cut: every word of every person's printed text is on the list's pages (a row
+    # too short for its text loses its last lines).
+    printed = Counter(" ".join(texts[number] for number in listed).split())
+    wanted = Counter(word for person in people for key in ("full_name", "position", "achievements")
+                     for word in str(person.get(key) or "").split())
+    assert wanted - printed == Counter()

@@ -27,7 +27,7 @@ from .layout import (
     table_widths,
     write_title,
 )
-from .paper import header_height, print_setup, wrapped
+from .paper import fit_to_content, header_height, print_setup, serif_book, wrapped
 from .styles import FONT, Col
 
 # A fixed creation time keeps regenerated workbooks byte-stable.
@@ -109,17 +109,20 @@ def _table_sheet(book: Any, spec: SheetSpec, records: Sequence[Mapping[str, Any]
     sheet = book.add_worksheet(sheet_names.get(spec.key, spec.title))
     start = first_row(bool(title))
     widths = table_widths(spec)
+    # A tick box (True or False) is written as a unit fills it, "x" or empty, by `cells`.
+    values = [[record.get(column.key) for column in spec.columns] for record in records]
+    # As wide as the rows' text needs, so a list prints on as few pages as it can (`paper`).
+    paper = fit_to_content([Col(headers.get(column.header, column.header), width,
+                                "text" if column.kind in ("text", "choice") else "other")
+                            for column, width in zip(spec.columns, widths, strict=True)],
+                           values, TABLE_POINTS)
     if title:
-        write_title(sheet, table_title(spec, title), len(spec.columns) - 1, sum(widths), fmt_title)
-    paper = [Col(headers.get(column.header, column.header), width,
-                 "text" if column.kind in ("text", "choice") else "other")
-             for column, width in zip(spec.columns, widths, strict=True)]
+        write_title(sheet, table_title(spec, title), len(spec.columns) - 1,
+                    sum(column.width for column in paper), fmt_title)
     sheet.set_row(start, header_height(paper, TABLE_POINTS))
     for position, column in enumerate(paper):
         sheet.set_column(position, position, column.width)
         sheet.write_string(start, position, column.header, fmt_head)
-    # A tick box (True or False) is written as a unit fills it, "x" or empty, by `cells`.
-    values = [[record.get(column.key) for column in spec.columns] for record in records]
     looks = [fmt_date if column.kind == "date" else fmt_cell for column in spec.columns]
     write_rows(sheet, values, looks, looks, (), start + 1, wrapped(paper, TABLE_POINTS))
     print_setup(sheet, table_title(spec, title) if title else spec.title, FONT,
@@ -147,6 +150,7 @@ def _open(path: Path, streamed: bool,
     path.parent.mkdir(parents=True, exist_ok=True)
     options = {**TEXT_SAFE, "constant_memory": True, "tmpdir": scratch} if streamed \
         else TEXT_SAFE
+    options = {**options, **serif_book()}  # column widths in our font's units (`paper`)
     book = xlsxwriter.Workbook(str(path), options)
     book.set_properties({"author": "dhtt-merge", "created": _FIXED_TIME})
     base = {"font_name": FONT, "font_size": 12}

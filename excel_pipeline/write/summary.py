@@ -16,6 +16,7 @@ import pandas as pd
 from ..check.rules import PLENARY
 from ..findings import title_of
 from ..model import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED, Consolidation, FileRole
+from ..template import FILE, ROW, SHEET, STATUS, UNIT
 from ..textnorm import fold, percent
 
 COUNT_KEYS = ("members", "delegates", "exemplary", "guests", "women", "minority", "direct",
@@ -28,8 +29,8 @@ def tree_order(c: Consolidation, frame: pd.DataFrame) -> pd.DataFrame:
     """Rows sorted as the registry lists their units (then by source file and row), so every
     sheet and the upward submission read in the same order as the Tổng hợp sheet."""
     rank = {code: i for i, code in enumerate(c.registry.order)}
-    order = frame["_unit"].map(rank).fillna(len(rank))
-    return frame.assign(_rank=order).sort_values(["_rank", "_file", "_sheet", "_row"],
+    order = frame[UNIT].map(rank).fillna(len(rank))
+    return frame.assign(_rank=order).sort_values(["_rank", FILE, SHEET, ROW],
                                                  kind="stable")
 
 
@@ -62,10 +63,10 @@ def _unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
         "minority": _each_distinct(delegates["ethnicity"], is_minority),
         "direct": delegates["direct_worker"].fillna(False).astype(bool),
     }, index=delegates.index)
-    for code, counts in flags.groupby(delegates["_unit"]).sum().iterrows():
+    for code, counts in flags.groupby(delegates[UNIT]).sum().iterrows():
         if code in figures:
             figures[str(code)].update({key: int(value) for key, value in counts.items()})
-    for code, count in c.accepted("nominations")["_unit"].value_counts().items():
+    for code, count in c.accepted("nominations")[UNIT].value_counts().items():
         if code in figures:
             figures[str(code)]["nominations"] = int(count)
     severity_counts = Counter((f.unit, f.severity) for f in c.findings)
@@ -170,7 +171,7 @@ def indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
     reported = c.accepted("indicators")
     # Indicator values may be fractional (a share, an amount): summed as floats.
     own: dict[str, dict[str, float]] = {code: {} for code in c.registry.order}
-    sums = reported.groupby(["_unit", "code"], dropna=True)["value"].sum()
+    sums = reported.groupby([UNIT, "code"], dropna=True)["value"].sum()
     for (unit, code), value in sums.items():
         if unit in own and not pd.isna(value):
             values = own[str(unit)]
@@ -215,7 +216,7 @@ def summary_lines(c: Consolidation) -> list[str]:
     ]
     for key, label in (("delegates", "Đại biểu"), ("nominations", "Đề nghị khen thưởng"),
                        ("indicators", "Kết quả thi đua"), ("registrations", "Đăng ký thi đua")):
-        counts = c.sheets[key]["_status"].value_counts()
+        counts = c.sheets[key][STATUS].value_counts()
         lines.append(f"{label}: {counts.get(ACCEPTED, 0)} dòng hợp lệ, "
                      f"{counts.get('rejected', 0)} dòng lỗi, "
                      f"{counts.get('superseded', 0)} dòng bị thay thế")

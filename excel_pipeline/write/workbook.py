@@ -18,6 +18,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from ..allocate.methods import METHOD_LABELS
+from ..campaign import weight_label
 from ..findings import SEVERITY_LABELS, cell_ref, title_of
 from ..ingest.arrivals import VIETNAM
 from ..model import (
@@ -29,7 +30,19 @@ from ..model import (
     Consolidation,
     OutputKind,
 )
-from ..template import BY_KEY, CONSIDER, ROW_SHEETS, SheetSpec
+from ..template import (
+    BY_KEY,
+    CONSIDER,
+    FILE,
+    FILE_ID,
+    REASON,
+    ROW,
+    ROW_SHEETS,
+    SHEET,
+    STATUS,
+    UNIT,
+    SheetSpec,
+)
 from .advice import how_to_fix, shown_value
 from .atomic import Staging, scratch_beside, written_atomically
 from .cells import ROWS_OPTIONS, Link, write_cell
@@ -38,7 +51,7 @@ from .fast.parallel_rows import WriteHelper
 from .fast.row_blocks import BlockStore, BlockWriter
 from .fast.rows import ColumnRows, write_rows
 from .fast.xlsx_zip import package
-from .paper import fit_widths, header_height, print_setup, wrapped
+from .paper import fit_to_content, header_height, print_setup, serif_book, wrapped
 from .styles import FONT, Col, Styles
 from .summary import (
     CHART_SHARES,
@@ -66,6 +79,7 @@ SHEET_ALLOCATION = "Phân bổ"
 SHEET_CHART_DATA = "Số liệu biểu đồ"
 SHEET_CHANGES = "Thay đổi"
 NOT_CONSIDERED_COLUMN = "Tình trạng xét"
+EMPTY_NOTE = "không có dòng nào"
 # Excel's rows per sheet (the header takes one).
 SHEET_ROWS = 1_048_576
 
@@ -86,9 +100,10 @@ def write_workbook(c: Consolidation, path: Path, helper: WriteHelper,
         cleanup.callback(parts.unlink, missing_ok=True)
         blocks = BlockWriter(helper, store)
         # constant_memory (ROWS_OPTIONS): every sheet is written strictly row after row, which
-        # write_table does.
+        # write_table does. Column widths in our font's units (`paper.serif_book`).
         scratch = cleanup.enter_context(scratch_beside(path))  # the sheets' row files
-        book = xlsxwriter.Workbook(str(parts), {**ROWS_OPTIONS, "tmpdir": scratch})
+        book = xlsxwriter.Workbook(str(parts), {**ROWS_OPTIONS, "tmpdir": scratch,
+                                                **serif_book()})
         book.set_custom_property(MARK, OutputKind.CONSOLIDATED.value)
         book.set_properties({"title": f"Tổng hợp – {c.campaign.name}"
                              + (f" – {EXAMPLE_NOTE}" if c.example else ""),
@@ -160,8 +175,9 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
                 flagged: int | None = None) -> Worksheet:
     sheet = book.add_worksheet(name)
     printed = printed or len(columns)
-    # Printed fit to width: the printed columns narrow enough for 8.5-pt text.
-    columns = [*fit_widths(columns[:printed]), *columns[printed:]]
+    # Printed fit to width: the printed columns as wide as their text needs, narrow enough
+    # for 8.5-pt text (`paper.fit_to_content`).
+    columns = [*fit_to_content(columns[:printed], rows), *columns[printed:]]
     # Before any cell: with constant_memory a written row is final.
     sheet.set_row(0, header_height(columns))
     for position, column in enumerate(columns):
@@ -182,7 +198,9 @@ def _table_part(book: Workbook, styles: Styles, name: str, columns: Sequence[Col
         letter = xl_col_to_name(flagged)
         sheet.conditional_format(1, 0, len(rows), len(columns) - 1, {
             "type": "formula", "criteria": f"=${letter}2>0", "format": styles.flagged})
-    print_setup(sheet, title, FONT)
+    # Printed, an empty table says so in its page's title line (no row is added: the sheet
+    # reads back empty).
+    print_setup(sheet, title if len(rows) else f"{title} – {EMPTY_NOTE}", FONT)
     return sheet
 
 
@@ -245,6 +263,8 @@ def _summary_charts(book: Workbook, styles: Styles, c: Consolidation,
     exemplary, women and ethnic-minority delegates, findings by their Vietnamese titles. Their
     figures (the counts of the terminal summary) sit on the last sheet."""
     data = book.add_worksheet(SHEET_CHART_DATA)
+    # Only the charts read it: hidden, so it is not printed as pages of bare figures.
+    data.hide()
     values_by_kind: dict[str, tuple[list[str], list[list[Any]], str]] = {
         "delegates": (["Đơn vị", "Số đại biểu", "Mức tối đa"],
                       [[code + ("" if cap is not None else PLENARY_MARK), count, cap]
@@ -281,6 +301,7 @@ def _chart(book: Workbook, kind: str, headers: list[str], first: int, last: int,
     font = {"name": FONT, "size": 11}
     categories = [SHEET_CHART_DATA, first, 0, last, 0]
     chart = book.add_chart({"type": "column" if kind == "delegates" else "bar"})
+    chart.show_hidden_data()  # its figures are on a hidden sheet
     chart.add_series({"name": headers[1], "categories": categories,
                       "values": [SHEET_CHART_DATA, first, 1, last, 1],
                       "data_labels": {"value": True, "num_format": "0.0%" if kind == "shares"
@@ -340,11 +361,11 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     keys = spec.keys
     # Column lists, made into rows only where rendered: a re-run builds none of the rows of
     # the blocks it reuses.
-    units = frame["_unit"].tolist()
+    units = frame[UNIT].tolist()
     parts = [units, [names.get(unit, "") for unit in units], *(frame[k].tolist() for k in keys)]
     if considered:
         parts.append(frame[CONSIDER].tolist())
-    files, sheets, rows = frame["_file"].tolist(), frame["_sheet"].tolist(), frame["_row"].tolist()
+    files, sheets, rows = frame[FILE].tolist(), frame[SHEET].tolist(), frame[ROW].tolist()
     parts.append([found.get((file, sheet, row)) for file, sheet, row in zip(files, sheets, rows,
                                                                               strict=True)])
     parts += [files, rows]
@@ -372,13 +393,14 @@ def _allocation_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
     plan = c.campaign.allocation
     columns = [Col("Nội dung phân bổ", 26), Col("Đơn vị phân bổ", 11), Col("Mã đơn vị", 11),
                Col("Tên đơn vị", 34),
-               Col("Trọng số", 11, "int"), Col("Hạn mức chính xác", 12, "number"),
+               Col(f"Trọng số ({weight_label(plan.weight)})", 11, "int"),
+               Col("Hạn mức chính xác", 12, "number"),
                Col("Số được phân bổ", 11, "int"), Col("Đơn vị đã cử / đề nghị", 12, "int"),
                Col("Chênh lệch", 10, "int")]
     rows = [[r["what"], r["parent"], r["unit"], r["name"], r["weight"], round(r["quota"], 4),
              r["seats"], r["sent"], r["sent"] - r["seats"]] for r in rows_data]
-    title = (f"Phân bổ – phương pháp {METHOD_LABELS[plan.method]}, trọng số {plan.weight}, "
-             f"tối thiểu {plan.minimum}")
+    title = (f"Phân bổ – phương pháp {METHOD_LABELS[plan.method]}, trọng số: "
+             f"{weight_label(plan.weight)}, tối thiểu {plan.minimum}")
     write_table(book, styles, SHEET_ALLOCATION, columns, rows, title=title)
     if not rows:
         return
@@ -453,9 +475,9 @@ def _place(targets: RowTargets, found: dict[tuple[str, str, int], int], name: st
     few among a province's rows) are looked up. Returns the position after them."""
     if found and len(frame):
         per_sheet = SHEET_ROWS - 1
-        keys = pd.MultiIndex.from_arrays([frame["_file"].astype(object),
-                                          frame["_sheet"].astype(object),
-                                          frame["_row"].astype("int64")])
+        keys = pd.MultiIndex.from_arrays([frame[FILE].astype(object),
+                                          frame[SHEET].astype(object),
+                                          frame[ROW].astype("int64")])
         for position in np.flatnonzero(keys.isin(list(found))):
             key = keys[position]
             part = (start + int(position)) // per_sheet
@@ -473,7 +495,7 @@ def _place_problem_rows(c: Consolidation, found: dict[tuple[str, str, int], int]
         start = 0
         for spec in ROW_SHEETS:
             frame = c.sheets[spec.key]
-            start = _place(targets, found, name, frame[frame["_status"] == status], start)
+            start = _place(targets, found, name, frame[frame[STATUS] == status], start)
 
 
 def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: str,
@@ -483,19 +505,19 @@ def _problem_rows_sheet(book: Workbook, styles: Styles, c: Consolidation, name: 
     rows = []
     for spec in ROW_SHEETS:
         frame = c.sheets[spec.key]
-        frame = frame[frame["_status"] == status]
+        frame = frame[frame[STATUS] == status]
         for record in frame.to_dict("records"):
             content = "; ".join(f"{col.header}: {_show(record[col.key])}" for col in spec.columns
                                 if not _empty(record[col.key]))
-            rows.append([spec.title, record["_unit"], record["_file"], record["_sheet"],
-                         record["_row"], record["_reason"], content])
+            rows.append([spec.title, record[UNIT], record[FILE], record[SHEET],
+                         record[ROW], record[REASON], content])
     write_table(book, styles, name, columns, rows, blocks=blocks)
 
 
 def _sources_sheet(book: Workbook, styles: Styles, c: Consolidation) -> None:
     counts: dict[int, dict[str, int]] = {}
     for spec in ROW_SHEETS:
-        for file_id, n in c.sheets[spec.key]["_file_id"].value_counts().items():
+        for file_id, n in c.sheets[spec.key][FILE_ID].value_counts().items():
             counts.setdefault(int(file_id), {})[spec.key] = int(n)
     columns = [Col("Tệp", 34), Col("Trạng thái", 16), Col("Mã đơn vị", 11),
                Col("Ngày gửi báo cáo", 12, "date"), Col("Lý do / ghi chú", 40),

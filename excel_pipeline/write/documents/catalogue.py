@@ -31,6 +31,8 @@ COMMON: dict[str, str] = {
     "du_lieu_mau": "Đúng khi tổng hợp hộp thư mẫu kèm theo chương trình (văn bản ghi «DỮ LIỆU "
                    "MẪU»)",
     "co_quan_cap_tren": "Tên cơ quan cấp trên, in hoa (dòng đầu góc trái)",
+    "ten_co_quan_cap_tren": "Tên cơ quan cấp trên viết trong câu, ví dụ «Liên đoàn Lao động tỉnh "
+                            "Bình Dương» (dòng «Kính gửi», «kính trình»)",
     "co_quan": "Tên cơ quan ban hành, in hoa (dòng thứ hai góc trái)",
     "ten_don_vi": "Tên đơn vị tổng hợp, viết như trong danh mục",
     "ky_hieu": "Ký hiệu cơ quan trong số văn bản, ví dụ LĐLĐ trong «Số: …/QĐ-LĐLĐ»",
@@ -63,7 +65,8 @@ FIELDS: dict[str, str] = {
     "ten_don_vi_in_hoa": "Tên đơn vị tổng hợp, in hoa",
     "lan_thu": "Hội nghị lần thứ (để trống thành «…» khi chưa biết)",
     "nhiem_ky": "Giai đoạn, ví dụ «2025 - 2030»",
-    "dia_diem_ngay": "Dòng «Địa điểm, ngày … tháng … năm …»",
+    "dia_diem_ngay": "Dòng «Bàu Bàng, ngày … tháng … năm …» (địa danh của đợt; không có thì «Địa "
+                     "điểm»)",
     "nhom_doan_chu_tich": "Đoàn Chủ tịch của từng hội nghị; mỗi nhóm có: don_vi, so_nguoi, "
                           "so_cstd, quy_dinh, nguoi. " + PERSON,
     "so_doan_chu_tich": "Tổng số người trong các Đoàn Chủ tịch",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ...findings import SEVERITY_LABELS, title_of
 from ...model import Consolidation
-from ...template import AWARD_FORMS, BY_KEY
+from ...template import AWARD_FORMS, BY_KEY, UNIT
 from ...textnorm import fold, format_date, percent
 from ..summary import summary_rows, tree_order, unit_figures, unit_statuses
 from ..upward import (
@@ -29,6 +29,7 @@ from ..upward import (
 )
 from .catalogue import KINDS, DocumentKind
 from .limits import bounded
+from .wording import in_running_text, kept_whole
 
 # A value still to be filled by hand in the printed document.
 BLANK = "…"
@@ -74,9 +75,11 @@ def _common(c: Consolidation) -> dict[str, Any]:
     issuer_name = settings.issuer or name
     return {
         "du_lieu_mau": c.example,
-        "co_quan_cap_tren": settings.superior.upper(),
-        "co_quan": issuer or BLANK,
-        "chu_the": deciding or BLANK,
+        # Names in the header block kept whole on their lines (`wording.kept_whole`).
+        "co_quan_cap_tren": kept_whole(settings.superior.upper()),
+        "ten_co_quan_cap_tren": in_running_text(settings.superior) or BLANK,
+        "co_quan": kept_whole(issuer) or BLANK,
+        "chu_the": kept_whole(deciding) or BLANK,
         "co_quan_ten": issuer_name or BLANK,
         "chu_the_ten": _sentence_case(body, issuer_name) or BLANK,
         "ten_don_vi": name or BLANK,
@@ -146,7 +149,8 @@ def _backdrop(c: Consolidation) -> dict[str, Any] | str:
     titles = _conference_titles(c)
     root = _root(c)
     return {**titles, "ten_don_vi_in_hoa": ((root and root["name"]) or BLANK).upper(),
-            "dia_diem_ngay": f"Địa điểm, ngày {BLANK} tháng {BLANK} năm {_year(c)}"}
+            "dia_diem_ngay": f"{c.campaign.documents.place or 'Địa điểm'}, ngày {BLANK} tháng "
+                             f"{BLANK} năm {_year(c)}"}
 
 
 def _presidium(c: Consolidation) -> dict[str, Any] | str:
@@ -155,7 +159,7 @@ def _presidium(c: Consolidation) -> dict[str, Any] | str:
     if frame.empty:
         return "không đơn vị nào đánh dấu đại biểu Đoàn Chủ tịch"
     groups = []
-    for code, people in frame.groupby("_unit", sort=False):
+    for code, people in frame.groupby(UNIT, sort=False):
         unit = c.registry.units.get(str(code))
         level = unit.level if unit else None
         rows = _people(c, people)
@@ -222,7 +226,7 @@ def _people(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
             "dang_vien": _tick(row.get("party_member")), "loai": _text(row.get("delegate_type")),
             "lanh_dao": _tick(row.get("leader")), "truc_tiep": _tick(row.get("direct_worker")),
             "cstd": _tick(row.get("emulation_soldier")),
-            "don_vi": names.get(str(row["_unit"]), _text(row["_unit"])),
+            "don_vi": names.get(str(row[UNIT]), _text(row[UNIT])),
             "ghi_chu": _text(row.get("note")),
         })
     return rows
@@ -272,7 +276,7 @@ def _nominees(c: Consolidation, frame: pd.DataFrame) -> list[dict[str, Any]]:
             "stt": number, "ten": _text(row.get("name")), "doi_tuong": _text(row.get("subject")),
             "nam_sinh": _text(row.get("birth_year")), "gioi_tinh": _text(row.get("gender")),
             "chuc_vu": _text(row.get("position")),
-            "don_vi": names.get(str(row["_unit"]), _text(row["_unit"])),
+            "don_vi": names.get(str(row[UNIT]), _text(row[UNIT])),
             "hinh_thuc": _text(row.get("award")), "so_bao_cao": _text(row.get("reports")),
             "tom_tat": _text(row.get("summary")),
         })
@@ -291,11 +295,26 @@ def _per_form(c: Consolidation) -> list[dict[str, Any]]:
         considered = mine & ~late
         collectives = int((considered & (frame["subject"] == "Tập thể")).sum())
         rows.append({"stt": len(rows) + 1, "hinh_thuc": form,
-                     "cap_xet": c.campaign.decider_label(form),
+                     "cap_xet": _decider_name(c, form),
                      "so_tap_the": collectives,
                      "so_ca_nhan": int(considered.sum()) - collectives,
                      "so_luong": int(considered.sum()), "khong_xet": int((mine & late).sum())})
     return rows
+
+
+def _decider_name(c: Consolidation, form: str) -> str:
+    """Who decides a form, by the body's name: this level's or the level above's, else the
+    body the campaign names (a body outside the union, a lower level)."""
+    here, above = _deciders(c)
+    return {"here": here, "above": above}.get(c.campaign.decided_by(form)) \
+        or c.campaign.decider_label(form)
+
+
+def _deciders(c: Consolidation) -> tuple[str, str]:
+    """Who decides a form, by name: (this level, the level above)."""
+    root = _root(c)
+    return ((root and root["name"]) or "Cấp này",
+            in_running_text(c.campaign.documents.superior) or "Cấp trên")
 
 
 def _minutes(c: Consolidation) -> dict[str, Any] | str:
@@ -308,7 +327,7 @@ def _minutes(c: Consolidation) -> dict[str, Any] | str:
     sheet = BY_KEY["nominations"].title
     counts = Counter(f.code for f in c.findings
                      if f.sheet == sheet and f.severity in ("error", "warning"))
-    return {"theo_hinh_thuc": _per_form(c), "so_don_vi_de_nghi": int(frame["_unit"].nunique()),
+    return {"theo_hinh_thuc": _per_form(c), "so_don_vi_de_nghi": int(frame[UNIT].nunique()),
             "tong_de_nghi": len(frame), "so_khong_xet": len(frame) - len(considered),
             "de_nghi_cap_tren": forwarded, "khen_cap_nay": here,
             "van_de_de_nghi": [{"ma": code, "noi_dung": title_of(code, c.campaign), "so": count}

@@ -197,6 +197,7 @@ def render(template: Template, context: dict[str, Any], target: Path,
     except TemplateError as exc:
         raise TemplateProblem(f"Mẫu văn bản «{template.path.name}» không điền được: "
                               f"{_syntax_reason(getattr(exc, 'message', ''))}.") from None
+    keep_with_signature(document.docx)
     properties = document.docx.core_properties
     properties.title = template.kind.title
     properties.author = "dhtt-merge"
@@ -204,3 +205,64 @@ def render(template: Template, context: dict[str, Any], target: Path,
     with written_atomically(target, staging) as temp:
         document.save(temp)
     return target
+
+
+def keep_with_signature(document: Any) -> None:
+    """Never a page holding the signature block alone: what comes just before it (a list, or
+    the last line of text, and the blank lines between) is kept on its page («keep with
+    next»). A signature block is a one-row table printed whole (its row
+    cannot split), as the shipped templates and the officers' copies of them make it."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    def keep(paragraph: Any) -> None:
+        # Only the paragraph's own properties are set: no story part is needed.
+        Paragraph(paragraph, None).paragraph_format.keep_with_next = True  # type: ignore[arg-type]
+
+    for table in document.element.body.iterchildren(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if len(rows) != 1 or rows[0].find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None:
+            continue
+        before = table.getprevious()
+        while before is not None and before.tag == qn("w:p") and not "".join(
+                before.itertext()).strip():
+            keep(before)
+            before = before.getprevious()
+        if before is not None and before.tag == qn("w:tbl"):
+            for paragraph in _last_rows(before).iter(qn("w:p")):
+                keep(paragraph)
+        elif before is not None and before.tag == qn("w:p"):
+            keep(before)
+
+
+def _last_rows(table: Any, count: int = 2) -> Any:
+    """A table of the list's last `count` rows, split off `table` and placed right after it,
+    a hairline paragraph between (LibreOffice keeps a table, not a row, with what follows:
+    so these rows go over with the signature, not the whole list). The table itself when it
+    has no more rows than that besides its header."""
+    import copy
+
+    from docx.oxml.ns import qn
+
+    rows = [row for row in table.findall(qn("w:tr"))
+            if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None]
+    if len(rows) <= count:
+        return table
+    tail = table.makeelement(qn("w:tbl"), {})
+    for part in ("w:tblPr", "w:tblGrid"):
+        found = table.find(qn(part))
+        if found is not None:
+            tail.append(copy.deepcopy(found))
+    for row in rows[-count:]:
+        tail.append(row)  # moved
+    # A hairline paragraph between them: adjacent tables are joined again when read.
+    joint = table.makeelement(qn("w:p"), {})
+    properties = joint.makeelement(qn("w:pPr"), {})
+    properties.append(properties.makeelement(qn("w:keepNext"), {}))
+    properties.append(properties.makeelement(qn("w:spacing"), {
+        qn("w:before"): "0", qn("w:after"): "0", qn("w:line"): "20",
+        qn("w:lineRule"): "exact"}))
+    joint.append(properties)
+    table.addnext(joint)
+    joint.addnext(tail)
+    return tail
