@@ -98,7 +98,8 @@ def agreeing(frame: pd.DataFrame) -> set[tuple[str, int]]:
 @pytest.mark.slow
 def test_only_people_who_agree_on_every_field_are_reported_at_province_scale():
     frame, copies, namesakes = province()
-    rules = SimpleNamespace(c=SimpleNamespace(accepted=lambda key: frame,
+    rules = SimpleNamespace(c=SimpleNamespace(considered=lambda key: frame,
+                                              registry=SimpleNamespace(roots=[]),
                                               campaign=SimpleNamespace(severities={})))
     findings = duplicate_person(rules)  # type: ignore[arg-type]
     reported = {(f.unit, f.row) for f in findings}
