@@ -103,6 +103,25 @@ def test_every_decision_is_taken_by_another_than_its_proposer_and_names_its_issu
 
 
 @pytest.mark.slow
+def test_every_decision_cites_the_laws_of_its_year(documents):
+    """The 2003 law as amended in 2005 and 2013 for 2015 and 2020, the 2022 law for 2025; a
+    union body's decision also cites the union's Charter of its time, a state body's does not."""
+    laws = {"bau-bang-2025": ["ngày 15 tháng 6 năm 2022", "Điều lệ Công đoàn Việt Nam khóa XIII"],
+            "lai-chau-2015": ["ngày 26 tháng 11 năm 2003", "ngày 14 tháng 6 năm 2005",
+                              "ngày 16 tháng 11 năm 2013"]}
+    for preset in ("dien-bien-2020", "dien-bien-tong-ket-2020", "ninh-thuan-2020"):
+        laws[preset] = [*laws["lai-chau-2015"], "Điều lệ Công đoàn Việt Nam khóa XII"]
+    for preset, (out, _) in documents.items():
+        paths = {d["kind"]: Path(d["path"]) for d in report_of(out)["documents"]}
+        if "decision" not in paths:
+            continue
+        text = docx_text(paths["decision"])
+        for law in laws[preset]:
+            assert law in text, (preset, law)
+        if preset == "lai-chau-2015":
+            assert "Điều lệ Công đoàn" not in text
+
+
 def test_each_form_is_decided_where_the_preset_says(documents):
     for preset, (out, _) in documents.items():
         campaign = load_campaign(preset)
