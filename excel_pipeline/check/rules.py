@@ -433,43 +433,55 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
         return []
     rows = frame[shared].assign(_key=keys[shared], _pos=range(int(shared.sum())))
     traits = [column for column in _PERSON_TRAITS if column in rows.columns]
+    folded_traits = [f"_{column}" for column in traits]
     for column in traits:  # compared folded: «kinh» and «Kinh» are one ethnicity
         rows[f"_{column}"] = rows[column].astype("string").map(fold, na_action="ignore") \
             .replace("", pd.NA)
-    left = rows[["_key", "_pos", UNIT, *(f"_{c}" for c in traits)]]
-    pairs = left.merge(rows[["_key", "_pos", UNIT, "position", *(f"_{c}" for c in traits)]],
-                       on="_key", suffixes=("", "_other"))
-    same = pairs[UNIT] != pairs["_unit_other"]
-    for column in traits:
-        mine, theirs = pairs[f"_{column}"], pairs[f"_{column}_other"]
-        same &= (mine.isna() | theirs.isna() | (mine == theirs)).fillna(True).astype(bool)
-    pairs = pairs[same].drop_duplicates(["_pos", "_unit_other"]) \
-        .sort_values(["_pos", "_unit_other"], kind="stable")
-    if pairs.empty:
-        return []
-    # Each row's other units, as many as a message can name, in plain lists: a common name
-    # and year may be shared by dozens of rows, and pandas' per-group work costs more than this.
-    counts = pairs.groupby("_pos", sort=True).size()
-    shown = pairs.groupby("_pos", sort=True).head(_UNITS_SHOWN)
-    others: dict[int, list[str]] = {}
-    for pos, other, position in zip(shown["_pos"].tolist(), shown["_unit_other"].tolist(),
-                                    shown["position"].tolist(), strict=True):
-        others.setdefault(pos, []).append(
-            f"{other} ({position})" if isinstance(position, str) and position else str(other))
+    # Rows are not paired with rows (a name and year that 300 units list would make 90,000
+    # pairs): each key's distinct profiles (its traits as given, gaps included) are, and a
+    # profile's units are those of every profile that does not contradict it.
+    rows["_profile"] = rows.groupby(["_key", *folded_traits], dropna=False, sort=False).ngroup()
+    profiles = rows.drop_duplicates("_profile")[["_key", "_profile", *folded_traits]]
+    pairs = profiles.merge(profiles, on="_key", suffixes=("", "_other"))
+    agree = pd.Series(True, index=pairs.index)
+    for column in folded_traits:
+        mine, theirs = pairs[column], pairs[f"{column}_other"]
+        agree &= (mine.isna() | theirs.isna() | (mine == theirs)).fillna(True).astype(bool)
+    listed = rows.sort_values("_pos").drop_duplicates(["_profile", UNIT])[
+        ["_profile", UNIT, "_pos", "position"]].rename(columns={
+            "_profile": "_profile_other", UNIT: "_unit_other", "_pos": "_pos_other",
+            "position": "_position_other"})
+    units_of = pairs.loc[agree, ["_profile", "_profile_other"]].merge(listed, on="_profile_other") \
+        .sort_values(["_profile", "_unit_other", "_pos_other"], kind="stable") \
+        .drop_duplicates(["_profile", "_unit_other"])
+    total = units_of.groupby("_profile", sort=False).size()
+    # A row's own unit is among its profile's units; the message names up to five others.
+    first = units_of.groupby("_profile", sort=False).head(_UNITS_SHOWN + 1)
+    candidates: dict[int, list[tuple[str, Any]]] = {}
+    for profile, other, position in zip(first["_profile"].tolist(), first["_unit_other"].tolist(),
+                                        first["_position_other"].tolist(), strict=True):
+        candidates.setdefault(profile, []).append((str(other), position))
+    totals = dict(zip(total.index.tolist(), total.tolist(), strict=True))
     columns = {column: rows[column].tolist() for column in
-               (UNIT, FILE, SHEET, ROW, "full_name", "birth_year", *traits)}
+               (UNIT, FILE, SHEET, ROW, "full_name", "birth_year", "_profile", *traits)}
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     findings = []
-    for pos, count in zip(counts.index.tolist(), counts.tolist(), strict=True):
+    for pos in range(len(rows)):
+        unit, profile = columns[UNIT][pos], columns["_profile"][pos]
+        count = totals.get(profile, 0) - 1  # the other units
+        if count < 1:
+            continue
+        others = [f"{other} ({position})" if isinstance(position, str) and position else other
+                  for other, position in candidates[profile] if other != unit][:_UNITS_SHOWN]
         name, year = columns["full_name"][pos], columns["birth_year"][pos]
         said = "".join(f", {columns[column][pos]}" for column in traits
                        if column != "id_number" and isinstance(columns[column][pos], str))
         more = f" và {count - _UNITS_SHOWN} đơn vị khác" if count > _UNITS_SHOWN else ""
         findings.append(T["DUPLICATE_PERSON"].at(
-            severities, {"unit": columns[UNIT][pos], "file": columns[FILE][pos],
+            severities, {"unit": unit, "file": columns[FILE][pos],
                          "sheet": columns[SHEET][pos], "row": int(columns[ROW][pos]),
                          "column": header, "value": name},
-            name=name, year=year, said=said, others="; ".join(others[pos]), more=more))
+            name=name, year=year, said=said, others="; ".join(others), more=more))
     return findings
 
 
