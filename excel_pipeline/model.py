@@ -94,6 +94,9 @@ class FileRecord:
     sender: str | None = None
     message_id: str | None = None
     subject: str | None = None
+    # A list sent as a file of its own (a CSV or Word list) that completes another file of the
+    # same unit (`check.submissions`): its rows are the unit's, its unit information is not.
+    part_of: str | None = None
 
     def reject(self, reason: str) -> None:
         self.status, self.reason = REJECTED, reason

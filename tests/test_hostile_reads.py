@@ -196,6 +196,7 @@ def test_a_crafted_pickle_in_the_cache_is_never_run(tmp_path, make_unit):
     assert essentials(again) == essentials(first)
     assert not list(cache.glob("*.pickle"))  # removed, never read
 
+@pytest.mark.slow
 
 def test_a_swapped_or_edited_cache_entry_is_read_again(tmp_path, make_unit):
     """BB01's entry under BB02's name, or an entry edited at the same length, is not used: the

@@ -25,6 +25,9 @@ from tests.conftest import REPO
 from tests.test_end_to_end import run_cli
 from tests.test_example_inbox import _cells
 
+# Whole runs of the command, several per test: left out of the quick set.
+pytestmark = pytest.mark.slow
+
 # The places and bodies of each preset's example: another preset's documents must name none.
 MARKS = {"bau-bang-2025": ["Bàu Bàng", "Bình Dương"], "dien-bien-2020": ["Điện Biên"],
          "dien-bien-tong-ket-2020": ["Điện Biên"], "ninh-thuan-2020": ["Ninh Thuận"],

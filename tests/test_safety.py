@@ -167,6 +167,7 @@ def test_ctrl_c_exits_130_with_one_line(inbox, tmp_path, monkeypatch):
                                            "nào."]
     assert "Aborted" not in stdout + stderr
 
+@pytest.mark.slow
 
 def test_outputs_have_ordinary_permissions(inbox, tmp_path):
     assert run_cli(str(inbox), "--out", str(tmp_path / "out"), "--feedback",
@@ -244,6 +245,7 @@ def test_a_run_stopped_before_the_end_replaces_none_of_the_previous_outputs(
     assert code == 130 and "Chưa ghi tệp kết quả nào" in stderr
     assert (outputs_of(out), outputs_of(feedback)) == before  # no temporary file left either
 
+@pytest.mark.slow
 
 def test_an_output_held_open_by_excel_keeps_the_old_file_and_names_the_new_one(
         inbox, tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -135,6 +136,7 @@ def _set_aside(c) -> set[tuple[str, str, int]]:
     return places
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(units, ledger_rows, st.randoms(use_true_random=False))
 def test_no_check_judges_a_row_set_aside_and_order_changes_nothing(drawn, ledger, rnd):

@@ -8,10 +8,14 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
 from excel_pipeline.pipeline import example_inbox
+
+# Whole runs of the command, several per test: left out of the quick set.
+pytestmark = pytest.mark.slow
 
 UNCHANGED = "Không có gì thay đổi kể từ lần chạy trước"
 

@@ -365,3 +365,32 @@ def test_a_word_file_built_to_exhaust_memory_is_refused_before_it_is_inflated(tm
     _, report, _ = consolidate(inbox, tmp_path / "out")
     entry = next(f for f in report["files"] if f["path"] == "bom.docx")
     assert entry["status"] == "rejected" and "bom giải nén" in entry["reason"]
+
+
+def test_a_unit_sending_its_lists_as_two_csv_files_sends_one_submission(tmp_path):
+    """Its delegates in one CSV, its nominations in another, the unit's lines above each:
+    both lists are the unit's (neither supersedes the other), its information counted once,
+    and no sheet said missing that one of the two holds."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "BB01 đại biểu.csv").write_bytes(
+        b"\xef\xbb\xbf" + delegate_csv_text(info=INFO_LINES).encode("utf-8"))
+    nominations = [INFO_LINES[0], INFO_LINES[1], [],
+                   ["TT", "Tên tập thể/cá nhân", "Chức vụ - Đơn vị công tác",
+                    "Danh hiệu thi đua/Hình thức khen thưởng", "Thành tích"],
+                   *([str(n), name, "Công ty May", form, "Hoàn thành xuất sắc nhiệm vụ"]
+                     for n, (name, form) in enumerate(NOMINEES, start=1))]
+    (inbox / "BB01 đề nghị khen thưởng.csv").write_bytes(
+        b"\xef\xbb\xbf" + csv_rows(nominations).encode("utf-8"))
+    registry(tmp_path / "danh-muc.xlsx", UNITS)
+    _, report, _ = consolidate(inbox, tmp_path / "out", "--units",
+                               str(tmp_path / "danh-muc.xlsx"))
+    status = {f["path"]: (f["status"], f["unit"]) for f in report["files"]}
+    assert status["BB01 đại biểu.csv"] == ("accepted", "BB01")
+    assert status["BB01 đề nghị khen thưởng.csv"] == ("accepted", "BB01")
+    assert report["units"]["BB01"]["delegates"] == len(PEOPLE)
+    assert report["units"]["BB01"]["nominations"] == len(NOMINEES)
+    assert not {"DUPLICATE_SUBMISSION", "MISSING_SHEET"} & set(codes(report))
+    book = openpyxl.load_workbook(tmp_path / "out" / "tong-hop.xlsx")
+    summary = [row for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0] == "BB01"]
+    assert len(summary) == 1  # the unit once, not once per file

@@ -72,7 +72,7 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
         registry = build_registry(registry_frame, campaign, inferred=False, source=source)
     else:
         registry = build_registry(info, campaign, inferred=True)
-    findings += attach_submissions(files, info, registry, campaign)
+    findings += attach_submissions(files, info, registry, campaign, _lists(submissions))
     # A file set aside (superseded, or an unknown unit) is not judged cell by cell; the unit
     # code's own finding stays, as it is why the file was rejected.
     code_header = INFO.column("unit_code").header
@@ -104,7 +104,9 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     matched = {f.file for f in info_findings if f.code == "UNIT_MATCHED_BY_NAME" and f.file}
     contacts, contact_findings = unit_contacts(info, files, registry, matched, severities)
     findings += contact_findings
-    info = info[info[FILE_ID].isin([r.file_id for r in files if r.status == ACCEPTED])]
+    # One information row per unit: a list that completes another file brings its rows only.
+    info = info[info[FILE_ID].isin([r.file_id for r in files
+                                    if r.status == ACCEPTED and r.part_of is None])]
     return Consolidation(campaign, as_of, tuple(files), registry, info.reset_index(drop=True),
                          sheets, tuple(findings), cells=_cell_letters([*read_files, registry_file]),
                          contacts=contacts)
@@ -336,12 +338,30 @@ def _unknown_levels(frame: pd.DataFrame, campaign: Campaign,
     return findings
 
 
+def _lists(submissions: list[ReadFile]) -> dict[int, frozenset[str]]:
+    """The table types of each submission sent as a list of its own (CSV, text, Word)."""
+    return {item.record.file_id: frozenset(table.spec.key for table in item.tables)
+            for item in submissions
+            if item.record.relpath.lower().endswith(LIST_SUFFIXES) and item.tables}
+
+
+# Files that hold one list each: a unit may send its lists as several of them.
+LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".docx", ".docm", ".doc")
+
+
 def _missing_sheets(submissions: list[ReadFile], campaign: Campaign) -> list[Finding]:
+    """MISSING_SHEET for a required sheet that none of a unit's accepted files holds (a unit
+    sending its lists in parts holds what its parts hold), said on the unit's main file."""
     findings: list[Finding] = []
+    held: dict[str | None, set[str]] = {}
     for item in submissions:
-        if item.record.status != ACCEPTED:
+        if item.record.status == ACCEPTED:
+            held.setdefault(item.record.unit, set()).update(
+                table.spec.key for table in item.tables)
+    for item in submissions:
+        if item.record.status != ACCEPTED or item.record.part_of is not None:
             continue
-        present = {table.spec.key for table in item.tables} | {"info"}
+        present = held.get(item.record.unit, set()) | {"info"}
         for key in campaign.required_sheets:
             if key not in present:
                 title = BY_KEY[key].title

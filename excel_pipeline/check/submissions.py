@@ -21,7 +21,8 @@ T = FINDING_TYPES
 
 
 def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Registry | None,
-                       campaign: Campaign) -> list[Finding]:
+                       campaign: Campaign,
+                       lists: dict[int, frozenset[str]] | None = None) -> list[Finding]:
     """Settle each submission file's status and unit; return the findings this produces.
 
     `info` holds one validated row per file that has a usable unit code (columns of the info
@@ -30,7 +31,9 @@ def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Re
 
     Of two files of one unit, a file carrying the unit's code always wins over one attached by
     name (the conflict is named for the officer); then the later «Ngày gửi báo cáo», then the
-    later file time.
+    later file time. A unit that sends its lists as files of their own (`lists`: the table
+    types of each CSV or Word list) sends one submission in parts: a list whose types no file
+    ranked before it carries completes the winner (`part_of`) instead of being superseded.
     """
     findings: list[Finding] = []
     severities = campaign.severities
@@ -64,7 +67,14 @@ def attach_submissions(files: list[FileRecord], info: pd.DataFrame, registry: Re
         ranked = sorted(records, key=lambda r: (r.file_id not in by_name, *_recency(r)),
                         reverse=True)
         winner = ranked[0]
-        for loser in ranked[1:]:
+        covered = set((lists or {}).get(winner.file_id, ()))
+        for part in ranked[1:]:
+            types = (lists or {}).get(part.file_id)
+            if types and winner.file_id in (lists or {}) and not types & covered:
+                part.part_of = winner.relpath
+                part.reason = f"Cùng hồ sơ của đơn vị với {winner.relpath}"
+                covered |= types
+        for loser in (r for r in ranked[1:] if r.part_of is None):
             named = loser.file_id in by_name and winner.file_id not in by_name
             loser.status = SUPERSEDED
             loser.reason = (f"Tệp nhận theo tên đơn vị; đơn vị có tệp ghi đúng mã: {winner.relpath}"
