@@ -1,5 +1,5 @@
-"""The run, end to end: discover → read → normalise → validate → merge → check → allocate →
-write → deliver, one stage after another (see docs/architecture.md).
+"""The run, end to end: discover → read → normalise → validate → merge → settle → check →
+allocate → write → deliver, one stage after another (see docs/architecture.md).
 
 `run()` is the library's one entry point; the CLI only parses options and calls it. Everything
 between reading and writing works on DataFrames (see `consolidate`), so tests need no files.
