@@ -71,8 +71,8 @@ class Level:
     presidium_emulation_min: int | None = None
     presidium_emulation_max: int | None = None
     # The conference programme and backdrop of this level when the document gives its own
-    # (document 000 has one backdrop for the province, another for lower levels); empty means
-    # the campaign's `[documents]` ones.
+    # (the Điện Biên conference guidance of 2020 has one backdrop for the province, another for
+    # lower levels); empty means the campaign's `[documents]` ones.
     agenda: list[str] = field(default_factory=list)
     backdrop: list[str] = field(default_factory=list)
     conference_seats: int | None = None  # this level's conference seats, shared among subordinates

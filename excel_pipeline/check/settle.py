@@ -2,10 +2,10 @@
 
 Which file speaks for which unit, which files are rejected or superseded and which rows fail
 their cells is `check.consolidate`'s; this stage adds the last exclusion: a dossier sent after
-its level's deadline, whose nominations a campaign does not consider («không xét», document
-002's rule). Every check after it (`check.rules`, `check.ledger`, `allocate.quotas`) reads
-`Consolidation.considered`, so none can judge a row this stage set aside; and no finding of
-the earlier stages is left on such a row.
+its level's deadline, whose nominations a campaign does not consider («không xét», the rule of
+the Điện Biên year-end guidance of 2020, docs/domain.md). Every check after it (`check.rules`,
+`check.ledger`, `allocate.quotas`) reads `Consolidation.considered`, so none can judge a row
+this stage set aside; and no finding of the earlier stages is left on such a row.
 
 Pure: read files in, a frozen `Consolidation` out; the inputs are left as they were.
 """

@@ -212,7 +212,8 @@ def write_template(campaign: Campaign, path: Path, prefill: Prefill | None = Non
         lists = closed_lists(campaign)
         _guide_sheet(book, looks, campaign, prefill, level)
         _info_sheet(book, looks, campaign, lists, prefill)
-        # A year-end summary (document 002) holds no conference, so it has no delegate list.
+        # A year-end summary (`dien-bien-tong-ket-2020`) holds no conference, so it has no
+        # delegate list.
         kind_sheets = [DELEGATE_SPEC] if campaign.kind == "conference" else []
         kind_sheets += [NOMINATIONS, INDICATORS]
         if campaign.registration_deadline is not None:

@@ -351,7 +351,8 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     names = _unit_names(c)
     frame = tree_order(c, c.accepted(spec.key))
     _place(targets, found, spec.title, frame, 0)
-    # The «không xét» column, where the campaign sets late nominations aside (document 002).
+    # The «không xét» column, where the campaign sets late nominations aside (the Điện Biên
+    # year-end guidance of 2020: docs/domain.md, Campaigns).
     considered = spec.key == "nominations" and c.campaign.late_nominations_not_considered
     columns = [Col("Mã đơn vị", 11), Col("Tên đơn vị", 26), *_spec_columns(spec)]
     if considered:
