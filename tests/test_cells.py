@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from excel_pipeline.write.cells import ROWS_OPTIONS
+from excel_pipeline.write.cells import ROWS_OPTIONS, Link
 from excel_pipeline.write.fast.rows import _write_cells, write_rows
 from excel_pipeline.write.styles import Styles
 
@@ -92,7 +92,8 @@ def test_plain_rows_are_streamed_and_still_read_back(tmp_path):
 values = st.one_of(
     st.text(max_size=12), st.sampled_from(TRICKY[:23]), st.integers(-10 ** 6, 10 ** 16),
     st.floats(allow_nan=True, allow_infinity=True), st.none(), st.booleans(),
-    st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 1, 1)))
+    st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.builds(Link, st.text(max_size=8), st.sampled_from(["'Đại biểu'!A5", "'Lỗi dữ liệu'!A2"])))
 
 
 @pytest.mark.slow  # a long property run
@@ -103,6 +104,29 @@ values = st.one_of(
 def test_any_rows_are_written_as_xlsxwriter_writes_them(tmp_path, rows, bold):
     streamed, by_cell = write_both(tmp_path, rows, bold)
     assert sheet_xml(streamed) == sheet_xml(by_cell)
+
+
+def test_rows_with_links_are_streamed_as_xlsxwriter_writes_them(tmp_path, monkeypatch):
+    """The findings sheet's rows lead to the rows they speak of: a link is its text in the
+    streamed row and a link kept aside, as `write_url` keeps it; the sheet is the same."""
+    rows = [["Lỗi", "SCHEMA", Link("Đại biểu!C17", "'Đại biểu'!A5"), 17, "Năm sinh sai."],
+            ["Cảnh báo", "DUPLICATE_PERSON", Link("Đại biểu!B9", "'Đại biểu'!A9"), 9, None],
+            ["Thông tin", "EXTRA_COLUMN", "Đề nghị khen thưởng!D3", 3, "Cột ngoài mẫu."]]
+    from excel_pipeline.write.fast import rows as fast_rows
+
+    kept: list[tuple[int, int]] = []
+    keep = fast_rows.add_internal_link
+
+    def counted(sheet: Any, row: int, col: int, target: str, text: str) -> None:
+        kept.append((row, col))
+        keep(sheet, row, col, target, text)
+
+    monkeypatch.setattr(fast_rows, "add_internal_link", counted)
+    streamed, by_cell = write_both(tmp_path, rows, set())
+    assert kept == [(1, 2), (2, 2)]  # the rows with links took the streamed path
+    assert sheet_xml(streamed) == sheet_xml(by_cell)
+    assert b"<hyperlinks>" in sheet_xml(streamed)
+    assert sheet_xml(streamed).count(b"<hyperlink ") == 2
 
 
 def test_a_streamed_submission_holds_the_cells_of_one_in_excel_layout(tmp_path):

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any, overload
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from ..cells import write_cell
+from ..cells import Link, write_cell
 from .xlsxwriter_internals import (
+    add_internal_link,
     append_rows_xml,
     cell_writers,
     flush_rows,
     record_written,
+    room_for_links,
     streams_rows,
     style_attribute,
 )
@@ -122,9 +124,12 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
             continue
         row_number = first_row + index
         bold = index in bold_rows
+        links: list[tuple[int, Link]] = []
         xml = _row_xml(row_number, values, letters, bold_styles if bold else styles,
-                       heights(values) if heights is not None else None)
-        if xml is not None:
+                       heights(values) if heights is not None else None, links)
+        if xml is not None and room_for_links(sheet, len(links)):
+            for position, link in links:
+                add_internal_link(sheet, row_number, position, link.target, link.text)
             batch.append(xml)
             if len(batch) == _BATCH_ROWS:
                 append_rows_xml(sheet, "".join(batch))
@@ -149,9 +154,12 @@ _PLAIN_TEXT_LIMIT = 16_383
 
 
 def _row_xml(row_number: int, values: Sequence[Any], letters: list[str],
-             styles: list[str | None], height: float | None = None) -> str | None:
+             styles: list[str | None], height: float | None = None,
+             links: list[tuple[int, Link]] | None = None) -> str | None:
     """The `<row>` element xlsxwriter writes for these values (at `height` points, as
-    `set_row` gives it), or None if any cell is not plain."""
+    `set_row` gives it), or None if any cell is not plain. A link to a place in the workbook
+    is its text in the row, and goes into `links` (position, link) for the caller to record
+    (`write_url` writes the text as a string and keeps the link aside the same way)."""
     excel_row = str(row_number + 1)
     cells = [f'<row r="{excel_row}">' if height is None
              else f'<row r="{excel_row}" ht="{height:.16g}" customHeight="1">']
@@ -160,6 +168,9 @@ def _row_xml(row_number: int, values: Sequence[Any], letters: list[str],
         if style is None:
             return None
         kind = value.__class__
+        if kind is Link and links is not None:
+            links.append((position, value))
+            value, kind = value.text, str
         if kind is str:
             if (not value or len(value) > _PLAIN_TEXT_LIMIT or value[0].isspace()
                     or value[-1].isspace() or _NEEDS_ESCAPING.search(value)):

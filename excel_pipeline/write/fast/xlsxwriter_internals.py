@@ -41,7 +41,7 @@ _SHEET_FIELDS = ("_write_single_row", "_write_string", "_write_number", "_write_
                  "previous_row", "row_info", "comments", "dim_rowmin", "dim_rowmax",
                  "dim_colmin", "dim_colmax", "constant_memory", "excel_version",
                  "default_row_height", "original_row_height", "xls_rowmax", "row_data_fh",
-                 "row_data_filename")
+                 "row_data_filename", "hyperlinks", "hlink_count")
 # The format internals: its style index, fixed before the format is copied to another process.
 _FORMAT_FIELDS = ("_get_xf_index", "xf_index")
 
@@ -121,6 +121,26 @@ def flush_rows(sheet: Worksheet, next_row: int = 0) -> None:
     """Write out the row xlsxwriter still holds in memory (a constant-memory sheet keeps one),
     before XML of ours follows it; `next_row` is the row xlsxwriter is to expect next."""
     sheet._write_single_row(next_row)
+
+
+# Excel's limit of links a sheet holds (xlsxwriter ignores those past it, with a warning).
+MAX_SHEET_LINKS = 65_530
+
+
+def room_for_links(sheet: Worksheet, count: int) -> bool:
+    """Whether the sheet can take `count` more links."""
+    return sheet.hlink_count + count <= MAX_SHEET_LINKS
+
+
+def add_internal_link(sheet: Worksheet, row: int, col: int, target: str, text: str) -> None:
+    """Record a link to a place in the workbook for a cell whose text a streamed row already
+    holds, as `write_url` records it (xlsxwriter writes the sheet's links when it closes)."""
+    from xlsxwriter.url import Url
+
+    url = Url(f"internal:{target}")
+    url._text = text
+    sheet.hlink_count += 1
+    sheet.hyperlinks[row][col] = url
 
 
 def append_rows_xml(sheet: Worksheet, xml: str) -> None:
