@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..campaign import Campaign
 from ..findings import FINDING_TYPES, Finding
+from ..ingest.documents import other_format
 from ..ingest.inbox import parse_table
 from ..ingest.normalise import SourceRow, TablePiece, build_frame, optional_text, stack
 from ..model import (
@@ -76,12 +77,12 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     # A file set aside (superseded, or an unknown unit) is not judged cell by cell; the unit
     # code's own finding stays, as it is why the file was rejected.
     code_header = INFO.column("unit_code").header
-    live = {r.relpath for r in files if r.status == ACCEPTED}
+    live = _live(files)  # no file's fate changes after this
     findings += [f for f in info_findings if f.file in live or f.column == code_header]
     findings += _missing_sheets(submissions, campaign)
-    findings += _only_live([*_table_findings(submissions, severities),
-                            *(f for item in read_files
-                              for f in _conversion_findings(item, severities))], files)
+    findings += _only(live, [*_table_findings(submissions, severities),
+                             *(f for item in read_files
+                               for f in _conversion_findings(item, severities))])
 
     sheets: dict[str, pd.DataFrame] = {}
     units_by_file = {r.file_id: r.unit for r in files}
@@ -92,13 +93,12 @@ def merge_inbox(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
         validation = validate_frame(spec.key, frame, problems, severities,
                                     this_year=as_of.year)
         sheets[spec.key] = row_status(frame, files, validation.failed, validation.messages)
-        findings += _only_live(_once_per_missing_column(validation.findings, submissions), files)
-    findings += _only_live(_total_findings(submissions, units_by_file, severities), files)
+        findings += _only(live, _once_per_missing_column(validation.findings, submissions))
+    findings += _only(live, _total_findings(submissions, units_by_file, severities))
     # What a list lacks is said for the files that stand, and for a file rejected for it.
     rejected = {r.relpath for r in files if r.status == REJECTED}
     findings += [f for f in _column_findings(submissions, units_by_file, severities)
-                 if f.file in live_now(files) or (f.code == "COLUMNS_NOT_FOUND"
-                                                  and f.file in rejected)]
+                 if f.file in live or (f.code == "COLUMNS_NOT_FOUND" and f.file in rejected)]
 
     findings += missing_submissions(files, registry, campaign, as_of)
     matched = {f.file for f in info_findings if f.code == "UNIT_MATCHED_BY_NAME" and f.file}
@@ -342,11 +342,7 @@ def _lists(submissions: list[ReadFile]) -> dict[int, frozenset[str]]:
     """The table types of each submission sent as a list of its own (CSV, text, Word)."""
     return {item.record.file_id: frozenset(table.spec.key for table in item.tables)
             for item in submissions
-            if item.record.relpath.lower().endswith(LIST_SUFFIXES) and item.tables}
-
-
-# Files that hold one list each: a unit may send its lists as several of them.
-LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".docx", ".docm", ".doc")
+            if other_format(item.record.relpath) and item.tables}
 
 
 def _missing_sheets(submissions: list[ReadFile], campaign: Campaign) -> list[Finding]:
@@ -388,13 +384,12 @@ def _cell_letters(read_files: list[ReadFile | None]) -> dict[tuple[str, str, str
     return letters
 
 
-def live_now(files: list[FileRecord]) -> set[str]:
+def _live(files: list[FileRecord]) -> set[str]:
     """The files that stand (accepted), by path."""
     return {r.relpath for r in files if r.status == ACCEPTED}
 
 
-def _only_live(findings: list[Finding], files: list[FileRecord]) -> list[Finding]:
+def _only(live: set[str], findings: list[Finding]) -> list[Finding]:
     """Cell findings of files that were rejected or superseded as a whole are not repeated."""
-    live = live_now(files)
     return [f for f in findings if f.file in live]
 

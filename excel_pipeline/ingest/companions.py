@@ -19,9 +19,9 @@ import re
 from pathlib import PurePosixPath
 
 from ..model import ACCEPTED, SKIPPED, RawForm, ReadFile
-from .discover import TEXT_SUFFIXES, WORD_SUFFIXES
+from .discover import TEXT_SUFFIXES
+from .documents import other_format
 
-_OTHER_FORMATS = (*TEXT_SUFFIXES, *WORD_SUFFIXES)
 # A unit code as offices write it in a file name: letters then digits («BB01», «C12», «CD05A»).
 _CODE = re.compile(r"^[A-Za-zĐđ]{1,6}\d{1,6}[A-Za-z]?$")
 
@@ -65,7 +65,7 @@ def attach_unit_information(files: list[ReadFile]) -> None:
 
 
 def _other_format(item: ReadFile) -> bool:
-    return PurePosixPath(item.record.relpath.split(" › ")[-1]).suffix.lower() in _OTHER_FORMATS
+    return other_format(item.record.relpath.split(" › ")[-1])
 
 
 def _folder(relpath: str) -> str:
