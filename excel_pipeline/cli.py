@@ -209,14 +209,16 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
            documents: DocumentOptions | None = None) -> None:
     """Run the merge (and the documents, when asked), print its lines, exit with its status."""
     from .campaign import load_campaign
-    from .write.unchanged import Previous, quick_previous
+    from .write.unchanged import Previous, quick_check
 
     campaign = load_campaign(campaign_spec)
+    key = None
     if not no_cache and ledger is None and documents is None and feedback_dir is None \
             and not email_to and not email_feedback and units_file is None:
         # Nothing to deliver: when the last run into this folder was this very run, its
         # verified outputs are the answer, told before the pipeline is even loaded.
-        _previous_then_exit(quick_previous(inbox, campaign, out_dir, as_of))
+        key, previous = quick_check(inbox, campaign, out_dir, as_of)
+        _previous_then_exit(previous)
 
     from .deliver.delivery import DeliveryOptions, delivery_lines
     from .deliver.mail import parse_addresses
@@ -229,7 +231,8 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
                               dry_run)
     result = run(RunOptions(inbox, campaign, out_dir, units_file=units_file, as_of=as_of,
                             progress=_progress(), delivery=options, use_cache=not no_cache,
-                            ledger=ledger, documents=documents, reuse=not no_cache))
+                            ledger=ledger, documents=documents,
+                            reuse=not no_cache and key is None, key=key))
     if isinstance(result, Previous):  # nothing changed: the last run's outputs are the answer
         _previous_then_exit(result)
         return

@@ -26,7 +26,7 @@ from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
 from .deliver.mail import SmtpSettings
 from .findings import sort_key
 from .ingest.cache import ReadCache
-from .ingest.examples import example_inbox
+from .ingest.examples import inbox_and_day
 from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Progress, ReadFile, RunResult
 from .write.atomic import Staging, staged_outputs
@@ -68,6 +68,9 @@ class RunOptions:
     # outputs are intact, that run is the answer: nothing is read or written again
     # (`write.unchanged`). Never when the run is also to deliver or write documents.
     reuse: bool = False
+    # The run key when the caller already computed it and found no such run (the command's
+    # `write.unchanged.quick_check`): recorded as it is, the inbox not hashed a second time.
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,20 +120,18 @@ def prepare(options: RunOptions) -> Prepared:
     # Edited templates are checked here too: a broken one stops the run before any work.
     templates = load_templates(options.documents.templates_dir) if options.documents else None
     example = options.inbox is None
-    inbox = options.inbox or example_inbox(options.campaign.id)
+    inbox, as_of = inbox_and_day(options.inbox, options.campaign, options.as_of)
     folders = {"--out": options.out_dir}
     if options.delivery.feedback_dir is not None:
         folders["--feedback"] = options.delivery.feedback_dir
     outputs = tuple(prepare_folders(folders, inbox))
     awards = _ledger_awards(options.ledger) if options.ledger is not None else None
-    # The example's data belong to the campaign's dates, not today's.
-    as_of = options.as_of or (options.campaign.example_as_of() if example else None) \
-        or dt.date.today()
     report = options.out_dir / "tong-hop.json"
-    key = run_key(inbox, outputs, run_facts(options.campaign, as_of, example,
-                                            options.units_file, awards)) \
-        if options.reuse else None
-    if key is not None and not options.delivery.wants_anything and options.documents is None:
+    key = options.key or (run_key(inbox, outputs, run_facts(options.campaign, as_of, example,
+                                                            options.units_file, awards))
+                          if options.reuse else None)
+    if options.reuse and key is not None and not options.delivery.wants_anything \
+            and options.documents is None:
         unchanged = verified_previous(report, key)
         if unchanged is not None:
             return Prepared(inbox, options.inbox is None, as_of, folders, outputs, settings,

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
-from excel_pipeline.pipeline import example_inbox
+from excel_pipeline.ingest.examples import example_inbox
 
 
 def run(inbox, out, *extra):

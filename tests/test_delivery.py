@@ -322,7 +322,7 @@ def test_the_units_own_workbook_comes_back_marked_and_the_original_untouched(tmp
     import hashlib
     import shutil
 
-    from excel_pipeline.pipeline import example_inbox
+    from excel_pipeline.ingest.examples import example_inbox
 
     inbox, out, folder = tmp_path / "hộp thư", tmp_path / "out", tmp_path / "phản hồi"
     shutil.copytree(example_inbox(), inbox)

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
-from excel_pipeline.pipeline import example_inbox
+from excel_pipeline.ingest.examples import example_inbox
 from tests.conftest import REPO
 
 

@@ -17,7 +17,7 @@ from docx import Document
 
 from excel_pipeline.campaign import campaign_from_dict, load_campaign, preset_ids
 from excel_pipeline.errors import CampaignError
-from excel_pipeline.pipeline import example_inbox
+from excel_pipeline.ingest.examples import example_inbox
 from excel_pipeline.template import AWARD_FORMS
 from excel_pipeline.textnorm import fold
 from excel_pipeline.write.submission import write_submission

@@ -24,8 +24,9 @@ from click.testing import CliRunner
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.cli import main
 from excel_pipeline.ingest.cache import CACHE_FOLDER
+from excel_pipeline.ingest.examples import example_inbox
 from excel_pipeline.ingest.inbox import read_inbox
-from excel_pipeline.pipeline import consolidate, example_inbox
+from excel_pipeline.pipeline import consolidate
 from excel_pipeline.write.cells import ROWS_OPTIONS
 from excel_pipeline.write.fast import parallel_rows, row_blocks, xlsxwriter_internals
 from excel_pipeline.write.fast import rows as rows_module

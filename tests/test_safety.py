@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from excel_pipeline import pipeline
 from excel_pipeline.cli import main
-from excel_pipeline.pipeline import example_inbox
+from excel_pipeline.ingest.examples import example_inbox
 from tests.conftest import REPO, delegate
 
 AS_OF = "2025-03-31"

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
-from excel_pipeline.pipeline import example_inbox
+from excel_pipeline.ingest.examples import example_inbox
 
 # Whole runs of the command, several per test: left out of the quick set.
 pytestmark = pytest.mark.slow

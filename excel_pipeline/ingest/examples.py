@@ -3,8 +3,11 @@ loads the pipeline (`write.unchanged`: a run with nothing to do never loads it).
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
+
+from ..campaign import Campaign
 
 
 def example_inbox(campaign_id: str | None = None) -> Path:
@@ -16,3 +19,12 @@ def example_inbox(campaign_id: str | None = None) -> Path:
     if own is not None and own.is_dir():
         return Path(str(own))
     return Path(str(data.joinpath("example_inbox")))
+
+
+def inbox_and_day(inbox: Path | None, campaign: Campaign,
+                  as_of: dt.date | None) -> tuple[Path, dt.date]:
+    """The inbox a run reads and the day it counts from: without a folder, the campaign's own
+    example, whose data belong to the campaign's dates, not today's."""
+    if inbox is not None:
+        return inbox, as_of or dt.date.today()
+    return example_inbox(campaign.id), as_of or campaign.example_as_of() or dt.date.today()

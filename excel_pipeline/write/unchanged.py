@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import __version__
 from ..ingest.discover import discover
-from ..ingest.examples import example_inbox
+from ..ingest.examples import inbox_and_day
 
 # The program is part of the key: its version, and the size and time of each of its source
 # files, so a development build that did not change its version is not taken for the last one.
@@ -75,18 +75,17 @@ def run_facts(campaign: object, as_of: dt.date, example: bool, units_file: Path 
             "awards": awards}
 
 
-def quick_previous(inbox: Path | None, campaign: Any, out_dir: Path,
-                   as_of: dt.date | None) -> Previous | None:
-    """The command's own check, before it loads the pipeline: for a run that only consolidates
-    (no ledger, delivery or documents, which the caller rules out), the last run into `out_dir`
-    when it was this very run. `pipeline.prepare` makes the same check for library callers."""
-    report = out_dir / "tong-hop.json"
-    if not report.is_file():
-        return None
-    folder = inbox or example_inbox(campaign.id)
-    day = as_of or (campaign.example_as_of() if inbox is None else None) or dt.date.today()
+def quick_check(inbox: Path | None, campaign: Any, out_dir: Path,
+                as_of: dt.date | None) -> tuple[str, Previous | None]:
+    """The command's own check, before it loads the pipeline, for a run that only consolidates
+    (no --units, ledger, delivery or documents, which the caller rules out): the run key, and
+    the last run into `out_dir` when it was this very run. The key goes on to the pipeline
+    (`RunOptions.key`), so the inbox is hashed once; `pipeline.prepare` makes the same check
+    for library callers."""
+    folder, day = inbox_and_day(inbox, campaign, as_of)
     key = run_key(folder, (out_dir,), run_facts(campaign, day, inbox is None, None, None))
-    return verified_previous(report, key)
+    report = out_dir / "tong-hop.json"
+    return key, verified_previous(report, key) if report.is_file() else None
 
 
 def outputs_block(key: str, written: Iterable[tuple[str, Path]]) -> dict[str, Any]:
