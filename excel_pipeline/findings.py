@@ -22,6 +22,7 @@ SEVERITY_LABELS: dict[str, str] = {"error": "Lỗi", "warning": "Cảnh báo", "
 
 # The fields of a finding that say where it points (as opposed to what its message says).
 WHERE_FIELDS = ("unit", "file", "sheet", "row", "column", "value")
+_WHERE = frozenset(WHERE_FIELDS)
 
 
 class CampaignFigures(Protocol):
@@ -80,9 +81,8 @@ class FindingType:
         chosen = severity or (severities or {}).get(self.code, self.severity)
         message = self.templates[variant].format(**fields)
         place = dict(where or {})
-        unknown = set(place) - set(WHERE_FIELDS)
-        if unknown:
-            raise TypeError(f"{self.code}: not a place of a finding: {sorted(unknown)}")
+        if not _WHERE.issuperset(place):
+            raise TypeError(f"{self.code}: not a place of a finding: {sorted(set(place) - _WHERE)}")
         return Finding(code=self.code, severity=chosen, message=message, **place)
 
     def title_for(self, campaign: CampaignFigures | None = None) -> str:

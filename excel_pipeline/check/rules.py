@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..findings import FINDING_TYPES, Finding
-from ..ingest.arrivals import arrival_day
+from ..ingest.arrivals import arrival_days
 from ..model import Consolidation
 from ..template import (
     CELLS,
@@ -178,7 +178,7 @@ def received_date_differs(data: RuleInput) -> list[Finding]:
     «Ngày gửi báo cáo» is more than a day from the message's arrival (a day either way is a
     file finished in the evening and sent the next morning); the deadline judged the arrival."""
     c, findings = data.c, []
-    arrivals = {r.file_id: arrival_day(r.received_at) for r in c.files if r.received_at}
+    arrivals = arrival_days(c.files)
     if not arrivals:
         return []
     for row in data.units:

@@ -18,7 +18,7 @@ from dataclasses import replace
 import pandas as pd
 
 from ..campaign import Campaign
-from ..ingest.arrivals import arrival_day
+from ..ingest.arrivals import arrival_days
 from ..model import (
     ACCEPTED,
     Consolidation,
@@ -52,7 +52,7 @@ def late_dossiers(info: pd.DataFrame, registry: Registry,
     """Units of the accepted files sent after their level's deadline. A file taken from the
     mailbox (`dhtt-merge receive`) is judged by the day its message arrived (in Vietnam): the
     server's arrival is evidence, the typed «Ngày gửi báo cáo» a claim."""
-    arrivals = {r.file_id: arrival_day(r.received_at) for r in files if r.received_at}
+    arrivals = arrival_days(files)
     late: dict[str, LateDossier] = {}
     for row in info.to_dict("records"):
         code = str(row["unit_code"])

@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..model import FileRecord
 
 MANIFEST_NAME = ".dhtt-thu-den.json"
 MANIFEST_VERSION = 1
@@ -64,3 +67,8 @@ def _arrival(entry: dict[str, Any]) -> Arrival:
 def arrival_day(received_at: dt.datetime) -> dt.date:
     """The day in Vietnam on which a message arrived."""
     return received_at.astimezone(VIETNAM).date()
+
+
+def arrival_days(records: Iterable[FileRecord]) -> dict[int, dt.date]:
+    """The day (in Vietnam) each file saved by `dhtt-merge receive` arrived, by file id."""
+    return {r.file_id: arrival_day(r.received_at) for r in records if r.received_at}
