@@ -21,8 +21,9 @@ ABOUT_THE_LIST = {"SCHEMA", "TOTAL_MISMATCH", "UNREADABLE_FILE", "EXTRA_COLUMN",
                   "LEGACY_ENCODING", "UNKNOWN_UNIT"}
 
 
-def consolidate(inbox: Path, out: Path) -> tuple[int, dict, openpyxl.Workbook]:
-    result = CliRunner().invoke(main, [str(inbox), "--out", str(out), "--as-of", AS_OF])
+def consolidate(inbox: Path, out: Path, *extra: str) -> tuple[int, dict, openpyxl.Workbook]:
+    """The command on `inbox` (with `extra` options), its exit status, report and workbook."""
+    result = CliRunner().invoke(main, [str(inbox), "--out", str(out), "--as-of", AS_OF, *extra])
     assert result.exit_code in (0, 1), result.output
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
     return result.exit_code, report, openpyxl.load_workbook(out / "tong-hop.xlsx")

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
+from tests.test_official_forms import consolidate
 from tests.unit_sources import (
     NOMINEES,
     PEOPLE,
@@ -31,13 +32,6 @@ from tests.unit_sources import (
 )
 
 AS_OF = "2025-03-31"
-
-
-def consolidate(inbox: Path, out: Path, *extra: str) -> tuple[int, dict, openpyxl.Workbook]:
-    result = CliRunner().invoke(main, [str(inbox), "--out", str(out), "--as-of", AS_OF, *extra])
-    assert result.exit_code in (0, 1), result.output
-    report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
-    return result.exit_code, report, openpyxl.load_workbook(out / "tong-hop.xlsx")
 
 
 def delegates(book: openpyxl.Workbook) -> list[dict]:
