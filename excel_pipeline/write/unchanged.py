@@ -43,11 +43,8 @@ class Previous:
 
 
 def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def run_key(inbox: Path, outputs: tuple[Path, ...], facts: Mapping[str, Any]) -> str:
