@@ -71,6 +71,11 @@ def decimal(value: float, digits: int) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def count(number: int) -> str:
+    """A count as Vietnamese offices write it: 17179869184 -> «17.179.869.184»."""
+    return f"{number:,}".replace(",", ".")
+
+
 def format_date(value: dt.date) -> str:
     """A date as Vietnamese offices write it: dd/mm/yyyy."""
     return value.strftime("%d/%m/%Y")

@@ -26,6 +26,7 @@ import zlib
 from typing import IO, Literal
 
 from ..campaign import ReadLimits
+from ..textnorm import count as _n
 
 Kind = Literal["xlsx", "xlsb", "xls", "ods"]
 
@@ -286,11 +287,6 @@ def _column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + ord(letter) - 64
     return number
-
-
-def _n(number: int) -> str:
-    """A count as Vietnamese offices write it: 17.179.869.184."""
-    return f"{number:,}".replace(",", ".")
 
 
 def _not_a_workbook(data: bytes) -> str:

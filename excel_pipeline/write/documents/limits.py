@@ -16,8 +16,10 @@ from typing import Any
 import pandas as pd
 
 from ...findings import FINDING_TYPES, Finding
+from ...ingest.normalise import optional_text
 from ...model import Consolidation
 from ...template import BY_KEY, FILE, ROW, SHEET, UNIT
+from ...textnorm import count
 from ..upward import (
     conference_delegates,
     decided_here,
@@ -85,14 +87,14 @@ def truncation_findings(c: Consolidation, templates: dict[str, Template]) -> lis
                     continue
                 row = frame.loc[index]
                 header = spec.column(column).header
-                where = (_text(row.get(FILE)), _text(row.get(SHEET)),
+                where = (optional_text(row.get(FILE)), optional_text(row.get(SHEET)),
                          int(row[ROW]), header)
                 found.setdefault(where, FINDING_TYPES["TEXT_TRUNCATED"].at(
                     c.campaign.severities,
-                    {"unit": _text(row.get(UNIT)), "file": where[0], "sheet": where[1],
+                    {"unit": optional_text(row.get(UNIT)), "file": where[0], "sheet": where[1],
                      "row": where[2], "column": header, "value": cut(value, 60)},
-                    variant="document", header=header, length=_count(len(value)),
-                    limit=_count(limit)))
+                    variant="document", header=header, length=count(len(value)),
+                    limit=count(limit)))
     return list(found.values())
 
 
@@ -101,11 +103,3 @@ def _fields(path: Path) -> set[str]:
     code = " ".join(re.findall(r"\{[{%](.*?)[}%]\}", template_xml(path), flags=re.S))
     return set(re.findall(r"[A-Za-z_]\w*", code))
 
-
-def _text(value: Any) -> str | None:
-    return None if value is None or value is pd.NA or pd.isna(value) else str(value)
-
-
-def _count(number: int) -> str:
-    """100.000, as Vietnamese writes thousands."""
-    return f"{number:,}".replace(",", ".")
