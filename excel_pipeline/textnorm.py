@@ -71,6 +71,16 @@ def decimal(value: float, digits: int) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+# Device names Windows reserves whatever the extension («CON.xlsx» opens the console).
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                              *(f"LPT{n}" for n in range(1, 10))})
+
+
+def reserved_on_windows(name: str) -> bool:
+    """Whether Windows refuses `name` (or `name.anything`) as a file or folder name."""
+    return name.split(".", 1)[0].strip(" ").upper() in WINDOWS_RESERVED
+
+
 def count(number: int) -> str:
     """A count as Vietnamese offices write it: 17179869184 -> «17.179.869.184»."""
     return f"{number:,}".replace(",", ".")

@@ -13,7 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from excel_pipeline.write.names import RESERVED, unit_stems
+from excel_pipeline.textnorm import WINDOWS_RESERVED
+from excel_pipeline.write.names import unit_stems
 from tests.conftest import delegate
 from tests.test_delivery import AS_OF, run_cli, smtp  # noqa: F401 (smtp is a fixture)
 from tests.test_end_to_end import run_cli as run_cli_as_is
@@ -83,7 +84,7 @@ def test_unit_stems_are_distinct_safe_and_plain_when_they_can_be():
     assert stems["C01"] == "C01" and stems["a_b"] == "a_b"
     assert len({stem.casefold() for stem in stems.values()}) == len(ADVERSARIAL)
     for code, stem in stems.items():
-        assert stem.split(".")[0].strip().upper() not in RESERVED, code
+        assert stem.split(".")[0].strip().upper() not in WINDOWS_RESERVED, code
         assert not stem.endswith((".", " ")) and " " not in stem, code
         assert not set(stem) & set('\\/:*?"<>|'), code
         assert len(stem.encode("utf-8")) <= 160, code

@@ -14,10 +14,9 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ..textnorm import reserved_on_windows
+
 UNKNOWN_FOLDER = "Chưa rõ đơn vị"
-# Windows' reserved device names, with or without an extension («CON.xlsx» cannot be created).
-RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-            *(f"LPT{i}" for i in range(1, 10))}
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # Room for the unit's folder and the inbox's path within Windows' 260 characters.
 MAX_NAME = 120
@@ -28,7 +27,7 @@ def safe_part(text: str, fallback: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = " ".join(_FORBIDDEN.sub("_", text).split())
     text = text.lstrip(". ").removeprefix("~$").rstrip(". ")
-    if text.split(".")[0].strip().upper() in RESERVED:
+    if reserved_on_windows(text):
         text = f"_{text}"
     return text or fallback
 

@@ -15,21 +15,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ..textnorm import reserved_on_windows
+
 # Characters a plain stem may hold: letters, digits, `_`, `-` and `.` (not at either end).
 _PLAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*$")
 _NOT_PLAIN = re.compile(r"[^\w.-]")
-# Device names Windows reserves whatever the extension ("CON.xlsx" opens the console).
-RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
-                      *(f"LPT{n}" for n in range(1, 10))})
 # Characters of the code kept in a stem: with the hash, at most 49, so that a marked copy's
 # name («STEM - tệp (đánh dấu).xlsx») stays within 255 bytes of UTF-8.
 STEM_LIMIT = 40
 _HASH_LENGTHS = (8, 16, 64)
-
-
-def reserved(stem: str) -> bool:
-    """Whether Windows refuses `stem` (or `stem.anything`) as a file name."""
-    return stem.split(".", 1)[0].rstrip(" ").upper() in RESERVED
 
 
 def unit_stems(codes: Iterable[str]) -> dict[str, str]:
@@ -57,10 +51,10 @@ def _keeper(group: list[str], stems: dict[str, str]) -> str | None:
 def _stem(code: str, level: int, force: bool = False) -> str:
     text = unicodedata.normalize("NFC", code)
     if not force and text == code and len(code) <= STEM_LIMIT and _PLAIN.match(code) \
-            and not reserved(code):
+            and not reserved_on_windows(code):
         return code
     safe = _NOT_PLAIN.sub("_", text)[:STEM_LIMIT].strip("._") or "_"
-    if reserved(safe):
+    if reserved_on_windows(safe):
         safe = f"_{safe}"
     digest = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{safe}-{digest[:_HASH_LENGTHS[level]]}"
