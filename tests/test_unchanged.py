@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from excel_pipeline.cli import main
 from excel_pipeline.ingest.examples import example_inbox
+from excel_pipeline.write.unchanged import _key_at_start, verified_previous
 
 # Whole runs of the command, several per test: left out of the quick set.
 pytestmark = pytest.mark.slow
@@ -44,6 +45,9 @@ def test_the_same_run_again_rewrites_nothing_and_exits_as_before(tmp_path):
     assert stamps(out) == before  # nothing rewritten
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
     assert set(report["run"]["outputs"]) == {"tong-hop.xlsx", "gui-cap-tren.xlsx"}
+    # The key is read from the report's first bytes: another run's key is known unparsed.
+    assert _key_at_start(out / "tong-hop.json") == report["run"]["key"]
+    assert verified_previous(out / "tong-hop.json", "0" * 64) is None
 
 
 def test_a_changed_byte_an_edited_output_or_another_option_is_a_full_run(tmp_path):

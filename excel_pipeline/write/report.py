@@ -69,8 +69,8 @@ def write_report(c: Consolidation, path: Path, workbook: Path,
     other outputs). `run` is the run key and the digests of the outputs (`write.unchanged`),
     when the run may be reused."""
     document = build_report(c, workbook, delivery, documents)
-    if run is not None:
-        document["run"] = run
+    if run is not None:  # first: the next run reads its key without parsing the rest
+        document = {"run": run, **document}
     with written_atomically(path, staging) as temp_name, \
             open(temp_name, "w", encoding="utf-8") as stream:
         json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,8 @@ def verified_previous(report: Path, key: str) -> Previous | None:
     """The previous run in `report`'s folder, when it was this very run and its outputs are
     intact; None otherwise (never an exception: anything doubtful means a full run)."""
     try:
+        if _key_at_start(report) not in (key, None):  # another run: the report is not parsed
+            return None
         document = json.loads(report.read_text(encoding="utf-8"))
         block = document.get("run") or {}
         if block.get("key") != key:
@@ -112,6 +115,20 @@ def verified_previous(report: Path, key: str) -> Previous | None:
         return None
     upward = report.parent / "gui-cap-tren.xlsx"
     return Previous(report, workbook, upward if upward.name in names else None, document)
+
+
+# The run block is the report's first key (`write.report.write_report`), its key first.
+_KEY_AT_START = re.compile(rb'^\{\s*"run":\s*\{\s*"key":\s*"([0-9a-f]{64})"')
+
+
+def _key_at_start(report: Path) -> str | None:
+    """The run key at the start of `report`, read from its first bytes: a report of tens of
+    thousands of findings takes a second to parse, and a changed inbox parses it once more
+    for its «Thay đổi». None when the start is not a run block (an older report): then the
+    whole report is read."""
+    with report.open("rb") as stream:
+        found = _KEY_AT_START.match(stream.read(256))
+    return found.group(1).decode("ascii") if found else None
 
 
 def previous_lines(previous: Previous) -> list[str]:
