@@ -19,6 +19,7 @@ the ratios; the table is written to the file given with --table.
 
     python benchmarks/run.py --sizes 300 1000 3000 --repeats 3 --no-naive-above 1000
     python benchmarks/run.py --sizes 300 --many-findings --no-naive-above 0   # names repeat
+    python benchmarks/run.py --sizes 1000 10000 --repeats 1 --no-naive-above 0  # linear?
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def output_rows(workbook: Path) -> dict[str, list[list[object]]]:
 
 
 def bench_size(count: int, repeats: int, work: Path, naive: bool,
-               many_findings: bool = False) -> dict[str, Sample]:
+               many_findings: bool = False, write_floor: bool = True) -> dict[str, Sample]:
     tag = f"{count}-names" if many_findings else f"{count}"
     inbox, out = work / f"inbox-{tag}", work / f"out-{tag}"
     if not (inbox / "danh-muc.xlsx").exists():
@@ -157,15 +158,16 @@ def bench_size(count: int, repeats: int, work: Path, naive: bool,
             samples[name].peak_mb.append(peak)
             samples[name].peak_pss_mb.append(pss)
         change_one_workbook(inbox, changed=False)
-        if not rows_file.exists():
+        if write_floor and not rows_file.exists():
             with rows_file.open("wb") as handle:
                 pickle.dump(output_rows(out / "tong-hop.xlsx"), handle)
-        floor = [sys.executable, str(HERE / "floor.py"), str(inbox), str(rows_file),
-                 str(work / "floor.xlsx")]
-        seconds, peak, pss = measure(floor, inner_time=True)
-        samples["floor"].seconds.append(seconds)
-        samples["floor"].peak_mb.append(peak)
-        samples["floor"].peak_pss_mb.append(pss)
+        if write_floor:
+            floor = [sys.executable, str(HERE / "floor.py"), str(inbox), str(rows_file),
+                     str(work / "floor.xlsx")]
+            seconds, peak, pss = measure(floor, inner_time=True)
+            samples["floor"].seconds.append(seconds)
+            samples["floor"].peak_mb.append(peak)
+            samples["floor"].peak_pss_mb.append(pss)
         seconds, peak, pss = measure([sys.executable, str(HERE / "read_floor.py"), str(inbox)],
                                      inner_time=True)
         samples["read"].seconds.append(seconds)
@@ -198,19 +200,24 @@ def machine() -> str:
 
 
 def report(results: dict[int, dict[str, Sample]], repeats: int) -> str:
-    lines = ["| N | read floor s | cold s | same s | warm s | cold/read | same/read | warm/read |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| N | read floor s | cold s | same s | warm s | cold/read | same/read | warm/read | "
+             "peak RSS cold MB | peak PSS cold MB | cold s per file |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for count, s in sorted(results.items()):
         read = s["read"].time
         lines.append(f"| {count} | {read:.2f} | {s['cold'].time:.1f} | {s['same'].time:.1f} | "
                      f"{s['warm'].time:.1f} | {s['cold'].time / read:.2f} | "
-                     f"{s['same'].time / read:.2f} | {s['warm'].time / read:.2f} |")
+                     f"{s['same'].time / read:.2f} | {s['warm'].time / read:.2f} | "
+                     f"{s['cold'].memory:.0f} | {s['cold'].proportional_memory:.0f} | "
+                     f"{s['cold'].time / count:.4f} |")
     lines.append("")
     lines += ["| N | cold s | warm s | added s | floor s | naive s | cold/floor | naive/cold | "
               "warm/cold | added/cold | peak RSS cold MB | peak PSS cold MB | peak PSS warm MB | "
               "s per file (cold) |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for count, s in sorted(results.items()):
+        if not s["floor"].seconds:  # the write floor was not run at this size
+            continue
         cold, warm, floor = s["cold"].time, s["warm"].time, s["floor"].time
         added = s["added"].time
         naive = f"{s['naive'].time:.1f}" if s["naive"].seconds else ""
@@ -240,13 +247,17 @@ def main() -> None:
     parser.add_argument("--no-naive-above", type=int, default=1000,
                         help="skip the naive version above this N (it takes minutes)")
     parser.add_argument("--table", type=Path, help="also write the table to this file")
+    parser.add_argument("--no-write-floor-above", type=int, default=3000,
+                        help="skip floor.py (xlsxwriter writing every output row) above this N")
     parser.add_argument("--many-findings", action="store_true",
                         help="every unit lists the same people: tens of thousands of findings")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     results = {count: bench_size(count, args.repeats, args.work,
                                  naive=count <= args.no_naive_above,
-                                 many_findings=args.many_findings) for count in args.sizes}
+                                 many_findings=args.many_findings,
+                                 write_floor=count <= args.no_write_floor_above)
+               for count in args.sizes}
     table = report(results, args.repeats)
     print(table)
     if args.table:
