@@ -24,6 +24,8 @@ def is_blank(value: Any) -> bool:
     """True for empty cells: None, NaN, empty or whitespace-only text."""
     if value is None:
         return True
+    if value.__class__ is str and value.isprintable():  # no invisible character to remove
+        return not value.strip()
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and not value.translate(_INVISIBLE).strip()
@@ -34,6 +36,8 @@ def clean_text(value: Any) -> str | None:
 
     Numbers typed into text columns come back as text without a spurious ".0".
     """
+    if value.__class__ is str and value.isprintable():
+        return _clean_printable(value)
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -46,6 +50,16 @@ def clean_text(value: Any) -> str | None:
         return format_date(value)
     text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
     text = _SPACES.sub(" ", text).strip()
+    return text or None
+
+
+def _clean_printable(value: str) -> str | None:
+    """clean_text() of text without control, format or separator characters other than the
+    space (`str.isprintable`), nearly every cell: it has no invisible character to remove and
+    no whitespace but spaces, which NFC neither adds nor removes, so collapsing and trimming
+    its spaces is all that is left after NFC (which returns NFC text itself, unchanged)."""
+    text = unicodedata.normalize("NFC", value)
+    text = " ".join(text.split()) if "  " in text else text.strip(" ")
     return text or None
 
 
@@ -231,6 +245,12 @@ def parse_number(value: Any, integer: bool = False) -> float | int | None:
 
     With `integer`, a fractional value is refused rather than rounded.
     """
+    if value.__class__ is float and -_LARGEST <= value <= _LARGEST:  # a number cell (not NaN)
+        if value.is_integer():
+            return int(value)
+        if integer:
+            raise ValueError("Phải là số nguyên")
+        return value
     if is_blank(value):
         return None
     if isinstance(value, bool):

@@ -1,8 +1,11 @@
 """Parsing per file and stacking must give exactly what parsing all rows at once gives."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from excel_pipeline.ingest.normalise import (
     SourceRow,
@@ -59,3 +62,39 @@ def test_no_pieces_give_an_empty_frame_with_the_template_columns():
     frame, problems = stack(DELEGATES, [])
     assert len(frame) == 0 and problems == []
     assert list(frame.columns) == list(build_frame(DELEGATES, [])[0].columns)
+
+
+def _parse_by_definition(spec, rows):
+    """parse_rows by its definition: each cell parsed on its own, problems in column then row
+    order."""
+    from excel_pipeline.ingest.normalise import _parse_cell, _parser
+
+    columns, problems = {}, []
+    for column in spec.columns:
+        parse, values = _parser(column), []
+        for index, row in enumerate(rows):
+            value, problem = _parse_cell(column, parse, row.get(column.key))
+            if problem is not None:
+                problems.append(replace(problem, index=index))
+            values.append(value)
+        columns[column.key] = values
+    return columns, problems
+
+
+_CELLS = st.sampled_from([None, "", " ", "x", "X", "?", "Nam", "nữ", "1985", "1.200", "2,5",
+                          1, 1.0, True, False, 0, 0.0, -0.0, 1985.0, 2.5, float("nan"),
+                          dt.date(2024, 1, 5), dt.datetime(2024, 1, 5, 10), dt.time(8, 30),
+                          dt.timedelta(days=2), "05/03/2025", "ngày 5 tháng 3 năm 2025",
+                          "Nguyễn Văn An.", "a" * 40_000])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries({}, optional={
+    key: _CELLS for key in ("full_name", "birth_year", "gender", "leader", "party_member",
+                            "delegate_type", "stt", "position")}), max_size=12))
+def test_parsing_distinct_values_once_gives_what_parsing_each_cell_gives(rows):
+    parsed = parse_rows(DELEGATES, rows)
+    columns, problems = _parse_by_definition(DELEGATES, rows)
+    assert parsed.problems == problems
+    for key, values in columns.items():
+        assert [(type(v), v) for v in parsed.columns[key]] == [(type(v), v) for v in values]

@@ -105,3 +105,67 @@ def test_names_lose_the_punctuation_and_invisible_spaces_lists_leave():
     assert clean_name(" Lê  Thị\u200b Hoa,") == "Lê Thị Hoa"
     assert clean_name("Công ty TNHH A.B.C.") == "Công ty TNHH A.B.C"
     assert clean_name(" ., ") is None
+
+
+# The fast paths of is_blank, clean_text and parse_number (printable text, float cells) against
+# their definitions, on text mixing every kind of space, invisible and combining character.
+_TRICKY = st.lists(st.sampled_from(
+    [" ", "  ", "\t", "\n", "\u00a0", "\u2000", "\u3000", "\u200b", "\u00ad", "\ufeff", "\u2060",
+     "a", "Đ", "ễ", "e\u0301", "A\u0300", "\u1ea0", "1", ".", ",", "\x1f", "\u0085"]),
+    max_size=12).map("".join)
+
+
+def _blank_by_definition(value):
+    import math
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.translate(_INVISIBLE_CHARS).strip()
+
+
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def _clean_by_definition(text):
+    import re
+    if _blank_by_definition(text):
+        return None
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE_CHARS)
+    return re.sub(r"\s+", " ", text).strip() or None
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TRICKY)
+def test_printable_text_fast_paths_agree_with_the_definitions(text):
+    from excel_pipeline.textnorm import is_blank
+
+    assert is_blank(text) is _blank_by_definition(text)
+    assert clean_text(text) == _clean_by_definition(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(
+    [0.0, -0.0, 1e15, -1e15, 1e15 + 2, 2.5, 1985.0, float("nan")]), st.booleans())
+def test_float_cells_parse_as_numbers_by_the_definition(value, integer):
+    import math
+
+    def by_definition():
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            raise ValueError("Không phải số")
+        if abs(value) > 1e15:
+            raise ValueError("Số quá lớn")
+        if integer and not value.is_integer():
+            raise ValueError("Phải là số nguyên")
+        return int(value) if value.is_integer() else value
+
+    try:
+        expected = by_definition()
+    except ValueError as exc:
+        with pytest.raises(ValueError, match=str(exc)):
+            parse_number(value, integer=integer)
+        return
+    got = parse_number(value, integer=integer)
+    assert got == expected and type(got) is type(expected)

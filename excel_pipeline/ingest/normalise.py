@@ -64,27 +64,55 @@ def parse_rows(spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> ParsedRows:
     """Parse every column of `rows` (cell values keyed by column key) into its type's values.
 
     A column's cells repeat (genders, ticks, choices, the unit's name), so each distinct raw
-    value is parsed once per column."""
+    value is parsed once per column (`parse_column`)."""
     problems: list[CellProblem] = []
     columns: dict[str, list[Any]] = {}
     for column in spec.columns:
-        parse = _parser(column)
-        seen: dict[tuple[type, Any], tuple[Any, CellProblem | None]] = {}
-        values: list[Any] = []
-        for index, row in enumerate(rows):
-            raw = row.get(column.key)
-            key = (raw.__class__, raw) if raw.__class__ in _MEMO_TYPES else None
-            memo = seen.get(key) if key is not None else None
-            if memo is None:
-                memo = _parse_cell(column, parse, raw)
-                if key is not None:
-                    seen[key] = memo
-            value, problem = memo
-            if problem is not None:
-                problems.append(replace(problem, index=index))
-            values.append(value)
-        columns[column.key] = values
+        key = column.key
+        columns[key] = parse_column(column, [row.get(key) for row in rows], problems)
     return ParsedRows(spec, columns, len(rows), problems)
+
+
+def parse_column(column: Column, raws: list[Any], problems: list[CellProblem]) -> list[Any]:
+    """A column's typed values, its cells' problems appended to `problems` in row order.
+
+    Equal raw values of the same type parse alike, so the column's distinct (type, value)
+    pairs are found and parsed once each, and the values and problems mapped back to the rows
+    by C-level dictionary look-ups: a column of 150 cells holds a few dozen distinct ones at
+    most. A column holding a type not known to parse alike when equal is parsed cell by cell
+    (`_parse_each`)."""
+    kinds = list(map(type, raws))
+    if not _MEMO_TYPES.issuperset(kinds):
+        return _parse_each(column, raws, problems)
+    parse = _parser(column)
+    keys = list(zip(kinds, raws, strict=True))
+    parsed = {key: _parse_cell(column, parse, key[1]) for key in dict.fromkeys(keys)}
+    failed = {key: problem for key, (_, problem) in parsed.items() if problem is not None}
+    if failed:
+        problems += [replace(failed[key], index=index)
+                     for index, key in enumerate(keys) if key in failed]
+    values = {key: value for key, (value, _) in parsed.items()}
+    return list(map(values.__getitem__, keys))
+
+
+def _parse_each(column: Column, raws: list[Any], problems: list[CellProblem]) -> list[Any]:
+    """A column's typed values parsed cell by cell, remembering those of the types that are
+    known to parse alike when equal (`_MEMO_TYPES`)."""
+    parse = _parser(column)
+    seen: dict[tuple[type, Any], tuple[Any, CellProblem | None]] = {}
+    values: list[Any] = []
+    for index, raw in enumerate(raws):
+        key = (raw.__class__, raw) if raw.__class__ in _MEMO_TYPES else None
+        memo = seen.get(key) if key is not None else None
+        if memo is None:
+            memo = _parse_cell(column, parse, raw)
+            if key is not None:
+                seen[key] = memo
+        value, problem = memo
+        if problem is not None:
+            problems.append(replace(problem, index=index))
+        values.append(value)
+    return values
 
 
 def typed_frame(parsed: ParsedRows) -> pd.DataFrame:

@@ -88,21 +88,27 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(value: Any) -> Any:
+    """The value `_encode` gave `value` for. Strings, numbers and lists of them, most of a
+    read result (keys, cells, columns), are checked inline where they are met, not decoded
+    by a call each."""
     kind = type(value)
-    if kind in _PLAIN or kind is float:
+    if kind in _DECODED_AS_IS:
         return value
     if kind is list:
         if _DECODED_AS_IS.issuperset(map(type, value)):
             return value
-        return [_decode(item) for item in value]
+        return [item if item.__class__ in _DECODED_AS_IS else _decode(item) for item in value]
     if kind is not dict or len(value) not in (1, 2):
         raise ValueError("unknown value in a cached read result")
     tag = next(iter(value))
     body = value[tag]
     if tag == "~t":
-        return tuple(_decode(item) for item in body)
+        return tuple([item if item.__class__ in _DECODED_AS_IS else _decode(item)
+                      for item in body])
     if tag == "~m":
-        return {_decode(k): _decode(v) for k, v in body}
+        # (a plain key or value, most of them, is taken as it is without a call)
+        return {(k if k.__class__ in _DECODED_AS_IS else _decode(k)):
+                (v if v.__class__ in _DECODED_AS_IS else _decode(v)) for k, v in body}
     if tag == "~f":
         return float(_one_of(body, ("nan", "inf", "-inf")))
     if tag == "~dt":
@@ -120,11 +126,16 @@ def _decode(value: Any) -> Any:
     if tag == "~c":
         cls = _CLASSES[_one_of(body, tuple(_CLASSES))]
         fields = value["f"]
-        names = {field.name for field in dataclasses.fields(cls)}
-        if set(fields) != names:
+        if fields.keys() != _FIELD_NAMES[cls]:
             raise ValueError(f"{cls.__name__} with other fields")
-        return cls(**{name: _decode(item) for name, item in fields.items()})
+        return cls(**{name: item if item.__class__ in _DECODED_AS_IS else _decode(item)
+                      for name, item in fields.items()})
     raise ValueError(f"unknown tag {tag!r} in a cached read result")
+
+
+# The fields of each class of the model a result may hold, as `~c` objects must give them.
+_FIELD_NAMES = {cls: frozenset(field.name for field in dataclasses.fields(cls))
+                for cls in _CLASSES.values()}
 
 
 def _one_of(text: Any, allowed: tuple[str, ...]) -> str:

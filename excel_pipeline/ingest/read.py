@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from ..campaign import ReadLimits
@@ -273,13 +275,16 @@ def match_header(row: list[Any], exact: dict[str, Column]) -> dict[int, Column]:
     sheet type's folded spellings, `_header_index`)."""
     mapping: dict[int, Column] = {}
     taken: set[str] = set()
+    firsts = _first_words(exact)
     for position, cell in enumerate(row):
         if not isinstance(cell, str) or not cell:  # headers are text; skip numbers and blanks
             continue
         key = fold(cell)
         if not key:
             continue
-        column = exact.get(key) or _prefix_match(key, exact)
+        column = exact.get(key)
+        if column is None and key.partition(" ")[0] in firsts:
+            column = _prefix_match(key, exact)
         if column is not None and column.key not in taken:
             mapping[position] = column
             taken.add(column.key)
@@ -309,11 +314,31 @@ def _prefix_match(key: str, exact: dict[str, Column]) -> Column | None:
     scanned for a header (names, positions, notes)."""
     found = None
     end = key.find(" ")
+    if end == -1 or key[:end] not in _first_words(exact):  # a name, a position: no header's
+        return None
     while end != -1:
         if end > 2:
             found = exact.get(key[:end], found)
         end = key.find(" ", end + 1)
     return found
+
+
+# id of a header index -> (that index, its size, the first words of its spellings).
+_FIRST_WORDS: dict[int, tuple[dict[str, Column], int, frozenset[str]]] = {}
+
+
+def _first_words(exact: dict[str, Column]) -> frozenset[str]:
+    """The first words of `exact`'s spellings: every prefix `_prefix_match` looks up starts
+    with the key's first word, so a key whose first word starts no spelling (the names and
+    positions of the rows scanned for a header) is settled by one set look-up. Kept by the
+    index's identity (held, so never reused) and size; the index is `_header_index`'s own."""
+    entry = _FIRST_WORDS.get(id(exact))
+    if entry is None or entry[0] is not exact or entry[1] != len(exact):
+        if len(_FIRST_WORDS) > 64:  # indexes made by callers, not `_header_index`
+            _FIRST_WORDS.clear()
+        words = frozenset(spelling.partition(" ")[0] for spelling in exact)
+        entry = _FIRST_WORDS[id(exact)] = (exact, len(exact), words)
+    return entry[2]
 
 
 def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
@@ -351,6 +376,10 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
     names = {pos for pos, col in mapping.items() if col.key in _NAME_KEYS}
     implied_values: dict[str, str] = {}
     totals: list[tuple[int, int | None, str]] = []  # (Excel row, count stated, what it totals)
+    # A row as long as the header's widest mapped column (nearly all) is taken in one call.
+    record_keys = [col.key for col in mapping.values()]
+    take = _taker(list(mapping))
+    widest = max(mapping, default=-1)
     seen = inferred = False
     for index in range(band.last_row + 1, len(grid)):
         row = grid[index]
@@ -369,13 +398,14 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
                 break
             seen = True
             continue
-        if all(is_blank(row[pos]) if pos < len(row) else True for pos in content_positions):
+        if _all_blank(row, content_positions):
             continue
         if totals and len(row) - row.count("") - row.count(None) < 3:
             _set_aside(table, BELOW_TOTAL)  # below a total, a person's row is a full one
             continue
         seen = True
-        record = {col.key: (row[pos] if pos < len(row) else None) for pos, col in mapping.items()}
+        record = dict(zip(record_keys, take(row), strict=True)) if len(row) > widest \
+            else {col.key: (row[pos] if pos < len(row) else None) for pos, col in mapping.items()}
         for key, value in implied_values.items():  # where the sheet leaves it unsaid
             if is_blank(record.get(key)):
                 record[key] = value
@@ -393,6 +423,28 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
     if inferred:
         table.inferred.append(spec.column("subject").header)
     return table
+
+
+def _taker(positions: list[int]) -> Callable[[list[Any]], Sequence[Any]]:
+    """The cells at `positions` of a row long enough to hold them all, as one sequence."""
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return itemgetter(*positions)
+
+
+def _all_blank(row: list[Any], positions: list[int]) -> bool:
+    """Whether every cell of `row` at `positions` is blank (or beyond the row's end); the
+    usual blanks, None and "", are told apart without a call to `is_blank`."""
+    size = len(row)
+    for pos in positions:
+        if pos < size:
+            cell = row[pos]
+            if cell is not None and cell != "" and not is_blank(cell):
+                return False
+    return True
 
 
 def _list_total(totals: list[tuple[int, int | None, str]]) -> tuple[int, int] | None:
