@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..findings import FINDING_TYPES, Finding
@@ -422,16 +423,12 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     frame = frame[years.notna() & frame[UNIT].notna()]
     if frame.empty:
         return []
-    # Names repeat across a province (and `fold` is the costly part): fold each name once.
-    codes, names = pd.factorize(frame["full_name"])
-    folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
-    keys = pd.Series(folded, index=frame.index) + "|" + frame["birth_year"].astype("string")
-    units_per_key = pd.DataFrame({"key": keys, "unit": frame[UNIT]}).dropna() \
-        .drop_duplicates().groupby("key")["unit"].size()
-    shared = keys.isin(units_per_key.index[units_per_key >= 2])  # listed by two or more units
-    if not shared.any():
+    shared = _shared_keys(frame)
+    if shared is None:
         return []
-    rows = frame[shared].assign(_key=keys[shared], _pos=range(int(shared.sum())))
+    keys, listed_twice = shared
+    rows = frame[listed_twice].assign(_key=keys[listed_twice],
+                                      _pos=range(int(listed_twice.sum())))
     traits = [column for column in _PERSON_TRAITS if column in rows.columns]
     folded_traits = [f"_{column}" for column in traits]
     for column in traits:  # compared folded: «kinh» and «Kinh» are one ethnicity
@@ -464,24 +461,80 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     totals = dict(zip(total.index.tolist(), total.tolist(), strict=True))
     columns = {column: rows[column].tolist() for column in
                (UNIT, FILE, SHEET, ROW, "full_name", "birth_year", "_profile", *traits)}
+    return _duplicate_findings(c, columns, traits, candidates, totals)
+
+
+def _shared_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """Each row's person key (its folded name and birth year, as one integer: rows of one key
+    are one person unless their traits say otherwise), and which rows carry a key that two or
+    more units list; None when no key is shared.
+
+    Keys are numbered, not written out as text: grouping 150,000 texts to count each key's
+    units cost more than the rest of the check."""
+    # Names repeat across a province (and `fold` is the costly part): fold each name once.
+    name_codes, names = pd.factorize(frame["full_name"])
+    named = name_codes >= 0  # a row without a name has no key
+    if not named.any():
+        return None
+    folded_codes, _ = pd.factorize(pd.Series(fold_distinct(names.tolist()), dtype=object))
+    year_codes, year_values = pd.factorize(frame["birth_year"].to_numpy(dtype=np.int64))
+    unit_codes, unit_values = pd.factorize(frame[UNIT])
+    keys = np.where(named, folded_codes.take(np.where(named, name_codes, 0)) * len(year_values)
+                    + year_codes, -1)
+    # (key, unit) listed, each once; then how many units list each key.
+    listings = np.unique(keys[named] * len(unit_values) + unit_codes[named])
+    units_per_key = np.bincount(listings // len(unit_values), minlength=int(keys.max()) + 1)
+    shared = named & (units_per_key.take(np.where(named, keys, 0)) >= 2)
+    if not shared.any():
+        return None
+    return (pd.Series(keys, index=frame.index),
+            pd.Series(shared, index=frame.index, dtype=bool))
+
+
+def _duplicate_findings(c: Consolidation, columns: dict[str, list[Any]], traits: list[str],
+                        candidates: dict[int, list[tuple[str, Any]]],
+                        totals: dict[int, int]) -> list[Finding]:
+    """One DUPLICATE_PERSON per row of a person other units list too.
+
+    When 300 units list the same 150 people, the rows of one person mostly say the same thing
+    (the same name, year and other units): each distinct message is written once, and its
+    other rows get a finding of their own place with that message."""
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
+    shown: dict[tuple[int, str | None], str] = {}
+    said_of: dict[tuple[Any, ...], str] = {}
+    made: dict[tuple[Any, ...], Finding] = {}
     findings = []
-    for pos in range(len(rows)):
+    for pos in range(len(columns[UNIT])):
         unit, profile = columns[UNIT][pos], columns["_profile"][pos]
         count = totals.get(profile, 0) - 1  # the other units
         if count < 1:
             continue
-        others = [f"{other} ({position})" if isinstance(position, str) and position else other
-                  for other, position in candidates[profile] if other != unit][:_UNITS_SHOWN]
+        listed = candidates[profile]
+        # The unit's own listing is left out of the others it is shown (the rest are alike).
+        own = unit if any(other == unit for other, _ in listed) else None
+        others = shown.get((profile, own))
+        if others is None:
+            others = shown[(profile, own)] = "; ".join([
+                f"{other} ({position})" if isinstance(position, str) and position else other
+                for other, position in listed if other != unit][:_UNITS_SHOWN])
         name, year = columns["full_name"][pos], columns["birth_year"][pos]
-        said = "".join(f", {columns[column][pos]}" for column in traits
-                       if column != "id_number" and isinstance(columns[column][pos], str))
+        given = tuple(columns[column][pos] for column in traits)
+        said = said_of.get(given)
+        if said is None:
+            said = said_of[given] = "".join(
+                f", {value}" for column, value in zip(traits, given, strict=True)
+                if column != "id_number" and isinstance(value, str))
         more = f" và {count - _UNITS_SHOWN} đơn vị khác" if count > _UNITS_SHOWN else ""
-        findings.append(T["DUPLICATE_PERSON"].at(
-            severities, {"unit": unit, "file": columns[FILE][pos],
-                         "sheet": columns[SHEET][pos], "row": int(columns[ROW][pos]),
-                         "column": header, "value": name},
-            name=name, year=year, said=said, others="; ".join(others), more=more))
+        place = {"unit": unit, "file": columns[FILE][pos], "sheet": columns[SHEET][pos],
+                 "row": int(columns[ROW][pos]), "column": header, "value": name}
+        message_key = (name, year, said, others, more)
+        alike = made.get(message_key)
+        if alike is None:
+            alike = made[message_key] = T["DUPLICATE_PERSON"].at(
+                severities, place, name=name, year=year, said=said, others=others, more=more)
+            findings.append(alike)
+        else:
+            findings.append(Finding(alike.code, alike.severity, alike.message, **place))
     return findings
 
 
