@@ -508,32 +508,37 @@ def _duplicate_findings(c: Consolidation, columns: dict[str, list[Any]], traits:
     other rows get a finding of their own place with that message."""
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
     shown: dict[tuple[int, str | None], str] = {}
+    listing: dict[int, frozenset[str]] = {}
     said_of: dict[tuple[Any, ...], str] = {}
     made: dict[tuple[Any, ...], Finding] = {}
     findings = []
-    for pos in range(len(columns[UNIT])):
-        unit, profile = columns[UNIT][pos], columns["_profile"][pos]
+    given_traits = list(zip(*(columns[column] for column in traits), strict=True)) if traits \
+        else [()] * len(columns[UNIT])
+    for unit, file, sheet, row, name, year, profile, given in zip(
+            columns[UNIT], columns[FILE], columns[SHEET], columns[ROW], columns["full_name"],
+            columns["birth_year"], columns["_profile"], given_traits, strict=True):
         count = totals.get(profile, 0) - 1  # the other units
         if count < 1:
             continue
         listed = candidates[profile]
+        units = listing.get(profile)
+        if units is None:
+            units = listing[profile] = frozenset(other for other, _ in listed)
         # The unit's own listing is left out of the others it is shown (the rest are alike).
-        own = unit if any(other == unit for other, _ in listed) else None
+        own = unit if unit in units else None
         others = shown.get((profile, own))
         if others is None:
             others = shown[(profile, own)] = "; ".join([
                 f"{other} ({position})" if isinstance(position, str) and position else other
                 for other, position in listed if other != unit][:_UNITS_SHOWN])
-        name, year = columns["full_name"][pos], columns["birth_year"][pos]
-        given = tuple(columns[column][pos] for column in traits)
         said = said_of.get(given)
         if said is None:
             said = said_of[given] = "".join(
                 f", {value}" for column, value in zip(traits, given, strict=True)
                 if column != "id_number" and isinstance(value, str))
         more = f" và {count - _UNITS_SHOWN} đơn vị khác" if count > _UNITS_SHOWN else ""
-        place = {"unit": unit, "file": columns[FILE][pos], "sheet": columns[SHEET][pos],
-                 "row": int(columns[ROW][pos]), "column": header, "value": name}
+        place = {"unit": unit, "file": file, "sheet": sheet, "row": int(row), "column": header,
+                 "value": name}
         message_key = (name, year, said, others, more)
         alike = made.get(message_key)
         if alike is None:
