@@ -8,14 +8,33 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from excel_pipeline.check.rules import duplicate_person
 from excel_pipeline.check.submissions import row_status
 from excel_pipeline.findings import FINDING_TYPES, Finding
+from excel_pipeline.ingest.normalise import (
+    SourceRow,
+    TablePiece,
+    _typed,
+    build_frame,
+    parse_rows,
+    stack,
+)
 from excel_pipeline.model import ACCEPTED, REJECTED, SUPERSEDED, FileRecord
-from excel_pipeline.template import FILE, FILE_ID, REASON, ROW, SHEET, STATUS, UNIT
+from excel_pipeline.template import (
+    BY_KEY,
+    DTYPES,
+    FILE,
+    FILE_ID,
+    REASON,
+    ROW,
+    SHEET,
+    STATUS,
+    UNIT,
+)
 from excel_pipeline.textnorm import fold, fold_distinct
 
 
@@ -182,3 +201,52 @@ def test_duplicate_person_matches_the_text_key_definition(with_id):
     nameless = frame.assign(full_name=pd.array([None] * len(frame), dtype="string"))
     rules.c.considered = lambda key: nameless
     assert duplicate_person(rules) == _duplicate_person_reference(nameless) == []  # type: ignore[arg-type]
+
+
+def _typed_reference(values: list[Any], dtype: str) -> Any:
+    """`_typed` of text and flags as first written: pandas given the Python list."""
+    if dtype == "boolean":
+        return pd.array([bool(v) if v is not None else None for v in values], dtype="boolean")
+    return pd.array(values, dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype, values", [
+    ("boolean", [True, False, None, True, None]),
+    ("boolean", [False, 1, 0, "x", None, 2.5]),  # any value stands for its truth
+    ("boolean", []),
+    ("string", ["Nguyễn Văn An", None, "", "Kinh", None]),
+    ("string", [None, None]),
+    ("string", []),
+])
+def test_typed_text_and_flags_match_pandas_given_the_list(dtype, values):
+    expected = _typed_reference(values, dtype)
+    for given in (values, np.fromiter(values, dtype=object, count=len(values))):
+        got = _typed(given, dtype)
+        pd.testing.assert_extension_array_equal(got, expected)
+
+
+def test_stack_joins_pieces_like_one_frame_of_all_their_rows():
+    """Pieces with no rows, units missing, every column type: the stacked frame is the one
+    `build_frame` makes of the same rows."""
+    spec = BY_KEY["delegates"]
+    rows_a = [{"full_name": "An", "birth_year": 1980, "leader": "x", "presidium": None,
+               "gender": "Nam", "note": None},
+              {"full_name": None, "birth_year": "?", "leader": None, "gender": "nu"}]
+    rows_c = [{"full_name": "Cúc", "leader": "có", "emulation_soldier": "x"}]
+    pieces = [(3, "a.xlsx", "Đại biểu", [4, 5], "U1", rows_a), (4, "b.xlsx", "DB", [], None, []),
+              (9, "c.xlsx", "Đại biểu", [7], None, rows_c)]
+    stacked, problems = stack(spec, [
+        TablePiece(parse_rows(spec, rows), file_id, file, sheet, excel_rows, unit)
+        for file_id, file, sheet, excel_rows, unit, rows in pieces])
+    whole, whole_problems = build_frame(spec, [
+        SourceRow(file_id, file, sheet, row, values, unit)
+        for file_id, file, sheet, excel_rows, unit, rows in pieces
+        for row, values in zip(excel_rows, rows, strict=True)])
+    reference = whole.copy()
+    for column in spec.columns:  # typed as first written, from the Python lists
+        if DTYPES[column.kind] in ("boolean", "string"):
+            reference[column.key] = _typed_reference(
+                parse_rows(spec, rows_a + rows_c).columns[column.key], DTYPES[column.kind])
+    pd.testing.assert_frame_equal(stacked, reference, check_exact=True)
+    pd.testing.assert_frame_equal(whole, reference, check_exact=True)
+    assert problems == whole_problems
