@@ -5,6 +5,7 @@ and compares on inputs chosen to hit every branch."""
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,9 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from excel_pipeline.campaign import load_campaign
 from excel_pipeline.check.rules import duplicate_person
 from excel_pipeline.check.submissions import row_status
 from excel_pipeline.findings import FINDING_TYPES, Finding
+from excel_pipeline.ingest.examples import inbox_and_day
+from excel_pipeline.ingest.inbox import read_inbox
 from excel_pipeline.ingest.normalise import (
     SourceRow,
     TablePiece,
@@ -24,8 +28,10 @@ from excel_pipeline.ingest.normalise import (
     stack,
 )
 from excel_pipeline.model import ACCEPTED, REJECTED, SUPERSEDED, FileRecord
+from excel_pipeline.pipeline import consolidate
 from excel_pipeline.template import (
     BY_KEY,
+    CONSIDER,
     DTYPES,
     FILE,
     FILE_ID,
@@ -250,3 +256,29 @@ def test_stack_joins_pieces_like_one_frame_of_all_their_rows():
     pd.testing.assert_frame_equal(stacked, reference, check_exact=True)
     pd.testing.assert_frame_equal(whole, reference, check_exact=True)
     assert problems == whole_problems
+
+
+def test_views_of_a_consolidation_are_kept_only_for_the_frame_they_were_made_of():
+    """accepted / considered / considered_in_order are made once and shared; a consolidation
+    replaced with other sheets (it shares the memo) gets views of its own sheets."""
+    campaign = load_campaign(None)
+    inbox, as_of = inbox_and_day(None, campaign, None)
+    c = consolidate(read_inbox(inbox, limits=campaign.limits, workers=1), campaign, as_of)
+    assert len(c.sheets["delegates"]) > 10
+    frame = c.sheets["delegates"]
+    assert c.considered("delegates") is c.considered("delegates")
+    pd.testing.assert_frame_equal(
+        c.accepted("delegates"), frame[frame[STATUS] == ACCEPTED])
+    considered = frame[(frame[STATUS] == ACCEPTED) & frame[CONSIDER].isna()]
+    pd.testing.assert_frame_equal(c.considered("delegates"), considered)
+    pd.testing.assert_frame_equal(c.considered_in_order("delegates"),
+                                  considered.sort_values([FILE_ID, ROW], kind="stable"))
+    fewer = frame.iloc[::2]
+    other = dataclasses.replace(c, sheets={**c.sheets, "delegates": fewer})
+    assert other.memo is c.memo
+    pd.testing.assert_frame_equal(other.accepted("delegates"), fewer[fewer[STATUS] == ACCEPTED])
+    pd.testing.assert_frame_equal(
+        other.considered_in_order("delegates"),
+        fewer[(fewer[STATUS] == ACCEPTED) & fewer[CONSIDER].isna()].sort_values(
+            [FILE_ID, ROW], kind="stable"))
+    pd.testing.assert_frame_equal(c.accepted("delegates"), frame[frame[STATUS] == ACCEPTED])

@@ -63,7 +63,8 @@ class DelegatesByUnit:
     and a unit's rows are cut out only for the few units a rule has to point into."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame.sort_values([FILE_ID, ROW], kind="stable")
+        """`frame`: the delegates in sheet order (`_units_delegates(c, in_order=True)`)."""
+        self.frame = frame
         self.units = self.frame[UNIT].astype("string")
         self._positions = self.frame.groupby(self.units, sort=False).indices
         # Rules point into a unit's rows by these columns only: cutting 20 columns out for each
@@ -90,18 +91,19 @@ class DelegatesByUnit:
 
 def check_rules(c: Consolidation) -> list[Finding]:
     """Every rule of the campaign, in a fixed order."""
-    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(_units_delegates(c)))
+    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(_units_delegates(c, in_order=True)))
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(data)
     return findings
 
 
-def _units_delegates(c: Consolidation) -> pd.DataFrame:
-    """Accepted delegates of the units' own conferences. The registry root's own workbook is
-    its delegation to the next level, chosen among the units' people: no conference rule (nor
-    the duplicate check) applies to it (see `write.upward`)."""
-    frame = c.considered("delegates")
+def _units_delegates(c: Consolidation, in_order: bool = False) -> pd.DataFrame:
+    """Accepted delegates of the units' own conferences (`in_order`: in the order of their
+    files, then rows). The registry root's own workbook is its delegation to the next level,
+    chosen among the units' people: no conference rule (nor the duplicate check) applies to it
+    (see `write.upward`)."""
+    frame = c.considered_in_order("delegates") if in_order else c.considered("delegates")
     roots = c.registry.roots
     if not roots or not c.registry.units[roots[0]].children or frame.empty:
         return frame
@@ -329,7 +331,7 @@ def leader_share(data: RuleInput) -> list[Finding]:
     if not share:
         return []
     limit = _share(share)
-    frame = c.considered("nominations").sort_values([FILE_ID, ROW], kind="stable")
+    frame = c.considered_in_order("nominations")
     frame = frame[frame["subject"] == "Cá nhân"]
     findings = []
     for code, group in frame.groupby(UNIT, sort=False):
@@ -362,7 +364,7 @@ def collective_share(data: RuleInput) -> list[Finding]:
         by_key[fold(code)] = code
         by_key.setdefault(fold(unit.name), code)
     ratings = {str(row["unit_code"]): row.get("rating") for row in c.info.to_dict("records")}
-    frame = c.considered("nominations").sort_values([FILE_ID, ROW], kind="stable")
+    frame = c.considered_in_order("nominations")
     frame = frame[(frame["subject"] == "Tập thể")
                   & frame["award"].fillna("").str.match(r"^(Cờ thi đua|Bằng khen)")]
     named = frame["name"].map(lambda name: by_key.get(fold(name)))
