@@ -124,21 +124,20 @@ def row_status(frame: pd.DataFrame, files: list[FileRecord], failed: dict[int, s
     by_id = {record.file_id: record for record in files}
     file_ids, inverse = np.unique(frame[FILE_ID].to_numpy(dtype=np.int64), return_inverse=True)
     records = [by_id[int(file_id)] for file_id in file_ids]
+    inverse = inverse.reshape(-1)
     units = _spread([record.unit for record in records], inverse)
     statuses = _spread([_file_status(record) for record in records], inverse)
     reasons = _spread([None if record.status == ACCEPTED else record.reason
                        for record in records], inverse)
     if failed:
-        for position in np.flatnonzero(frame.index.isin(list(failed))):
-            if statuses[position] == ACCEPTED:
-                statuses[position] = REJECTED
-                reasons[position] = " ".join(
-                    failure_messages.get(frame.index[position], [])) or "Dữ liệu không hợp lệ"
-    result = frame.copy()
-    result[UNIT] = pd.array(units, dtype="string")
-    result[STATUS] = pd.array(statuses, dtype="string")
-    result[REASON] = pd.array(reasons, dtype="string")
-    return result
+        rows = [position for position in np.flatnonzero(frame.index.isin(list(failed)))
+                if statuses[position] == ACCEPTED]
+        if rows:
+            statuses[rows] = REJECTED
+            reasons[rows] = np.array([" ".join(failure_messages.get(frame.index[position], []))
+                                      or "Dữ liệu không hợp lệ" for position in rows],
+                                     dtype=object)
+    return frame.assign(**{UNIT: units, STATUS: statuses, REASON: reasons})
 
 
 def _file_status(record: FileRecord) -> str:
@@ -148,11 +147,9 @@ def _file_status(record: FileRecord) -> str:
     return REJECTED if record.status == REJECTED else SUPERSEDED
 
 
-def _spread(per_file: list[object], inverse: np.ndarray) -> np.ndarray:
-    """One value per file, repeated on each row of that file."""
-    values = np.empty(len(per_file), dtype=object)
-    values[:] = per_file
-    return values[inverse.reshape(-1)]
+def _spread(per_file: list[str | None], inverse: np.ndarray) -> pd.arrays.StringArray:
+    """One text per file, typed once, repeated on each row of that file."""
+    return pd.array(per_file, dtype="string").take(inverse)
 
 
 def _recency(record: FileRecord) -> tuple[dt.date, float, str]:
