@@ -22,7 +22,7 @@ import pandas as pd
 
 from .campaign import Campaign, Level
 from .findings import Finding
-from .template import CONSIDER, STATUS, SheetSpec
+from .template import CONSIDER, FILE_ID, ROW, STATUS, SheetSpec
 
 # What a caller is told as files are read: (step, files done, files in all).
 Progress = Callable[[str, int, int], None]
@@ -318,17 +318,43 @@ class Consolidation:
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def accepted(self, key: str) -> pd.DataFrame:
-        frame = self.sheets[key]
-        return frame[frame[STATUS] == ACCEPTED]
+        """Accepted rows of a sheet. Like every view below, shared: the checks and writers ask
+        for the same rows many times, so it is made once (kept in `memo` while the sheet is the
+        same frame); a caller never changes the frame it is given."""
+        return self._view("accepted", key, lambda: _accepted_rows(self.sheets[key]))
 
     def considered(self, key: str) -> pd.DataFrame:
         """Accepted rows that are not set aside («không xét»): all a check may judge."""
+        return self._view("considered", key, lambda: _considered_rows(self.sheets[key]))
+
+    def considered_in_order(self, key: str) -> pd.DataFrame:
+        """The considered rows in the order of their files, then of their rows in each file
+        (what the rules and the allocation point into)."""
+        return self._view("considered_in_order", key, lambda: self.considered(key).sort_values(
+            [FILE_ID, ROW], kind="stable"))
+
+    def _view(self, kind: str, key: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A view of sheet `key`, made by `make` unless `memo` holds one of this very frame (a
+        consolidation replaced with other sheets shares the memo but not their views)."""
+        name = f"{kind}:{key}"
         frame = self.sheets[key]
-        return frame[(frame[STATUS] == ACCEPTED) & frame[CONSIDER].isna()]
+        kept = self.memo.get(name)
+        if kept is None or kept[0] is not frame:
+            kept = self.memo[name] = (frame, make())
+        view: pd.DataFrame = kept[1]
+        return view
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
+
+
+def _accepted_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame[STATUS] == ACCEPTED]
+
+
+def _considered_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[(frame[STATUS] == ACCEPTED) & frame[CONSIDER].isna()]
 
 
 @dataclass(frozen=True)

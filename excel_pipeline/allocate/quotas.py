@@ -18,7 +18,7 @@ from ..campaign import Campaign
 from ..check.places import locate
 from ..findings import FINDING_TYPES, Finding
 from ..model import ACCEPTED, Consolidation, FileRole, Registry
-from ..template import DELEGATES, FILE_ID, NOMINATIONS, REGISTRY, ROW, UNIT, SheetSpec
+from ..template import DELEGATES, NOMINATIONS, REGISTRY, UNIT, SheetSpec
 from ..textnorm import fold, parse_number
 from .methods import AllocationError, Share, allocate
 
@@ -128,9 +128,9 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
                                       if not pd.isna(r.get(key))}
                 for r in c.info.to_dict("records")}
     submitted = {r.unit for r in c.files if r.status == ACCEPTED and r.role == FileRole.SUBMISSION}
-    delegates = c.considered("delegates").sort_values([FILE_ID, ROW], kind="stable")
+    delegates = c.considered_in_order("delegates")
     to_upper = delegates["to_upper"].fillna(False).astype(bool)
-    nominations = c.considered("nominations").sort_values([FILE_ID, ROW], kind="stable")
+    nominations = c.considered_in_order("nominations")
     rows: list[dict[str, Any]] = []
     findings: list[Finding] = []
     for parent, what, total, reserved in targets:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..findings import FINDING_TYPES, Finding
@@ -62,16 +63,25 @@ class DelegatesByUnit:
     and a unit's rows are cut out only for the few units a rule has to point into."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame.sort_values([FILE_ID, ROW], kind="stable")
+        """`frame`: the delegates in sheet order (`_units_delegates(c, in_order=True)`)."""
+        self.frame = frame
         self.units = self.frame[UNIT].astype("string")
         self._positions = self.frame.groupby(self.units, sort=False).indices
+        # Rules point into a unit's rows by these columns only: cutting 20 columns out for each
+        # unit a rule flags cost more than the rule.
+        self._pointed = self.frame[[column for column in (FILE, SHEET, ROW, *_POINTED_BY)
+                                    if column in self.frame.columns]]
 
     def size(self, code: str) -> int:
         return len(self._positions.get(code, ()))
 
-    def rows(self, code: str) -> pd.DataFrame:
-        """The unit's delegates (empty if none)."""
-        return self.frame.iloc[self._positions.get(code, [])]
+    def rows(self, code: str, where: np.ndarray | None = None) -> pd.DataFrame:
+        """The unit's delegates (empty if none), those for whom `where` (one flag per row of
+        `frame`) holds when given; with the columns a rule points by (`_POINTED_BY`)."""
+        positions = self._positions.get(code, np.array([], dtype=np.intp))
+        if where is not None:
+            positions = positions[where[positions]]
+        return self._pointed.iloc[positions]
 
     def count(self, mask: pd.Series) -> dict[str, int]:
         """Per unit, the delegates for whom `mask` holds."""
@@ -81,18 +91,19 @@ class DelegatesByUnit:
 
 def check_rules(c: Consolidation) -> list[Finding]:
     """Every rule of the campaign, in a fixed order."""
-    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(_units_delegates(c)))
+    data = RuleInput(c, _units_with_info(c), DelegatesByUnit(_units_delegates(c, in_order=True)))
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(data)
     return findings
 
 
-def _units_delegates(c: Consolidation) -> pd.DataFrame:
-    """Accepted delegates of the units' own conferences. The registry root's own workbook is
-    its delegation to the next level, chosen among the units' people: no conference rule (nor
-    the duplicate check) applies to it (see `write.upward`)."""
-    frame = c.considered("delegates")
+def _units_delegates(c: Consolidation, in_order: bool = False) -> pd.DataFrame:
+    """Accepted delegates of the units' own conferences (`in_order`: in the order of their
+    files, then rows). The registry root's own workbook is its delegation to the next level,
+    chosen among the units' people: no conference rule (nor the duplicate check) applies to it
+    (see `write.upward`)."""
+    frame = c.considered_in_order("delegates") if in_order else c.considered("delegates")
     roots = c.registry.roots
     if not roots or not c.registry.units[roots[0]].children or frame.empty:
         return frame
@@ -243,22 +254,21 @@ def exemplary_share(data: RuleInput) -> list[Finding]:
         return []
     floor = _share(share) - _share(c.campaign.exemplary_tolerance)
     findings = []
-    exemplary_of = data.delegates.count(data.delegates.frame["delegate_type"]
-                                        == "Điển hình tiên tiến")
+    is_exemplary = data.delegates.frame["delegate_type"] == "Điển hình tiên tiến"
+    exemplary_of = data.delegates.count(is_exemplary)
+    not_exemplary = ~is_exemplary.fillna(False).to_numpy(dtype=bool)
     for row in data.units:
         code = str(row["unit_code"])
         total, exemplary = data.delegates.size(code), exemplary_of.get(code, 0)
         if not total or row.get("conference_form") == PLENARY \
                 or Fraction(exemplary, total) >= floor:
             continue
-        group = data.delegates.rows(code)
-        is_exemplary = group["delegate_type"] == "Điển hình tiên tiến"
         findings.append(T["EXEMPLARY_SHARE"].at(
             c.campaign.severities,
-            {"unit": code, **_at(group[~is_exemplary.fillna(False)], 0, DELEGATES,
-                                 "delegate_type"), "value": f"{exemplary}/{len(group)}"},
-            name=row["_name"], exemplary=exemplary, total=len(group),
-            share=percent(exemplary / len(group)), target=f"{float(share):.0%}",
+            {"unit": code, **_at(data.delegates.rows(code, not_exemplary), 0, DELEGATES,
+                                 "delegate_type"), "value": f"{exemplary}/{total}"},
+            name=row["_name"], exemplary=exemplary, total=total,
+            share=percent(exemplary / total), target=f"{float(share):.0%}",
             tolerance=f"{float(c.campaign.exemplary_tolerance):.0%}",
             document=c.campaign.document))
     return findings
@@ -321,7 +331,7 @@ def leader_share(data: RuleInput) -> list[Finding]:
     if not share:
         return []
     limit = _share(share)
-    frame = c.considered("nominations").sort_values([FILE_ID, ROW], kind="stable")
+    frame = c.considered_in_order("nominations")
     frame = frame[frame["subject"] == "Cá nhân"]
     findings = []
     for code, group in frame.groupby(UNIT, sort=False):
@@ -354,7 +364,7 @@ def collective_share(data: RuleInput) -> list[Finding]:
         by_key[fold(code)] = code
         by_key.setdefault(fold(unit.name), code)
     ratings = {str(row["unit_code"]): row.get("rating") for row in c.info.to_dict("records")}
-    frame = c.considered("nominations").sort_values([FILE_ID, ROW], kind="stable")
+    frame = c.considered_in_order("nominations")
     frame = frame[(frame["subject"] == "Tập thể")
                   & frame["award"].fillna("").str.match(r"^(Cờ thi đua|Bằng khen)")]
     named = frame["name"].map(lambda name: by_key.get(fold(name)))
@@ -422,16 +432,12 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     frame = frame[years.notna() & frame[UNIT].notna()]
     if frame.empty:
         return []
-    # Names repeat across a province (and `fold` is the costly part): fold each name once.
-    codes, names = pd.factorize(frame["full_name"])
-    folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
-    keys = pd.Series(folded, index=frame.index) + "|" + frame["birth_year"].astype("string")
-    units_per_key = pd.DataFrame({"key": keys, "unit": frame[UNIT]}).dropna() \
-        .drop_duplicates().groupby("key")["unit"].size()
-    shared = keys.isin(units_per_key.index[units_per_key >= 2])  # listed by two or more units
-    if not shared.any():
+    shared = _shared_keys(frame)
+    if shared is None:
         return []
-    rows = frame[shared].assign(_key=keys[shared], _pos=range(int(shared.sum())))
+    keys, listed_twice = shared
+    rows = frame[listed_twice].assign(_key=keys[listed_twice],
+                                      _pos=range(int(listed_twice.sum())))
     traits = [column for column in _PERSON_TRAITS if column in rows.columns]
     folded_traits = [f"_{column}" for column in traits]
     for column in traits:  # compared folded: «kinh» and «Kinh» are one ethnicity
@@ -464,27 +470,90 @@ def duplicate_person(data: RuleInput) -> list[Finding]:
     totals = dict(zip(total.index.tolist(), total.tolist(), strict=True))
     columns = {column: rows[column].tolist() for column in
                (UNIT, FILE, SHEET, ROW, "full_name", "birth_year", "_profile", *traits)}
+    return _duplicate_findings(c, columns, traits, candidates, totals)
+
+
+def _shared_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """Each row's person key (its folded name and birth year, as one integer: rows of one key
+    are one person unless their traits say otherwise), and which rows carry a key that two or
+    more units list; None when no key is shared.
+
+    Keys are numbered, not written out as text: grouping 150,000 texts to count each key's
+    units cost more than the rest of the check."""
+    # Names repeat across a province (and `fold` is the costly part): fold each name once.
+    name_codes, names = pd.factorize(frame["full_name"])
+    named = name_codes >= 0  # a row without a name has no key
+    if not named.any():
+        return None
+    folded_codes, _ = pd.factorize(pd.Series(fold_distinct(names.tolist()), dtype=object))
+    year_codes, year_values = pd.factorize(frame["birth_year"].to_numpy(dtype=np.int64))
+    unit_codes, unit_values = pd.factorize(frame[UNIT])
+    keys = np.where(named, folded_codes.take(np.where(named, name_codes, 0)) * len(year_values)
+                    + year_codes, -1)
+    # (key, unit) listed, each once; then how many units list each key.
+    listings = np.unique(keys[named] * len(unit_values) + unit_codes[named])
+    units_per_key = np.bincount(listings // len(unit_values), minlength=int(keys.max()) + 1)
+    shared = named & (units_per_key.take(np.where(named, keys, 0)) >= 2)
+    if not shared.any():
+        return None
+    return (pd.Series(keys, index=frame.index),
+            pd.Series(shared, index=frame.index, dtype=bool))
+
+
+def _duplicate_findings(c: Consolidation, columns: dict[str, list[Any]], traits: list[str],
+                        candidates: dict[int, list[tuple[str, Any]]],
+                        totals: dict[int, int]) -> list[Finding]:
+    """One DUPLICATE_PERSON per row of a person other units list too.
+
+    When 300 units list the same 150 people, the rows of one person mostly say the same thing
+    (the same name, year and other units): each distinct message is written once, and its
+    other rows get a finding of their own place with that message."""
     severities, header = c.campaign.severities, DELEGATES.column("full_name").header
+    shown: dict[tuple[int, str | None], str] = {}
+    listing: dict[int, frozenset[str]] = {}
+    said_of: dict[tuple[Any, ...], str] = {}
+    made: dict[tuple[Any, ...], Finding] = {}
     findings = []
-    for pos in range(len(rows)):
-        unit, profile = columns[UNIT][pos], columns["_profile"][pos]
+    given_traits = list(zip(*(columns[column] for column in traits), strict=True)) if traits \
+        else [()] * len(columns[UNIT])
+    for unit, file, sheet, row, name, year, profile, given in zip(
+            columns[UNIT], columns[FILE], columns[SHEET], columns[ROW], columns["full_name"],
+            columns["birth_year"], columns["_profile"], given_traits, strict=True):
         count = totals.get(profile, 0) - 1  # the other units
         if count < 1:
             continue
-        others = [f"{other} ({position})" if isinstance(position, str) and position else other
-                  for other, position in candidates[profile] if other != unit][:_UNITS_SHOWN]
-        name, year = columns["full_name"][pos], columns["birth_year"][pos]
-        said = "".join(f", {columns[column][pos]}" for column in traits
-                       if column != "id_number" and isinstance(columns[column][pos], str))
+        listed = candidates[profile]
+        units = listing.get(profile)
+        if units is None:
+            units = listing[profile] = frozenset(other for other, _ in listed)
+        # The unit's own listing is left out of the others it is shown (the rest are alike).
+        own = unit if unit in units else None
+        others = shown.get((profile, own))
+        if others is None:
+            others = shown[(profile, own)] = "; ".join([
+                f"{other} ({position})" if isinstance(position, str) and position else other
+                for other, position in listed if other != unit][:_UNITS_SHOWN])
+        said = said_of.get(given)
+        if said is None:
+            said = said_of[given] = "".join(
+                f", {value}" for column, value in zip(traits, given, strict=True)
+                if column != "id_number" and isinstance(value, str))
         more = f" và {count - _UNITS_SHOWN} đơn vị khác" if count > _UNITS_SHOWN else ""
-        findings.append(T["DUPLICATE_PERSON"].at(
-            severities, {"unit": unit, "file": columns[FILE][pos],
-                         "sheet": columns[SHEET][pos], "row": int(columns[ROW][pos]),
-                         "column": header, "value": name},
-            name=name, year=year, said=said, others="; ".join(others), more=more))
+        place = {"unit": unit, "file": file, "sheet": sheet, "row": int(row), "column": header,
+                 "value": name}
+        message_key = (name, year, said, others, more)
+        alike = made.get(message_key)
+        if alike is None:
+            alike = made[message_key] = T["DUPLICATE_PERSON"].at(
+                severities, place, name=name, year=year, said=said, others=others, more=more)
+            findings.append(alike)
+        else:
+            findings.append(Finding(alike.code, alike.severity, alike.message, **place))
     return findings
 
 
+# The columns besides the place (file, sheet, row) that rules read of one unit's delegates.
+_POINTED_BY = ("delegate_type", "presidium", "emulation_soldier")
 # Other units a DUPLICATE_PERSON message names (the rest are counted).
 _UNITS_SHOWN = 5
 # Columns that tell two people of one name and year apart when both rows give them.

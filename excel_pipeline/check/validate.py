@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -42,11 +43,18 @@ def validate_frame(key: str, frame: pd.DataFrame, problems: list[CellProblem],
     spec = BY_KEY[key]
     result = Validation()
 
+    provenance: dict[str, pd.Series] = {}  # its columns, taken out once (`frame.at` is slow)
+
+    def at(index: int, column: str) -> Any:
+        if column not in provenance:
+            provenance[column] = frame[column]
+        return provenance[column].at[index]
+
     def where(index: int, column_key: str) -> dict[str, object]:
         """The source cell of a frame row's column, as finding fields."""
-        return {"unit": _text(frame.at[index, UNIT]), "file": _text(frame.at[index, FILE]),
-                "sheet": _text(frame.at[index, SHEET]),
-                "row": row_of(index, column_key) if row_of else int(frame.at[index, ROW]),
+        return {"unit": _text(at(index, UNIT)), "file": _text(at(index, FILE)),
+                "sheet": _text(at(index, SHEET)),
+                "row": row_of(index, column_key) if row_of else int(at(index, ROW)),
                 "column": spec.column(column_key).header}
 
     def add(index: int, column_key: str, value: object, reason: str) -> None:

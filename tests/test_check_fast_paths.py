@@ -1,0 +1,284 @@
+"""The consolidation's whole-column shortcuts give what the plain row-by-row definitions give.
+
+Each test keeps the straightforward version (the code the shortcut replaced) as a reference
+and compares on inputs chosen to hit every branch."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from excel_pipeline.campaign import load_campaign
+from excel_pipeline.check.rules import duplicate_person
+from excel_pipeline.check.submissions import row_status
+from excel_pipeline.findings import FINDING_TYPES, Finding
+from excel_pipeline.ingest.examples import inbox_and_day
+from excel_pipeline.ingest.inbox import read_inbox
+from excel_pipeline.ingest.normalise import (
+    SourceRow,
+    TablePiece,
+    _typed,
+    build_frame,
+    parse_rows,
+    stack,
+)
+from excel_pipeline.model import ACCEPTED, REJECTED, SUPERSEDED, FileRecord
+from excel_pipeline.pipeline import consolidate
+from excel_pipeline.template import (
+    BY_KEY,
+    CONSIDER,
+    DTYPES,
+    FILE,
+    FILE_ID,
+    REASON,
+    ROW,
+    SHEET,
+    STATUS,
+    UNIT,
+)
+from excel_pipeline.textnorm import fold, fold_distinct
+
+
+def _row_status_reference(frame: pd.DataFrame, files: list[FileRecord],
+                          failed: dict[int, set[str]],
+                          failure_messages: dict[int, list[str]]) -> pd.DataFrame:
+    """`row_status` one row at a time, as it was first written."""
+    by_id = {record.file_id: record for record in files}
+    statuses, reasons, units = [], [], []
+    for index, file_id in zip(frame.index, frame[FILE_ID], strict=True):
+        record = by_id[int(file_id)]
+        units.append(record.unit)
+        if record.status != ACCEPTED:
+            statuses.append(REJECTED if record.status == REJECTED else SUPERSEDED)
+            reasons.append(record.reason)
+        elif index in failed:
+            statuses.append(REJECTED)
+            reasons.append(" ".join(failure_messages.get(index, [])) or "Dữ liệu không hợp lệ")
+        else:
+            statuses.append(ACCEPTED)
+            reasons.append(None)
+    result = frame.copy()
+    result[UNIT] = pd.array(units, dtype="string")
+    result[STATUS] = pd.array(statuses, dtype="string")
+    result[REASON] = pd.array(reasons, dtype="string")
+    return result
+
+
+def test_row_status_matches_the_row_by_row_definition():
+    files = [FileRecord(7, "a.xlsx", unit="C1"),
+             FileRecord(2, "b.xlsx", unit="C2", status=REJECTED, reason="Mã sai"),
+             FileRecord(5, "c.xlsx", unit="C3", status=SUPERSEDED, reason="Đã có tệp mới hơn"),
+             FileRecord(9, "d.xlsx", unit=None)]
+    ids = [7, 2, 7, 5, 9, 7, 2, 9, 5, 7]
+    frame = pd.DataFrame({FILE_ID: pd.array(ids, dtype="Int64"),
+                          UNIT: pd.array(["x"] * len(ids), dtype="string"),
+                          "full_name": [f"Người {i}" for i in range(len(ids))]},
+                         index=pd.Index([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]))
+    # Failed rows of an accepted file (with and without messages), of a rejected file, of a
+    # superseded one, and a label the frame does not hold.
+    failed = {12: {"birth_year"}, 15: {"gender"}, 11: {"gender"}, 13: {"x"}, 99: {"x"}}
+    messages = {12: ["Năm sinh sai.", "Giới tính trống."], 11: ["Bỏ qua"], 99: ["?"]}
+    expected = _row_status_reference(frame, files, failed, messages)
+    pd.testing.assert_frame_equal(row_status(frame, files, failed, messages), expected,
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(row_status(frame, files, {}, {}),
+                                  _row_status_reference(frame, files, {}, {}), check_exact=True)
+    empty = frame.iloc[:0]
+    pd.testing.assert_frame_equal(row_status(empty, files, failed, messages),
+                                  _row_status_reference(empty, files, failed, messages),
+                                  check_exact=True)
+
+
+def _duplicate_person_reference(frame: pd.DataFrame) -> list[Finding]:
+    """DUPLICATE_PERSON as first written: keys as text, one message written per row."""
+    years = frame["birth_year"]
+    frame = frame[years.notna() & frame[UNIT].notna()]
+    if frame.empty:
+        return []
+    codes, names = pd.factorize(frame["full_name"])
+    folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
+    keys = pd.Series(folded, index=frame.index) + "|" + frame["birth_year"].astype("string")
+    units_per_key = pd.DataFrame({"key": keys, "unit": frame[UNIT]}).dropna() \
+        .drop_duplicates().groupby("key")["unit"].size()
+    shared = keys.isin(units_per_key.index[units_per_key >= 2])
+    if not shared.any():
+        return []
+    rows = frame[shared].assign(_key=keys[shared], _pos=range(int(shared.sum())))
+    traits = [column for column in ("gender", "ethnicity", "id_number") if column in rows.columns]
+    folded_traits = [f"_{column}" for column in traits]
+    for column in traits:
+        rows[f"_{column}"] = rows[column].astype("string").map(fold, na_action="ignore") \
+            .replace("", pd.NA)
+    rows["_profile"] = rows.groupby(["_key", *folded_traits], dropna=False, sort=False).ngroup()
+    profiles = rows.drop_duplicates("_profile")[["_key", "_profile", *folded_traits]]
+    pairs = profiles.merge(profiles, on="_key", suffixes=("", "_other"))
+    agree = pd.Series(True, index=pairs.index)
+    for column in folded_traits:
+        mine, theirs = pairs[column], pairs[f"{column}_other"]
+        agree &= (mine.isna() | theirs.isna() | (mine == theirs)).fillna(True).astype(bool)
+    listed = rows.sort_values("_pos").drop_duplicates(["_profile", UNIT])[
+        ["_profile", UNIT, "_pos", "position"]].rename(columns={
+            "_profile": "_profile_other", UNIT: "_unit_other", "_pos": "_pos_other",
+            "position": "_position_other"})
+    units_of = pairs.loc[agree, ["_profile", "_profile_other"]].merge(listed, on="_profile_other") \
+        .sort_values(["_profile", "_unit_other", "_pos_other"], kind="stable") \
+        .drop_duplicates(["_profile", "_unit_other"])
+    total = units_of.groupby("_profile", sort=False).size()
+    first = units_of.groupby("_profile", sort=False).head(6)
+    candidates: dict[int, list[tuple[str, Any]]] = {}
+    for profile, other, position in zip(first["_profile"].tolist(), first["_unit_other"].tolist(),
+                                        first["_position_other"].tolist(), strict=True):
+        candidates.setdefault(profile, []).append((str(other), position))
+    totals = dict(zip(total.index.tolist(), total.tolist(), strict=True))
+    columns = {column: rows[column].tolist() for column in
+               (UNIT, FILE, SHEET, ROW, "full_name", "birth_year", "_profile", *traits)}
+    findings = []
+    for pos in range(len(rows)):
+        unit, profile = columns[UNIT][pos], columns["_profile"][pos]
+        count = totals.get(profile, 0) - 1
+        if count < 1:
+            continue
+        others = [f"{other} ({position})" if isinstance(position, str) and position else other
+                  for other, position in candidates[profile] if other != unit][:5]
+        name, year = columns["full_name"][pos], columns["birth_year"][pos]
+        said = "".join(f", {columns[column][pos]}" for column in traits
+                       if column != "id_number" and isinstance(columns[column][pos], str))
+        more = f" và {count - 5} đơn vị khác" if count > 5 else ""
+        findings.append(FINDING_TYPES["DUPLICATE_PERSON"].at(
+            {}, {"unit": unit, "file": columns[FILE][pos], "sheet": columns[SHEET][pos],
+                 "row": int(columns[ROW][pos]), "column": "Họ và tên", "value": name},
+            name=name, year=year, said=said, others="; ".join(others), more=more))
+    return findings
+
+
+def _people(with_id: bool) -> pd.DataFrame:
+    """Delegates that hit every branch of the duplicate check: one person in nine units (more
+    than the five a message names), one unit listing a person twice, names that fold alike
+    («Hoà», «Hòa», «HOÀ»), namesakes told apart by sex, ethnicity or ID number, gaps in every
+    column, positions given, blank and missing."""
+    rows = []
+    for unit in range(9):
+        rows.append((f"U{unit}", "Nguyễn Văn Hoà" if unit % 3 else "NGUYỄN VĂN HÒA", 1980,
+                     "Nam", "Kinh" if unit % 2 else "kinh", "001" if unit < 7 else None,
+                     "Tổ trưởng" if unit % 4 else ("" if unit else None)))
+    rows += [("U1", "Nguyễn Văn Hòa", 1980, "Nam", "Kinh", "001", "Phó"),  # listed twice
+             ("U2", "Nguyễn Văn Hòa", 1980, "Nữ", "Kinh", None, "Kế toán"),  # another person
+             ("U3", "Nguyễn Văn Hòa", 1980, None, None, None, None),  # agrees with everyone
+             ("U4", "Nguyễn Văn Hòa", 1980, "Nam", "Tày", "002", "Thủ kho"),
+             ("U5", "Nguyễn Văn Hòa", 1981, "Nam", "Kinh", None, "Bảo vệ"),  # another year
+             ("U6", "Lê Thị Lan", None, "Nữ", "Kinh", None, "Công nhân"),  # no year
+             ("U7", "Lê Thị Lan", 1990, "Nữ", "Kinh", None, "Công nhân"),
+             ("U8", "Lê Thị Lan.", 1990, "Nữ", "Kinh", None, "Tổ phó"),
+             ("U0", None, 1990, "Nữ", "Kinh", None, None),  # no name
+             (None, "Lê Thị Lan", 1990, "Nữ", "Kinh", None, None),  # no unit
+             ("U1", "Trần An", 1975, "Nam", "Kinh", None, None)]  # no one else
+    frame = pd.DataFrame(rows, columns=[UNIT, "full_name", "birth_year", "gender", "ethnicity",
+                                        "id_number", "position"])
+    if not with_id:
+        frame = frame.drop(columns=["id_number"])
+    frame[FILE] = frame[UNIT].fillna("x") + ".xlsx"
+    frame[SHEET] = "Đại biểu"
+    frame[ROW] = pd.array(range(4, 4 + len(frame)), dtype="Int64")
+    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    for column in {UNIT, "full_name", "gender", "ethnicity", "id_number",
+                   "position", FILE, SHEET} & set(frame.columns):
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+@pytest.mark.parametrize("with_id", [True, False])
+def test_duplicate_person_matches_the_text_key_definition(with_id):
+    frame = _people(with_id)
+    rules = SimpleNamespace(c=SimpleNamespace(considered=lambda key: frame,
+                                              registry=SimpleNamespace(roots=[]),
+                                              campaign=SimpleNamespace(severities={})))
+    found = duplicate_person(rules)  # type: ignore[arg-type]
+    assert found == _duplicate_person_reference(frame)
+    assert len(found) > 10
+    # Nothing shared, and nothing named at all.
+    alone = frame[frame[UNIT] == "U1"]
+    rules.c.considered = lambda key: alone
+    assert duplicate_person(rules) == _duplicate_person_reference(alone) == []  # type: ignore[arg-type]
+    nameless = frame.assign(full_name=pd.array([None] * len(frame), dtype="string"))
+    rules.c.considered = lambda key: nameless
+    assert duplicate_person(rules) == _duplicate_person_reference(nameless) == []  # type: ignore[arg-type]
+
+
+def _typed_reference(values: list[Any], dtype: str) -> Any:
+    """`_typed` of text and flags as first written: pandas given the Python list."""
+    if dtype == "boolean":
+        return pd.array([bool(v) if v is not None else None for v in values], dtype="boolean")
+    return pd.array(values, dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype, values", [
+    ("boolean", [True, False, None, True, None]),
+    ("boolean", [False, 1, 0, "x", None, 2.5]),  # any value stands for its truth
+    ("boolean", []),
+    ("string", ["Nguyễn Văn An", None, "", "Kinh", None]),
+    ("string", [None, None]),
+    ("string", []),
+])
+def test_typed_text_and_flags_match_pandas_given_the_list(dtype, values):
+    expected = _typed_reference(values, dtype)
+    for given in (values, np.fromiter(values, dtype=object, count=len(values))):
+        got = _typed(given, dtype)
+        pd.testing.assert_extension_array_equal(got, expected)
+
+
+def test_stack_joins_pieces_like_one_frame_of_all_their_rows():
+    """Pieces with no rows, units missing, every column type: the stacked frame is the one
+    `build_frame` makes of the same rows."""
+    spec = BY_KEY["delegates"]
+    rows_a = [{"full_name": "An", "birth_year": 1980, "leader": "x", "presidium": None,
+               "gender": "Nam", "note": None},
+              {"full_name": None, "birth_year": "?", "leader": None, "gender": "nu"}]
+    rows_c = [{"full_name": "Cúc", "leader": "có", "emulation_soldier": "x"}]
+    pieces = [(3, "a.xlsx", "Đại biểu", [4, 5], "U1", rows_a), (4, "b.xlsx", "DB", [], None, []),
+              (9, "c.xlsx", "Đại biểu", [7], None, rows_c)]
+    stacked, problems = stack(spec, [
+        TablePiece(parse_rows(spec, rows), file_id, file, sheet, excel_rows, unit)
+        for file_id, file, sheet, excel_rows, unit, rows in pieces])
+    whole, whole_problems = build_frame(spec, [
+        SourceRow(file_id, file, sheet, row, values, unit)
+        for file_id, file, sheet, excel_rows, unit, rows in pieces
+        for row, values in zip(excel_rows, rows, strict=True)])
+    reference = whole.copy()
+    for column in spec.columns:  # typed as first written, from the Python lists
+        if DTYPES[column.kind] in ("boolean", "string"):
+            reference[column.key] = _typed_reference(
+                parse_rows(spec, rows_a + rows_c).columns[column.key], DTYPES[column.kind])
+    pd.testing.assert_frame_equal(stacked, reference, check_exact=True)
+    pd.testing.assert_frame_equal(whole, reference, check_exact=True)
+    assert problems == whole_problems
+
+
+def test_views_of_a_consolidation_are_kept_only_for_the_frame_they_were_made_of():
+    """accepted / considered / considered_in_order are made once and shared; a consolidation
+    replaced with other sheets (it shares the memo) gets views of its own sheets."""
+    campaign = load_campaign(None)
+    inbox, as_of = inbox_and_day(None, campaign, None)
+    c = consolidate(read_inbox(inbox, limits=campaign.limits, workers=1), campaign, as_of)
+    assert len(c.sheets["delegates"]) > 10
+    frame = c.sheets["delegates"]
+    assert c.considered("delegates") is c.considered("delegates")
+    pd.testing.assert_frame_equal(
+        c.accepted("delegates"), frame[frame[STATUS] == ACCEPTED])
+    considered = frame[(frame[STATUS] == ACCEPTED) & frame[CONSIDER].isna()]
+    pd.testing.assert_frame_equal(c.considered("delegates"), considered)
+    pd.testing.assert_frame_equal(c.considered_in_order("delegates"),
+                                  considered.sort_values([FILE_ID, ROW], kind="stable"))
+    fewer = frame.iloc[::2]
+    other = dataclasses.replace(c, sheets={**c.sheets, "delegates": fewer})
+    assert other.memo is c.memo
+    pd.testing.assert_frame_equal(other.accepted("delegates"), fewer[fewer[STATUS] == ACCEPTED])
+    pd.testing.assert_frame_equal(
+        other.considered_in_order("delegates"),
+        fewer[(fewer[STATUS] == ACCEPTED) & fewer[CONSIDER].isna()].sort_values(
+            [FILE_ID, ROW], kind="stable"))
+    pd.testing.assert_frame_equal(c.accepted("delegates"), frame[frame[STATUS] == ACCEPTED])
