@@ -431,22 +431,27 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation, blocks: Bl
                Col("Tệp", 28), Col("Trang", 16), Col("Dòng", 7, "int"), Col("Cột", 18),
                Col("Ô", 20), Col("Giá trị", 18), Col("Nội dung", 60),
                Col("Cách sửa", 44)]
-    rows = []
+    findings = c.findings
+    titles = {code: title_of(code, c.campaign) for code in {f.code for f in findings}}
+    this_year = c.as_of.year
+    places: list[Any] = []
     links = 0
-    for f in c.findings:
+    for f in findings:
         where: Any = cell_ref(f, letters)
         target = targets.get((f.file or "", f.sheet or "", f.row or 0))
         if target is not None and links < MAX_LINKS:
             where = Link(where or f"{f.sheet}!{f.row}", f"'{target[0]}'!A{target[1]}")
             links += 1
-        rows.append([SEVERITY_LABELS[f.severity], f.code, title_of(f.code, c.campaign), f.unit,
-                     f.file, f.sheet, f.row, f.column, where,
-                     shown_value(f), f.message,
-                     how_to_fix(f, c.as_of.year)])
-    # Not in row blocks: a link is kept in the sheet's own table of links, which a block
-    # rendered elsewhere would leave behind.
-    write_table(book, styles, SHEET_FINDINGS, columns, rows,
-                blocks=None if links else blocks)
+        places.append(where)
+    # Column lists (`ColumnRows`): rows sized and rendered a column at a time, in blocks like
+    # the other large sheets (their links recorded in this sheet by `row_blocks`).
+    rows = ColumnRows([
+        [SEVERITY_LABELS[f.severity] for f in findings], [f.code for f in findings],
+        [titles[f.code] for f in findings], [f.unit for f in findings],
+        [f.file for f in findings], [f.sheet for f in findings], [f.row for f in findings],
+        [f.column for f in findings], places, [shown_value(f) for f in findings],
+        [f.message for f in findings], [how_to_fix(f, this_year) for f in findings]])
+    write_table(book, styles, SHEET_FINDINGS, columns, rows, blocks=blocks)
 
 
 # Excel keeps at most 65,530 links a sheet; findings past these are shown without one.
