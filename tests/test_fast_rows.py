@@ -35,7 +35,8 @@ def tricky_rows(count: int) -> list[list[Any]]:
     for i in range(count):
         text = TEXTS[i % len(TEXTS)]
         rows.append([text, NUMBERS[i % len(NUMBERS)], TEXTS[(i * 7) % len(TEXTS)],
-                     [dt.date(2025, 3, 5), pd.NaT, None][i % 3],
+                     [dt.date(2025, 3, 5), pd.NaT, None, pd.Timestamp("2025-03-05 10:30"),
+                      dt.datetime(2025, 3, 5, 10, 30), pd.Timestamp("2024-02-29")][i % 6],
                      Link(text or "ô", f"'Bảng'!A{i + 2}") if i % 5 else text])
     return rows
 

@@ -10,6 +10,7 @@ when the streaming may not be used (then every row goes cell by cell: the same c
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
@@ -22,6 +23,7 @@ from .xlsxwriter_internals import (
     add_internal_link,
     append_rows_xml,
     cell_writers,
+    date_numbers,
     flush_rows,
     record_written,
     room_for_links,
@@ -114,8 +116,9 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
     extent = used_extent(rows)
     width = extent[2] if extent else 0
     letters = [xl_col_to_name(col) for col in range(width)]
-    plain = RowXml(letters, [style_attribute(fmt) for fmt in formats])
-    bold_plain = RowXml(letters, [style_attribute(fmt) for fmt in bold_formats]) \
+    dates = date_numbers(sheet)
+    plain = RowXml(letters, [style_attribute(fmt) for fmt in formats], dates)
+    bold_plain = RowXml(letters, [style_attribute(fmt) for fmt in bold_formats], dates) \
         if bold_rows else plain
     row_heights = _heights_of(rows, heights)
     flush_rows(sheet, first_row)  # xlsxwriter's last row (the header) goes out first
@@ -163,6 +166,8 @@ _BATCH_ROWS = 1_000
 _NEEDS_ESCAPING = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
 # Longer text is measured by xlsxwriter in UTF-16 units (and cut at Excel's limit).
 _PLAIN_TEXT_LIMIT = 16_383
+# The kinds of date `RowXml` writes as numbers (NaT, a Timestamp too, is a blank).
+_DATES = frozenset({dt.date, dt.datetime, pd.Timestamp})
 # Distinct texts whose markup a `RowXml` keeps (a province's names, positions, units…).
 _KEPT_TEXTS = 200_000
 
@@ -175,7 +180,10 @@ class RowXml:
     markup (checked once for what would need xlsxwriter's escaping: names, units and
     positions repeat down a list). A cell is then one string formatting."""
 
-    def __init__(self, letters: list[str], styles: list[str | None]) -> None:
+    def __init__(self, letters: list[str], styles: list[str | None],
+                 dates: Callable[[dt.datetime], float] | None = None) -> None:
+        """`dates` turns a date into the number xlsxwriter writes for it (`write_datetime`);
+        without it a date is not plain."""
         # Cells from the first column without a style are not plain.
         self._width = next((position for position, style in enumerate(styles) if style is None),
                            len(styles))
@@ -184,6 +192,8 @@ class RowXml:
         self._numbers = [f'"{style}><v>' for style in styles[:self._width]]
         self._blanks = [f'"{style}/>' for style in styles[:self._width]]
         self._kept: dict[str, str] = {}
+        self._dates = dates
+        self._date_numbers: dict[tuple[type, Any], str] = {}
 
     def text(self, value: str) -> str:
         """The markup after a text cell's `<is>`, or "" if the text is not plain. Leading or
@@ -200,6 +210,19 @@ class RowXml:
                 kept = f"<t>{value}</t></is></c>"
             self._kept[value] = kept
         return kept
+
+    def date(self, value: dt.date) -> str:
+        """A date's number as its cell holds it, as `cells.write_cell` writes a date: a
+        Timestamp as its datetime, any other date (a datetime's too) as its day."""
+        assert self._dates is not None
+        if len(self._date_numbers) >= _KEPT_TEXTS:
+            self._date_numbers.clear()
+        moment = value.to_pydatetime() if isinstance(value, pd.Timestamp) \
+            else dt.datetime.combine(value, dt.time())
+        # Keyed with the kind: a Timestamp equals the datetime of the same moment, whose
+        # time of day is not written.
+        number = self._date_numbers[type(value), value] = f"{self._dates(moment):.16G}"
+        return number
 
     def row(self, row_number: int, values: Sequence[Any], height: float | None = None,
             links: list[tuple[int, Link]] | None = None) -> str | None:
@@ -225,8 +248,8 @@ class RowXml:
             elif kind is int or (kind is float and value - value == 0):  # finite
                 append(f"{heads[position]}{excel_row}{self._numbers[position]}{value:.16G}"
                        "</v></c>")
-            elif value is None or value is pd.NA or value is False or (kind is float
-                                                                        and value != value):
+            elif value is None or value is pd.NA or value is False or value is pd.NaT or (
+                    kind is float and value != value):
                 append(f"{heads[position]}{excel_row}{self._blanks[position]}")
             elif kind is Link and links is not None:
                 markup = self.text(value.text)
@@ -236,6 +259,9 @@ class RowXml:
                 append(f"{heads[position]}{excel_row}{texts[position]}{markup}")
             elif value is True:  # a ticked box, written as "x" (see `write_cell`)
                 append(f"{heads[position]}{excel_row}{texts[position]}<t>x</t></is></c>")
+            elif kind in _DATES and self._dates is not None:
+                number = self._date_numbers.get((kind, value)) or self.date(value)
+                append(f"{heads[position]}{excel_row}{self._numbers[position]}{number}</v></c>")
             else:
                 return None
         append("</row>")

@@ -41,7 +41,7 @@ _SHEET_FIELDS = ("_write_single_row", "_write_string", "_write_number", "_write_
                  "previous_row", "row_info", "comments", "dim_rowmin", "dim_rowmax",
                  "dim_colmin", "dim_colmax", "constant_memory", "excel_version",
                  "default_row_height", "original_row_height", "xls_rowmax", "row_data_fh",
-                 "row_data_filename", "hyperlinks", "hlink_count")
+                 "row_data_filename", "hyperlinks", "hlink_count", "_convert_date_time")
 # The format internals: its style index, fixed before the format is copied to another process.
 _FORMAT_FIELDS = ("_get_xf_index", "xf_index")
 
@@ -115,6 +115,12 @@ def cell_writers(sheet: Worksheet) -> tuple[Callable[..., Any], Callable[..., An
     if available():
         return sheet._write_string, sheet._write_number, sheet._write_blank
     return sheet.write_string, sheet.write_number, sheet.write_blank
+
+
+def date_numbers(sheet: Worksheet) -> Callable[[Any], float] | None:
+    """The sheet's conversion of a datetime to the number its cell holds (as `write_datetime`
+    converts it, with the workbook's epoch) on the fast path; else None."""
+    return sheet._convert_date_time if available() else None
 
 
 def flush_rows(sheet: Worksheet, next_row: int = 0) -> None:
