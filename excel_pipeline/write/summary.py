@@ -50,10 +50,11 @@ def _unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
                                           for code in c.registry.order}
     for code, unit in c.registry.units.items():
         figures[code]["members"] = unit.members or 0
-    for row in c.info.to_dict("records"):
-        code = str(row["unit_code"])
-        if code in figures and not pd.isna(row["members"]):
-            figures[code]["members"] = int(row["members"])
+    for unit_code, members in zip(c.info["unit_code"].tolist(), c.info["members"].tolist(),
+                                  strict=True):
+        code = str(unit_code)
+        if code in figures and not pd.isna(members):
+            figures[code]["members"] = int(members)
     delegates = c.accepted("delegates")
     flags = pd.DataFrame({
         "delegates": 1,
@@ -167,7 +168,17 @@ def indicator_columns(c: Consolidation) -> list[tuple[str, str]]:
 
 
 def indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
-    """Units × indicators, summed, in tree order with subtotals like the Tổng hợp sheet."""
+    """Units × indicators, summed, in tree order with subtotals like the Tổng hợp sheet.
+
+    Computed once per consolidation (kept in its `memo`, like `unit_figures`): the sheet and
+    gui-cap-tren.xlsx both ask for them; callers read the rows, never change them."""
+    if "indicator_rows" not in c.memo:
+        c.memo["indicator_rows"] = _indicator_rows(c)
+    rows: list[dict[str, Any]] = c.memo["indicator_rows"]
+    return rows
+
+
+def _indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
     reported = c.accepted("indicators")
     # Indicator values may be fractional (a share, an amount): summed as floats.
     own: dict[str, dict[str, float]] = {code: {} for code in c.registry.order}
@@ -251,8 +262,10 @@ def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]
     """(unit, delegates, cap of its level or None when exempt) for units that sent delegates;
     a plenary conference has no cap (docs/domain.md, Findings)."""
     figures = unit_figures(c)
-    forms = {str(row["unit_code"]): row.get("conference_form")
-             for row in c.info.to_dict("records")}
+    info = c.info  # two columns as lists: `to_dict("records")` boxed every cell of every one
+    forms = dict(zip(map(str, info["unit_code"].tolist()),
+                     info["conference_form"].tolist() if "conference_form" in info.columns
+                     else [None] * len(info), strict=True))
     result = []
     for code in c.registry.order:
         count = figures[code]["delegates"]
@@ -261,3 +274,4 @@ def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]
         cap = c.registry.units[code].level.delegate_cap
         result.append((code, count, None if forms.get(code) == PLENARY else cap))
     return result
+
