@@ -432,8 +432,8 @@ def test_links_in_blocks_are_the_links_one_process_writes(tmp_path, tiny_blocks,
     rows: list[list[Any]] = [[Link(f"Đại biểu!C{i}" + (" & x" if i % 7 == 0 else ""),
                                    f"'Bảng'!A{i + 2}") if i % 3 else f"ô {i}", i, None, None]
                              for i in range(41)]
-    given: Any = ColumnRows([list(column) for column in zip(*rows, strict=True)]) \
-        if as_columns else rows
+    given: Any = ColumnRows([list(column) for column in zip(*rows, strict=True)],
+                            linked=frozenset({0})) if as_columns else rows
 
     def write(path: Path, blocks: bool) -> Path:
         parts = path.with_suffix(".parts")
@@ -453,3 +453,7 @@ def test_links_in_blocks_are_the_links_one_process_writes(tmp_path, tiny_blocks,
     sheet = openpyxl.load_workbook(blocked)["Bảng"]
     assert sheet.cell(3, 1).hyperlink.location == "'Bảng'!A3"
     assert sheet.cell(9, 1).value == "Đại biểu!C7 & x" and sheet.cell(9, 1).hyperlink is not None
+    if as_columns:  # links in a column not said to hold them: refused, not lost
+        given = ColumnRows([list(column) for column in zip(*rows, strict=True)])
+        with pytest.raises(RuntimeError, match="link"):
+            write(tmp_path / "unsaid.xlsx", True)

@@ -450,7 +450,8 @@ def _findings_sheet(book: Workbook, styles: Styles, c: Consolidation, blocks: Bl
         [titles[f.code] for f in findings], [f.unit for f in findings],
         [f.file for f in findings], [f.sheet for f in findings], [f.row for f in findings],
         [f.column for f in findings], places, [shown_value(f) for f in findings],
-        [f.message for f in findings], [how_to_fix(f, this_year) for f in findings]])
+        [f.message for f in findings], [how_to_fix(f, this_year) for f in findings]],
+        linked=frozenset({8}))
     write_table(book, styles, SHEET_FINDINGS, columns, rows, blocks=blocks)
 
 

@@ -50,6 +50,7 @@ from .xlsxwriter_internals import (
     append_rows_xml,
     fix_format_indices,
     flush_rows,
+    links_recorded,
     record_written,
     room_for_links,
     rows_to_memory,
@@ -128,6 +129,9 @@ def render_blocks(job: BlockJob) -> list[Piece]:
         write_rows(sheet, block.rows, job.formats, job.bold_formats, block.bold_rows,
                    block.first_row, job.heights)
         pieces.append(deflate(take_rows(sheet).encode("utf-8")))
+    if links_recorded(sheet):  # kept in this throwaway sheet, they would be lost
+        raise RuntimeError("a link in rows rendered as blocks: ColumnRows(linked=…) must "
+                           "name its column")
     return pieces
 
 
@@ -360,14 +364,14 @@ def _links_apart(sheet: Worksheet, rows: Sequence[Sequence[Any]],
     `rows.write_rows` records them: a block rendered in another process holds the link's text,
     and the sheet's table of links, written when the workbook is closed, its place. None when
     the sheet has no room for them all (`write_rows` then decides which it keeps)."""
-    if isinstance(rows, ColumnRows):
-        columns = rows.column_slices()
-        linked = [position for position, column in enumerate(columns)
+    if isinstance(rows, ColumnRows):  # only the columns said to hold links are searched
+        parts = {position: rows.column_slice(position) for position in sorted(rows.linked)}
+        linked = [position for position, column in parts.items()
                   if Link in set(map(type, column))]
         if not linked:
             return rows
         found = [(index, position, value) for position in linked
-                 for index, value in enumerate(columns[position]) if type(value) is Link]
+                 for index, value in enumerate(parts[position]) if type(value) is Link]
     else:
         found = [(index, position, value) for index, values in enumerate(rows)
                  for position, value in enumerate(values) if type(value) is Link]
@@ -378,9 +382,10 @@ def _links_apart(sheet: Worksheet, rows: Sequence[Sequence[Any]],
     for index, position, link in sorted(found, key=lambda place: place[:2]):
         add_internal_link(sheet, first_row + index, position, link.target, link.text)
     if isinstance(rows, ColumnRows):
+        columns = rows.column_slices()
         for position in linked:
             columns[position] = [value.text if type(value) is Link else value
-                                 for value in columns[position]]
+                                 for value in parts[position]]
         return ColumnRows(columns)
     return [[value.text if type(value) is Link else value for value in values]
             for values in rows]

@@ -45,14 +45,18 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
 
     A slice is a view of the same lists, so cutting a sheet into blocks copies nothing (copies
     of every block's columns, held until the blocks were written, took about 60 MB at 3,000
-    units); a view sent to another process takes only its own rows along."""
+    units); a view sent to another process takes only its own rows along.
+
+    `linked` are the positions of the columns that may hold links (`cells.Link`): only those
+    are searched for links when the rows are written in blocks (`row_blocks`)."""
 
     def __init__(self, columns: Sequence[list[Any]], start: int = 0,
-                 stop: int | None = None) -> None:
+                 stop: int | None = None, linked: frozenset[int] = frozenset()) -> None:
         if len({len(column) for column in columns}) > 1:
             raise ValueError("columns of different lengths")
         self._columns = list(columns)
         self._range = range(len(self._columns[0]) if self._columns else 0)[start:stop]
+        self.linked = linked
 
     @property
     def width(self) -> int:
@@ -76,16 +80,22 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
         if isinstance(index, slice):
             part = self._range[index]
             if part.step != 1:
-                return ColumnRows([[column[row] for row in part] for column in self._columns])
-            return ColumnRows(self._columns, part.start, part.stop)
+                return ColumnRows([[column[row] for row in part] for column in self._columns],
+                                  linked=self.linked)
+            return ColumnRows(self._columns, part.start, part.stop, self.linked)
         row = self._range[index]  # IndexError past either end
         return tuple(column[row] for column in self._columns)
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return zip(*self.column_slices(), strict=True) if self._columns else iter(())
 
-    def __reduce__(self) -> tuple[type[ColumnRows], tuple[list[list[Any]]]]:
-        return ColumnRows, (self.column_slices(),)
+    def __reduce__(self) -> tuple[type[ColumnRows], tuple[list[list[Any]], int, None,
+                                                          frozenset[int]]]:
+        return ColumnRows, (self.column_slices(), 0, None, self.linked)
+
+    def column_slice(self, position: int) -> list[Any]:
+        """This view's part of one column (a new list)."""
+        return self._columns[position][self._range.start:self._range.stop]
 
 
 def used_extent(rows: Sequence[Sequence[Any]]) -> tuple[int, int, int] | None:

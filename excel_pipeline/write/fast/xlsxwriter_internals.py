@@ -138,6 +138,11 @@ def room_for_links(sheet: Worksheet, count: int) -> bool:
     return sheet.hlink_count + count <= MAX_SHEET_LINKS
 
 
+def links_recorded(sheet: Worksheet) -> int:
+    """How many links the sheet holds."""
+    return int(sheet.hlink_count)
+
+
 def add_internal_link(sheet: Worksheet, row: int, col: int, target: str, text: str) -> None:
     """Record a link to a place in the workbook for a cell whose text a streamed row already
     holds, as `write_url` records it (xlsxwriter writes the sheet's links when it closes)."""
