@@ -50,11 +50,12 @@ def _unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
                                           for code in c.registry.order}
     for code, unit in c.registry.units.items():
         figures[code]["members"] = unit.members or 0
-    for unit_code, members in zip(c.info["unit_code"].tolist(), c.info["members"].tolist(),
-                                  strict=True):
-        code = str(unit_code)
-        if code in figures and not pd.isna(members):
-            figures[code]["members"] = int(members)
+    # The two columns read, boxed as `to_dict` boxes them (not every column of the frame).
+    read = [key for key in ("unit_code", "members") if key in c.info.columns]
+    for row in c.info[read].to_dict("records"):
+        code = str(row["unit_code"])
+        if code in figures and not pd.isna(row["members"]):
+            figures[code]["members"] = int(row["members"])
     delegates = c.accepted("delegates")
     flags = pd.DataFrame({
         "delegates": 1,
@@ -262,10 +263,10 @@ def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]
     """(unit, delegates, cap of its level or None when exempt) for units that sent delegates;
     a plenary conference has no cap (docs/domain.md, Findings)."""
     figures = unit_figures(c)
-    info = c.info  # two columns as lists: `to_dict("records")` boxed every cell of every one
-    forms = dict(zip(map(str, info["unit_code"].tolist()),
-                     info["conference_form"].tolist() if "conference_form" in info.columns
-                     else [None] * len(info), strict=True))
+    # The two columns read, boxed as `to_dict` boxes them (not every column of the frame).
+    read = [key for key in ("unit_code", "conference_form") if key in c.info.columns]
+    forms = {str(row["unit_code"]): row.get("conference_form")
+             for row in c.info[read].to_dict("records")}
     result = []
     for code in c.registry.order:
         count = figures[code]["delegates"]
