@@ -88,9 +88,6 @@ def write_report(c: Consolidation, path: Path, workbook: Path,
 
 def plain(value: Any) -> Any:
     """A value as the JSON report writes it (dates as ISO text, numpy numbers as numbers)."""
-    text = _orjson_text(value, 0, floats_as_text=False)
-    if text is not None:
-        return orjson.loads(text)
     return json.loads(json.dumps(value, ensure_ascii=False, default=_default))
 
 
