@@ -421,3 +421,39 @@ def test_an_index_not_signed_by_this_user_is_never_used_nor_run(tmp_path, tiny_b
     assert sheet_parts(write_blocks(tmp_path / "third.xlsx", rows, workers=1,
                                     folder=folder)) == plain
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("as_columns", [False, True])
+def test_links_in_blocks_are_the_links_one_process_writes(tmp_path, tiny_blocks, as_columns):
+    """A link's text goes into its block, the link into the sheet's own table of links, which
+    the blocks rendered by the helper would leave behind (the Phát hiện sheet)."""
+    from excel_pipeline.write.cells import Link
+
+    rows: list[list[Any]] = [[Link(f"Đại biểu!C{i}" + (" & x" if i % 7 == 0 else ""),
+                                   f"'Bảng'!A{i + 2}") if i % 3 else f"ô {i}", i, None, None]
+                             for i in range(41)]
+    given: Any = ColumnRows([list(column) for column in zip(*rows, strict=True)],
+                            linked=frozenset({0})) if as_columns else rows
+
+    def write(path: Path, blocks: bool) -> Path:
+        parts = path.with_suffix(".parts")
+        book = xlsxwriter.Workbook(str(parts), ROWS_OPTIONS)
+        styles = Styles(book)
+        with WriteHelper(2) as helper, BlockStore(None, path.parent) as store:
+            writer = BlockWriter(helper, store)
+            write_table(book, styles, "Bảng", COLUMNS, given, blocks=writer if blocks else None)
+            writer.finish()
+            book.close()
+            package(parts, path, writer.placed(), store.read)
+        return path
+
+    blocked, plain = write(tmp_path / "blocks.xlsx", True), write(tmp_path / "plain.xlsx", False)
+    assert tiny_blocks  # written in blocks
+    assert sheet_parts(blocked) == sheet_parts(plain)
+    sheet = openpyxl.load_workbook(blocked)["Bảng"]
+    assert sheet.cell(3, 1).hyperlink.location == "'Bảng'!A3"
+    assert sheet.cell(9, 1).value == "Đại biểu!C7 & x" and sheet.cell(9, 1).hyperlink is not None
+    if as_columns:  # links in a column not said to hold them: refused, not lost
+        given = ColumnRows([list(column) for column in zip(*rows, strict=True)])
+        with pytest.raises(RuntimeError, match="link"):
+            write(tmp_path / "unsaid.xlsx", True)

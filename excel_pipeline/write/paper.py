@@ -218,6 +218,43 @@ class RowHeights:
         return None if lines == 1 else lines * self._line  # type: ignore[attr-defined]
 
 
+    def of_columns(self, columns: Sequence[Sequence[Any]], count: int) -> list[float | None]:
+        """The height each of `count` rows needs, the rows given as columns (`ColumnRows`):
+        what calling this for each row gives, found a column at a time, each distinct value
+        of a column looked at once (a province's lists repeat their names and units)."""
+        lines: list[int] | None = None
+        for position, width, fits, measured in self._checks:  # type: ignore[attr-defined]
+            if position >= len(columns):
+                continue
+            column = columns[position]
+            try:
+                distinct = set(column)
+            except TypeError:  # a value that cannot be hashed: row by row
+                return [self(row) for row in zip(*columns, strict=True)]
+            found = {value: self._lines(value, width, fits, measured) for value in distinct}
+            if all(value == 1 for value in found.values()):
+                continue
+            these = list(map(found.__getitem__, column))
+            lines = these if lines is None else list(map(max, lines, these))
+        if lines is None:
+            return [None] * count
+        line = self._line  # type: ignore[attr-defined]
+        return [None if number == 1 else number * line for number in lines]
+
+    def _lines(self, value: Any, width: float, fits: int, measured: dict[str, int]) -> int:
+        """The lines one cell's value takes in a wrapped column (1 for anything but text)."""
+        if type(value) is not str and value is not None:
+            value = getattr(value, "text", None)  # a link (`cells.Link`): its text
+        if type(value) is not str or (len(value) <= fits and "\n" not in value):
+            return 1
+        found = measured.get(value)
+        if found is None:
+            if len(measured) >= _MEASURED:
+                measured.clear()
+            found = measured[value] = lines_in(value, width, self.points)
+        return found
+
+
 def wrapped(columns: Sequence[Col], points: float = TEXT_POINTS) -> RowHeights:
     """The row heights of a table whose text columns wrap (as `styles.LOOKS` says)."""
     return RowHeights(tuple(column.width if column.style == "text" else None

@@ -50,7 +50,9 @@ def _unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:
                                           for code in c.registry.order}
     for code, unit in c.registry.units.items():
         figures[code]["members"] = unit.members or 0
-    for row in c.info.to_dict("records"):
+    # The two columns read, boxed as `to_dict` boxes them (not every column of the frame).
+    read = [key for key in ("unit_code", "members") if key in c.info.columns]
+    for row in c.info[read].to_dict("records"):
         code = str(row["unit_code"])
         if code in figures and not pd.isna(row["members"]):
             figures[code]["members"] = int(row["members"])
@@ -167,7 +169,17 @@ def indicator_columns(c: Consolidation) -> list[tuple[str, str]]:
 
 
 def indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
-    """Units × indicators, summed, in tree order with subtotals like the Tổng hợp sheet."""
+    """Units × indicators, summed, in tree order with subtotals like the Tổng hợp sheet.
+
+    Computed once per consolidation (kept in its `memo`, like `unit_figures`): the sheet and
+    gui-cap-tren.xlsx both ask for them; callers read the rows, never change them."""
+    if "indicator_rows" not in c.memo:
+        c.memo["indicator_rows"] = _indicator_rows(c)
+    rows: list[dict[str, Any]] = c.memo["indicator_rows"]
+    return rows
+
+
+def _indicator_rows(c: Consolidation) -> list[dict[str, Any]]:
     reported = c.accepted("indicators")
     # Indicator values may be fractional (a share, an amount): summed as floats.
     own: dict[str, dict[str, float]] = {code: {} for code in c.registry.order}
@@ -251,8 +263,10 @@ def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]
     """(unit, delegates, cap of its level or None when exempt) for units that sent delegates;
     a plenary conference has no cap (docs/domain.md, Findings)."""
     figures = unit_figures(c)
+    # The two columns read, boxed as `to_dict` boxes them (not every column of the frame).
+    read = [key for key in ("unit_code", "conference_form") if key in c.info.columns]
     forms = {str(row["unit_code"]): row.get("conference_form")
-             for row in c.info.to_dict("records")}
+             for row in c.info[read].to_dict("records")}
     result = []
     for code in c.registry.order:
         count = figures[code]["delegates"]
@@ -261,3 +275,4 @@ def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]
         cap = c.registry.units[code].level.delegate_cap
         result.append((code, count, None if forms.get(code) == PLENARY else cap))
     return result
+

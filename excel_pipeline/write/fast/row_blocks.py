@@ -41,15 +41,18 @@ import pandas as pd
 
 from ... import __version__
 from ...ingest.signing import SIGNATURE_BYTES, sign, verified
-from ..cells import ROWS_OPTIONS
+from ..cells import ROWS_OPTIONS, Link
 from .parallel_rows import WriteHelper
 from .rows import ColumnRows, Heights, used_extent, write_rows
 from .xlsx_zip import LEVEL, Piece, deflate
 from .xlsxwriter_internals import (
+    add_internal_link,
     append_rows_xml,
     fix_format_indices,
     flush_rows,
+    links_recorded,
     record_written,
+    room_for_links,
     rows_to_memory,
     streams_rows,
     style_index,
@@ -126,6 +129,9 @@ def render_blocks(job: BlockJob) -> list[Piece]:
         write_rows(sheet, block.rows, job.formats, job.bold_formats, block.bold_rows,
                    block.first_row, job.heights)
         pieces.append(deflate(take_rows(sheet).encode("utf-8")))
+    if links_recorded(sheet):  # kept in this throwaway sheet, they would be lost
+        raise RuntimeError("a link in rows rendered as blocks: ColumnRows(linked=…) must "
+                           "name its column")
     return pieces
 
 
@@ -280,6 +286,11 @@ class BlockWriter:
         """Write `rows` from sheet row `first_row` down (`bold_rows` are indices into `rows`;
         `heights` as `rows.write_rows` takes it): reused, rendered here or queued with the
         helper, and a placeholder in the sheet."""
+        linked = _links_apart(sheet, rows, first_row)
+        if linked is None:  # more links than the sheet takes: as xlsxwriter leaves them out
+            write_rows(sheet, rows, formats, bold_formats, bold_rows, first_row, heights)
+            return
+        rows = linked
         fix_format_indices(*formats, *bold_formats)
         context = self._context(formats, bold_formats, heights)
         blocks: list[Block] = []
@@ -345,6 +356,39 @@ class BlockWriter:
               blocks: Sequence[Block], pieces: Sequence[Piece]) -> None:
         for index, block, piece in zip(indices, blocks, pieces, strict=True):
             slots[index] = self._store.add(block.key, piece)
+
+
+def _links_apart(sheet: Worksheet, rows: Sequence[Sequence[Any]],
+                 first_row: int) -> Sequence[Sequence[Any]] | None:
+    """The rows with each link (`cells.Link`) as its text, the links recorded in `sheet` as
+    `rows.write_rows` records them: a block rendered in another process holds the link's text,
+    and the sheet's table of links, written when the workbook is closed, its place. None when
+    the sheet has no room for them all (`write_rows` then decides which it keeps)."""
+    if isinstance(rows, ColumnRows):  # only the columns said to hold links are searched
+        parts = {position: rows.column_slice(position) for position in sorted(rows.linked)}
+        linked = [position for position, column in parts.items()
+                  if Link in set(map(type, column))]
+        if not linked:
+            return rows
+        found = [(index, position, value) for position in linked
+                 for index, value in enumerate(parts[position]) if type(value) is Link]
+    else:
+        found = [(index, position, value) for index, values in enumerate(rows)
+                 for position, value in enumerate(values) if type(value) is Link]
+        if not found:
+            return rows
+    if not room_for_links(sheet, len(found)):
+        return None
+    for index, position, link in sorted(found, key=lambda place: place[:2]):
+        add_internal_link(sheet, first_row + index, position, link.target, link.text)
+    if isinstance(rows, ColumnRows):
+        columns = rows.column_slices()
+        for position in linked:
+            columns[position] = [value.text if type(value) is Link else value
+                                 for value in parts[position]]
+        return ColumnRows(columns)
+    return [[value.text if type(value) is Link else value for value in values]
+            for values in rows]
 
 
 def block_key(context: bytes, first_row: int, rows: Sequence[Sequence[Any]],

@@ -10,7 +10,7 @@ when the streaming may not be used (then every row goes cell by cell: the same c
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
@@ -23,6 +23,7 @@ from .xlsxwriter_internals import (
     add_internal_link,
     append_rows_xml,
     cell_writers,
+    date_numbers,
     flush_rows,
     record_written,
     room_for_links,
@@ -44,14 +45,18 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
 
     A slice is a view of the same lists, so cutting a sheet into blocks copies nothing (copies
     of every block's columns, held until the blocks were written, took about 60 MB at 3,000
-    units); a view sent to another process takes only its own rows along."""
+    units); a view sent to another process takes only its own rows along.
+
+    `linked` are the positions of the columns that may hold links (`cells.Link`): only those
+    are searched for links when the rows are written in blocks (`row_blocks`)."""
 
     def __init__(self, columns: Sequence[list[Any]], start: int = 0,
-                 stop: int | None = None) -> None:
+                 stop: int | None = None, linked: frozenset[int] = frozenset()) -> None:
         if len({len(column) for column in columns}) > 1:
             raise ValueError("columns of different lengths")
         self._columns = list(columns)
         self._range = range(len(self._columns[0]) if self._columns else 0)[start:stop]
+        self.linked = linked
 
     @property
     def width(self) -> int:
@@ -75,16 +80,22 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
         if isinstance(index, slice):
             part = self._range[index]
             if part.step != 1:
-                return ColumnRows([[column[row] for row in part] for column in self._columns])
-            return ColumnRows(self._columns, part.start, part.stop)
+                return ColumnRows([[column[row] for row in part] for column in self._columns],
+                                  linked=self.linked)
+            return ColumnRows(self._columns, part.start, part.stop, self.linked)
         row = self._range[index]  # IndexError past either end
         return tuple(column[row] for column in self._columns)
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return zip(*self.column_slices(), strict=True) if self._columns else iter(())
 
-    def __reduce__(self) -> tuple[type[ColumnRows], tuple[list[list[Any]]]]:
-        return ColumnRows, (self.column_slices(),)
+    def __reduce__(self) -> tuple[type[ColumnRows], tuple[list[list[Any]], int, None,
+                                                          frozenset[int]]]:
+        return ColumnRows, (self.column_slices(), 0, None, self.linked)
+
+    def column_slice(self, position: int) -> list[Any]:
+        """This view's part of one column (a new list)."""
+        return self._columns[position][self._range.start:self._range.stop]
 
 
 def used_extent(rows: Sequence[Sequence[Any]]) -> tuple[int, int, int] | None:
@@ -104,19 +115,22 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
     (`paper.RowHeights`; None: the default height).
 
     This runs once per cell of the workbook (millions in a province). On a constant-memory
-    sheet, rows whose cells are all plain (text without markup, control characters, escapes
-    or surrounding spaces; finite numbers; blanks; every cell formatted) are turned into the
-    very `<row>` XML xlsxwriter would write for them (tests compare the two) and streamed into
-    the sheet's row data, a batch at a time. Any other row, and any other sheet, goes through
-    xlsxwriter's own cell writers."""
+    sheet, rows whose cells are all plain (text without markup, control characters or
+    escapes; finite numbers; blanks; every cell formatted) are turned into the very `<row>`
+    XML xlsxwriter would write for them (tests compare the two) and streamed into the sheet's
+    row data, a batch at a time. Any other row, and any other sheet, goes through xlsxwriter's
+    own cell writers."""
     if not streams_rows(sheet, first_row, first_row + len(rows)):
         _write_cells(sheet, rows, formats, bold_formats, bold_rows, first_row, heights)
         return
     extent = used_extent(rows)
     width = extent[2] if extent else 0
     letters = [xl_col_to_name(col) for col in range(width)]
-    styles = [style_attribute(fmt) for fmt in formats]
-    bold_styles = [style_attribute(fmt) for fmt in bold_formats]
+    dates = date_numbers(sheet)
+    plain = RowXml(letters, [style_attribute(fmt) for fmt in formats], dates)
+    bold_plain = RowXml(letters, [style_attribute(fmt) for fmt in bold_formats], dates) \
+        if bold_rows else plain
+    row_heights = _heights_of(rows, heights)
     flush_rows(sheet, first_row)  # xlsxwriter's last row (the header) goes out first
     batch: list[str] = []
     for index, values in enumerate(rows):
@@ -125,9 +139,10 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
         row_number = first_row + index
         bold = index in bold_rows
         links: list[tuple[int, Link]] = []
-        xml = _row_xml(row_number, values, letters, bold_styles if bold else styles,
-                       heights(values) if heights is not None else None, links)
-        if xml is not None and room_for_links(sheet, len(links)):
+        xml = (bold_plain if bold else plain).row(
+            row_number, values, row_heights[index] if row_heights is not None
+            else heights(values) if heights is not None else None, links)
+        if xml is not None and (not links or room_for_links(sheet, len(links))):
             for position, link in links:
                 add_internal_link(sheet, row_number, position, link.target, link.text)
             batch.append(xml)
@@ -144,6 +159,16 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
     record_written(sheet, first_row, len(rows), extent)
 
 
+def _heights_of(rows: Sequence[Sequence[Any]], heights: Heights | None) -> list[Any] | None:
+    """Every row's height at once, column by column, where `heights` can (`RowHeights` of
+    `ColumnRows`); else None, and each row's is asked for as it is written."""
+    by_columns = getattr(heights, "of_columns", None)
+    if by_columns is None or not isinstance(rows, ColumnRows):
+        return None
+    found: list[Any] = by_columns(rows.column_slices(), len(rows))
+    return found
+
+
 # Rows joined into one write to the row data file.
 _BATCH_ROWS = 1_000
 # Text that needs xlsxwriter's own escaping: markup characters, control characters, text that
@@ -151,44 +176,106 @@ _BATCH_ROWS = 1_000
 _NEEDS_ESCAPING = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
 # Longer text is measured by xlsxwriter in UTF-16 units (and cut at Excel's limit).
 _PLAIN_TEXT_LIMIT = 16_383
+# The kinds of date `RowXml` writes as numbers (NaT, a Timestamp too, is a blank).
+_DATES = frozenset({dt.date, dt.datetime, pd.Timestamp})
+# Distinct texts whose markup a `RowXml` keeps (a province's names, positions, units…).
+_KEPT_TEXTS = 200_000
 
 
-def _row_xml(row_number: int, values: Sequence[Any], letters: list[str],
-             styles: list[str | None], height: float | None = None,
-             links: list[tuple[int, Link]] | None = None) -> str | None:
-    """The `<row>` element xlsxwriter writes for these values (at `height` points, as
-    `set_row` gives it), or None if any cell is not plain. A link to a place in the workbook
-    is its text in the row, and goes into `links` (position, link) for the caller to record
-    (`write_url` writes the text as a string and keeps the link aside the same way)."""
-    excel_row = str(row_number + 1)
-    cells = [f'<row r="{excel_row}">' if height is None
-             else f'<row r="{excel_row}" ht="{height:.16g}" customHeight="1">']
-    for position, value in enumerate(values):
-        style = styles[position]
-        if style is None:
+class RowXml:
+    """The `<row>` XML xlsxwriter writes for rows of plain values, in columns of given styles.
+
+    Rendering runs once per cell of the workbook, so what does not change from row to row is
+    made once: each column's cell reference and style markup, and each distinct text's
+    markup (checked once for what would need xlsxwriter's escaping: names, units and
+    positions repeat down a list). A cell is then one string formatting."""
+
+    def __init__(self, letters: list[str], styles: list[str | None],
+                 dates: Callable[[dt.datetime], float] | None = None) -> None:
+        """`dates` turns a date into the number xlsxwriter writes for it (`write_datetime`);
+        without it a date is not plain."""
+        # Cells from the first column without a style are not plain.
+        self._width = next((position for position, style in enumerate(styles) if style is None),
+                           len(styles))
+        self._heads = [f'<c r="{letter}' for letter in letters[:self._width]]
+        self._texts = [f'"{style} t="inlineStr"><is>' for style in styles[:self._width]]
+        self._numbers = [f'"{style}><v>' for style in styles[:self._width]]
+        self._blanks = [f'"{style}/>' for style in styles[:self._width]]
+        self._kept: dict[str, str] = {}
+        self._dates = dates
+        self._date_numbers: dict[tuple[type, Any], str] = {}
+
+    def text(self, value: str) -> str:
+        """The markup after a text cell's `<is>`, or "" if the text is not plain. Leading or
+        trailing white space is kept as xlsxwriter keeps it (`xml:space`)."""
+        kept = self._kept.get(value)
+        if kept is None:
+            if len(self._kept) >= _KEPT_TEXTS:
+                self._kept.clear()
+            if not value or len(value) > _PLAIN_TEXT_LIMIT or _NEEDS_ESCAPING.search(value):
+                kept = ""
+            elif value[0].isspace() or value[-1].isspace():
+                kept = f'<t xml:space="preserve">{value}</t></is></c>'
+            else:
+                kept = f"<t>{value}</t></is></c>"
+            self._kept[value] = kept
+        return kept
+
+    def date(self, value: dt.date) -> str:
+        """A date's number as its cell holds it, as `cells.write_cell` writes a date: a
+        Timestamp as its datetime, any other date (a datetime's too) as its day."""
+        assert self._dates is not None
+        if len(self._date_numbers) >= _KEPT_TEXTS:
+            self._date_numbers.clear()
+        moment = value.to_pydatetime() if isinstance(value, pd.Timestamp) \
+            else dt.datetime.combine(value, dt.time())
+        # Keyed with the kind: a Timestamp equals the datetime of the same moment, whose
+        # time of day is not written.
+        number = self._date_numbers[type(value), value] = f"{self._dates(moment):.16G}"
+        return number
+
+    def row(self, row_number: int, values: Sequence[Any], height: float | None = None,
+            links: list[tuple[int, Link]] | None = None) -> str | None:
+        """The `<row>` element xlsxwriter writes for these values (at `height` points, as
+        `set_row` gives it), or None if any cell is not plain. A link to a place in the
+        workbook is its text in the row, and goes into `links` (position, link) for the caller
+        to record (`write_url` writes the text as a string and keeps the link aside the same
+        way)."""
+        if len(values) > self._width:
             return None
-        kind = value.__class__
-        if kind is Link and links is not None:
-            links.append((position, value))
-            value, kind = value.text, str
-        if kind is str:
-            if (not value or len(value) > _PLAIN_TEXT_LIMIT or value[0].isspace()
-                    or value[-1].isspace() or _NEEDS_ESCAPING.search(value)):
+        excel_row = str(row_number + 1)
+        cells = [f'<row r="{excel_row}">' if height is None
+                 else f'<row r="{excel_row}" ht="{height:.16g}" customHeight="1">']
+        append = cells.append
+        heads, texts, kept = self._heads, self._texts, self._kept
+        for position, value in enumerate(values):
+            kind = value.__class__
+            if kind is str:
+                markup = kept.get(value) or self.text(value)
+                if not markup:
+                    return None
+                append(f"{heads[position]}{excel_row}{texts[position]}{markup}")
+            elif kind is int or (kind is float and value - value == 0):  # finite
+                append(f"{heads[position]}{excel_row}{self._numbers[position]}{value:.16G}"
+                       "</v></c>")
+            elif value is None or value is pd.NA or value is False or value is pd.NaT or (
+                    kind is float and value != value):
+                append(f"{heads[position]}{excel_row}{self._blanks[position]}")
+            elif kind is Link and links is not None:
+                markup = self.text(value.text)
+                if not markup:
+                    return None
+                links.append((position, value))
+                append(f"{heads[position]}{excel_row}{texts[position]}{markup}")
+            elif value is True:  # a ticked box, written as "x" (see `write_cell`)
+                append(f"{heads[position]}{excel_row}{texts[position]}<t>x</t></is></c>")
+            elif kind in _DATES and self._dates is not None:
+                number = self._date_numbers.get((kind, value)) or self.date(value)
+                append(f"{heads[position]}{excel_row}{self._numbers[position]}{number}</v></c>")
+            else:
                 return None
-            cells.append(f'<c r="{letters[position]}{excel_row}"{style} t="inlineStr"><is><t>'
-                         f"{value}</t></is></c>")
-        elif kind is int or (kind is float and math.isfinite(value)):
-            cells.append(f'<c r="{letters[position]}{excel_row}"{style}><v>{value:.16G}</v></c>')
-        elif value is None or value is pd.NA or value is False or (kind is float
-                                                                    and value != value):
-            cells.append(f'<c r="{letters[position]}{excel_row}"{style}/>')
-        elif value is True:  # a ticked box, written as "x" (see `write_cell`)
-            cells.append(f'<c r="{letters[position]}{excel_row}"{style} t="inlineStr"><is><t>'
-                         "x</t></is></c>")
-        else:
-            return None
-    cells.append("</row>")
-    return "".join(cells)
+        append("</row>")
+        return "".join(cells)
 
 
 def _write_cells(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequence[Any],

@@ -41,7 +41,7 @@ _SHEET_FIELDS = ("_write_single_row", "_write_string", "_write_number", "_write_
                  "previous_row", "row_info", "comments", "dim_rowmin", "dim_rowmax",
                  "dim_colmin", "dim_colmax", "constant_memory", "excel_version",
                  "default_row_height", "original_row_height", "xls_rowmax", "row_data_fh",
-                 "row_data_filename", "hyperlinks", "hlink_count")
+                 "row_data_filename", "hyperlinks", "hlink_count", "_convert_date_time")
 # The format internals: its style index, fixed before the format is copied to another process.
 _FORMAT_FIELDS = ("_get_xf_index", "xf_index")
 
@@ -117,6 +117,12 @@ def cell_writers(sheet: Worksheet) -> tuple[Callable[..., Any], Callable[..., An
     return sheet.write_string, sheet.write_number, sheet.write_blank
 
 
+def date_numbers(sheet: Worksheet) -> Callable[[Any], float] | None:
+    """The sheet's conversion of a datetime to the number its cell holds (as `write_datetime`
+    converts it, with the workbook's epoch) on the fast path; else None."""
+    return sheet._convert_date_time if available() else None
+
+
 def flush_rows(sheet: Worksheet, next_row: int = 0) -> None:
     """Write out the row xlsxwriter still holds in memory (a constant-memory sheet keeps one),
     before XML of ours follows it; `next_row` is the row xlsxwriter is to expect next."""
@@ -130,6 +136,11 @@ MAX_SHEET_LINKS = 65_530
 def room_for_links(sheet: Worksheet, count: int) -> bool:
     """Whether the sheet can take `count` more links."""
     return sheet.hlink_count + count <= MAX_SHEET_LINKS
+
+
+def links_recorded(sheet: Worksheet) -> int:
+    """How many links the sheet holds."""
+    return int(sheet.hlink_count)
 
 
 def add_internal_link(sheet: Worksheet, row: int, col: int, target: str, text: str) -> None:
