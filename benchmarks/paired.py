@@ -11,6 +11,7 @@ PYTHONPATH for its runs, so both are measured with the same interpreter and libr
 
     git worktree add /tmp/base <previous-main>
     python benchmarks/paired.py --base /tmp/base --head . --size 1000 --pairs 5
+    python benchmarks/paired.py --base /tmp/base --head . --size 300 --many-findings --pairs 3
 """
 
 from __future__ import annotations
@@ -50,10 +51,13 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/dhtt-paired"))
+    parser.add_argument("--many-findings", action="store_true",
+                        help="every unit lists the same people: tens of thousands of findings")
     args = parser.parse_args()
-    inbox = args.work / f"inbox-{args.size}"
+    inbox = args.work / (f"inbox-{args.size}-names" if args.many_findings
+                         else f"inbox-{args.size}")
     if not (inbox / "danh-muc.xlsx").exists():
-        generate(args.size, inbox)
+        generate(args.size, inbox, repeated_names=args.many_findings)
     times: dict[str, dict[str, list[float]]] = {
         variant: {"A": [], "B": []} for variant in ("cold", "warm")}
     for pair in range(args.pairs):
