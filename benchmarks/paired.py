@@ -33,11 +33,14 @@ from run import AS_OF, change_one_workbook  # noqa: E402
 
 def timed(source: Path, inbox: Path, out: Path) -> float:
     """Wall seconds of one run of the version in `source` (start-up included)."""
-    env = {**os.environ, "PYTHONPATH": str(source.resolve())}
+    folder = source.resolve()
+    env = {**os.environ, "PYTHONPATH": str(folder)}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "excel_pipeline", str(inbox), "--out", str(out),
-                           "--as-of", AS_OF], env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, check=False)
+    # Run from the version's own folder: `python -m` puts the working directory first on
+    # sys.path, ahead of PYTHONPATH, so run from another checkout it would measure that one.
+    done = subprocess.run([sys.executable, "-m", "excel_pipeline", str(inbox.resolve()),
+                           "--out", str(out.resolve()), "--as-of", AS_OF], env=env, cwd=folder,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{source} failed with exit status {done.returncode}")
