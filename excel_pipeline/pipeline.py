@@ -190,7 +190,8 @@ def write_outputs(options: RunOptions, prepared: Prepared,
         result = RunResult(consolidation, workbook, out_dir / "tong-hop.json", upward, delivered,
                            paperwork=paperwork)
         run_block = outputs_block(prepared.key, [
-            (path.name, staging.location(path)) for path in (workbook, upward) if path]) \
+            (path.name, staging.location(path)) for path in (workbook, upward) if path],
+            [str(finding.severity) for finding in consolidation.findings]) \
             if prepared.key else None
         _report(result, run_block, staging)
         moved = staging.publish()

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from excel_pipeline.cli import main
 from excel_pipeline.ingest.examples import example_inbox
-from excel_pipeline.write.unchanged import _key_at_start, verified_previous
+from excel_pipeline.write.unchanged import _run_block, verified_previous
 
 # Whole runs of the command, several per test: left out of the quick set.
 pytestmark = pytest.mark.slow
@@ -45,8 +45,12 @@ def test_the_same_run_again_rewrites_nothing_and_exits_as_before(tmp_path):
     assert stamps(out) == before  # nothing rewritten
     report = json.loads((out / "tong-hop.json").read_text(encoding="utf-8"))
     assert set(report["run"]["outputs"]) == {"tong-hop.xlsx", "gui-cap-tren.xlsx"}
-    # The key is read from the report's first bytes: another run's key is known unparsed.
-    assert _key_at_start(out / "tong-hop.json") == report["run"]["key"]
+    # The run block, the findings counted, is read from the report's first bytes: the report
+    # is not parsed to find another run's key, nor to say what this one found.
+    assert _run_block(out / "tong-hop.json") == report["run"]
+    severities = [finding["severity"] for finding in report["findings"]]
+    assert report["run"]["findings"] == {name: severities.count(name)
+                                         for name in ("error", "warning", "info")}
     assert verified_previous(out / "tong-hop.json", "0" * 64) is None
 
 
@@ -81,3 +85,30 @@ def test_a_run_that_delivers_is_never_skipped(tmp_path):
     merge(inbox, out)
     _, said = merge(inbox, out, "--feedback", str(tmp_path / "phản hồi"))
     assert UNCHANGED not in said and any((tmp_path / "phản hồi").iterdir())
+
+
+def test_a_report_of_an_older_layout_is_read_whole_and_counted_the_same(tmp_path):
+    """The run block at the end, without its counts (as the previous version wrote it): the
+    report is parsed whole and its findings counted; at the start with its counts, the counts
+    are taken as they are. Either way another key is no previous run."""
+    from excel_pipeline.write.unchanged import file_digest, outputs_block
+
+    workbook = tmp_path / "tong-hop.xlsx"
+    workbook.write_bytes(b"workbook bytes")
+    findings = [{"severity": "error"}, {"severity": "warning"}, {"severity": "warning"}]
+    block = outputs_block("a" * 64, [("tong-hop.xlsx", workbook)],
+                          [f["severity"] for f in findings])
+    assert block["findings"] == {"error": 1, "warning": 2, "info": 0}
+    report = tmp_path / "tong-hop.json"
+    older = {"findings": findings, "run": {key: value for key, value in block.items()
+                                           if key != "findings"}}
+    newer = {"run": block, "findings": findings}
+    for document in (older, newer):
+        report.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        previous = verified_previous(report, "a" * 64)
+        assert previous is not None and previous.counts == block["findings"]
+        assert previous.exit_code == 1 and previous.upward is None
+        assert verified_previous(report, "b" * 64) is None
+    assert block["outputs"] == {"tong-hop.xlsx": file_digest(workbook)}
+    workbook.write_bytes(b"edited")  # an output changed since: no previous run
+    assert verified_previous(report, "a" * 64) is None

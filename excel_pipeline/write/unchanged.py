@@ -30,17 +30,17 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Previous:
-    """A previous run whose outputs are verified to be what the same run would write now."""
+    """A previous run whose outputs are verified to be what the same run would write now, and
+    how many findings of each severity it had."""
 
     report: Path
     workbook: Path
     upward: Path | None
-    document: dict[str, Any]
+    counts: dict[str, int]
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(f.get("severity") == "error"
-                        for f in self.document.get("findings", [])) else 0
+        return 1 if self.counts.get("error", 0) else 0
 
 
 def file_digest(path: Path) -> str:
@@ -86,23 +86,37 @@ def quick_check(inbox: Path | None, campaign: Any, out_dir: Path,
     return key, verified_previous(report, key) if report.is_file() else None
 
 
-def outputs_block(key: str, written: Iterable[tuple[str, Path]]) -> dict[str, Any]:
-    """What tong-hop.json records of this run: its key and each output's digest, by the name the
-    output has in the folder (`written` gives the name and where its bytes are now)."""
+def outputs_block(key: str, written: Iterable[tuple[str, Path]],
+                  severities: Iterable[str] = ()) -> dict[str, Any]:
+    """What tong-hop.json records of this run: its key, each output's digest by the name the
+    output has in the folder (`written` gives the name and where its bytes are now), and how
+    many findings of each severity it had (`severities`: one per finding), which is all the
+    next run needs to say when nothing changed."""
     return {"key": key, "version": __version__,
-            "outputs": {name: file_digest(path) for name, path in written}}
+            "outputs": {name: file_digest(path) for name, path in written},
+            "findings": _counted(severities)}
 
 
 def verified_previous(report: Path, key: str) -> Previous | None:
     """The previous run in `report`'s folder, when it was this very run and its outputs are
-    intact; None otherwise (never an exception: anything doubtful means a full run)."""
+    intact; None otherwise (never an exception: anything doubtful means a full run).
+
+    The run block is the report's first key (`write.report.write_report`) and is read from the
+    report's first bytes: a report of tens of thousands of findings takes most of a second to
+    parse, for nothing when the key differs, and for nothing when it is the same. A report
+    without it there (an older one) is read whole."""
     try:
-        if _key_at_start(report) not in (key, None):  # another run: the report is not parsed
+        block = _run_block(report)
+        if block is not None and block.get("key") != key:
             return None
-        document = json.loads(report.read_text(encoding="utf-8"))
-        block = document.get("run") or {}
-        if block.get("key") != key:
-            return None
+        if block is None or "findings" not in block:
+            document = json.loads(report.read_text(encoding="utf-8"))
+            block = document.get("run") or {}
+            if block.get("key") != key:
+                return None
+            counts = _counted(f.get("severity", "info") for f in document.get("findings", []))
+        else:
+            counts = {str(name): int(count) for name, count in block["findings"].items()}
         recorded: dict[str, str] = block["outputs"]
         for name, digest in recorded.items():
             if file_digest(report.parent / name) != digest:
@@ -114,34 +128,47 @@ def verified_previous(report: Path, key: str) -> Previous | None:
     if workbook.name not in names:
         return None
     upward = report.parent / "gui-cap-tren.xlsx"
-    return Previous(report, workbook, upward if upward.name in names else None, document)
+    return Previous(report, workbook, upward if upward.name in names else None, counts)
 
 
-# The run block is the report's first key (`write.report.write_report`), its key first.
-_KEY_AT_START = re.compile(rb'^\{\s*"run":\s*\{\s*"key":\s*"([0-9a-f]{64})"')
+# The report's start when it begins with the run block (`write.report.write_report`).
+_RUN_AT_START = re.compile(rb'\{\s*"run":\s*')
+# The run block is a key, a version and two digests: well within the report's first bytes.
+_HEAD = 4096
 
 
-def _key_at_start(report: Path) -> str | None:
-    """The run key at the start of `report`, read from its first bytes: a report of tens of
-    thousands of findings takes a second to parse, and a changed inbox parses it once more
-    for its «Thay đổi». None when the start is not a run block (an older report): then the
-    whole report is read."""
+def _run_block(report: Path) -> dict[str, Any] | None:
+    """The run block at the start of `report`, parsed from its first bytes alone; None when
+    the report does not start with one (or it does not fit them): then it is read whole."""
     with report.open("rb") as stream:
-        found = _KEY_AT_START.match(stream.read(256))
-    return found.group(1).decode("ascii") if found else None
+        head = stream.read(_HEAD)
+    found = _RUN_AT_START.match(head)
+    if found is None:
+        return None
+    try:
+        block, _ = json.JSONDecoder().raw_decode(head.decode("utf-8", "replace"), found.end())
+    except ValueError:
+        return None
+    return block if isinstance(block, dict) else None
+
+
+def _counted(severities: Iterable[str]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for severity in severities:
+        counts[severity] = counts.get(severity, 0) + 1
+    return counts
 
 
 def previous_lines(previous: Previous) -> list[str]:
     """What the screen says of a run that found nothing to do."""
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for finding in previous.document.get("findings", []):
-        counts[finding.get("severity", "info")] = counts.get(finding.get("severity"), 0) + 1
+    counts = previous.counts
     return [
         "Không có gì thay đổi kể từ lần chạy trước vào thư mục này (cùng các tệp hồ sơ, đợt thi "
         "đua, tùy chọn, ngày tính và phiên bản chương trình): kết quả cũ đã được kiểm tra "
         "nguyên vẹn, không ghi lại.",
-        f"Phát hiện (như lần trước): {counts['error']} lỗi, {counts['warning']} cảnh báo, "
-        f"{counts['info']} thông tin (xem trang «Phát hiện»).",
+        f"Phát hiện (như lần trước): {counts.get('error', 0)} lỗi, "
+        f"{counts.get('warning', 0)} cảnh báo, {counts.get('info', 0)} thông tin "
+        "(xem trang «Phát hiện»).",
     ]
 
 
