@@ -140,3 +140,17 @@ def test_the_cycle_check_would_see_a_cycle(tmp_path):
     found = imports_of("excel_pipeline.write.x", path, {"excel_pipeline.pipeline"})
     assert found == {"excel_pipeline.pipeline"}
     assert rank("excel_pipeline.pipeline") > rank("excel_pipeline.write.x")
+
+
+def test_the_commands_quick_check_loads_no_pandas():
+    """A run with nothing changed answers before the pipeline is loaded (`write.unchanged`):
+    pandas alone is most of a second of Python's start-up, more than the whole check."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; import excel_pipeline.cli, excel_pipeline.campaign; "
+             "from excel_pipeline.write.unchanged import quick_check; "
+             "print(sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    assert done.stdout.strip() == "[]"

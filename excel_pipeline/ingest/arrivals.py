@@ -15,9 +15,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model import FileRecord
+if TYPE_CHECKING:  # the command's quick check (`write.unchanged`) must not load pandas
+    from ..model import FileRecord
 
 MANIFEST_NAME = ".dhtt-thu-den.json"
 MANIFEST_VERSION = 1
