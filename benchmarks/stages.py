@@ -86,36 +86,30 @@ def _wrap(timings: dict[str, float], label: str, module: str, attribute: str) ->
     original = getattr(owner, name, None) if owner is not None else None
     if original is None:
         return False
+    setattr(owner, name, _timed(timings, label, original))
+    return True
 
-    @functools.wraps(original)
+
+def _timed(timings: dict[str, float], label: str,
+           function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, its time added to `timings[label]` on every call."""
+    @functools.wraps(function)
     def timed(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
-            return original(*args, **kwargs)
+            return function(*args, **kwargs)
         finally:
             timings[label] += time.perf_counter() - start
 
-    setattr(owner, name, timed)
-    return True
+    return timed
 
 
 def _wrap_rules(timings: dict[str, float]) -> list[str]:
     """Each rule of `check.rules.RULES` timed under its own name."""
     rules = importlib.import_module("excel_pipeline.check.rules")
-    labels, wrapped = [], []
-    for rule in rules.RULES:
-        label = f"  rule {rule.__name__}"
-        labels.append(label)
-
-        def timed(data: Any, rule: Callable[..., Any] = rule, label: str = label) -> Any:
-            start = time.perf_counter()
-            try:
-                return rule(data)
-            finally:
-                timings[label] += time.perf_counter() - start
-
-        wrapped.append(timed)
-    rules.RULES = tuple(wrapped)
+    labels = [f"  rule {rule.__name__}" for rule in rules.RULES]
+    rules.RULES = tuple(_timed(timings, label, rule)
+                        for label, rule in zip(labels, rules.RULES, strict=True))
     return labels
 
 
