@@ -1,7 +1,7 @@
 """The consolidation's whole-column shortcuts give what the plain row-by-row definitions give.
 
-Each test keeps the straightforward version (the code the shortcut replaced) as a reference
-and compares on inputs chosen to hit every branch."""
+Each test keeps a straightforward version (the definition, row by row, or the code the
+shortcut replaced) as a reference and compares on inputs chosen to hit every branch."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ from excel_pipeline.template import (
     STATUS,
     UNIT,
 )
-from excel_pipeline.textnorm import fold, fold_distinct
+from excel_pipeline.textnorm import fold
 
 
 def _row_status_reference(frame: pd.DataFrame, files: list[FileRecord],
@@ -94,65 +94,44 @@ def test_row_status_matches_the_row_by_row_definition():
                                   check_exact=True)
 
 
-def _duplicate_person_reference(frame: pd.DataFrame) -> list[Finding]:
-    """DUPLICATE_PERSON as first written: keys as text, one message written per row."""
-    years = frame["birth_year"]
-    frame = frame[years.notna() & frame[UNIT].notna()]
-    if frame.empty:
-        return []
-    codes, names = pd.factorize(frame["full_name"])
-    folded = pd.array(fold_distinct(names.tolist()), dtype="string").take(codes, allow_fill=True)
-    keys = pd.Series(folded, index=frame.index) + "|" + frame["birth_year"].astype("string")
-    units_per_key = pd.DataFrame({"key": keys, "unit": frame[UNIT]}).dropna() \
-        .drop_duplicates().groupby("key")["unit"].size()
-    shared = keys.isin(units_per_key.index[units_per_key >= 2])
-    if not shared.any():
-        return []
-    rows = frame[shared].assign(_key=keys[shared], _pos=range(int(shared.sum())))
-    traits = [column for column in ("gender", "ethnicity", "id_number") if column in rows.columns]
-    folded_traits = [f"_{column}" for column in traits]
-    for column in traits:
-        rows[f"_{column}"] = rows[column].astype("string").map(fold, na_action="ignore") \
-            .replace("", pd.NA)
-    rows["_profile"] = rows.groupby(["_key", *folded_traits], dropna=False, sort=False).ngroup()
-    profiles = rows.drop_duplicates("_profile")[["_key", "_profile", *folded_traits]]
-    pairs = profiles.merge(profiles, on="_key", suffixes=("", "_other"))
-    agree = pd.Series(True, index=pairs.index)
-    for column in folded_traits:
-        mine, theirs = pairs[column], pairs[f"{column}_other"]
-        agree &= (mine.isna() | theirs.isna() | (mine == theirs)).fillna(True).astype(bool)
-    listed = rows.sort_values("_pos").drop_duplicates(["_profile", UNIT])[
-        ["_profile", UNIT, "_pos", "position"]].rename(columns={
-            "_profile": "_profile_other", UNIT: "_unit_other", "_pos": "_pos_other",
-            "position": "_position_other"})
-    units_of = pairs.loc[agree, ["_profile", "_profile_other"]].merge(listed, on="_profile_other") \
-        .sort_values(["_profile", "_unit_other", "_pos_other"], kind="stable") \
-        .drop_duplicates(["_profile", "_unit_other"])
-    total = units_of.groupby("_profile", sort=False).size()
-    first = units_of.groupby("_profile", sort=False).head(6)
-    candidates: dict[int, list[tuple[str, Any]]] = {}
-    for profile, other, position in zip(first["_profile"].tolist(), first["_unit_other"].tolist(),
-                                        first["_position_other"].tolist(), strict=True):
-        candidates.setdefault(profile, []).append((str(other), position))
-    totals = dict(zip(total.index.tolist(), total.tolist(), strict=True))
-    columns = {column: rows[column].tolist() for column in
-               (UNIT, FILE, SHEET, ROW, "full_name", "birth_year", "_profile", *traits)}
+def _duplicate_person_definition(frame: pd.DataFrame) -> list[Finding]:
+    """DUPLICATE_PERSON by its definition, every row paired with every row: the same folded
+    name and birth year in another unit, and no sex, ethnicity or ID number that both rows
+    give and that differs (folded: «kinh» is «Kinh»). The message names the other units in
+    code order, up to five, each with the position of its first such row."""
+    traits = [column for column in ("gender", "ethnicity", "id_number") if column in frame]
+    people = [row for row in frame.to_dict("records") if not any(
+        pd.isna(row[column]) for column in (UNIT, "full_name", "birth_year"))]
+
+    def folded(value: Any) -> str | None:
+        return fold(value) or None if isinstance(value, str) else None
+
+    def same_person(one: dict[str, Any], other: dict[str, Any]) -> bool:
+        if (fold(one["full_name"]), one["birth_year"]) != \
+                (fold(other["full_name"]), other["birth_year"]):
+            return False
+        return not any(folded(one[column]) and folded(other[column])
+                       and folded(one[column]) != folded(other[column]) for column in traits)
+
     findings = []
-    for pos in range(len(rows)):
-        unit, profile = columns[UNIT][pos], columns["_profile"][pos]
-        count = totals.get(profile, 0) - 1
-        if count < 1:
+    for row in people:
+        first_position: dict[str, Any] = {}
+        for other in people:
+            if same_person(row, other):
+                first_position.setdefault(other[UNIT], other["position"])
+        others = sorted(unit for unit in first_position if unit != row[UNIT])
+        if not others:
             continue
-        others = [f"{other} ({position})" if isinstance(position, str) and position else other
-                  for other, position in candidates[profile] if other != unit][:5]
-        name, year = columns["full_name"][pos], columns["birth_year"][pos]
-        said = "".join(f", {columns[column][pos]}" for column in traits
-                       if column != "id_number" and isinstance(columns[column][pos], str))
-        more = f" và {count - 5} đơn vị khác" if count > 5 else ""
+        shown = [f"{unit} ({first_position[unit]})"
+                 if isinstance(first_position[unit], str) and first_position[unit] else unit
+                 for unit in others[:5]]
+        said = "".join(f", {row[column]}" for column in traits
+                       if column != "id_number" and isinstance(row[column], str))
         findings.append(FINDING_TYPES["DUPLICATE_PERSON"].at(
-            {}, {"unit": unit, "file": columns[FILE][pos], "sheet": columns[SHEET][pos],
-                 "row": int(columns[ROW][pos]), "column": "Họ và tên", "value": name},
-            name=name, year=year, said=said, others="; ".join(others), more=more))
+            {}, {"unit": row[UNIT], "file": row[FILE], "sheet": row[SHEET], "row": int(row[ROW]),
+                 "column": "Họ và tên", "value": row["full_name"]},
+            name=row["full_name"], year=row["birth_year"], said=said, others="; ".join(shown),
+            more=f" và {len(others) - 5} đơn vị khác" if len(others) > 5 else ""))
     return findings
 
 
@@ -192,21 +171,21 @@ def _people(with_id: bool) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("with_id", [True, False])
-def test_duplicate_person_matches_the_text_key_definition(with_id):
+def test_duplicate_person_matches_its_row_by_row_definition(with_id):
     frame = _people(with_id)
     rules = SimpleNamespace(c=SimpleNamespace(considered=lambda key: frame,
                                               registry=SimpleNamespace(roots=[]),
                                               campaign=SimpleNamespace(severities={})))
     found = duplicate_person(rules)  # type: ignore[arg-type]
-    assert found == _duplicate_person_reference(frame)
+    assert found == _duplicate_person_definition(frame)
     assert len(found) > 10
     # Nothing shared, and nothing named at all.
     alone = frame[frame[UNIT] == "U1"]
     rules.c.considered = lambda key: alone
-    assert duplicate_person(rules) == _duplicate_person_reference(alone) == []  # type: ignore[arg-type]
+    assert duplicate_person(rules) == _duplicate_person_definition(alone) == []  # type: ignore[arg-type]
     nameless = frame.assign(full_name=pd.array([None] * len(frame), dtype="string"))
     rules.c.considered = lambda key: nameless
-    assert duplicate_person(rules) == _duplicate_person_reference(nameless) == []  # type: ignore[arg-type]
+    assert duplicate_person(rules) == _duplicate_person_definition(nameless) == []  # type: ignore[arg-type]
 
 
 def _typed_reference(values: list[Any], dtype: str) -> Any:
