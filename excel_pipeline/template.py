@@ -7,7 +7,7 @@ header renamed in one place is renamed everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Literal
 
 from .textnorm import fold
@@ -61,7 +61,15 @@ class SheetSpec:
         return spec_by_key, (self.key,)
 
     def column(self, key: str) -> Column:
-        return next(col for col in self.columns if col.key == key)
+        """The column of `key`; asked for on every finding that names a column."""
+        return self._columns_by_key[key]
+
+    @cached_property
+    def _columns_by_key(self) -> dict[str, Column]:
+        by_key: dict[str, Column] = {}
+        for col in self.columns:
+            by_key.setdefault(col.key, col)
+        return by_key
 
     @property
     def keys(self) -> list[str]:

@@ -371,7 +371,6 @@ def _missing_sheets(submissions: list[ReadFile], campaign: Campaign) -> list[Fin
 def _cell_letters(read_files: list[ReadFile | None]) -> dict[tuple[str, str, str], str]:
     """(file, sheet, column header) -> the column letter in the source, to point at cells."""
     letters: dict[tuple[str, str, str], str] = {}
-    headers: dict[int, dict[str, str]] = {}  # a sheet type's headers by column key
     for item in read_files:
         if item is None:
             continue
@@ -380,12 +379,8 @@ def _cell_letters(read_files: list[ReadFile | None]) -> dict[tuple[str, str, str
         if item.form is not None:
             parts.append((item.form.sheet, item.form.letters, INFO))
         for sheet, by_key, spec in parts:
-            named = headers.get(id(spec))
-            if named is None:
-                named = headers[id(spec)] = {column.key: column.header
-                                             for column in spec.columns}  # type: ignore[attr-defined]
             for key, letter in by_key.items():
-                letters[(item.record.relpath, sheet, named[key])] = letter
+                letters[(item.record.relpath, sheet, spec.column(key).header)] = letter  # type: ignore[attr-defined]
     return letters
 
 
