@@ -200,23 +200,11 @@ class RowHeights:
         return RowHeights, (self.wraps, self.points)
 
     def __call__(self, values: Sequence[Any]) -> float | None:
-        lines = 1
         count = len(values)
-        for position, width, fits, measured in self._checks:  # type: ignore[attr-defined]
-            if position < count:
-                value = values[position]
-                if type(value) is not str and value is not None:
-                    value = getattr(value, "text", None)  # a link (`cells.Link`): its text
-                if type(value) is str and (len(value) > fits or "\n" in value):
-                    found = measured.get(value)
-                    if found is None:
-                        if len(measured) >= _MEASURED:
-                            measured.clear()
-                        found = measured[value] = lines_in(value, width, self.points)
-                    if found > lines:
-                        lines = found
+        lines = max((self._lines(values[position], width, fits, measured)
+                     for position, width, fits, measured in self._checks  # type: ignore[attr-defined]
+                     if position < count), default=1)
         return None if lines == 1 else lines * self._line  # type: ignore[attr-defined]
-
 
     def of_columns(self, columns: Sequence[Sequence[Any]], count: int) -> list[float | None]:
         """The height each of `count` rows needs, the rows given as columns (`ColumnRows`):
