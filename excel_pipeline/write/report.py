@@ -77,7 +77,7 @@ def write_report(c: Consolidation, path: Path, workbook: Path,
         document = {"run": run, **document}
     with written_atomically(path, staging) as temp_name, \
             open(temp_name, "w", encoding="utf-8") as stream:
-        text = _orjson_text(document, orjson.OPT_INDENT_2, floats_as_text=True)
+        text = _orjson_text(document)
         if text is not None:
             stream.write(text.decode("utf-8"))
         else:
@@ -102,21 +102,21 @@ _NUMPY_INTS = frozenset({np.int8, np.int16, np.int32, np.int64, np.uint8, np.uin
                          np.uint64})
 
 
-def _orjson_text(value: Any, option: int, floats_as_text: bool) -> bytes | None:
-    """`value` written by orjson, where it writes it as Python's json does
-    (`_orjson_writes_alike`); else None."""
-    if not _orjson_writes_alike(value, floats_as_text):
+def _orjson_text(value: Any) -> bytes | None:
+    """`value` written by orjson, indented, where it writes the very bytes Python's json
+    writes (`_orjson_writes_alike`); else None."""
+    if not _orjson_writes_alike(value):
         return None
     try:
-        return orjson.dumps(value, option=option | orjson.OPT_SERIALIZE_NUMPY)
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)
     except orjson.JSONEncodeError:  # text that is not Unicode (a lone surrogate)
         return None
 
 
-def _orjson_writes_alike(value: Any, floats_as_text: bool) -> bool:
-    """Whether orjson writes `value` as `json.dump(..., ensure_ascii=False, indent=2)` does
-    (with `floats_as_text`, to the byte; else to the same values read back): only dicts with
-    text keys, lists, tuples, text, booleans, None, integers of 64 bits and finite floats.
+def _orjson_writes_alike(value: Any) -> bool:
+    """Whether orjson writes `value` to the byte as `json.dump(..., ensure_ascii=False,
+    indent=2)` does: only dicts with text keys, lists, tuples, text, booleans, None, integers
+    of 64 bits and finite floats without an exponent.
     Python's encoder, pure Python once indented, took seconds on 45,000 findings; anything
     else (a date, a numpy number: `_default`) is left to it."""
     low, high = _SAME_FLOATS
@@ -136,7 +136,7 @@ def _orjson_writes_alike(value: Any, floats_as_text: bool) -> bool:
         elif kind is list or kind is tuple:
             pending.extend(item)
         elif kind is float or kind is np.float64:
-            if item - item != 0 or (floats_as_text and item and not low <= abs(item) < high):
+            if item - item != 0 or (item and not low <= abs(item) < high):
                 return False
         elif not isinstance(item, StrEnum):  # a StrEnum is its text to both
             return False

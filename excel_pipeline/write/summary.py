@@ -275,4 +275,3 @@ def delegates_against_cap(c: Consolidation) -> list[tuple[str, int, int | None]]
         cap = c.registry.units[code].level.delegate_cap
         result.append((code, count, None if forms.get(code) == PLENARY else cap))
     return result
-

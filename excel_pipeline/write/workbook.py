@@ -484,7 +484,7 @@ def _place(targets: RowTargets, found: dict[tuple[str, str, int], int], name: st
         files = frame[FILE].astype(object).tolist()
         sheets = frame[SHEET].astype(object).tolist()
         rows = frame[ROW].astype("int64").tolist()
-        # Plain lists and a set: a lookup per row, none of pandas' per-element indexing (a
+        # Plain lists and a dict: a lookup per row, none of pandas' per-element indexing (a
         # MultiIndex's __getitem__ took seconds at 45,000 findings).
         for position, key in enumerate(zip(files, sheets, rows, strict=True)):
             if key in found:
