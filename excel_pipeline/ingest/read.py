@@ -275,16 +275,13 @@ def match_header(row: list[Any], exact: dict[str, Column]) -> dict[int, Column]:
     sheet type's folded spellings, `_header_index`)."""
     mapping: dict[int, Column] = {}
     taken: set[str] = set()
-    firsts = _first_words(exact)
     for position, cell in enumerate(row):
         if not isinstance(cell, str) or not cell:  # headers are text; skip numbers and blanks
             continue
         key = fold(cell)
         if not key:
             continue
-        column = exact.get(key)
-        if column is None and key.partition(" ")[0] in firsts:
-            column = _prefix_match(key, exact)
+        column = exact.get(key) or _prefix_match(key, exact)
         if column is not None and column.key not in taken:
             mapping[position] = column
             taken.add(column.key)
