@@ -167,3 +167,40 @@ def test_a_streamed_submission_holds_the_cells_of_one_in_excel_layout(tmp_path):
     with zipfile.ZipFile(paths[True]) as streamed, zipfile.ZipFile(paths[False]) as excel:
         assert "xl/sharedStrings.xml" not in streamed.namelist()  # text went inline, row by row
         assert "xl/sharedStrings.xml" in excel.namelist()
+
+
+_LINK_TEXT = st.text(alphabet=st.sampled_from(list("Đạibểu '!&\"<>\n\t0129AZ")), min_size=1,
+                     max_size=12)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(links=st.dictionaries(st.tuples(st.integers(1, 40), st.integers(0, 30)),
+                             st.tuples(_LINK_TEXT, _LINK_TEXT), min_size=1, max_size=20),
+       external=st.booleans())
+def test_links_kept_aside_are_written_as_write_url_writes_them(tmp_path, links, external):
+    """The links recorded beside streamed rows (`add_internal_links`) are written as the
+    sheet's `<hyperlinks>` element byte for byte as xlsxwriter's `write_url` leaves them, in
+    any order of recording, escapes included; with a link of another kind among them too."""
+    from excel_pipeline.write.fast.xlsxwriter_internals import add_internal_links
+
+    def written(name: str, kept_aside: bool) -> bytes:
+        path = tmp_path / f"{name}.xlsx"
+        book = xlsxwriter.Workbook(str(path), {"strings_to_urls": False})
+        sheet = book.add_worksheet("Bảng")
+        look = book.add_format({"underline": 1})  # write_url's own look, were none given
+        if external:
+            sheet.write_url(0, 0, "https://congdoan.vn/?a=1&b=2", string="Trang")
+        for (row, col), (text, target) in links.items():
+            sheet.write_string(row, col, text, look)
+            if not kept_aside:
+                sheet.write_url(row, col, f"internal:{target}", look, string=text)
+        if kept_aside:
+            add_internal_links(sheet, [(row, col, target, text)
+                                       for (row, col), (text, target) in reversed(links.items())])
+        book.close()
+        return sheet_xml(path)
+
+    by_write_url = written("write-url", False)
+    assert written("kept-aside", True) == by_write_url
+    assert by_write_url.count(b"<hyperlink ") == len(links) + external

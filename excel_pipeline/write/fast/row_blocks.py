@@ -46,7 +46,7 @@ from .parallel_rows import WriteHelper
 from .rows import ColumnRows, Heights, used_extent, write_rows
 from .xlsx_zip import LEVEL, Piece, deflate
 from .xlsxwriter_internals import (
-    add_internal_link,
+    add_internal_links,
     append_rows_xml,
     fix_format_indices,
     flush_rows,
@@ -379,8 +379,8 @@ def _links_apart(sheet: Worksheet, rows: Sequence[Sequence[Any]],
             return rows
     if not room_for_links(sheet, len(found)):
         return None
-    for index, position, link in sorted(found, key=lambda place: place[:2]):
-        add_internal_link(sheet, first_row + index, position, link.target, link.text)
+    add_internal_links(sheet, ((first_row + index, position, link.target, link.text)
+                               for index, position, link in found))
     if isinstance(rows, ColumnRows):
         columns = rows.column_slices()
         for position in linked:
