@@ -30,7 +30,7 @@ from .ingest.examples import inbox_and_day
 from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Progress, ReadFile, RunResult
 from .write.atomic import Staging, staged_outputs
-from .write.changes import changes_since, facts, previous_facts
+from .write.changes import changes_since, previous_facts
 from .write.documents.limits import truncation_findings
 from .write.documents.render import load_templates
 from .write.documents.writer import DocumentOptions, write_documents
@@ -156,7 +156,7 @@ def consolidate_inbox(options: RunOptions, prepared: Prepared) -> Consolidation:
             [*consolidation.findings, *truncation_findings(consolidation, prepared.templates)],
             key=sort_key)))
     return replace(consolidation, example=prepared.example, inbox=prepared.inbox,
-                   changes=changes_since(prepared.previous[0], facts(consolidation),
+                   changes=changes_since(prepared.previous[0], consolidation,
                                          prepared.previous[1]))
 
 

