@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -147,20 +148,41 @@ def line_points(points: float = TEXT_POINTS) -> float:
     return math.ceil(LINE_POINTS * points / TEXT_POINTS / 0.75) * 0.75
 
 
+# A character's width in ems (`_char_ems`) for every character of the Latin and Vietnamese
+# blocks, regular: what `one_line` sums (any other character counts as a full em, as there).
+_LETTER_EMS = {char: _char_ems(char, False) for char in map(chr, range(0x2000))}
+
+
+def one_line(text: str, holds: float) -> bool:
+    """Whether `text` (without line breaks) surely takes one line of regular text that holds
+    `holds` ems: its characters' widths, spaces included, sum to less. `lines_in` gives 1
+    for such text (its words and the spaces between them are no wider), at the cost of a sum
+    instead of placing its words; a text this says no to is measured by `lines_in`."""
+    return sum(map(_LETTER_EMS.get, text, repeat(1.0))) < holds - _ROUNDING
+
+
+# Floats added in another order differ in their last bits: `one_line` keeps this far away.
+_ROUNDING = 1e-6
+
+
+@lru_cache(maxsize=1 << 16)  # `fit_to_content` measures the same texts at many widths
+def _word_sizes(text: str, bold: bool) -> tuple[tuple[float, ...], ...]:
+    """Each of the text's own lines as its words' widths (`word_ems`)."""
+    words = _WORDS[bold]
+    return tuple(tuple(words.get(word) or word_ems(word, bold) for word in paragraph.split())
+                 for paragraph in text.split("\n"))
+
+
 @lru_cache(maxsize=1 << 17)  # unit names, positions and titles repeat down a province's lists
 def lines_in(text: str, width: float, points: float = TEXT_POINTS, bold: bool = False) -> int:
     """The lines `text` of this size takes in a wrapped cell `width` units wide: words placed
     greedily by their real widths (`word_ems`), a word longer than a line broken, each of the
     text's own line breaks kept."""
     holds = room(width, points)
-    words = _WORDS[bold]
     total = 0
-    for paragraph in text.split("\n"):
+    for sizes in _word_sizes(text, bold):
         lines, used = 1, 0.0
-        for word in paragraph.split():
-            size = words.get(word)
-            if size is None:
-                size = word_ems(word, bold)
+        for size in sizes:
             if used and used + SPACE_EMS + size > holds:
                 lines, used = lines + 1, 0.0
             if size > holds:  # broken over lines of its own
@@ -239,7 +261,8 @@ class RowHeights:
         if found is None:
             if len(measured) >= _MEASURED:
                 measured.clear()
-            found = measured[value] = lines_in(value, width, self.points)
+            found = measured[value] = 1 if "\n" not in value and one_line(
+                value, room(width, self.points)) else lines_in(value, width, self.points)
         return found
 
 
