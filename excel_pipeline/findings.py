@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Literal, Protocol
 
 Severity = Literal["error", "warning", "info"]
@@ -52,8 +53,12 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of the report's `findings` (keys in a fixed order; docs/domain.md)."""
-        return {key: getattr(self, key) for key in
-                ("code", "severity", "unit", "file", "sheet", "row", "column", "value", "message")}
+        return dict(zip(_REPORTED, _reported(self), strict=True))
+
+
+# A finding's keys in the report, in their order, and one call that reads them all.
+_REPORTED = ("code", "severity", "unit", "file", "sheet", "row", "column", "value", "message")
+_reported = attrgetter(*_REPORTED)
 
 
 @dataclass(frozen=True)
