@@ -18,11 +18,18 @@ ALIKE: list[Any] = [
     {"text": "Đoàn viên \"x\" \\ \n\t\b\f\r\x00\x1f\x7f\u2028 ✓", "role": FileRole.SUBMISSION},
     {"numbers": [np.int64(19855), np.uint64(2**64 - 1), np.float64(0.1), np.bool_(True),
                  -(2**63), 2**64 - 1], "tuple": (1, ("x", 2))},
+    [{"code": "X", "row": 3, "value": None}, {"code": "Y", "row": None, "value": 2.5},
+     {"code": "Z", "row": 4, "value": [FileRole.SUBMISSION, {"deep": [0.125, "t"]}]}],
+    "text alone", 12,
 ]
 UNLIKE: list[Any] = [
     {"small": 1e-5}, {"large": 1e16}, {"nan": float("nan")}, {"inf": float("inf")},
     {"big": 2**64}, {1: "int key"}, {"date": dt.date(2025, 3, 5)},
     {"float32": np.float32(0.1)}, {"surrogate": "\ud800"},
+    # Deep among findings-like rows, each a level the check looks at whole.
+    [{"code": "X", "row": 3}, {"code": "Y", "value": [{"deep": 1e-5}]}],
+    [{"code": "X"}, {"code": "Y", "value": {2: "int key"}}],
+    [{"row": 1}, {"row": -(2**63) - 1}], [[[float("-inf")]]], 1e-7,
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -124,29 +125,38 @@ def _orjson_writes_alike(value: Any) -> bool:
     indent=2)` does: only dicts with text keys, lists, tuples, text, booleans, None, integers
     of 64 bits and finite floats without an exponent.
     Python's encoder, pure Python once indented, took seconds on 45,000 findings; anything
-    else (a date, a numpy number: `_default`) is left to it."""
-    low, high = _SAME_FLOATS
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        kind = type(item)
-        if kind is str or kind is bool or item is None or kind is np.bool_:
-            continue
-        if kind is int or kind in _NUMPY_INTS:
-            if not -(1 << 63) <= item < 1 << 64:
+    else (a date, a numpy number: `_default`) is left to it. The document is looked at a
+    level at a time, each level's values sorted by their type in one pass (45,000 findings
+    are 405,000 values)."""
+    level: list[Any] = [value]
+    while level:
+        below: list[Any] = []
+        for kind in set(map(type, level)):
+            if kind in _TEXT_LIKE:
+                continue
+            items: list[Any] = [item for item in level if type(item) is kind]
+            if kind is dict:
+                if not set(map(type, chain.from_iterable(items))) <= {str}:
+                    return False
+                below.extend(chain.from_iterable(map(dict.values, items)))
+            elif kind is list or kind is tuple:
+                below.extend(chain.from_iterable(items))
+            elif kind is int or kind in _NUMPY_INTS:
+                if not (min(items) >= -(1 << 63) and max(items) < 1 << 64):
+                    return False
+            elif kind is float or kind is np.float64:
+                if not all(item - item == 0 and (not item or _LOW <= abs(item) < _HIGH)
+                           for item in items):
+                    return False
+            elif not issubclass(kind, StrEnum):  # a StrEnum is its text to both
                 return False
-        elif kind is dict:
-            if not all(type(key) is str for key in item):
-                return False
-            pending.extend(item.values())
-        elif kind is list or kind is tuple:
-            pending.extend(item)
-        elif kind is float or kind is np.float64:
-            if item - item != 0 or (item and not low <= abs(item) < high):
-                return False
-        elif not isinstance(item, StrEnum):  # a StrEnum is its text to both
-            return False
+        level = below
     return True
+
+
+# What both write alike whatever its value.
+_TEXT_LIKE = frozenset({str, bool, type(None), np.bool_})
+_LOW, _HIGH = _SAME_FLOATS
 
 
 def _default(value: Any) -> Any:
