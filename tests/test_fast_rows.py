@@ -75,3 +75,58 @@ def test_heights_found_by_column_are_the_heights_found_by_row():
     assert RowHeights((12.0, None, 9.0, None, 14.0)).of_columns(columns, len(rows)) == expected
     assert any(height is not None for height in expected)
     assert heights.of_columns([], 3) == [None] * 3
+
+
+# Plain values only (no markup to escape, no link), with the pairs that are equal in Python
+# yet written apart: 1 and True, 0 and False, 0.0 and -0.0, a Timestamp and its datetime.
+PLAIN_TEXTS = ["Nguyễn Thị Ánh", " lề ", "hai\ndòng", "Một câu dài hơn nhiều so với độ rộng "
+               "của cột này", "x", "Hà Nội"]
+MIXED = [1, True, 0, False, None, pd.NA, 7, 1.0, -0.0, 0.0, 2.5, float("nan"), -3]
+MOMENTS = [pd.Timestamp("2025-03-05 10:30"), dt.datetime(2025, 3, 5, 10, 30), dt.date(2025, 3, 5),
+           pd.NaT, None, pd.Timestamp("2025-03-05")]
+
+
+def plain_columns(count: int, with_floats: bool) -> list[list[Any]]:
+    mixed = MIXED if with_floats else [value for value in MIXED if type(value) is not float]
+    return [[PLAIN_TEXTS[i % len(PLAIN_TEXTS)] for i in range(count)],
+            [mixed[i % len(mixed)] for i in range(count)],
+            [PLAIN_TEXTS[(i * 7) % len(PLAIN_TEXTS)] if i % 3 else pd.NA for i in range(count)],
+            [MOMENTS[i % len(MOMENTS)] for i in range(count)],
+            [[True, False, None][i % 3] for i in range(count)]]
+
+
+@pytest.mark.parametrize("with_floats", [False, True])
+@pytest.mark.parametrize("odd_one", [None, "a & b"])
+def test_rows_rendered_a_column_at_a_time_are_the_rows_xlsxwriter_writes(
+        tmp_path, monkeypatch, with_floats, odd_one):
+    """Rows given as columns, none bold, are rendered a column at a time (`RowXml.rows`): the
+    same sheet as xlsxwriter's own writers, with values that are equal yet written apart in one
+    column, wrapped rows of several heights; and one text that needs escaping sends them row
+    by row, the same sheet again."""
+    from excel_pipeline.write.fast.rows import RowXml
+
+    columns = plain_columns(3 * len(MIXED) * len(MOMENTS), with_floats)
+    if odd_one:
+        columns[2][40] = odd_one
+    rendered: list[bool] = []
+    keep = RowXml.rows
+
+    def counted(self: RowXml, *args: Any) -> list[str] | None:
+        every = keep(self, *args)
+        rendered.append(every is not None)
+        return every
+
+    monkeypatch.setattr(RowXml, "rows", counted)
+
+    def write_plain(path: Path, rows: Any) -> Path:
+        book = xlsxwriter.Workbook(str(path), ROWS_OPTIONS)
+        write_table(book, Styles(book), "Bảng", COLUMNS, rows)
+        book.close()
+        return path
+
+    fast = sheets(write_plain(tmp_path / "fast.xlsx", ColumnRows(columns)))
+    assert rendered == [odd_one is None]
+    monkeypatch.setenv(xlsxwriter_internals.SWITCH, "0")
+    slow = sheets(write_plain(tmp_path / "slow.xlsx", list(zip(*columns, strict=True))))
+    assert fast == slow
+    assert b'customHeight="1"' in fast["xl/worksheets/sheet1.xml"]
