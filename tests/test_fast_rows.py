@@ -80,7 +80,7 @@ def test_heights_found_by_column_are_the_heights_found_by_row():
 # Plain values only (no markup to escape, no link), with the pairs that are equal in Python
 # yet written apart: 1 and True, 0 and False, 0.0 and -0.0, a Timestamp and its datetime.
 PLAIN_TEXTS = ["Nguyễn Thị Ánh", " lề ", "hai\ndòng", "Một câu dài hơn nhiều so với độ rộng "
-               "của cột này", "x", "Hà Nội"]
+               "của cột này", "x", "Hà Nội", ""]
 MIXED = [1, True, 0, False, None, pd.NA, 7, 1.0, -0.0, 0.0, 2.5, float("nan"), -3]
 MOMENTS = [pd.Timestamp("2025-03-05 10:30"), dt.datetime(2025, 3, 5, 10, 30), dt.date(2025, 3, 5),
            pd.NaT, None, pd.Timestamp("2025-03-05")]

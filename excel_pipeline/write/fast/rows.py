@@ -221,8 +221,10 @@ class RowXml:
         if kept is None:
             if len(self._kept) >= _KEPT_TEXTS:
                 self._kept.clear()
-            if not value or len(value) > _PLAIN_TEXT_LIMIT or _NEEDS_ESCAPING.search(value):
+            if len(value) > _PLAIN_TEXT_LIMIT or _NEEDS_ESCAPING.search(value):
                 kept = ""
+            elif not value:  # as a constant-memory sheet writes it: an empty inline string
+                kept = "<t></t></is></c>"
             elif value[0].isspace() or value[-1].isspace():
                 kept = f'<t xml:space="preserve">{value}</t></is></c>'
             else:
