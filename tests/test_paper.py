@@ -1,9 +1,8 @@
-"""The lines a text takes on paper (`write.paper`): the quick answers equal the measured ones.
-
-`lines_in` places words greedily by their widths; `one_line` answers «one line» from a sum of
-character widths without placing words, and `RowHeights` asks it first. Each is compared with
-the greedy placement written out plainly, on texts of Vietnamese letters, other letters, odd
-spaces and symbols, at many widths.
+"""The lines a text takes on paper (`write.paper`): `lines_in` (cached, by column width) and
+`RowHeights` (each column's distinct texts measured once, by `placed_lines`) give what placing
+the words greedily by their widths gives, written out plainly here, on texts of Vietnamese
+letters, other letters, odd spaces and symbols, at many widths; and a few texts whose lines
+are known.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from excel_pipeline.write.paper import (
     RowHeights,
     line_points,
     lines_in,
-    one_line,
     room,
     word_ems,
 )
@@ -63,33 +61,17 @@ def test_lines_are_the_greedy_placement_of_the_words(text, width):
     assert lines_in(text, width) == greedy_lines(text, width)
 
 
-@settings(max_examples=400, deadline=None)
-@given(text=TEXTS, width=WIDTHS)
-def test_one_line_says_one_line_only_of_text_that_takes_one(text, width):
-    if one_line(text, room(width)):
-        assert greedy_lines(text, width) == 1
-
-
-@settings(max_examples=300, deadline=None)
-@given(words=st.lists(st.text(alphabet=st.sampled_from(LETTERS), min_size=1, max_size=8),
-                      min_size=1, max_size=6),
-       width=WIDTHS)
-def test_one_line_counts_the_spaces_between_words(words, width):
-    """Words of the font's letters, one space apart: «one line» exactly when the words and
-    their spaces are narrower than the line (the spaces decide near the edge)."""
-    text = " ".join(words)
-    wide = sum(map(word_ems, words)) + SPACE_EMS * (len(words) - 1)
-    if abs(wide - room(width)) > 1e-5:
-        assert one_line(text, room(width)) == (wide < room(width))
-
-
-def test_one_line_answers_for_most_names_that_take_one():
-    """It is a shortcut worth having: a name longer in letters than a line in ems, that the
-    words still hold on one line, is answered without placing its words."""
-    name, width = "Huỳnh Xuân Hạnh Khoa", 26.0
-    assert len(name) > room(width) and greedy_lines(name, width) == 1
-    assert one_line(name, room(width))
-    assert not one_line(name, room(20.0)) and greedy_lines(name, 20.0) == 2
+def test_known_texts_take_their_known_lines():
+    """A name that fits, the same name a little narrower, a word longer than two lines, the
+    text's own line breaks."""
+    name = "Huỳnh Xuân Hạnh Khoa"  # 9.97 ems
+    assert room(23.0) > 9.97 > room(22.0)
+    assert lines_in(name, 23.0) == 1
+    assert lines_in(name, 22.0) == 2
+    long_word = "W" * 30  # 28.3 ems: three lines of 10.2, the last partly filled
+    assert lines_in(long_word, 23.0) == math.ceil(word_ems(long_word) / room(23.0)) == 3
+    assert lines_in("An\nBình\n\nCường", 30.0) == 4
+    assert lines_in("", 30.0) == 1
 
 
 @settings(max_examples=200, deadline=None)

@@ -22,7 +22,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -148,41 +147,27 @@ def line_points(points: float = TEXT_POINTS) -> float:
     return math.ceil(LINE_POINTS * points / TEXT_POINTS / 0.75) * 0.75
 
 
-# A character's width in ems (`_char_ems`) for every character of the Latin and Vietnamese
-# blocks, regular: what `one_line` sums (any other character counts as a full em, as there).
-_LETTER_EMS = {char: _char_ems(char, False) for char in map(chr, range(0x2000))}
-
-
-def one_line(text: str, holds: float) -> bool:
-    """Whether `text` (without line breaks) surely takes one line of regular text that holds
-    `holds` ems: its characters' widths, spaces included, sum to less. `lines_in` gives 1
-    for such text (its words and the spaces between them are no wider), at the cost of a sum
-    instead of placing its words; a text this says no to is measured by `lines_in`."""
-    return sum(map(_LETTER_EMS.get, text, repeat(1.0))) < holds - _ROUNDING
-
-
-# Floats added in another order differ in their last bits: `one_line` keeps this far away.
-_ROUNDING = 1e-6
-
-
-@lru_cache(maxsize=1 << 16)  # `fit_to_content` measures the same texts at many widths
-def _word_sizes(text: str, bold: bool) -> tuple[tuple[float, ...], ...]:
-    """Each of the text's own lines as its words' widths (`word_ems`)."""
-    words = _WORDS[bold]
-    return tuple(tuple(words.get(word) or word_ems(word, bold) for word in paragraph.split())
-                 for paragraph in text.split("\n"))
-
-
 @lru_cache(maxsize=1 << 17)  # unit names, positions and titles repeat down a province's lists
 def lines_in(text: str, width: float, points: float = TEXT_POINTS, bold: bool = False) -> int:
-    """The lines `text` of this size takes in a wrapped cell `width` units wide: words placed
-    greedily by their real widths (`word_ems`), a word longer than a line broken, each of the
-    text's own line breaks kept."""
-    holds = room(width, points)
+    """The lines `text` of this size takes in a wrapped cell `width` units wide (`placed_lines`
+    in a line of that width)."""
+    return placed_lines(text, room(width, points), bold)
+
+
+def placed_lines(text: str, holds: float, bold: bool = False) -> int:
+    """The lines `text` takes in lines that hold `holds` ems: words placed greedily by their
+    real widths (`word_ems`), a word longer than a line broken, each of the text's own line
+    breaks kept. Not cached: `RowHeights` measures each distinct text of a column once, and
+    most (names, achievements) are met once in a province (a cache's upkeep on such texts
+    cost three times the measuring)."""
+    words = _WORDS[bold]
     total = 0
-    for sizes in _word_sizes(text, bold):
+    for paragraph in text.split("\n"):
         lines, used = 1, 0.0
-        for size in sizes:
+        for word in paragraph.split():
+            size = words.get(word)
+            if size is None:
+                size = word_ems(word, bold)
             if used and used + SPACE_EMS + size > holds:
                 lines, used = lines + 1, 0.0
             if size > holds:  # broken over lines of its own
@@ -208,13 +193,14 @@ class RowHeights:
 
     def __post_init__(self) -> None:
         # Asked once per row of every table (millions in a province): the wrapped columns,
-        # the characters one line of each holds for sure (text no longer takes one line
-        # whatever its letters, none being wider than an em: only longer text is measured),
-        # and each column's lines per distinct text, measured once (names, positions and
-        # units repeat down a list).
+        # the ems one line of each holds, the characters it holds for sure (text no longer
+        # takes one line whatever its letters, none being wider than an em: only longer text
+        # is measured), and each column's lines per distinct text, measured once (names,
+        # positions and units repeat down a list).
         object.__setattr__(self, "_checks", tuple(
-            (position, width, int(room(width, self.points)), {})
-            for position, width in enumerate(self.wraps) if width is not None))
+            (position, holds, int(holds), {}) for position, holds in (
+                (position, room(width, self.points)) for position, width in enumerate(self.wraps)
+                if width is not None)))
         object.__setattr__(self, "_line", line_points(self.points))
 
     def __reduce__(self) -> tuple[type[RowHeights], tuple[tuple[float | None, ...], float]]:
@@ -223,8 +209,8 @@ class RowHeights:
 
     def __call__(self, values: Sequence[Any]) -> float | None:
         count = len(values)
-        lines = max((self._lines(values[position], width, fits, measured)
-                     for position, width, fits, measured in self._checks  # type: ignore[attr-defined]
+        lines = max((self._lines(values[position], holds, fits, measured)
+                     for position, holds, fits, measured in self._checks  # type: ignore[attr-defined]
                      if position < count), default=1)
         return None if lines == 1 else lines * self._line  # type: ignore[attr-defined]
 
@@ -233,7 +219,7 @@ class RowHeights:
         what calling this for each row gives, found a column at a time, each distinct value
         of a column looked at once (a province's lists repeat their names and units)."""
         lines: list[int] | None = None
-        for position, width, fits, measured in self._checks:  # type: ignore[attr-defined]
+        for position, holds, fits, measured in self._checks:  # type: ignore[attr-defined]
             if position >= len(columns):
                 continue
             column = columns[position]
@@ -241,7 +227,7 @@ class RowHeights:
                 distinct = set(column)
             except TypeError:  # a value that cannot be hashed: row by row
                 return [self(row) for row in zip(*columns, strict=True)]
-            found = {value: self._lines(value, width, fits, measured) for value in distinct}
+            found = {value: self._lines(value, holds, fits, measured) for value in distinct}
             if all(value == 1 for value in found.values()):
                 continue
             these = list(map(found.__getitem__, column))
@@ -251,8 +237,9 @@ class RowHeights:
         line = self._line  # type: ignore[attr-defined]
         return [None if number == 1 else number * line for number in lines]
 
-    def _lines(self, value: Any, width: float, fits: int, measured: dict[str, int]) -> int:
-        """The lines one cell's value takes in a wrapped column (1 for anything but text)."""
+    def _lines(self, value: Any, holds: float, fits: int, measured: dict[str, int]) -> int:
+        """The lines one cell's value takes in a wrapped column whose line holds `holds` ems
+        (1 for anything but text)."""
         if type(value) is not str and value is not None:
             value = getattr(value, "text", None)  # a link (`cells.Link`): its text
         if type(value) is not str or (len(value) <= fits and "\n" not in value):
@@ -261,8 +248,7 @@ class RowHeights:
         if found is None:
             if len(measured) >= _MEASURED:
                 measured.clear()
-            found = measured[value] = 1 if "\n" not in value and one_line(
-                value, room(width, self.points)) else lines_in(value, width, self.points)
+            found = measured[value] = placed_lines(value, holds)
         return found
 
 
