@@ -1,8 +1,8 @@
-"""The lines a text takes on paper (`write.paper`): `lines_in` (cached, by column width) and
-`RowHeights` (each column's distinct texts measured once, by `placed_lines`) give what placing
-the words greedily by their widths gives, written out plainly here, on texts of Vietnamese
-letters, other letters, odd spaces and symbols, at many widths; and a few texts whose lines
-are known.
+"""The lines a text takes on paper (`write.paper`): a few texts whose lines are known, and
+`RowHeights` (its shortcuts: text shorter than a line's sure length, each column's distinct
+texts measured once, rows found a column at a time) giving each row the lines of its tallest
+cell by `lines_in`, on texts of Vietnamese letters, other letters, odd spaces and symbols, at
+many widths.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from excel_pipeline.write.paper import (
-    SPACE_EMS,
-    TEXT_POINTS,
     RowHeights,
     line_points,
     lines_in,
@@ -32,35 +30,6 @@ TEXTS = st.text(alphabet=st.sampled_from(ALPHABET), min_size=1, max_size=60)
 WIDTHS = st.floats(min_value=3.0, max_value=60.0).map(lambda width: round(width * 2) / 2)
 
 
-def greedy_lines(text: str, width: float, points: float = TEXT_POINTS) -> int:
-    """The definition: each line of the text, its words placed one after the other, a word
-    that does not fit starting a line, a word longer than a line broken over lines."""
-    holds = room(width, points)
-    total = 0
-    for paragraph in text.split("\n"):
-        lines, used = 1, 0.0
-        for word in paragraph.split():
-            size = word_ems(word)
-            if used and used + SPACE_EMS + size > holds:
-                lines, used = lines + 1, 0.0
-            if size > holds:
-                if used:
-                    lines, used = lines + 1, 0.0
-                extra = math.ceil(size / holds) - 1
-                lines += extra
-                used = size - extra * holds
-            else:
-                used += size + (SPACE_EMS if used else 0.0)
-        total += lines
-    return total
-
-
-@settings(max_examples=400, deadline=None)
-@given(text=st.lists(TEXTS, min_size=1, max_size=3).map("\n".join), width=WIDTHS)
-def test_lines_are_the_greedy_placement_of_the_words(text, width):
-    assert lines_in(text, width) == greedy_lines(text, width)
-
-
 def test_known_texts_take_their_known_lines():
     """A name that fits, the same name a little narrower, a word longer than two lines, the
     text's own line breaks."""
@@ -75,14 +44,15 @@ def test_known_texts_take_their_known_lines():
 
 
 @settings(max_examples=200, deadline=None)
-@given(rows=st.lists(st.tuples(TEXTS, st.one_of(st.none(), st.integers()), TEXTS),
+@given(rows=st.lists(st.tuples(TEXTS, st.one_of(st.none(), st.integers()),
+                               st.lists(TEXTS, min_size=1, max_size=3).map("\n".join)),
                      min_size=1, max_size=8),
        widths=st.tuples(WIDTHS, WIDTHS))
-def test_row_heights_are_the_tallest_cells_greedy_lines(rows, widths):
+def test_row_heights_are_the_lines_of_the_tallest_cell(rows, widths):
     heights = RowHeights((widths[0], None, widths[1]))
     expected = []
     for row in rows:
-        lines = max(greedy_lines(row[0], widths[0]), greedy_lines(row[2], widths[1]))
+        lines = max(lines_in(row[0], widths[0]), lines_in(row[2], widths[1]))
         expected.append(None if lines == 1 else lines * line_points())
     assert [heights(row) for row in rows] == expected
     columns = [list(column) for column in zip(*rows, strict=True)]
