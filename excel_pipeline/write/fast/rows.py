@@ -131,11 +131,12 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
     plain = RowXml(letters, [style_attribute(fmt) for fmt in formats], dates)
     bold_plain = RowXml(letters, [style_attribute(fmt) for fmt in bold_formats], dates) \
         if bold_rows else plain
-    row_heights = _heights_of(rows, heights)
+    columns = rows.column_slices() if isinstance(rows, ColumnRows) else None
+    row_heights = _heights_of(columns, len(rows), heights)
     flush_rows(sheet, first_row)  # xlsxwriter's last row (the header) goes out first
-    if isinstance(rows, ColumnRows) and (heights is None or row_heights is not None) \
+    if columns is not None and (heights is None or row_heights is not None) \
             and not any(0 <= index < len(rows) for index in bold_rows):
-        every = plain.rows(rows.column_slices(), first_row, row_heights)
+        every = plain.rows(columns, first_row, row_heights)
         if every is not None:
             for start in range(0, len(every), _BATCH_ROWS):
                 append_rows_xml(sheet, "".join(every[start:start + _BATCH_ROWS]))
@@ -168,13 +169,15 @@ def write_rows(sheet: Worksheet, rows: Sequence[Sequence[Any]], formats: Sequenc
     record_written(sheet, first_row, len(rows), extent)
 
 
-def _heights_of(rows: Sequence[Sequence[Any]], heights: Heights | None) -> list[Any] | None:
-    """Every row's height at once, column by column, where `heights` can (`RowHeights` of
-    `ColumnRows`); else None, and each row's is asked for as it is written."""
+def _heights_of(columns: list[list[Any]] | None, count: int,
+                heights: Heights | None) -> list[Any] | None:
+    """Every one of `count` rows' height at once, column by column, where the rows are
+    `columns` (of `ColumnRows`) and `heights` can (`RowHeights`); else None, and each row's is
+    asked for as it is written."""
     by_columns = getattr(heights, "of_columns", None)
-    if by_columns is None or not isinstance(rows, ColumnRows):
+    if by_columns is None or columns is None:
         return None
-    found: list[Any] = by_columns(rows.column_slices(), len(rows))
+    found: list[Any] = by_columns(columns, count)
     return found
 
 
