@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import io
 import os
-import re
 import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -44,7 +43,7 @@ _SHEET_FIELDS = ("_write_single_row", "_write_string", "_write_number", "_write_
                  "dim_colmin", "dim_colmax", "constant_memory", "excel_version",
                  "default_row_height", "original_row_height", "xls_rowmax", "row_data_fh",
                  "row_data_filename", "hyperlinks", "hlink_count", "_convert_date_time",
-                 "_write_hyperlinks")
+                 "_write_hyperlinks", "_escape_attributes")
 # The format internals: its style index, fixed before the format is copied to another process.
 _FORMAT_FIELDS = ("_get_xf_index", "xf_index")
 
@@ -196,6 +195,7 @@ def _write_links(sheet: Worksheet) -> None:
         return
     from xlsxwriter.utility import xl_col_to_name
 
+    escape = sheet._escape_attributes  # xlsxwriter's own escaping of an attribute
     letters: dict[int, str] = {}
     parts = ["<hyperlinks>"]
     for row in sorted(hyperlinks):
@@ -203,21 +203,10 @@ def _write_links(sheet: Worksheet) -> None:
         for col in sorted(columns):
             link = columns[col]
             letter = letters.get(col) or letters.setdefault(col, xl_col_to_name(col))
-            parts.append(f'<hyperlink ref="{letter}{row + 1}" location="{_escaped(link._link)}" '
-                         f'display="{_escaped(link._text)}"/>')
+            parts.append(f'<hyperlink ref="{letter}{row + 1}" location="{escape(link._link)}" '
+                         f'display="{escape(link._text)}"/>')
     parts.append("</hyperlinks>")
     sheet.fh.write("".join(parts))
-
-
-def _escaped(text: str) -> str:
-    """An attribute's text escaped as xlsxwriter's `XMLwriter._escape_attributes` escapes it."""
-    if not _ATTRIBUTE_ESCAPES.search(text):
-        return text
-    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("\n", "&#xA;"))
-
-
-_ATTRIBUTE_ESCAPES = re.compile('["&<>\n]')
 
 
 def append_rows_xml(sheet: Worksheet, xml: str) -> None:
