@@ -412,25 +412,105 @@ def fit_to_content(columns: Sequence[Col], rows: Sequence[Sequence[Any]],
     return [replace(column, width=width) for column, width in zip(columns, widths, strict=True)]
 
 
+def lines_at_widths(texts: Sequence[str], widths: Sequence[float],
+                    points: float = TEXT_POINTS) -> np.ndarray:
+    """`lines_in(text, width, points)` of each of `texts` (a row each) at each of `widths` (a
+    column each), placed for all of them at once: the same greedy placing as `placed_lines`,
+    word after word, each step done over every text and width in one array operation, in the
+    same floating-point order (so the same counts). Choosing a table's widths tries each text
+    at every width between its column's narrowest and widest: text by text and width by
+    width, that was a Python loop over the words per pair."""
+    holds = np.array([room(width, points) for width in widths], dtype=np.float64)
+    count = len(texts)
+    lines = np.ones((count, len(holds)), dtype=np.int64)
+    if not count or not len(holds):
+        return lines
+    # Each text as its words' widths in ems, a line break of its own as -1 (a word is never
+    # narrower than nothing); the texts ordered longest first, so that at each step the
+    # texts still placing words are the first `active` rows.
+    tokens = []
+    for text in texts:
+        sizes: list[float] = []
+        for number, paragraph in enumerate(text.split("\n")):
+            if number:
+                sizes.append(-1.0)
+            sizes.extend(word_ems(word) for word in paragraph.split())
+        tokens.append(sizes)
+    order = sorted(range(count), key=lambda index: -len(tokens[index]))
+    longest = len(tokens[order[0]])
+    table = np.zeros((count, longest), dtype=np.float64)
+    for row, index in enumerate(order):
+        table[row, :len(tokens[index])] = tokens[index]
+    remaining = np.array([len(tokens[index]) for index in order])
+    placed = np.ones((count, len(holds)), dtype=np.int64)
+    used = np.zeros((count, len(holds)), dtype=np.float64)
+    for step in range(longest):
+        active = int(np.count_nonzero(remaining > step))
+        size = table[:active, step, None]
+        these, room_used = placed[:active], used[:active]
+        ends = size < 0  # the text's own line break: a new line, empty
+        words = ~ends
+        # A word that does not fit after the line's words starts a new line.
+        full = words & (room_used != 0) & (room_used + SPACE_EMS + size > holds)
+        these += full
+        room_used = np.where(full, 0.0, room_used)
+        # A word longer than a line (on a line of its own already: it did not fit after the
+        # line's words) is broken over as many as it needs.
+        broken = words & (size > holds)
+        if broken.any():
+            extra = np.ceil(size / holds) - 1
+            these += np.where(broken, extra, 0.0).astype(np.int64)
+            room_used = np.where(broken, size - extra * holds, room_used)
+        kept = words & ~broken
+        room_used = np.where(kept, room_used + (size + np.where(room_used != 0, SPACE_EMS, 0.0)),
+                             room_used)
+        these += ends
+        used[:active] = np.where(ends, 0.0, room_used)
+    lines[order] = placed
+    return lines
+
+
 class _Layout:
-    """The lines each sampled row takes at given widths of the text columns, each distinct
-    text measured once a width (`fit_to_content`)."""
+    """The lines each sampled row takes at given widths of the text columns (`fit_to_content`):
+    each text column's distinct texts measured at every whole width from its narrowest to its
+    widest at once (`lines_at_widths`), then looked up."""
 
     def __init__(self, lows: list[float], highs: list[float],
                  texts: dict[int, tuple[list[str], np.ndarray]], points: float) -> None:
         self.lows, self.highs, self.texts, self.points = lows, highs, texts, points
         self.positions = sorted(texts)
-        self._measured: dict[tuple[int, float], np.ndarray] = {}
+        # Per text column: its narrowest width, its distinct texts' lines at each width from
+        # it (a row a text), and each sampled row's lines at each width (a row a width).
+        self._distinct: dict[int, tuple[int, np.ndarray]] = {}
+        self._rows: dict[int, np.ndarray] = {}
+        for position in self.positions:
+            distinct, codes = texts[position]
+            low, high = int(lows[position]), int(highs[position])
+            table = lines_at_widths(distinct, [float(width) for width in range(low, high + 1)],
+                                    points)
+            self._distinct[position] = (low, table)
+            self._rows[position] = np.ascontiguousarray(table[codes].T)
 
     def lines(self, position: int, width: float) -> np.ndarray:
         """The lines each sampled row's text in this column takes at this width."""
-        key = (position, width)
-        if key not in self._measured:
+        index = int(width) - self._distinct[position][0]
+        rows = self._rows[position]
+        if width != int(width) or not 0 <= index < len(rows):  # a width not measured above
             distinct, codes = self.texts[position]
-            counts = np.array([lines_in(text, width, self.points) if text else 1
-                               for text in distinct], dtype=np.int64)
-            self._measured[key] = counts[codes]
-        return self._measured[key]
+            return lines_at_widths(distinct, [width], self.points)[:, 0][codes]
+        return rows[index]
+
+    def _from(self, position: int, width: float, most: int) -> np.ndarray:
+        """The lines each sampled row takes at each of the `most` widths after `width` (a row
+        a width)."""
+        start = int(width) - self._distinct[position][0] + 1
+        return self._rows[position][start:start + most]
+
+    def _to(self, position: int, width: float, most: int) -> np.ndarray:
+        """The lines each sampled row takes at each of the `most` widths before `width`,
+        nearest first (a row a width)."""
+        stop = int(width) - self._distinct[position][0]
+        return self._rows[position][stop - most:stop][::-1]
 
     def total(self, widths: list[float]) -> int:
         """The lines of all sampled rows (a row is as tall as its tallest cell)."""
@@ -445,16 +525,17 @@ class _Layout:
             low, high = int(self.lows[position]), int(self.highs[position])
             distinct, codes = self.texts[position]
             weights = np.bincount(codes, minlength=len(distinct))
-            needed = []
-            for text in distinct:  # the narrowest width for `most` lines, by bisection
-                narrow, wide = low, high
-                while narrow < wide:
-                    middle = (narrow + wide) // 2
-                    if lines_in(text, float(middle), self.points) <= most:
-                        wide = middle
-                    else:
-                        narrow = middle + 1
-                needed.append(narrow)
+            table = self._distinct[position][1]
+            # The narrowest width for `most` lines, by bisection, every text at once.
+            narrow = np.full(len(distinct), low)
+            wide = np.full(len(distinct), high)
+            texts = np.arange(len(distinct))
+            while (open_ := narrow < wide).any():
+                middle = (narrow + wide) // 2
+                fits = table[texts, middle - low] <= most
+                wide = np.where(open_ & fits, middle, wide)
+                narrow = np.where(open_ & ~fits, middle + 1, narrow)
+            needed = narrow.tolist()
             order = np.argsort(needed, kind="stable")
             reached = np.cumsum(weights[order])
             for widths, share in zip(chosen, shares, strict=True):
@@ -476,9 +557,11 @@ class _Layout:
                 others = [current[other] for other in self.positions if other != position]
                 rest = np.max(np.stack(others), axis=0) if others else np.ones_like(tallest)
                 most = int(min(LOOK_AHEAD, self.highs[position] - widths[position], spare))
-                for units in range(1, most + 1):
-                    saved = total - int(np.maximum(
-                        self.lines(position, widths[position] + units), rest).sum())
+                if most < 1:
+                    continue
+                after = np.maximum(self._from(position, widths[position], most), rest)
+                for units, lines in enumerate(after.sum(axis=1).tolist(), start=1):
+                    saved = total - lines
                     if saved > 0 and (best is None or saved / units > best[0]):
                         best = (saved / units, position, units)
             if best is None:
@@ -499,12 +582,14 @@ class _Layout:
             best: tuple[float, int, int] | None = None  # (lines added a unit, column, units)
             for position in self.positions:
                 others = [current[other] for other in self.positions if other != position]
-                rest = np.max(np.stack(others), axis=0) if others else None
                 most = int(min(LOOK_AHEAD, widths[position] - self.lows[position]))
-                for units in range(1, most + 1):
-                    narrower = self.lines(position, widths[position] - units)
-                    added = int((np.maximum(narrower, rest) if rest is not None
-                                 else narrower).sum()) - total
+                if most < 1:
+                    continue
+                narrower = self._to(position, widths[position], most)
+                if others:
+                    narrower = np.maximum(narrower, np.max(np.stack(others), axis=0))
+                for units, lines in enumerate(narrower.sum(axis=1).tolist(), start=1):
+                    added = lines - total
                     if best is None or added / units < best[0]:
                         best = (added / units, position, units)
             if best is None:
