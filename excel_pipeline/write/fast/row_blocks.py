@@ -27,7 +27,6 @@ import marshal
 import os
 import secrets
 import tempfile
-import zlib
 from collections.abc import Collection, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -44,7 +43,7 @@ from ...ingest.signing import SIGNATURE_BYTES, sign, verified
 from ..cells import ROWS_OPTIONS, Link
 from .parallel_rows import WriteHelper
 from .rows import ColumnRows, Heights, used_extent, write_rows
-from .xlsx_zip import LEVEL, Piece, deflate
+from .xlsx_zip import COMPRESSOR, Piece, deflate
 from .xlsxwriter_internals import (
     add_internal_links,
     append_rows_xml,
@@ -434,6 +433,5 @@ def fingerprint() -> str:
     """The program, library and compression versions a block's bytes depend on."""
     import xlsxwriter
 
-    return f"{_FORMAT}|{__version__}|{xlsxwriter.__version__}|{zlib.ZLIB_RUNTIME_VERSION}|" \
-           f"{LEVEL}"
+    return f"{_FORMAT}|{__version__}|{xlsxwriter.__version__}|{COMPRESSOR}"
 

@@ -21,14 +21,19 @@ import functools
 import itertools
 import struct
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
-# zlib's default, as zipfile uses it: the same ratio as before blocks existed.
-LEVEL = 6
+from zlib_ng import zlib_ng
+
+# zlib-ng at level 5 compresses a province's sheets as small as zlib at its default level 6,
+# as zipfile does (0.0928 of their size against 0.0926), in half the time (measured on the
+# 171 MB of row XML of a 1,000-unit inbox): compression is the largest share of writing the
+# row sheets. Its output is deflate data like zlib's, read by anything that reads zip files.
+LEVEL = 5
+COMPRESSOR = f"zlib-ng {zlib_ng.ZLIBNG_VERSION} level {LEVEL}"
 # Sizes and offsets from here on are written as Zip64, as zipfile does (some readers read the
 # 32-bit fields as signed).
 ZIP64_FROM = (1 << 31) - 1
@@ -69,10 +74,10 @@ class Piece:
 
 def deflate(data: bytes, final: bool = False) -> Piece:
     """Compress `data` on its own; unless `final`, ending in a sync flush so more may follow."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    body = compressor.compress(data) + compressor.flush(zlib.Z_FINISH if final
-                                                         else zlib.Z_SYNC_FLUSH)
-    return Piece(body, zlib.crc32(data), len(data))
+    compressor = zlib_ng.compressobj(LEVEL, zlib_ng.DEFLATED, -zlib_ng.MAX_WBITS)
+    body = compressor.compress(data) + compressor.flush(zlib_ng.Z_FINISH if final
+                                                         else zlib_ng.Z_SYNC_FLUSH)
+    return Piece(body, zlib_ng.crc32(data), len(data))
 
 
 def crc32_combine(first: int, second: int, second_length: int) -> int:
