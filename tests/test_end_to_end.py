@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -249,3 +250,39 @@ def test_each_level_shares_its_own_conference_seats(tmp_path, make_unit):
     by_command = CliRunner().invoke(main, ["allocate", str(tmp_path / "inbox" / "danh-muc.xlsx"),
                                            "--seats", "10", "--parent", "H1", "--json"])
     assert {d["unit"]: d["seats"] for d in json.loads(by_command.stdout)} == {"X1": 8, "X2": 2}
+
+
+def test_a_run_sets_what_it_read_aside_from_the_collector_and_back_after(tmp_path, make_unit,
+                                                                        campaign, monkeypatch):
+    """The rows read and the consolidation are frozen (`gc.freeze`) while the outputs are
+    written, and set back under the collector when the run ends; a caller's own frozen objects
+    are left as they were."""
+    import datetime as dt
+    import gc
+
+    from excel_pipeline import pipeline
+
+    make_unit("C01", [delegate("An"), delegate("Bình")])
+    frozen_while_writing = []
+    real = pipeline.write_outputs
+
+    def writing(*args, **kwargs):
+        frozen_while_writing.append(gc.get_freeze_count())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_outputs", writing)
+    options = pipeline.RunOptions(tmp_path / "inbox", campaign, tmp_path / "out",
+                                  as_of=dt.date(2025, 3, 31), use_cache=False)
+    assert gc.get_freeze_count() == 0
+    pipeline.run(options)
+    assert frozen_while_writing[0] > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller that froze objects of its own
+    try:
+        theirs = gc.get_freeze_count()
+        pipeline.run(replace(options, out_dir=tmp_path / "out2"))
+        # Not one more frozen (some of theirs may have been freed since), none set back.
+        assert 0 < frozen_while_writing[1] <= theirs
+        assert 0 < gc.get_freeze_count() <= theirs
+    finally:
+        gc.unfreeze()
