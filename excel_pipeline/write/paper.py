@@ -422,9 +422,8 @@ def lines_at_widths(texts: Sequence[str], widths: Sequence[float],
     width, that was a Python loop over the words per pair."""
     holds = np.array([room(width, points) for width in widths], dtype=np.float64)
     count = len(texts)
-    lines = np.ones((count, len(holds)), dtype=np.int64)
     if not count or not len(holds):
-        return lines
+        return np.ones((count, len(holds)), dtype=np.int64)
     # Each text as its words' widths in ems, a line break of its own as -1 (a word is never
     # narrower than nothing); the texts ordered longest first, so that at each step the
     # texts still placing words are the first `active` rows.
@@ -466,7 +465,8 @@ def lines_at_widths(texts: Sequence[str], widths: Sequence[float],
                              room_used)
         these += ends
         used[:active] = np.where(ends, 0.0, room_used)
-    lines[order] = placed
+    lines = np.empty_like(placed)
+    lines[order] = placed  # back in the texts' order
     return lines
 
 
