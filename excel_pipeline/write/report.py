@@ -76,14 +76,15 @@ def write_report(c: Consolidation, path: Path, workbook: Path,
     document = build_report(c, workbook, delivery, documents)
     if run is not None:  # first: the next run reads its key without parsing the rest
         document = {"run": run, **document}
-    with written_atomically(path, staging) as temp_name, \
-            open(temp_name, "w", encoding="utf-8") as stream:
-        text = _orjson_text(document)
-        if text is not None:
-            stream.write(text.decode("utf-8"))
-        else:
-            json.dump(document, stream, ensure_ascii=False, indent=2, default=_default)
-        stream.write("\n")
+    # Bytes as they are made (orjson's are UTF-8 already): decoding 20 MB of findings to
+    # write them as text, encoded again, took a fifth of a second.
+    text = _orjson_text(document)
+    if text is None:
+        text = json.dumps(document, ensure_ascii=False, indent=2,
+                          default=_default).encode("utf-8")
+    with written_atomically(path, staging) as temp_name, open(temp_name, "wb") as stream:
+        stream.write(text)
+        stream.write(b"\n")
     return path
 
 
