@@ -261,3 +261,30 @@ def test_views_of_a_consolidation_are_kept_only_for_the_frame_they_were_made_of(
         fewer[(fewer[STATUS] == ACCEPTED) & fewer[CONSIDER].isna()].sort_values(
             [FILE_ID, ROW], kind="stable"))
     pd.testing.assert_frame_equal(c.accepted("delegates"), frame[frame[STATUS] == ACCEPTED])
+
+
+def test_views_that_keep_every_row_or_are_in_order_already_are_the_definitions():
+    """The shortcuts of `model._rows_where` and `model._in_file_order`: every row accepted and
+    considered, rows in file order or not, a row without its number."""
+    campaign = load_campaign(None)
+    inbox, as_of = inbox_and_day(None, campaign, None)
+    c = consolidate(read_inbox(inbox, limits=campaign.limits, workers=1), campaign, as_of)
+    frame = c.sheets["delegates"]
+    kept = frame[(frame[STATUS] == ACCEPTED) & frame[CONSIDER].isna()]
+    shuffled = kept.sample(frac=1, random_state=7)
+    gap = kept.copy()
+    gap.loc[gap.index[1], ROW] = pd.NA
+    gap = gap.iloc[::-1]
+    for sheet in (kept, shuffled, gap):
+        other = dataclasses.replace(c, sheets={**c.sheets, "delegates": sheet}, memo={})
+        pd.testing.assert_frame_equal(other.accepted("delegates"), sheet)
+        pd.testing.assert_frame_equal(other.considered("delegates"), sheet)
+        pd.testing.assert_frame_equal(other.considered_in_order("delegates"),
+                                      sheet.sort_values([FILE_ID, ROW], kind="stable"))
+    # A view that keeps every row shares the sheet's data; changing it leaves the sheet be.
+    other = dataclasses.replace(c, sheets={**c.sheets, "delegates": kept}, memo={})
+    view = other.considered_in_order("delegates")
+    assert np.shares_memory(view[FILE_ID].array._data, kept[FILE_ID].array._data)
+    view.loc[view.index[0], "full_name"] = "Đã đổi"
+    view["_added"] = 1
+    assert "_added" not in kept.columns and kept["full_name"].iloc[0] != "Đã đổi"
