@@ -7,9 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from excel_pipeline.ingest.read import (
+    HEADER_SCAN_ROWS,
     UnreadableWorkbook,
     _header_index,
     _prefix_match,
+    find_header,
+    match_header,
     read_workbook,
     recognise,
 )
@@ -133,3 +136,30 @@ def test_header_with_a_trailing_remark_names_the_longest_column():
     assert _prefix_match(fold("Mã đơn vị cấp trên (nếu có)"),
                          _header_index(REGISTRY)).key == "parent_code"
     assert _prefix_match(fold("Ho"), exact) is None
+
+
+def _best_header_row(grid, spec):
+    """`find_header` by its definition: every row of the first `HEADER_SCAN_ROWS` matched,
+    the first with the most columns kept (two at least, one required)."""
+    best = None
+    exact = _header_index(spec)
+    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        mapping = match_header(row, exact)
+        if len(mapping) < 2 or not any(col.required for col in mapping.values()):
+            continue
+        if best is None or len(mapping) > len(best[1]):
+            best = (index, mapping)
+    return best
+
+
+HEADER_CELLS = st.one_of(
+    st.sampled_from([column.header for column in DELEGATES.columns]),
+    st.sampled_from(["Nguyễn Văn An", "Nam", "Kinh", "Tổ trưởng", "x", "", "Ghi chú khác",
+                     "Họ và tên (ghi rõ)", "STT"]),
+    st.integers(min_value=1, max_value=2000), st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(grid=st.lists(st.lists(HEADER_CELLS, max_size=12), max_size=12))
+def test_the_header_row_found_is_the_one_with_most_columns_named(grid):
+    assert find_header(grid, DELEGATES) == _best_header_row(grid, DELEGATES)

@@ -262,6 +262,12 @@ def find_header(grid: list[list[Any]], spec: SheetSpec,
     best: tuple[int, dict[int, Column]] | None = None
     exact = _header_index(spec, headings)
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        # A row names a column only with a text cell: one with no more text cells than the
+        # best row has columns cannot take its place (the rows under a header, names and
+        # positions, are settled without folding a cell).
+        if best is not None and sum(1 for cell in row
+                                    if isinstance(cell, str) and cell) <= len(best[1]):
+            continue
         mapping = match_header(row, exact)
         if len(mapping) < 2 or not any(col.required for col in mapping.values()):
             continue
