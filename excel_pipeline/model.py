@@ -361,8 +361,8 @@ def _considered_rows(accepted: pd.DataFrame) -> pd.DataFrame:
 def _rows_where(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
     """`frame[keep]`, without copying every column when every row is kept (a province's
     accepted rows are mostly all considered, and in file order: the accepted, considered and
-    ordered views were three copies of 1.5 million rows, 270 MB): then a shallow copy, its
-    data shared until either is changed (Copy-on-Write)."""
+    ordered views were each a copy of every column of up to 1.5 million rows): then a shallow
+    copy, its data shared until either is changed (Copy-on-Write)."""
     if bool(keep.all()):
         return frame.copy(deep=False)
     return frame[keep]

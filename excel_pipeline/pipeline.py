@@ -152,8 +152,9 @@ def _long_lived() -> Iterator[Callable[[], None]]:
     """A call that says the objects made so far live on through the run (the files read, then
     the consolidation): they are set aside from the cyclic garbage collector (`gc.freeze`)
     until the run ends. Its full collections scan every container object alive, and a
-    province's rows are millions (their cells' dicts, lists and findings): 0.4-0.7 s of a
-    run's main process went to scanning them again as the heap grew. Objects are still freed
+    province's rows are millions (their cells' dicts, lists and findings): such collections
+    took 0.4-0.7 s of a run's main process, scanning them again as the heap grew, and take
+    0.25-0.3 s with them set aside. Objects are still freed
     as soon as nothing refers to them; set back under the collector at the end
     (`gc.unfreeze`). Left alone when the caller had frozen objects itself (they could not be
     told apart from ours)."""
