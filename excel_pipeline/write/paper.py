@@ -479,21 +479,21 @@ class _Layout:
                  texts: dict[int, tuple[list[str], np.ndarray]], points: float) -> None:
         self.lows, self.highs, self.texts, self.points = lows, highs, texts, points
         self.positions = sorted(texts)
-        # Per text column: its narrowest width, its distinct texts' lines at each width from
-        # it (a row a text), and each sampled row's lines at each width (a row a width).
-        self._distinct: dict[int, tuple[int, np.ndarray]] = {}
+        # Per text column: its distinct texts' lines at each width from its narrowest (a row
+        # a text), and each sampled row's lines at each width (a row a width).
+        self._distinct: dict[int, np.ndarray] = {}
         self._rows: dict[int, np.ndarray] = {}
         for position in self.positions:
             distinct, codes = texts[position]
             low, high = int(lows[position]), int(highs[position])
             table = lines_at_widths(distinct, [float(width) for width in range(low, high + 1)],
                                     points)
-            self._distinct[position] = (low, table)
+            self._distinct[position] = table
             self._rows[position] = np.ascontiguousarray(table[codes].T)
 
     def lines(self, position: int, width: float) -> np.ndarray:
         """The lines each sampled row's text in this column takes at this width."""
-        index = int(width) - self._distinct[position][0]
+        index = int(width) - int(self.lows[position])
         rows = self._rows[position]
         if width != int(width) or not 0 <= index < len(rows):  # a width not measured above
             distinct, codes = self.texts[position]
@@ -503,13 +503,13 @@ class _Layout:
     def _from(self, position: int, width: float, most: int) -> np.ndarray:
         """The lines each sampled row takes at each of the `most` widths after `width` (a row
         a width)."""
-        start = int(width) - self._distinct[position][0] + 1
+        start = int(width) - int(self.lows[position]) + 1
         return self._rows[position][start:start + most]
 
     def _to(self, position: int, width: float, most: int) -> np.ndarray:
         """The lines each sampled row takes at each of the `most` widths before `width`,
         nearest first (a row a width)."""
-        stop = int(width) - self._distinct[position][0]
+        stop = int(width) - int(self.lows[position])
         return self._rows[position][stop - most:stop][::-1]
 
     def total(self, widths: list[float]) -> int:
@@ -525,7 +525,7 @@ class _Layout:
             low, high = int(self.lows[position]), int(self.highs[position])
             distinct, codes = self.texts[position]
             weights = np.bincount(codes, minlength=len(distinct))
-            table = self._distinct[position][1]
+            table = self._distinct[position]
             # The narrowest width for `most` lines, by bisection, every text at once.
             narrow = np.full(len(distinct), low)
             wide = np.full(len(distinct), high)
