@@ -214,3 +214,28 @@ def test_cached_values_come_back_as_they_were_and_nothing_else_is_built():
                     b'{"~c":"RawForm","f":{"sheet":"x","evil":1}}', b"\x80\x04K\x01."):
         with pytest.raises(ValueError):
             plain.loads(crafted)
+
+
+def test_repeated_texts_are_stored_once_and_come_back_shared():
+    """A column of repeated texts is stored as its distinct values and their places; it loads
+    as the same list, each distinct text one object (as a read in the pool gives), and a
+    crafted place (out of range, negative, not a whole number) is refused, never another
+    value."""
+    from excel_pipeline.ingest import plain
+
+    genders = ["Nam", "Nữ", None, "Nam"] * 10
+    names = [f"Người {i}" for i in range(40)]
+    mixed = ["1", 1, "1", True] * 10  # not texts only: kept as it is, types and all
+    data = plain.dumps({"gender": genders, "name": names, "mixed": mixed, "few": ["a", "a"]})
+    assert data.count(b'"Nam"') == 1 and b'"~k"' in data
+    assert data.count("Người".encode()) == 40 and data.count(b'"a"') == 2
+    back = plain.loads(data)
+    assert back == {"gender": genders, "name": names, "mixed": mixed, "few": ["a", "a"]}
+    assert [type(v) for v in back["mixed"]] == [type(v) for v in mixed]
+    assert len({id(v) for v in back["gender"] if v is not None}) == 2
+    for body in ('[["a","b"],[0,2]]', '[["a","b"],[0,-1]]', '[["a","b"],[0,"1"]]',
+                 '[["a","b"],[0,1.0]]', '[["a",{"~d":"2025-01-01"}],[0,1]]', '[["a"],0]',
+                 '[["a"]]', '{"x":1,"y":2}'):
+        with pytest.raises(ValueError):
+            plain.loads(('{"~k":' + body + '}').encode())
+    assert plain.loads(b'{"~k":[["a","b"],[1,0,1]]}') == ["b", "a", "b"]

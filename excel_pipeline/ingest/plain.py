@@ -4,7 +4,9 @@ named here, whatever the file holds.
 
 Tags are one-key objects whose key starts with "~": a tuple, a date or time, a sheet type of
 the template (by its key), a class of the model with its fields, a dictionary (so that no
-dictionary of the data is taken for a tag), a float JSON cannot spell (NaN, infinities).
+dictionary of the data is taken for a tag), a float JSON cannot spell (NaN, infinities), a
+list of texts whose values repeat (`~k`: each distinct text once, then each item's place among
+them).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
 _PLAIN = (str, int, bool, type(None))
 _PLAIN_TYPES = frozenset(_PLAIN)
 _DECODED_AS_IS = frozenset((*_PLAIN, float))  # a float in JSON is a finite one
+# Lists of these are dictionary-coded (`_coded`); no value of one type equals one of the other.
+_TEXT_TYPES = frozenset((str, type(None)))
+_CODED_FROM = 16  # items; a shorter list is kept as it is
 
 
 class NotPlain(ValueError):
@@ -62,7 +67,7 @@ def _encode(value: Any) -> Any:
         return value if math.isfinite(value) else {"~f": repr(value)}
     if kind is list:
         if _PLAIN_TYPES.issuperset(map(type, value)):  # most columns: kept as they are
-            return value
+            return _coded(value)
         return [_encode(item) for item in value]
     if kind is tuple:
         return {"~t": [_encode(item) for item in value]}
@@ -87,6 +92,32 @@ def _encode(value: Any) -> Any:
     raise NotPlain(f"{kind.__name__} is not cached")
 
 
+def _coded(items: list[Any]) -> Any:
+    """A list of texts (or blanks) whose values repeat as each distinct one once and each
+    item's place among them: a column of genders, positions or ethnicities. Loading it gives
+    each distinct text one object, shared by its rows, as a read in the pool does (`normalise`
+    and pickling share them there); one object per cell made a loaded inbox hold four times
+    the text, and building them was most of `orjson.loads`. Other lists are kept as they are."""
+    if len(items) < _CODED_FROM or not _TEXT_TYPES.issuperset(map(type, items)):
+        return items
+    places: dict[str | None, int] = {}
+    codes = [places.setdefault(item, len(places)) for item in items]
+    if len(places) * 2 > len(items):  # mostly distinct (names): nothing to share
+        return items
+    return {"~k": [list(places), codes]}
+
+
+def _decoded_codes(body: Any) -> list[Any]:
+    """The list `_coded` gave `body` for. A code that is not a place in the values fails as
+    an index does (TypeError, IndexError: not a cached read result); a negative one, which an
+    index would count from the end, is refused here."""
+    values, codes = body
+    if type(values) is not list or not _TEXT_TYPES.issuperset(map(type, values)) \
+            or (codes and min(codes) < 0):
+        raise ValueError("a coded list out of shape in a cached read result")
+    return list(map(values.__getitem__, codes))
+
+
 def _decode(value: Any) -> Any:
     """The value `_encode` gave `value` for. Strings, numbers and lists of them, most of a
     read result (keys, cells, columns), are checked inline where they are met, not decoded
@@ -105,6 +136,8 @@ def _decode(value: Any) -> Any:
     if tag == "~t":
         return tuple([item if item.__class__ in _DECODED_AS_IS else _decode(item)
                       for item in body])
+    if tag == "~k":
+        return _decoded_codes(body)
     if tag == "~m":
         # (a plain key or value, most of them, is taken as it is without a call)
         return {(k if k.__class__ in _DECODED_AS_IS else _decode(k)):
