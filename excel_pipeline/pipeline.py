@@ -154,16 +154,29 @@ def _long_lived() -> Iterator[Callable[[], None]]:
     until the run ends. Its full collections scan every container object alive, and a
     province's rows are millions (their cells' dicts, lists and findings): such collections
     took 0.4-0.7 s of a run's main process, scanning them again as the heap grew, and take
-    0.25-0.3 s with them set aside. Objects are still freed
-    as soon as nothing refers to them; set back under the collector at the end
-    (`gc.unfreeze`). Left alone when the caller had frozen objects itself (they could not be
-    told apart from ours)."""
-    if gc.get_freeze_count():
+    0.25-0.3 s with them set aside. Objects are still freed as soon as nothing refers to them;
+    set back under the collector at the end (`gc.unfreeze`).
+
+    Until the first call (the files read) the collector does not run at all: the reads arrive
+    from the read pool or the cache as plain data, with no cycles to find, and its collections
+    scanning them as they piled up were 0.3 s of 1,000 files. (Reading in this process, where
+    no pool is used, leaves a few dozen cyclic objects per file of the older formats and none
+    of .xlsx; they are freed when the run ends.)
+    Left alone when the caller had frozen objects itself (they could not be told apart from
+    ours) or had turned the collector off."""
+    if gc.get_freeze_count() or not gc.isenabled():
         yield lambda: None
         return
+
+    def settled() -> None:
+        gc.freeze()
+        gc.enable()
+
+    gc.disable()
     try:
-        yield gc.freeze
+        yield settled
     finally:
+        gc.enable()
         gc.unfreeze()
 
 

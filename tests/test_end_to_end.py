@@ -254,35 +254,49 @@ def test_each_level_shares_its_own_conference_seats(tmp_path, make_unit):
 
 def test_a_run_sets_what_it_read_aside_from_the_collector_and_back_after(tmp_path, make_unit,
                                                                         campaign, monkeypatch):
-    """The rows read and the consolidation are frozen (`gc.freeze`) while the outputs are
-    written, and set back under the collector when the run ends; a caller's own frozen objects
-    are left as they were."""
+    """The collector is paused while the files are read; the rows read and the consolidation
+    are frozen (`gc.freeze`) while the outputs are written, and set back under the collector
+    when the run ends; a caller's own frozen objects, or a collector it turned off, are left
+    as they were."""
     import datetime as dt
     import gc
 
     from excel_pipeline import pipeline
 
     make_unit("C01", [delegate("An"), delegate("Bình")])
-    frozen_while_writing = []
-    real = pipeline.write_outputs
+    frozen_while_writing, collecting_while_reading = [], []
+    real, real_read = pipeline.write_outputs, pipeline.read_inbox
 
     def writing(*args, **kwargs):
-        frozen_while_writing.append(gc.get_freeze_count())
+        frozen_while_writing.append((gc.get_freeze_count(), gc.isenabled()))
         return real(*args, **kwargs)
 
+    def reading(*args, **kwargs):
+        collecting_while_reading.append(gc.isenabled())
+        return real_read(*args, **kwargs)
+
     monkeypatch.setattr(pipeline, "write_outputs", writing)
+    monkeypatch.setattr(pipeline, "read_inbox", reading)
     options = pipeline.RunOptions(tmp_path / "inbox", campaign, tmp_path / "out",
                                   as_of=dt.date(2025, 3, 31), use_cache=False)
     assert gc.get_freeze_count() == 0
     pipeline.run(options)
-    assert frozen_while_writing[0] > 0
-    assert gc.get_freeze_count() == 0
+    assert collecting_while_reading == [False]
+    assert frozen_while_writing[0][0] > 0 and frozen_while_writing[0][1]
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
     gc.freeze()  # a caller that froze objects of its own
     try:
         theirs = gc.get_freeze_count()
         pipeline.run(replace(options, out_dir=tmp_path / "out2"))
         # Not one more frozen (some of theirs may have been freed since), none set back.
-        assert 0 < frozen_while_writing[1] <= theirs
+        assert collecting_while_reading[1]
+        assert 0 < frozen_while_writing[1][0] <= theirs
         assert 0 < gc.get_freeze_count() <= theirs
     finally:
         gc.unfreeze()
+    gc.disable()  # a caller that turned the collector off: it stays off, nothing frozen
+    try:
+        pipeline.run(replace(options, out_dir=tmp_path / "out3"))
+        assert frozen_while_writing[2] == (0, False) and not gc.isenabled()
+    finally:
+        gc.enable()
