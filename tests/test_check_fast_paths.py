@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from excel_pipeline.campaign import load_campaign
-from excel_pipeline.check.rules import duplicate_person
+from excel_pipeline.check.rules import _distinct, duplicate_person
 from excel_pipeline.check.submissions import row_status
 from excel_pipeline.findings import FINDING_TYPES, Finding
 from excel_pipeline.ingest.examples import inbox_and_day
@@ -193,6 +193,21 @@ def _typed_reference(values: list[Any], dtype: str) -> Any:
     if dtype == "boolean":
         return pd.array([bool(v) if v is not None else None for v in values], dtype="boolean")
     return pd.array(values, dtype=dtype)
+
+
+def test_distinct_listings_are_numpys_unique():
+    """The listings of duplicate_person are made distinct by sorting (numpy 2's hash table is
+    slow on them): the same values as `np.unique`, with repeats, none, one, extremes."""
+    rng = np.random.default_rng(7)
+    cases = [np.array([], dtype=np.int64), np.array([5], dtype=np.int64),
+             np.array([3, 3, 3], dtype=np.int64), np.array([2**62, 0, 2**62, 1], dtype=np.int64),
+             *(rng.integers(0, high, size) for high, size in ((4, 50), (10**12, 10_000),
+                                                              (300, 10_000)))]
+    for values in cases:
+        before = values.copy()
+        got = _distinct(values)
+        assert np.array_equal(got, np.unique(values)) and got.dtype == values.dtype
+        assert np.array_equal(values, before)  # the caller's array is left as it was
 
 
 @pytest.mark.parametrize("dtype, values", [
