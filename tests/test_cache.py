@@ -90,6 +90,28 @@ def test_rerun_parses_only_the_changed_file(tmp_path, make_unit, campaign, monke
     assert len(list((out / CACHE_FOLDER).iterdir())) == 3  # the old C02 entry was pruned
 
 
+def test_read_workers_collect_their_own_cycles_while_the_command_pauses(tmp_path, make_unit,
+                                                                      campaign, monkeypatch):
+    """The run pauses the cyclic collector while results arrive; the read workers it forks
+    then have theirs on (a worker's readers leave cycles behind)."""
+    import gc
+
+    for code in ("C01", "C02"):
+        make_unit(code, [delegate("An")])
+    seen = Calls()
+    real = inbox_stage.read_workbook
+
+    def noting(data, limits=None):
+        seen.append(int(gc.isenabled()))
+        return real(data, limits)
+
+    monkeypatch.setattr(inbox_stage, "ISOLATED", True)  # a worker for every file
+    monkeypatch.setattr(inbox_stage, "read_workbook", noting)
+    run(RunOptions(tmp_path / "inbox", campaign, tmp_path / "out", as_of=AS_OF,
+                   use_cache=False))
+    assert seen == [1, 1] and gc.isenabled()
+
+
 @pytest.mark.slow  # whole runs
 def test_another_campaign_or_no_cache_parses_everything(tmp_path, make_unit, campaign,
                                                         monkeypatch):

@@ -7,6 +7,7 @@ exception. The registry workbook given by `--units` is read here too.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from pathlib import Path
@@ -163,9 +164,12 @@ _states: Any = None
 
 def _start_worker(states: Any, memory_mb: int) -> None:
     """A read worker's initializer: the shared job states, Ctrl-C left to the command, the
-    memory limit, and its error stream silenced (a reader that aborts prints its own report)."""
+    memory limit, and its error stream silenced (a reader that aborts prints its own report).
+    The cyclic collector is on: the command pauses its own while results arrive (forked, a
+    worker would inherit the pause), and a worker's readers leave cycles behind."""
     global _states
     _states = states
+    gc.enable()
     ignore_interrupts()
     import python_calamine  # noqa: F401  (loaded before the limit: it bounds reading, not loading)
 
