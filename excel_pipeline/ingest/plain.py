@@ -66,8 +66,9 @@ def _encode(value: Any) -> Any:
     if kind is float:
         return value if math.isfinite(value) else {"~f": repr(value)}
     if kind is list:
-        if _PLAIN_TYPES.issuperset(map(type, value)):  # most columns: kept as they are
-            return _coded(value)
+        types = set(map(type, value))
+        if types <= _PLAIN_TYPES:  # most columns: kept as they are, or coded
+            return _coded(value) if types <= _TEXT_TYPES else value
         return [_encode(item) for item in value]
     if kind is tuple:
         return {"~t": [_encode(item) for item in value]}
@@ -92,19 +93,19 @@ def _encode(value: Any) -> Any:
     raise NotPlain(f"{kind.__name__} is not cached")
 
 
-def _coded(items: list[Any]) -> Any:
+def _coded(items: list[str | None]) -> Any:
     """A list of texts (or blanks) whose values repeat as each distinct one once and each
     item's place among them: a column of genders, positions or ethnicities. Loading it gives
     each distinct text one object, shared by its rows, as a read in the pool does (`normalise`
     and pickling share them there); one object per cell made a loaded inbox hold four times
     the text, and building them was most of `orjson.loads`. Other lists are kept as they are."""
-    if len(items) < _CODED_FROM or not _TEXT_TYPES.issuperset(map(type, items)):
+    if len(items) < _CODED_FROM:
         return items
-    places: dict[str | None, int] = {}
-    codes = [places.setdefault(item, len(places)) for item in items]
-    if len(places) * 2 > len(items):  # mostly distinct (names): nothing to share
+    distinct = list(dict.fromkeys(items))
+    if len(distinct) * 2 > len(items):  # mostly distinct (names): nothing to share
         return items
-    return {"~k": [list(places), codes]}
+    places = {value: place for place, value in enumerate(distinct)}
+    return {"~k": [distinct, list(map(places.__getitem__, items))]}
 
 
 def _decoded_codes(body: Any) -> list[Any]:
