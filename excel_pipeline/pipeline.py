@@ -161,8 +161,8 @@ def _long_lived() -> Iterator[Callable[[], None]]:
     from the read pool or the cache as plain data, with no cycles to find, and its collections
     scanning them as they piled up were 0.3 s of 1,000 files. (Reading in this process, where
     no pool is used, leaves a few dozen cyclic objects per file of the older formats and none
-    of .xlsx; they are freed when the run ends. The read workers, forked meanwhile, turn
-    their own collector back on.)
+    of .xlsx; they are left to the collector when the run ends. The read workers, forked
+    meanwhile, turn their own collector back on.)
     Left alone when the caller had frozen objects itself (they could not be told apart from
     ours) or had turned the collector off."""
     if gc.get_freeze_count() or not gc.isenabled():

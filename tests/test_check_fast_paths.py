@@ -307,3 +307,34 @@ def test_views_are_their_definitions_and_the_considered_rows_share_the_accepted_
     view["_added"] = 1
     assert "_added" not in kept.columns and "Đã đổi" not in set(kept["full_name"])
     assert "_added" not in accepted.columns and "Đã đổi" not in set(accepted["full_name"])
+
+
+def test_tree_order_is_sorting_the_whole_frame():
+    """`tree_order` sorts only its four keys and takes the rows (or leaves a frame already in
+    order as it is): the same rows, in the same order, as sorting the whole frame by them; the
+    column-by-column take of the consolidated sheets gives the same columns."""
+    from excel_pipeline.write.summary import tree_order, tree_positions
+
+    campaign = load_campaign(None)
+    inbox, as_of = inbox_and_day(None, campaign, None)
+    c = consolidate(read_inbox(inbox, limits=campaign.limits, workers=1), campaign, as_of)
+
+    def definition(frame: pd.DataFrame) -> pd.DataFrame:
+        rank = {code: i for i, code in enumerate(c.registry.order)}
+        order = frame[UNIT].map(rank).fillna(len(rank))
+        return frame.assign(_rank=order).sort_values(["_rank", FILE, SHEET, ROW],
+                                                     kind="stable").drop(columns="_rank")
+
+    frame = c.accepted("delegates")
+    in_order = definition(frame)
+    assert not in_order.index.equals(frame.index)  # the example's files are not in tree order
+    unknown = frame.copy()
+    unknown.loc[unknown.index[::7], UNIT] = None  # units the registry does not list go last
+    for sheet in (frame, frame.sample(frac=1, random_state=3), unknown, in_order,
+                  frame.iloc[:0], c.accepted("nominations")):
+        pd.testing.assert_frame_equal(tree_order(c, sheet), definition(sheet))
+        order = tree_positions(c, sheet)
+        for key in (UNIT, FILE, ROW, "full_name" if "full_name" in sheet else "name"):
+            taken = sheet[key] if order is None else sheet[key].take(order)
+            assert taken.tolist() == definition(sheet)[key].tolist()
+    assert tree_positions(c, in_order) is None and tree_order(c, in_order) is in_order

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from ..model import ACCEPTED, REJECTED, SUPERSEDED, Consolidation
+from ..model import REJECTED, SUPERSEDED, Consolidation
 from ..template import CONSIDER, ROW_SHEETS, STATUS, UNIT
 from .atomic import Staging, written_atomically
 
@@ -30,7 +30,7 @@ def build_report(c: Consolidation, workbook: Path, delivery: dict[str, Any] | No
     for spec in ROW_SHEETS:
         frame = c.sheets[spec.key]
         status = frame[STATUS]
-        accepted = frame[status == ACCEPTED]
+        accepted = c.accepted(spec.key)  # the shared view, not a copy of its every column
         not_considered = int(accepted[CONSIDER].notna().sum())
         rows[spec.key] = {
             "read": len(frame),

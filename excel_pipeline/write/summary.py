@@ -28,10 +28,23 @@ SHARES = {"exemplary_share": "exemplary", "women_share": "women", "minority_shar
 def tree_order(c: Consolidation, frame: pd.DataFrame) -> pd.DataFrame:
     """Rows sorted as the registry lists their units (then by source file and row), so every
     sheet and the upward submission read in the same order as the Tổng hợp sheet."""
+    order = tree_positions(c, frame)
+    return frame if order is None else frame.take(order)
+
+
+def tree_positions(c: Consolidation, frame: pd.DataFrame) -> np.ndarray | None:
+    """The positions of `frame`'s rows in tree order (`tree_order`), or None when they are in
+    it already. Only the four sort keys are sorted: a sheet of a province's rows is then taken
+    column by column where it is written (`workbook._rows_sheet`), or not at all, where
+    sorting the frame copied every column of 1.5 million rows at once."""
     rank = {code: i for i, code in enumerate(c.registry.order)}
-    order = frame[UNIT].map(rank).fillna(len(rank))
-    return frame.assign(_rank=order).sort_values(["_rank", FILE, SHEET, ROW],
-                                                 kind="stable")
+    keys = pd.DataFrame({"_rank": frame[UNIT].map(rank).fillna(len(rank)).to_numpy(),
+                         FILE: frame[FILE].array, SHEET: frame[SHEET].array,
+                         ROW: frame[ROW].array}, index=pd.RangeIndex(len(frame)))
+    order = keys.sort_values(["_rank", FILE, SHEET, ROW], kind="stable").index.to_numpy()
+    if np.array_equal(order, np.arange(len(order))):
+        return None
+    return order
 
 
 def unit_figures(c: Consolidation) -> dict[str, dict[str, Any]]:

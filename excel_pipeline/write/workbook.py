@@ -61,7 +61,7 @@ from .summary import (
     indicator_columns,
     indicator_rows,
     summary_rows,
-    tree_order,
+    tree_positions,
 )
 
 if TYPE_CHECKING:
@@ -348,8 +348,17 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
                 blocks: BlockWriter, found: dict[tuple[str, str, int], int],
                 targets: RowTargets) -> None:
     names = _unit_names(c)
-    frame = tree_order(c, c.accepted(spec.key))
-    _place(targets, found, spec.title, frame, 0)
+    frame = c.accepted(spec.key)
+    order = tree_positions(c, frame)
+
+    def ordered(key: str) -> list[Any]:
+        """A column in tree order, taken alone (not the whole frame sorted at once)."""
+        values = frame[key] if order is None else frame[key].take(order)
+        return values.tolist()
+
+    files, sheets, rows = ordered(FILE), ordered(SHEET), ordered(ROW)
+    if found:
+        _place_rows(targets, found, spec.title, files, sheets, rows, 0)
     # The «không xét» column, where the campaign sets late nominations aside (the Điện Biên
     # year-end guidance of 2020: docs/domain.md, Campaigns).
     considered = spec.key == "nominations" and c.campaign.late_nominations_not_considered
@@ -361,11 +370,10 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     keys = spec.keys
     # Column lists, made into rows only where rendered: a re-run builds none of the rows of
     # the blocks it reuses.
-    units = frame[UNIT].tolist()
-    parts = [units, [names.get(unit, "") for unit in units], *(frame[k].tolist() for k in keys)]
+    units = ordered(UNIT)
+    parts = [units, [names.get(unit, "") for unit in units], *(ordered(k) for k in keys)]
     if considered:
-        parts.append(frame[CONSIDER].tolist())
-    files, sheets, rows = frame[FILE].tolist(), frame[SHEET].tolist(), frame[ROW].tolist()
+        parts.append(ordered(CONSIDER))
     parts.append([found.get((file, sheet, row)) for file, sheet, row in zip(files, sheets, rows,
                                                                               strict=True)])
     parts += [files, rows]
@@ -480,18 +488,23 @@ def _place(targets: RowTargets, found: dict[tuple[str, str, int], int], name: st
     (and its continuations «name (2)»…), went; only the rows findings point at (`found`, a
     few among a province's rows) are looked up. Returns the position after them."""
     if found and len(frame):
-        per_sheet = SHEET_ROWS - 1
-        files = frame[FILE].astype(object).tolist()
-        sheets = frame[SHEET].astype(object).tolist()
-        rows = frame[ROW].astype("int64").tolist()
-        # Plain lists and a dict: a lookup per row, none of pandas' per-element indexing (a
-        # MultiIndex's __getitem__ took seconds at 45,000 findings).
-        for position, key in enumerate(zip(files, sheets, rows, strict=True)):
-            if key in found:
-                part = (start + position) // per_sheet
-                targets.setdefault(key, (name if part == 0 else f"{name} ({part + 1})",
-                                         (start + position) % per_sheet + 2))
+        _place_rows(targets, found, name, frame[FILE].astype(object).tolist(),
+                    frame[SHEET].astype(object).tolist(), frame[ROW].astype("int64").tolist(),
+                    start)
     return start + len(frame)
+
+
+def _place_rows(targets: RowTargets, found: dict[tuple[str, str, int], int], name: str,
+                files: list[Any], sheets: list[Any], rows: list[Any], start: int) -> None:
+    """`_place` for rows given as their files', sheets' and Excel rows' lists."""
+    per_sheet = SHEET_ROWS - 1
+    # Plain lists and a dict: a lookup per row, none of pandas' per-element indexing (a
+    # MultiIndex's __getitem__ took seconds at 45,000 findings).
+    for position, key in enumerate(zip(files, sheets, rows, strict=True)):
+        if key in found:
+            part = (start + position) // per_sheet
+            targets.setdefault(key, (name if part == 0 else f"{name} ({part + 1})",
+                                     (start + position) % per_sheet + 2))
 
 
 def _place_problem_rows(c: Consolidation, found: dict[tuple[str, str, int], int],
