@@ -350,7 +350,13 @@ class Consolidation:
 
 
 def _accepted_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame[STATUS] == ACCEPTED]
+    """The accepted rows; where they come first (as `check.settle` puts them), a slice that
+    shares the sheet's data, where a mask copied every column of up to 1.5 million rows."""
+    accepted = (frame[STATUS] == ACCEPTED).to_numpy(dtype=bool, na_value=False)
+    count = int(accepted.sum())
+    if accepted[:count].all():
+        return frame.iloc[:count]
+    return frame[accepted]
 
 
 def _considered_rows(accepted: pd.DataFrame) -> pd.DataFrame:

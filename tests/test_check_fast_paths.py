@@ -279,9 +279,10 @@ def test_views_of_a_consolidation_are_kept_only_for_the_frame_they_were_made_of(
 
 
 def test_views_are_their_definitions_and_the_considered_rows_share_the_accepted_ones():
-    """Rows in file order or not, a row without its number; with rows rejected (the accepted
-    view is a copy) and none set aside, the considered view shares the accepted one's data
-    rather than being a copy of its own, and changing a view leaves the sheet as it was."""
+    """Rows in file order or not, a row without its number; with rows rejected and none set
+    aside, the considered view shares the accepted one's data rather than being a copy of its
+    own; the accepted view shares the sheet's where its rows come first (as settled), and is
+    a copy where they do not; changing a view leaves the sheet as it was."""
     campaign = load_campaign(None)
     inbox, as_of = inbox_and_day(None, campaign, None)
     c = consolidate(read_inbox(inbox, limits=campaign.limits, workers=1), campaign, as_of)
@@ -302,7 +303,10 @@ def test_views_are_their_definitions_and_the_considered_rows_share_the_accepted_
     other = dataclasses.replace(c, sheets={**c.sheets, "delegates": kept}, memo={})
     accepted, view = other.accepted("delegates"), other.considered_in_order("delegates")
     assert np.shares_memory(view[FILE_ID].to_numpy(), accepted[FILE_ID].to_numpy())
-    assert not np.shares_memory(accepted[FILE_ID].to_numpy(), kept[FILE_ID].to_numpy())
+    assert np.shares_memory(accepted[FILE_ID].array._data, kept[FILE_ID].array._data)
+    mixed = dataclasses.replace(c, sheets={**c.sheets, "delegates": shuffled}, memo={})
+    assert not np.shares_memory(mixed.accepted("delegates")[FILE_ID].array._data,
+                                shuffled[FILE_ID].array._data)
     view.loc[view.index[0], "full_name"] = "Đã đổi"
     view["_added"] = 1
     assert "_added" not in kept.columns and "Đã đổi" not in set(kept["full_name"])
@@ -338,3 +342,29 @@ def test_tree_order_is_sorting_the_whole_frame():
             taken = sheet[key] if order is None else sheet[key].take(order)
             assert taken.tolist() == definition(sheet)[key].tolist()
     assert tree_positions(c, in_order) is None and tree_order(c, in_order) is in_order
+
+
+def test_settled_sheets_put_their_accepted_rows_first_in_the_order_they_had():
+    """`settle` reorders each sheet, accepted rows first: the rows of each status are those
+    merging gave, in the same order, so nothing that takes a sheet's rows by status changes."""
+    from excel_pipeline.check.consolidate import merge_inbox
+    from excel_pipeline.check.settle import accepted_first
+
+    campaign = load_campaign(None)
+    inbox, as_of = inbox_and_day(None, campaign, None)
+    read = read_inbox(inbox, limits=campaign.limits, workers=1)
+    merged = merge_inbox(read, campaign, as_of)
+    settled = consolidate(read, campaign, as_of)
+    reordered = 0
+    for key, before in merged.sheets.items():
+        after = settled.sheets[key]
+        statuses = after[STATUS].tolist()
+        count = statuses.count(ACCEPTED)
+        assert statuses[:count] == [ACCEPTED] * count
+        for status in set(before[STATUS].dropna()):
+            pd.testing.assert_frame_equal(after[after[STATUS] == status].drop(columns=CONSIDER),
+                                          before[before[STATUS] == status])
+        reordered += not after.index.equals(before.index)
+    assert reordered  # the example rejects rows among accepted ones
+    in_order = settled.sheets["delegates"]
+    assert accepted_first(in_order) is in_order

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..campaign import Campaign
@@ -40,7 +41,8 @@ def settle(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     merged = merge_inbox(read_files, campaign, as_of, registry_file)
     late = late_dossiers(merged.info, merged.registry, merged.files)
     not_considered = set(late) if campaign.late_nominations_not_considered else set()
-    sheets = {key: _mark(key, frame, not_considered) for key, frame in merged.sheets.items()}
+    sheets = {key: accepted_first(_mark(key, frame, not_considered))
+              for key, frame in merged.sheets.items()}
     set_aside = _rows_set_aside(merged.sheets.get("nominations"), not_considered)
     findings = tuple(f for f in merged.findings
                      if f.row is None or (f.file, f.sheet, f.row) not in set_aside)
@@ -77,6 +79,17 @@ def _mark(key: str, frame: pd.DataFrame, late_units: set[str]) -> pd.DataFrame:
         late = (frame[STATUS] == ACCEPTED) & frame[UNIT].isin(sorted(late_units))
         consider[late.fillna(False).astype(bool)] = NOT_CONSIDERED_LATE
     return frame.assign(**{CONSIDER: consider})
+
+
+def accepted_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The sheet with its accepted rows first, each status's rows in the order they had: the
+    accepted view (`Consolidation.accepted`), which every check and writer reads, is then a
+    slice sharing the sheet's data instead of a copy of every column. Whoever reads the whole
+    sheet takes its rows by status, so their order within a status is all that counts."""
+    accepted = (frame[STATUS] == ACCEPTED).to_numpy(dtype=bool, na_value=False)
+    if accepted[:int(accepted.sum())].all():
+        return frame
+    return frame.take(np.concatenate([np.flatnonzero(accepted), np.flatnonzero(~accepted)]))
 
 
 def _rows_set_aside(nominations: pd.DataFrame | None,
