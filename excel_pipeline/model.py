@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .campaign import Campaign, Level
@@ -349,14 +350,29 @@ class Consolidation:
         return any(f.severity == "error" for f in self.findings)
 
 
+def accepted_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The sheet with its accepted rows first, each status's rows in the order they had
+    (`check.settle` settles sheets so): the accepted view (`Consolidation.accepted`), which
+    every check and writer reads, is then a slice sharing the sheet's data instead of a copy
+    of every column. Whoever reads the whole sheet takes its rows by status, so their order
+    within a status is all that counts."""
+    accepted, leading = _accepted(frame)
+    if leading:
+        return frame
+    return frame.take(np.concatenate([np.flatnonzero(accepted), np.flatnonzero(~accepted)]))
+
+
 def _accepted_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The accepted rows; where they come first (as `check.settle` puts them), a slice that
-    shares the sheet's data, where a mask copied every column of up to 1.5 million rows."""
+    """The accepted rows; where they come first (`accepted_first`), a slice that shares the
+    sheet's data, where a mask copied every column of up to 1.5 million rows."""
+    accepted, leading = _accepted(frame)
+    return frame.iloc[:int(accepted.sum())] if leading else frame[accepted]
+
+
+def _accepted(frame: pd.DataFrame) -> tuple[np.ndarray, bool]:
+    """Which rows of a sheet are accepted, and whether they all come before the others."""
     accepted = (frame[STATUS] == ACCEPTED).to_numpy(dtype=bool, na_value=False)
-    count = int(accepted.sum())
-    if accepted[:count].all():
-        return frame.iloc[:count]
-    return frame[accepted]
+    return accepted, bool(accepted[:int(accepted.sum())].all())
 
 
 def _considered_rows(accepted: pd.DataFrame) -> pd.DataFrame:

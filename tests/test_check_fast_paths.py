@@ -348,7 +348,7 @@ def test_settled_sheets_put_their_accepted_rows_first_in_the_order_they_had():
     """`settle` reorders each sheet, accepted rows first: the rows of each status are those
     merging gave, in the same order, so nothing that takes a sheet's rows by status changes."""
     from excel_pipeline.check.consolidate import merge_inbox
-    from excel_pipeline.check.settle import accepted_first
+    from excel_pipeline.model import accepted_first
 
     campaign = load_campaign(None)
     inbox, as_of = inbox_and_day(None, campaign, None)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 
 from ..campaign import Campaign
@@ -27,6 +26,7 @@ from ..model import (
     LateDossier,
     ReadFile,
     Registry,
+    accepted_first,
 )
 from ..template import CONSIDER, FILE, FILE_ID, ROW, SHEET, STATUS, UNIT
 from .consolidate import merge_inbox
@@ -79,17 +79,6 @@ def _mark(key: str, frame: pd.DataFrame, late_units: set[str]) -> pd.DataFrame:
         late = (frame[STATUS] == ACCEPTED) & frame[UNIT].isin(sorted(late_units))
         consider[late.fillna(False).astype(bool)] = NOT_CONSIDERED_LATE
     return frame.assign(**{CONSIDER: consider})
-
-
-def accepted_first(frame: pd.DataFrame) -> pd.DataFrame:
-    """The sheet with its accepted rows first, each status's rows in the order they had: the
-    accepted view (`Consolidation.accepted`), which every check and writer reads, is then a
-    slice sharing the sheet's data instead of a copy of every column. Whoever reads the whole
-    sheet takes its rows by status, so their order within a status is all that counts."""
-    accepted = (frame[STATUS] == ACCEPTED).to_numpy(dtype=bool, na_value=False)
-    if accepted[:int(accepted.sum())].all():
-        return frame
-    return frame.take(np.concatenate([np.flatnonzero(accepted), np.flatnonzero(~accepted)]))
 
 
 def _rows_set_aside(nominations: pd.DataFrame | None,
