@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
-from run import AS_OF, change_one_workbook  # noqa: E402
+from run import AS_OF, change_one_workbook, compiled  # noqa: E402
 
 
 def timed(source: Path, inbox: Path, out: Path) -> float:
@@ -61,6 +61,8 @@ def main() -> None:
                          else f"inbox-{args.size}")
     if not (inbox / "danh-muc.xlsx").exists():
         generate(args.size, inbox, repeated_names=args.many_findings)
+    for source in (args.base, args.head):
+        compiled(source.resolve() / "excel_pipeline")
     times: dict[str, dict[str, list[float]]] = {
         variant: {"A": [], "B": []} for variant in ("cold", "warm")}
     for pair in range(args.pairs):

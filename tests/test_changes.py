@@ -3,15 +3,22 @@ sheet and in the JSON's `changes`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
+from types import SimpleNamespace
 
+import numpy as np
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from excel_pipeline.cli import main
+from excel_pipeline.findings import Finding, sort_key
 from excel_pipeline.ingest.examples import example_inbox
+from excel_pipeline.pipeline import _previous_run
+from excel_pipeline.write.changes import changes_since
+from excel_pipeline.write.report import plain
 
 
 def run(inbox, out, *extra):
@@ -60,3 +67,57 @@ def test_the_first_run_says_so_and_the_next_says_what_changed(tmp_path):
     rows = list(openpyxl.load_workbook(out / "tong-hop.xlsx")["Thay đổi"].iter_rows(
         min_row=2, values_only=True))
     assert rows == [("Không có thay đổi", None, "Kết quả giống lần chạy trước.", None)]
+
+
+def _findings_run(findings):
+    """What `changes_since` reads of a consolidation: the campaign, files, units, findings."""
+    return SimpleNamespace(campaign=SimpleNamespace(id="dhtt"), as_of=dt.date(2025, 3, 31),
+                           files=(),
+                           registry=SimpleNamespace(order=["A", "B"]),
+                           findings=tuple(sorted(findings, key=sort_key)))
+
+
+def _finding(row, value="x", unit="A", code="MISSING_VALUE"):
+    return Finding(code, "error", f"dòng {row}", unit, "a.xlsx", "Đại biểu", row, "Họ và tên",
+                   value)
+
+
+def test_findings_are_compared_as_the_report_gives_them_back():
+    """A finding whose value the report writes as text (a date, a numpy number) is the same
+    finding when the next run finds it again; the new and resolved ones are listed in the
+    runs' own order, the new ones as the report writes them."""
+    kept = [_finding(2, dt.date(1980, 5, 1)), _finding(3, np.int64(7)), _finding(4, None)]
+    gone = [_finding(row, unit="B") for row in range(100, 130)]
+    added = [_finding(row) for row in range(200, 230)]
+    before = plain([f.to_dict() for f in _findings_run([*kept, *gone]).findings])
+    previous = {"campaign": "dhtt", "as_of": "2025-03-31", "files": [], "units": ["A", "B"],
+                "findings": before}
+
+    changes = changes_since(previous, _findings_run([*kept, *added]))
+
+    assert set(changes["findings"]) == {"A", "B"}
+    assert changes["findings"]["A"]["resolved"] == []
+    assert changes["findings"]["A"]["new"] == [plain(f.to_dict()) for f in added]
+    assert [f["row"] for f in changes["findings"]["B"]["resolved"]] == list(range(100, 130))
+    assert changes["findings"]["B"]["new"] == []
+
+
+def test_a_report_missing_a_key_is_still_compared():
+    """A report of another version: a key it lacks counts as None."""
+    old = plain(_finding(5).to_dict())
+    del old["value"]
+    previous = {"campaign": "dhtt", "files": [], "units": ["A"], "findings": [old]}
+    changes = changes_since(previous, _findings_run([_finding(5, None)]))
+    assert changes["findings"] == {}
+
+
+def test_the_last_report_is_read_even_where_only_json_reads_it(tmp_path):
+    """json writes a NaN it is given, and orjson does not read it: the last run's report is
+    then read by json, not taken for unreadable."""
+    path = tmp_path / "tong-hop.json"
+    path.write_text('{"campaign": "dhtt", "as_of": "2025-03-31", "files": [], "units": {}, '
+                    '"findings": [{"code": "X", "value": NaN}]}', encoding="utf-8")
+    facts, why = _previous_run(path)
+    assert why is None and facts is not None and facts["findings"][0]["code"] == "X"
+    path.write_text("{", encoding="utf-8")
+    assert _previous_run(path) == (None, "không đọc được tong-hop.json của lần chạy trước")

@@ -344,6 +344,40 @@ def test_tree_order_is_sorting_the_whole_frame():
     assert tree_positions(c, in_order) is None and tree_order(c, in_order) is in_order
 
 
+
+def test_column_lists_are_tolist_with_each_distinct_value_one_object():
+    """`column_list` gives what `tolist` gives, value for value and type for type (a missing
+    value as `tolist` makes it: <NA>, NaN, NaT), in the order asked; the cells of numbers and
+    dates are then shared among equal values, where `tolist` made an object per row."""
+    from excel_pipeline.write.summary import column_list
+
+    rng = np.random.default_rng(5)
+    n = 2_000
+    frame = pd.DataFrame({
+        "Int64": pd.array(rng.integers(1940, 2010, n), dtype="Int64"),
+        "int64": rng.integers(300, 400, n),
+        "Float64": pd.array(rng.integers(1, 9, n) / 2, dtype="Float64"),
+        "float64": rng.integers(1, 9, n) / 2,
+        "dates": pd.to_datetime(rng.integers(0, 40, n), unit="D"),
+        "text": pd.array(rng.choice(["An", "Bình", None], n), dtype="string"),
+        "flags": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+        "distinct": np.arange(n) + 1_000,
+    })
+    frame.loc[[3, 700], ["Int64", "Float64", "float64", "dates"]] = [pd.NA, pd.NA, np.nan, pd.NaT]
+
+    def same(a: Any, b: Any) -> bool:
+        return type(a) is type(b) and (a is b or a == b or (a != a and b != b))
+
+    for order in (None, rng.permutation(n), np.arange(0)):
+        for key in frame:
+            expected = (frame[key] if order is None else frame[key].take(order)).tolist()
+            got = column_list(frame, key, order)
+            assert len(got) == len(expected)
+            assert all(same(a, b) for a, b in zip(got, expected, strict=True)), key
+            if len(got) and key in ("Int64", "int64", "dates"):
+                assert len({id(value) for value in got}) <= frame[key].nunique() + 1
+
+
 def test_settled_sheets_put_their_accepted_rows_first_in_the_order_they_had():
     """`settle` reorders each sheet, accepted rows first: the rows of each status are those
     merging gave, in the same order, so nothing that takes a sheet's rows by status changes."""

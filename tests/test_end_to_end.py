@@ -300,3 +300,34 @@ def test_a_run_sets_what_it_read_aside_from_the_collector_and_back_after(tmp_pat
         assert frozen_while_writing[2] == (0, False) and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_files_read_are_let_go_once_settled(tmp_path, make_unit, campaign, monkeypatch):
+    """The command keeps no file's parsed rows past settling: the checks and the writing run
+    with only the stacked sheets (the rows of 10,000 workbooks are hundreds of megabytes)."""
+    import datetime as dt
+    import weakref
+
+    from excel_pipeline import pipeline
+
+    make_unit("C01", [delegate("An"), delegate("Bình")])
+    make_unit("C02", [delegate("Chi")])
+    read, alive_when_judged = [], []
+    real_read, real_judge = pipeline.read_inbox, pipeline.judge
+
+    def reading(*args, **kwargs):
+        files = real_read(*args, **kwargs)
+        read.extend(weakref.ref(item) for item in files)
+        read.extend(weakref.ref(table) for item in files for table in item.tables)
+        return files
+
+    def judging(*args, **kwargs):
+        alive_when_judged.extend(ref for ref in read if ref() is not None)
+        return real_judge(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_inbox", reading)
+    monkeypatch.setattr(pipeline, "judge", judging)
+    result = pipeline.run(pipeline.RunOptions(tmp_path / "inbox", campaign, tmp_path / "out",
+                                              as_of=dt.date(2025, 3, 31), use_cache=False))
+    assert len(read) >= 4 and alive_when_judged == []
+    assert len(result.consolidation.accepted("delegates")) == 3

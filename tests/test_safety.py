@@ -144,7 +144,7 @@ def test_an_internal_error_exits_3_with_a_crash_report_and_no_traceback(inbox, t
     def broken(*args, **kwargs):
         raise RuntimeError("cố ý gây lỗi")
 
-    monkeypatch.setattr(pipeline, "consolidate", broken)
+    monkeypatch.setattr(pipeline, "judge", broken)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     code, stdout, stderr = run_cli(str(inbox), "--out", str(tmp_path / "out"), "--as-of", AS_OF)
     assert code == 3
@@ -160,7 +160,7 @@ def test_ctrl_c_exits_130_with_one_line(inbox, tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "consolidate", interrupted)
+    monkeypatch.setattr(pipeline, "judge", interrupted)
     code, stdout, stderr = run_cli(str(inbox), "--out", str(tmp_path / "out"), "--as-of", AS_OF)
     assert code == 130
     assert stderr.strip().splitlines() == ["Đã dừng theo yêu cầu (Ctrl-C). Chưa ghi tệp kết quả "

@@ -18,7 +18,7 @@ from ..campaign import Campaign
 from ..check.places import locate
 from ..findings import FINDING_TYPES, Finding
 from ..model import ACCEPTED, Consolidation, FileRole, Registry
-from ..template import DELEGATES, NOMINATIONS, REGISTRY, UNIT, SheetSpec
+from ..template import DELEGATES, FILE, NOMINATIONS, REGISTRY, ROW, SHEET, UNIT, SheetSpec
 from ..textnorm import fold, parse_number
 from .methods import AllocationError, Share, allocate
 
@@ -128,9 +128,14 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
                                       if not pd.isna(r.get(key))}
                 for r in c.info.to_dict("records")}
     submitted = {r.unit for r in c.files if r.status == ACCEPTED and r.role == FileRole.SUBMISSION}
+    # Only what a finding names of a row (`_at`): masking and grouping every column copied a
+    # province's delegates twice over, hundreds of megabytes for an instant.
+    places = [UNIT, FILE, SHEET, ROW]
     delegates = c.considered_in_order("delegates")
     to_upper = delegates["to_upper"].fillna(False).astype(bool)
+    delegates = delegates[places]
     nominations = c.considered_in_order("nominations")
+    awards, nominations = nominations["award"], nominations[places]
     rows: list[dict[str, Any]] = []
     findings: list[Finding] = []
     for parent, what, total, reserved in targets:
@@ -146,7 +151,7 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
         if what == SEATS:
             sent, spare = delegates[to_upper], delegates[~to_upper]
         else:
-            sent, spare = nominations[nominations["award"] == what], nominations.iloc[:0]
+            sent, spare = nominations[awards == what], nominations.iloc[:0]
         sent_by_unit = {str(code): group for code, group in sent.groupby(UNIT, sort=False)}
         spare_by_unit = {str(code): group for code, group in spare.groupby(UNIT, sort=False)}
         empty = sent.iloc[:0]

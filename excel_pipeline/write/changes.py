@@ -15,9 +15,11 @@ Pure: the previous report is read by the caller (`pipeline.run`), this module on
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from operator import attrgetter, itemgetter
 from typing import Any
 
+from ..findings import Finding
 from ..model import ACCEPTED, REJECTED, Consolidation
 from .report import plain
 
@@ -39,19 +41,37 @@ def unit_standing(units: Iterable[str], files: Iterable[dict[str, Any]]) -> dict
     return standing
 
 
+# What makes two runs' findings the same finding (the message may say another date).
+_SAME = ("code", "unit", "file", "sheet", "row", "column", "value")
+_same = itemgetter(*_SAME)
+_same_but_value = attrgetter(*_SAME[:-1])
+
+
 def _finding_key(finding: dict[str, Any]) -> tuple[Any, ...]:
-    """What makes two runs' findings the same finding (the message may say another date)."""
-    return tuple(finding.get(key) for key in ("code", "unit", "file", "sheet", "row", "column",
-                                              "value"))
+    """The last run's finding's key, as its report gives it (a key it lacks counts as None)."""
+    try:
+        key: tuple[Any, ...] = _same(finding)
+    except KeyError:  # a report of another version
+        key = tuple(finding.get(name) for name in _SAME)
+    return key
+
+
+def _keys_now(findings: Sequence[Finding]) -> list[tuple[Any, ...]]:
+    """This run's findings' keys, as its report will give them: each value as the JSON gives
+    it back (`report.plain`; a date as its ISO text), all values in one pass. Only the findings
+    that differ from the last run's are made into dicts (45,000 of them took a second)."""
+    values = plain([finding.value for finding in findings])
+    return [(*_same_but_value(finding), value)
+            for finding, value in zip(findings, values, strict=True)]
 
 
 def facts(c: Consolidation) -> dict[str, Any]:
-    """This run's side of the comparison, in the shape the JSON report gives the last run's."""
+    """This run's side of the comparison but its findings (`_keys_now`), in the shape the JSON
+    report gives the last run's."""
     files = [{"path": r.relpath, "sha256": r.sha256, "status": r.status, "unit": r.unit,
               "role": r.role} for r in c.files]
     return {"campaign": c.campaign.id, "as_of": c.as_of.isoformat(), "files": files,
-            "units": list(c.registry.order),
-            "findings": plain([f.to_dict() for f in c.findings])}
+            "units": list(c.registry.order)}
 
 
 def previous_facts(report: dict[str, Any]) -> dict[str, Any]:
@@ -83,13 +103,16 @@ def changes_since(previous: dict[str, Any] | None, c: Consolidation,
              for unit, standing in standing_after.items()
              if standing_before.get(unit, MISSING) != standing]
     old = {_finding_key(f): f for f in previous["findings"]}
-    new = {_finding_key(f): f for f in now["findings"]}
+    new = dict(zip(_keys_now(c.findings), c.findings, strict=True))
     per_unit: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
         lambda: {"resolved": [], "new": []})
-    for key in old.keys() - new.keys():
-        per_unit[old[key].get("unit") or ""]["resolved"].append(old[key])
-    for key in new.keys() - old.keys():
-        per_unit[new[key].get("unit") or ""]["new"].append(new[key])
+    # In each run's order (its findings sorted), so the lists read the same every time.
+    for key, finding in old.items():
+        if key not in new:
+            per_unit[finding.get("unit") or ""]["resolved"].append(finding)
+    added = plain([finding.to_dict() for key, finding in new.items() if key not in old])
+    for finding in added:
+        per_unit[finding.get("unit") or ""]["new"].append(finding)
     return {"first_run": False, "previous_as_of": previous.get("as_of"), "files": files,
             "units": units,
             "findings": {unit: lists for unit, lists in sorted(per_unit.items())}}

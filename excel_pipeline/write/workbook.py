@@ -55,6 +55,7 @@ from .styles import FONT, Col, Styles
 from .summary import (
     CHART_SHARES,
     EXAMPLE_NOTE,
+    column_list,
     delegates_against_cap,
     findings_by_code,
     grand_total,
@@ -353,8 +354,7 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
 
     def ordered(key: str) -> list[Any]:
         """A column in tree order, taken alone (not the whole frame sorted at once)."""
-        values = frame[key] if order is None else frame[key].take(order)
-        return values.tolist()
+        return column_list(frame, key, order)
 
     files, sheets, rows = ordered(FILE), ordered(SHEET), ordered(ROW)
     if found:
