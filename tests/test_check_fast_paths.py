@@ -313,6 +313,34 @@ def test_views_are_their_definitions_and_the_considered_rows_share_the_accepted_
     assert "_added" not in accepted.columns and "Đã đổi" not in set(accepted["full_name"])
 
 
+
+def test_rows_already_in_file_order_are_not_sorted_again(monkeypatch):
+    """The ordered view of a sheet whose rows merging left in file order (all of them, as
+    stacked) is made without a sort; rows out of that order, within a file too, are sorted."""
+    campaign = load_campaign(None)
+    inbox, as_of = inbox_and_day(None, campaign, None)
+    c = consolidate(read_inbox(inbox, limits=campaign.limits, workers=1), campaign, as_of)
+    sorts: list[int] = []
+    real = pd.DataFrame.sort_values
+
+    def counted(self: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        sorts.append(len(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "sort_values", counted)
+    kept = c.sheets["delegates"]
+    view = dataclasses.replace(c, memo={}).considered_in_order("delegates")
+    assert sorts == [] and len(view) > 10
+    one_file = kept[kept[FILE_ID] == kept[FILE_ID].iloc[0]]
+    swapped = pd.concat([one_file.iloc[1:], one_file.iloc[:1]])  # a row out of order in a file
+    for sheet in (swapped, kept.iloc[::-1]):
+        other = dataclasses.replace(c, sheets={**c.sheets, "delegates": sheet}, memo={})
+        considered = other.considered("delegates")
+        ordered = other.considered_in_order("delegates")
+        assert sorts and sorts[-1] == len(considered)
+        pd.testing.assert_frame_equal(ordered, real(considered, [FILE_ID, ROW], kind="stable"))
+
+
 def test_tree_order_is_sorting_the_whole_frame():
     """`tree_order` sorts only its four keys and takes the rows (or leaves a frame already in
     order as it is): the same rows, in the same order, as sorting the whole frame by them; the

@@ -128,8 +128,8 @@ def allocation_rows(c: Consolidation) -> tuple[list[dict[str, Any]], list[Findin
                                       if not pd.isna(r.get(key))}
                 for r in c.info.to_dict("records")}
     submitted = {r.unit for r in c.files if r.status == ACCEPTED and r.role == FileRole.SUBMISSION}
-    # Only what a finding names of a row (`_at`): masking and grouping every column copied a
-    # province's delegates twice over, hundreds of megabytes for an instant.
+    # Only what a finding names of a row (`_at`): masking and grouping every column copied
+    # each considered delegate's every cell twice, for the four a finding reads.
     places = [UNIT, FILE, SHEET, ROW]
     delegates = c.considered_in_order("delegates")
     to_upper = delegates["to_upper"].fillna(False).astype(bool)
