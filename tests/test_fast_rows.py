@@ -6,17 +6,20 @@ found a column at a time are the heights found row by row."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import pickle
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import xlsxwriter
 
 from excel_pipeline.write.cells import ROWS_OPTIONS, Link
 from excel_pipeline.write.fast import xlsxwriter_internals
-from excel_pipeline.write.fast.rows import ColumnRows
+from excel_pipeline.write.fast.rows import ColumnRows, TakenColumn
 from excel_pipeline.write.paper import RowHeights
 from excel_pipeline.write.styles import Col, Styles
 from excel_pipeline.write.workbook import write_table
@@ -130,3 +133,64 @@ def test_rows_rendered_a_column_at_a_time_are_the_rows_xlsxwriter_writes(
     slow = sheets(write_plain(tmp_path / "slow.xlsx", list(zip(*columns, strict=True))))
     assert fast == slow
     assert b'customHeight="1"' in fast["xl/worksheets/sheet1.xml"]
+
+
+def test_a_taken_column_is_the_list_of_its_values_in_order():
+    """`TakenColumn` gives, slice by slice and cell by cell, what the column's list in that
+    order gives; rows over it slice, step and pickle as rows over lists do (a view pickles
+    as its own rows only)."""
+    values = pd.array(["An", None, "Bình", "Chi", None, "Dũng", "Đào"], dtype="string")
+    array = pd.Series(values).to_numpy()
+    assert array.dtype == object
+    for order in (None, np.array([6, 0, 3, 1, 5, 2, 4])):
+        expected = pd.Series(values).take(order if order is not None else range(7)).tolist()
+        taken = TakenColumn(array, order)
+        assert len(taken) == 7 and taken[:] == expected and taken[2:5] == expected[2:5]
+        assert [taken[i] for i in range(7)] == expected and taken[-1] is expected[-1]
+        rows = ColumnRows([taken, list(range(7))])
+        assert list(rows) == list(zip(expected, range(7), strict=True))
+        assert list(rows[::2]) == list(zip(expected, range(7), strict=True))[::2]
+        view = rows[3:6]
+        again = pickle.loads(pickle.dumps(view))
+        assert again.column_slices() == [expected[3:6], [3, 4, 5]]
+        assert all(type(column) is list for column in again.columns)
+    with pytest.raises(TypeError):
+        TakenColumn(np.arange(3))
+
+
+def test_the_row_sheets_hold_their_texts_in_the_frame_not_in_lists(monkeypatch):
+    """The consolidated delegate sheet gives the writer its text columns as `TakenColumn`s
+    over the frame's own arrays (a province's would be 12 MB of pointers per column as
+    lists), and its numbers, flags and where each row came from as lists; written, they are
+    the same rows (the golden outputs)."""
+    import datetime as dt_
+
+    from excel_pipeline.campaign import load_campaign
+    from excel_pipeline.ingest.examples import inbox_and_day
+    from excel_pipeline.ingest.inbox import read_inbox
+    from excel_pipeline.pipeline import consolidate
+    from excel_pipeline.write import workbook
+    from excel_pipeline.write.workbook import _rows_sheet
+
+    campaign = load_campaign(None)
+    inbox, _ = inbox_and_day(None, campaign, None)
+    c = consolidate(read_inbox(inbox, limits=campaign.limits, workers=1), campaign,
+                    dt_.date(2025, 3, 31))
+    given: dict[str, ColumnRows] = {}
+
+    def capture(book, styles, name, columns, rows, *args, **kwargs):
+        given[name] = rows
+
+    monkeypatch.setattr(workbook, "write_table", capture)
+    book = xlsxwriter.Workbook(io.BytesIO(), ROWS_OPTIONS)
+    spec = workbook.BY_KEY["delegates"]
+    _rows_sheet(book, Styles(book), c, spec, None, {}, {})
+    kinds = [type(column).__name__ for column in given[spec.title].columns]
+    keys = ["_unit", "_name", *spec.keys, "_found", "_file", "_row"]
+    by_key = dict(zip(keys, kinds, strict=True))
+    assert by_key["full_name"] == "TakenColumn" and by_key["position"] == "TakenColumn"
+    assert by_key["birth_year"] == "list" and by_key["_row"] == "list"
+    frame = c.accepted("delegates")
+    order = workbook.tree_positions(c, frame)
+    names = frame["full_name"] if order is None else frame["full_name"].take(order)
+    assert given[spec.title].column_slice(keys.index("full_name")) == names.tolist()

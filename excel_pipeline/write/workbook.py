@@ -48,7 +48,7 @@ from .cells import ROWS_OPTIONS, Link, write_cell
 from .changes import change_rows
 from .fast.parallel_rows import WriteHelper
 from .fast.row_blocks import BlockStore, BlockWriter
-from .fast.rows import ColumnRows, write_rows
+from .fast.rows import ColumnRows, TakenColumn, write_rows
 from .fast.xlsx_zip import package
 from .paper import fit_to_content, header_height, print_setup, serif_book, wrapped
 from .styles import FONT, Col, Styles
@@ -356,6 +356,16 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
         """A column in tree order, taken alone (not the whole frame sorted at once)."""
         return column_list(frame, key, order)
 
+    def cells(key: str) -> Sequence[Any]:
+        """A column as the sheet takes it: its texts read from the frame's own array a block
+        at a time (`TakenColumn`), other values as a list."""
+        values = frame[key]
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            array = values.to_numpy()
+            if array.dtype == object:
+                return TakenColumn(array, order)
+        return ordered(key)
+
     files, sheets, rows = ordered(FILE), ordered(SHEET), ordered(ROW)
     if found:
         _place_rows(targets, found, spec.title, files, sheets, rows, 0)
@@ -371,9 +381,10 @@ def _rows_sheet(book: Workbook, styles: Styles, c: Consolidation, spec: SheetSpe
     # Column lists, made into rows only where rendered: a re-run builds none of the rows of
     # the blocks it reuses.
     units = ordered(UNIT)
-    parts = [units, [names.get(unit, "") for unit in units], *(ordered(k) for k in keys)]
+    parts: list[Sequence[Any]] = [units, [names.get(unit, "") for unit in units],
+                                  *(cells(k) for k in keys)]
     if considered:
-        parts.append(ordered(CONSIDER))
+        parts.append(cells(CONSIDER))
     parts.append([found.get((file, sheet, row)) for file, sheet, row in zip(files, sheets, rows,
                                                                               strict=True)])
     parts += [files, rows]

@@ -14,8 +14,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, cast, overload
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
@@ -39,10 +40,45 @@ if TYPE_CHECKING:
 Heights = Callable[[Sequence[Any]], "float | None"]
 
 
+class TakenColumn(Sequence[Any]):
+    """A frame's column of objects (its texts) as `ColumnRows` takes a column: the frame's own
+    array, in the order of the positions `order` (as it stands when None), made into a list
+    only for the slice asked. A province's sheet held as lists kept 12 MB of pointers per
+    column (1.5 million rows) beside the frame holding the same; a block's slice is 512 of
+    them. Pickled, it is the list of its values."""
+
+    __slots__ = ("_order", "_values")
+
+    def __init__(self, values: np.ndarray, order: np.ndarray | None = None) -> None:
+        if values.dtype != object:
+            raise TypeError("a column of objects: others are made into lists where they are")
+        self._values, self._order = values, order
+
+    def __len__(self) -> int:
+        return len(self._values) if self._order is None else len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        where = index if self._order is None else self._order[index]
+        if isinstance(where, slice | np.ndarray):
+            taken: list[Any] = self._values[where].tolist()
+            return taken
+        return self._values[where]
+
+    def __reduce__(self) -> tuple[type[list[Any]], tuple[list[Any]]]:
+        return list, (self[:],)
+
+
 class ColumnRows(Sequence[tuple[Any, ...]]):
-    """Rows held as equal-length column lists (as they come out of a frame), made into tuples
-    only where they are read. A large sheet's blocks are keyed column by column
-    (`row_blocks.block_key`), so a re-run that reuses a block never builds its rows.
+    """Rows held as equal-length columns (lists as they come out of a frame, or a frame's own
+    texts: `TakenColumn`), made into tuples only where they are read. A large sheet's blocks
+    are keyed column by column (`row_blocks.block_key`), so a re-run that reuses a block never
+    builds its rows.
 
     A slice is a view of the same lists, so cutting a sheet into blocks copies nothing (copies
     of every block's columns, held until the blocks were written, took about 60 MB at 3,000
@@ -51,7 +87,7 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
     `linked` are the positions of the columns that may hold links (`cells.Link`): only those
     are searched for links when the rows are written in blocks (`row_blocks`)."""
 
-    def __init__(self, columns: Sequence[list[Any]], start: int = 0,
+    def __init__(self, columns: Sequence[Sequence[Any]], start: int = 0,
                  stop: int | None = None, linked: frozenset[int] = frozenset()) -> None:
         if len({len(column) for column in columns}) > 1:
             raise ValueError("columns of different lengths")
@@ -60,13 +96,19 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
         self.linked = linked
 
     @property
+    def columns(self) -> tuple[Sequence[Any], ...]:
+        """The columns as held, whole (lists, `TakenColumn`s), whatever part this view is."""
+        return tuple(self._columns)
+
+    @property
     def width(self) -> int:
         """The number of cells in every row."""
         return len(self._columns)
 
     def column_slices(self) -> list[list[Any]]:
-        """This view's part of each column (new lists)."""
-        return [column[self._range.start:self._range.stop] for column in self._columns]
+        """This view's part of each column (new lists: a list's slice, or `TakenColumn`'s)."""
+        start, stop = self._range.start, self._range.stop
+        return [cast(list[Any], column[start:stop]) for column in self._columns]
 
     def __len__(self) -> int:
         return len(self._range)
@@ -96,7 +138,7 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
 
     def column_slice(self, position: int) -> list[Any]:
         """This view's part of one column (a new list)."""
-        return self._columns[position][self._range.start:self._range.stop]
+        return cast(list[Any], self._columns[position][self._range.start:self._range.stop])
 
 
 def used_extent(rows: Sequence[Sequence[Any]]) -> tuple[int, int, int] | None:
