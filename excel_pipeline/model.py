@@ -136,16 +136,21 @@ class ParsedRows:
 
 @dataclass
 class RawTable:
-    """The data rows of one recognised table sheet.
+    """The data rows of one recognised table sheet, held a column at a time.
 
-    `rows` holds each data row's Excel row number and raw cells. Once the table is parsed
-    (`ingest.inbox.parse_tables`, in the read pool), the typed columns are in `parsed`, the row
-    numbers in `excel_rows`, and `rows` is emptied so the raw cells are not carried twice."""
+    `cells` holds each column's raw cells by column key, one per data row, and `excel_rows` the
+    rows' Excel row numbers; `extras` the filled cells of columns the template does not know, by
+    the row's index (most rows have none). The reader takes a row's cells in one call and turns
+    the rows into columns at once, so no row is ever a dictionary: parsing reads columns, and
+    a dictionary per row cost more than parsing the cells did. Once the table is parsed
+    (`ingest.inbox.parse_tables`, in the read pool), the typed columns are in `parsed` and the
+    raw cells and extras are let go, so they are not carried twice."""
 
     spec: SheetSpec
     sheet: str
     header_row: int
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    cells: dict[str, list[Any]] = field(default_factory=dict)
+    extras: dict[int, dict[str, Any]] = field(default_factory=dict)
     missing_columns: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
     letters: dict[str, str] = field(default_factory=dict)
@@ -161,6 +166,25 @@ class RawTable:
     # Headers of columns the sheet lacks whose values the reader inferred (Đối tượng from the
     # names), for one info finding per sheet.
     inferred: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """The number of data rows."""
+        return len(self.excel_rows)
+
+    def records(self) -> list[tuple[int, dict[str, Any]]]:
+        """Each raw row as (Excel row, cells by column key, with «_extra» when it has extras),
+        for the few readers that want rows (the registry, the ledger's lists) while the table
+        still holds its raw cells; empty once it is parsed."""
+        if self.parsed is not None:
+            return []
+        records = []
+        for index, excel_row in enumerate(self.excel_rows):
+            record = {key: column[index] for key, column in self.cells.items()}
+            if index in self.extras:
+                record["_extra"] = self.extras[index]
+            records.append((excel_row, record))
+        return records
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,10 @@ def test_header_found_below_title_rows_in_any_order_case_and_diacritics():
     [table] = content.tables
     assert table.spec is DELEGATES
     assert table.header_row == 3
-    assert [row for row, _ in table.rows] == [4, 6]
-    assert table.rows[0][1]["full_name"] == "Nguyễn Văn An"
-    assert table.rows[0][1]["_extra"] == {"Cột riêng": "ghi chú riêng"}
+    assert table.excel_rows == [4, 6]
+    assert table.cells["full_name"] == ["Nguyễn Văn An", "Lê Thị Hoa"]
+    assert table.extras == {0: {"Cột riêng": "ghi chú riêng"}}
+    assert table.records()[0][1]["_extra"] == {"Cột riêng": "ghi chú riêng"}
     assert table.extra_columns == ["Cột riêng"]
     assert table.letters["full_name"] == "B"
 
@@ -44,7 +45,7 @@ def test_prenumbered_stt_rows_are_blank():
     grid = [["STT", "Họ và tên", "Giới tính", "Loại đại biểu"],
             [1, "An", "Nam", "Khách mời"], [2, "", "", ""], [3, None, None, None]]
     [table] = recognise([("Đại biểu", grid)]).tables
-    assert len(table.rows) == 1
+    assert table.size == 1
 
 
 def test_title_row_containing_a_header_word_is_not_taken_for_header():
@@ -103,8 +104,8 @@ def test_real_workbook_round_trip(make_unit):
     content = read_workbook(path.read_bytes())
     assert content.form.fields["unit_code"][0] == "C01"
     [table] = content.tables
-    assert [values["full_name"] for _, values in table.rows] == ["An", "Bình"]
-    assert [row for row, _ in table.rows] == [4, 5]  # title, blank, header, then data
+    assert table.cells["full_name"] == ["An", "Bình"]
+    assert table.excel_rows == [4, 5]  # title, blank, header, then data
 
 
 def _prefix_match_by_definition(key, exact):
@@ -163,3 +164,37 @@ HEADER_CELLS = st.one_of(
 @given(grid=st.lists(st.lists(HEADER_CELLS, max_size=12), max_size=12))
 def test_the_header_row_found_is_the_one_with_most_columns_named(grid):
     assert find_header(grid, DELEGATES) == _best_header_row(grid, DELEGATES)
+
+
+def test_rows_become_columns_with_each_section_implying_only_its_own_rows():
+    """The reader turns rows into columns at once: each heading's implied value goes to the
+    rows under it up to the next heading (a heading with no rows under it gives none), a cell
+    the row fills keeps its own value, a row shorter than the header reads blank beyond its
+    end, and the cells of columns the template does not know stay with their row's index."""
+    grid = [
+        ["STT", "Họ và tên", "Giới tính", "Loại đại biểu", "Cột riêng"],
+        ["I", "ĐẠI BIỂU KHÁCH MỜI"],
+        [1, "An", "Nam", "", "x"],
+        [2, "Bình", "Nữ", "Điển hình tiên tiến", ""],
+        ["II", "ĐẠI BIỂU ĐIỂN HÌNH TIÊN TIẾN"],
+        ["III", "ĐẠI BIỂU KHÁCH MỜI"],
+        [3, "Cúc", "Nữ"],  # shorter than the header
+        [4, "Dũng", "Nam", None, "y"],
+    ]
+    [table] = recognise([("Đại biểu", grid)]).tables
+    assert table.excel_rows == [3, 4, 7, 8]
+    assert table.cells["full_name"] == ["An", "Bình", "Cúc", "Dũng"]
+    assert table.cells["delegate_type"] == ["Khách mời", "Điển hình tiên tiến", "Khách mời",
+                                            "Khách mời"]
+    assert table.extras == {0: {"Cột riêng": "x"}, 3: {"Cột riêng": "y"}}
+    assert table.set_aside == {"dòng tiêu đề mục": 3}
+    records = table.records()
+    assert [row for row, _ in records] == [3, 4, 7, 8]
+    assert records[2][1] == {"stt": 3, "full_name": "Cúc", "gender": "Nữ",
+                             "delegate_type": "Khách mời"}
+    assert records[3][1]["_extra"] == {"Cột riêng": "y"}
+    from excel_pipeline.ingest.inbox import parse_table
+
+    parsed = parse_table(table).parsed
+    assert parsed.columns["delegate_type"][2] == "Khách mời"
+    assert table.cells == {} and table.extras == {} and table.records() == []

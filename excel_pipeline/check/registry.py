@@ -113,7 +113,7 @@ def registry_rows(sources: list[ReadFile], campaign: Campaign,
     rows = [
         SourceRow(item.record.file_id, item.record.relpath, table.sheet, excel_row, values)
         for item in sources for table in item.tables if table.spec is REGISTRY
-        for excel_row, values in table.rows
+        for excel_row, values in table.records()
     ]
     frame, problems = build_frame(REGISTRY, rows)
     validation = validate_frame("registry", frame, problems, campaign.severities,

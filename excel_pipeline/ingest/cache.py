@@ -28,7 +28,7 @@ from . import plain
 from .signing import SIGNATURE_BYTES, sign, verified
 
 CACHE_FOLDER = ".dhtt-cache"
-_FORMAT = 7  # bump when the shape of a cached entry changes
+_FORMAT = 8  # bump when the shape of a cached entry changes
 _SUFFIX = ".entry"
 # What earlier versions left (pickles) is removed by `prune`, never read.
 _OURS = (_SUFFIX, ".pickle", ".tmp")

@@ -39,7 +39,7 @@ from .companions import attach_unit_information
 from .discover import InboxFile, discover
 from .documents import NotAList, SetAside, other_format, read_document
 from .marks import SKIPPED_OUTPUTS, output_mark
-from .normalise import parse_rows
+from .normalise import parse_cells
 from .read import TOO_MUCH_MEMORY, UnreadableWorkbook, read_workbook
 
 
@@ -371,14 +371,13 @@ def parse_tables(content: WorkbookContent) -> WorkbookContent:
 def parse_table(table: RawTable) -> RawTable:
     """Parse a table's raw rows once (a no-op when already parsed)."""
     if table.parsed is None:
-        table.parsed = parse_rows(table.spec, [values for _, values in table.rows])
-        table.excel_rows = [row for row, _ in table.rows]
+        table.parsed = parse_cells(table.spec, table.cells, table.size)
         if table.problems:  # what the reader found wrong comes first: it says why
             index_of = {row: index for index, row in enumerate(table.excel_rows)}
             table.parsed.problems[:0] = [CellProblem(index_of[row], key, value, reason)
                                          for row, key, value, reason in table.problems
                                          if row in index_of]
-        table.rows = []
+        table.cells, table.extras = {}, {}
     return table
 
 

@@ -79,11 +79,13 @@ def apply_unmarked(grids: list[tuple[str, list[list[Any]]]]) -> list[SheetConver
         texts = doubtful_texts(_distinct_texts(grid))
         if not texts:
             continue
-        strings = [cell for cells in grid for cell in cells if type(cell) is str]
         readings: dict[Encoding, dict[str, str]] = {}
         for candidate in _BY_CHARACTERS:
             converted = {text: read_as(text, candidate) for text in texts}
             readings[candidate] = {text: new for text, new in converted.items() if new}
+        if not any(readings.values()):  # Vietnamese with Latin-1 letters only («Công nhân»)
+            continue
+        strings = [cell for cells in grid for cell in cells if type(cell) is str]
         tcvn3, vni = (sum(strings.count(text) for text in readings[encoding])
                       for encoding in ("TCVN3", "VNI"))
         if tcvn3 == vni:

@@ -64,32 +64,49 @@ def _parser(column: Column) -> Callable[[Any], Any]:
 
 
 def parse_rows(spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> ParsedRows:
-    """Parse every column of `rows` (cell values keyed by column key) into its type's values.
+    """Parse every column of `rows` (cell values keyed by column key) into its type's values."""
+    keys = spec.keys
+    return parse_cells(spec, {key: [row.get(key) for row in rows] for key in keys}, len(rows))
+
+
+def parse_cells(spec: SheetSpec, cells: Mapping[str, Sequence[Any]], size: int) -> ParsedRows:
+    """Parse every column of a table (`cells`: each column's `size` raw cells by column key,
+    a column the table lacks being blank) into its type's values.
 
     A column's cells repeat (genders, ticks, choices, the unit's name), so each distinct raw
     value is parsed once per column (`parse_column`)."""
     problems: list[CellProblem] = []
     columns: dict[str, list[Any]] = {}
     for column in spec.columns:
-        key = column.key
-        columns[key] = parse_column(column, [row.get(key) for row in rows], problems)
-    return ParsedRows(spec, columns, len(rows), problems)
+        raws = cells.get(column.key)
+        columns[column.key] = parse_column(column, [None] * size if raws is None else raws,
+                                           problems)
+    return ParsedRows(spec, columns, size, problems)
 
 
-def parse_column(column: Column, raws: list[Any], problems: list[CellProblem]) -> list[Any]:
+def parse_column(column: Column, raws: Sequence[Any],
+                 problems: list[CellProblem]) -> list[Any]:
     """A column's typed values, its cells' problems appended to `problems` in row order.
 
-    Equal raw values of the same type parse alike, so the column's distinct (type, value)
-    pairs are found and parsed once each, and the values and problems mapped back to the rows
-    by C-level dictionary look-ups: a column of 150 cells holds a few dozen distinct ones at
-    most. A column holding a type not known to parse alike when equal is parsed cell by cell
-    (`_parse_each`)."""
-    kinds = list(map(type, raws))
-    if not _MEMO_TYPES.issuperset(kinds):
+    Equal raw values of the same type parse alike, so the column's distinct values are found
+    and parsed once each, and the values and problems mapped back to the rows by C-level
+    dictionary look-ups: a column of 150 cells holds a few dozen distinct ones at most. Values
+    of different types may be equal and parse apart (1, 1.0 and True; 1 is «1» in a text
+    column, True a tick), so a column holding more than one type besides blank cells is keyed
+    by (type, value); nearly every column holds one, and is keyed by its cells themselves (no
+    None equals a value of another type). A column holding a type not known to parse alike
+    when equal is parsed cell by cell (`_parse_each`)."""
+    types = set(map(type, raws))
+    if not _MEMO_TYPES.issuperset(types):
         return _parse_each(column, raws, problems)
     parse = _parser(column)
-    keys = list(zip(kinds, raws, strict=True))
-    parsed = {key: _parse_cell(column, parse, key[1]) for key in dict.fromkeys(keys)}
+    keys: Sequence[Any]
+    if len(types - _NONE) <= 1:
+        keys = raws
+        parsed = {raw: _parse_cell(column, parse, raw) for raw in dict.fromkeys(raws)}
+    else:
+        keys = list(zip(map(type, raws), raws, strict=True))
+        parsed = {key: _parse_cell(column, parse, key[1]) for key in dict.fromkeys(keys)}
     failed = {key: problem for key, (_, problem) in parsed.items() if problem is not None}
     if failed:
         problems += [replace(failed[key], index=index)
@@ -98,7 +115,8 @@ def parse_column(column: Column, raws: list[Any], problems: list[CellProblem]) -
     return list(map(values.__getitem__, keys))
 
 
-def _parse_each(column: Column, raws: list[Any], problems: list[CellProblem]) -> list[Any]:
+def _parse_each(column: Column, raws: Sequence[Any],
+                problems: list[CellProblem]) -> list[Any]:
     """A column's typed values parsed cell by cell, remembering those of the types that are
     known to parse alike when equal (`_MEMO_TYPES`)."""
     parse = _parser(column)
@@ -130,6 +148,7 @@ def _typed_frame(spec: SheetSpec, columns: Mapping[str, Values], size: int) -> p
 
 # Raw cell types whose equal values parse equally (so a parse may be remembered).
 _MEMO_TYPES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, dt.time})
+_NONE = frozenset({type(None)})
 
 
 def _parse_cell(column: Column, parse: Callable[[Any], Any],

@@ -377,21 +377,23 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
         or [pos for pos, col in mapping.items() if col.key != "stt"]
     content_positions += list(split)
     names = {pos for pos, col in mapping.items() if col.key in _NAME_KEYS}
-    implied_values: dict[str, str] = {}
+    sections: list[tuple[int, dict[str, str]]] = []  # (first data row under it, its implied)
     totals: list[tuple[int, int | None, str]] = []  # (Excel row, count stated, what it totals)
-    # A row as long as the header's widest mapped column (nearly all) is taken in one call.
-    record_keys = [col.key for col in mapping.values()]
-    take = _taker(list(mapping))
-    widest = max(mapping, default=-1)
-    seen = inferred = False
+    # A row's cells are taken in one call (every row as long as the header's widest mapped
+    # column, nearly all), and the rows turned into columns at the end.
+    positions = [*mapping, *split]
+    take = _taker(positions)
+    widest = max(positions, default=-1)
+    taken: list[Sequence[Any]] = []
+    seen = False
     for index in range(band.last_row + 1, len(grid)):
         row = grid[index]
         kind = row_kind(row, names, first_data_row=not seen)
         if kind.kind is not None:
             _set_aside(table, kind.kind)
             if kind.kind == SECTION:
-                implied_values = {key: value for key, value in kind.value.items()
-                                  if key in spec.keys}
+                sections.append((len(taken), {key: value for key, value in kind.value.items()
+                                              if key in spec.keys}))
             elif kind.kind == TOTAL:  # a subtotal may be followed by the next part's people
                 totals.append((index + 1, *kind.value))
             elif kind.kind == AFTER:
@@ -407,25 +409,57 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
             _set_aside(table, BELOW_TOTAL)  # below a total, a person's row is a full one
             continue
         seen = True
-        record = dict(zip(record_keys, take(row), strict=True)) if len(row) > widest \
-            else {col.key: (row[pos] if pos < len(row) else None) for pos, col in mapping.items()}
-        for key, value in implied_values.items():  # where the sheet leaves it unsaid
-            if is_blank(record.get(key)):
-                record[key] = value
-        if infer_subject and is_blank(record.get("subject")):
-            record["subject"] = subject_of(record.get("name"))
-            inferred = True
-        if split:
-            _birth_and_sex(table, index + 1, row, split, record)
-        extras = {text: row[pos] for pos, text in extra.items()
-                  if pos < len(row) and not is_blank(row[pos])}
-        if extras:
-            record["_extra"] = extras
-        table.rows.append((index + 1, record))
-    table.stated_total = _list_total(totals)
-    if inferred:
+        if extra:
+            extras = {text: row[pos] for pos, text in extra.items()
+                      if pos < len(row) and not is_blank(row[pos])}
+            if extras:
+                table.extras[len(taken)] = extras
+        taken.append(take(row) if len(row) > widest
+                     else [row[pos] if pos < len(row) else None for pos in positions])
+        table.excel_rows.append(index + 1)
+    by_position = dict(zip(positions, map(list, zip(*taken, strict=True)), strict=True)) \
+        if taken else {pos: [] for pos in positions}
+    # Two headers read as one column: the later one's cells, as a row's dictionary kept them.
+    table.cells = {col.key: by_position[pos] for pos, col in mapping.items()}
+    _fill_implied(table, sections)
+    if infer_subject and _infer_subject(table):
         table.inferred.append(spec.column("subject").header)
+    if split:
+        _birth_and_sex(table, {pos: by_position[pos] for pos in split}, split)
+    table.stated_total = _list_total(totals)
     return table
+
+
+def _column(table: RawTable, key: str) -> list[Any]:
+    """The raw cells of column `key`, made blank for every row when the sheet lacks it."""
+    column = table.cells.get(key)
+    if column is None:
+        column = table.cells[key] = [None] * table.size
+    return column
+
+
+def _fill_implied(table: RawTable, sections: list[tuple[int, dict[str, str]]]) -> None:
+    """What each section heading implies («I. ĐẠI BIỂU KHÁCH MỜI»: Loại đại biểu), given to
+    the rows under it, up to the next heading, that leave that column blank."""
+    for number, (start, implied_values) in enumerate(sections):
+        end = sections[number + 1][0] if number + 1 < len(sections) else table.size
+        for key, value in implied_values.items() if start < end else ():
+            column = _column(table, key)
+            for index in range(start, end):
+                if is_blank(column[index]):
+                    column[index] = value
+
+
+def _infer_subject(table: RawTable) -> bool:
+    """Đối tượng told from the names («Tổ may 1», «Nguyễn Văn A») where the sheet leaves it
+    unsaid; whether any row needed it."""
+    subjects, names = _column(table, "subject"), table.cells["name"]
+    inferred = False
+    for index, subject in enumerate(subjects):
+        if is_blank(subject):
+            subjects[index] = subject_of(names[index])
+            inferred = True
+    return inferred
 
 
 def _taker(positions: list[int]) -> Callable[[list[Any]], Sequence[Any]]:
@@ -467,28 +501,30 @@ def _set_aside(table: RawTable, kind: str) -> None:
     table.set_aside[kind] = table.set_aside.get(kind, 0) + 1
 
 
-def _birth_and_sex(table: RawTable, excel_row: int, row: list[Any], split: dict[int, str],
-                   record: dict[str, Any]) -> None:
-    """«Năm sinh» split into «Nam» | «Nữ»: the filled sub-column gives the birth year and the
-    sex. Both filled, or neither (when no Giới tính column says it), is the unit's to fix."""
-    given = [(pos, sex) for pos, sex in split.items() if pos < len(row) and not is_blank(row[pos])]
-    if len(given) == 1:
-        pos, sex = given[0]
-        record["birth_year"] = row[pos]
-        if is_blank(record.get("gender")):
-            record["gender"] = sex
-    elif len(given) == 2:
-        record["birth_year"] = None
-        shown = " | ".join(str(clean_text(row[pos])) for pos, _ in given)
-        # One finding: at Giới tính when nothing else says the sex, else at Năm sinh.
-        key = "gender" if is_blank(record.get("gender")) else "birth_year"
-        table.problems.append((excel_row, key, shown,
-                               "ghi ở cả cột Nam và cột Nữ; chỉ ghi năm sinh ở cột đúng giới "
-                               "tính của người này"))
-    elif is_blank(record.get("gender")):
-        table.problems.append((excel_row, "gender", None,
-                               "chưa ghi năm sinh ở cột Nam hoặc cột Nữ, nên chưa biết giới "
-                               "tính; ghi năm sinh vào cột đúng giới tính"))
+def _birth_and_sex(table: RawTable, cells: dict[int, list[Any]], split: dict[int, str]) -> None:
+    """«Năm sinh» split into «Nam» | «Nữ» (`cells`: each sub-column's cells): the filled
+    sub-column gives the birth year and the sex. Both filled, or neither (when no Giới tính
+    column says it), is the unit's to fix."""
+    births, genders = _column(table, "birth_year"), _column(table, "gender")
+    for index, excel_row in enumerate(table.excel_rows):
+        given = [(pos, sex) for pos, sex in split.items() if not is_blank(cells[pos][index])]
+        if len(given) == 1:
+            pos, sex = given[0]
+            births[index] = cells[pos][index]
+            if is_blank(genders[index]):
+                genders[index] = sex
+        elif len(given) == 2:
+            births[index] = None
+            shown = " | ".join(str(clean_text(cells[pos][index])) for pos, _ in given)
+            # One finding: at Giới tính when nothing else says the sex, else at Năm sinh.
+            key = "gender" if is_blank(genders[index]) else "birth_year"
+            table.problems.append((excel_row, key, shown,
+                                   "ghi ở cả cột Nam và cột Nữ; chỉ ghi năm sinh ở cột đúng giới "
+                                   "tính của người này"))
+        elif is_blank(genders[index]):
+            table.problems.append((excel_row, "gender", None,
+                                   "chưa ghi năm sinh ở cột Nam hoặc cột Nữ, nên chưa biết giới "
+                                   "tính; ghi năm sinh vào cột đúng giới tính"))
 
 
 def _looks_like_form(grid: list[list[Any]]) -> bool:

@@ -75,7 +75,7 @@ def read_word(data: bytes, name: str, limits: ReadLimits | None = None) -> Workb
             content.form = form
     # A guidance letter may show the list's blank header as an example: a table is a unit's
     # list only with rows under its header.
-    content.tables = [table for table in content.tables if table.rows]
+    content.tables = [table for table in content.tables if table.size]
     grids = dict(sheets)
     content.near_misses = [near for near in content.near_misses
                            if _rows_below(grids[near.sheet], near.header_row)]

@@ -37,7 +37,7 @@ def awards_from_list(path: Path, year: int, decision: str,
     granted: list[Award] = []
     problems: list[str] = []
     for table in tables:
-        extras = [values.get("_extra", {}) for _, values in table.rows]
+        extras = [table.extras.get(index, {}) for index in range(table.size)]
         parsed = parse_table(table).parsed
         assert parsed is not None
         columns = parsed.columns
