@@ -352,7 +352,7 @@ def read_table(name: str, grid: list[list[Any]], spec: SheetSpec,
     the total line and everything after the table, each counted in `set_aside`. Blank rows, and
     rows holding only what the template pre-fills (STT, the indicator catalogue), are skipped."""
     mapping, split = band.mapping, band.birth_split
-    extra = {pos: clean_text(cell) for pos, cell in enumerate(grid[band.first_row])
+    extra = {pos: clean_text(cell) or "" for pos, cell in enumerate(grid[band.first_row])
              if pos not in mapping and pos not in split and not is_blank(cell)}
     keys = {col.key for col in mapping.values()}
     letters = {col.key: column_letter(pos) for pos, col in mapping.items()}
