@@ -2,9 +2,10 @@
 
 A claim that a change is "within noise" needs the previous main and the change run in turns on
 the same inbox, so that whatever else the machine does falls on both alike. For each pair this
-runs A cold, B cold, A warm, B warm (warm: the same again with one workbook changed, the read
-cache and the row blocks of the cold run in use), and reports per variant the median of A, the
-median of B and the median of the per-pair ratios B/A.
+runs both versions cold, then both warm (warm: the same again with one workbook changed, the
+read cache and the row blocks of the cold run in use), A first in odd pairs and B first in even
+ones, and reports per variant the median of A, the median of B and the median of the per-pair
+ratios B/A.
 
 Each version is a source folder (a git worktree of the commit): its package is put first on
 PYTHONPATH for its runs, so both are measured with the same interpreter and libraries.
@@ -66,8 +67,11 @@ def main() -> None:
     times: dict[str, dict[str, list[float]]] = {
         variant: {"A": [], "B": []} for variant in ("cold", "warm")}
     for pair in range(args.pairs):
+        # A then B in odd pairs, B then A in even ones: a version always run second (after
+        # the other's writes, in a warmer or busier machine) would carry that in its ratio.
+        order = [("A", args.base), ("B", args.head)][::1 if pair % 2 == 0 else -1]
         for variant in ("cold", "warm"):
-            for label, source in (("A", args.base), ("B", args.head)):
+            for label, source in order:
                 out = args.work / f"out-{label}"
                 if variant == "cold":
                     shutil.rmtree(out, ignore_errors=True)

@@ -261,3 +261,51 @@ def test_repeated_texts_are_stored_once_and_come_back_shared():
         with pytest.raises(ValueError):
             plain.loads(('{"~k":' + body + '}').encode())
     assert plain.loads(b'{"~k":[["a","b"],[1,0,1]]}') == ["b", "a", "b"]
+
+
+def test_equal_texts_of_different_files_are_one_object_from_the_pool_and_from_the_cache(
+        tmp_path, make_unit, campaign, monkeypatch):
+    """A read worker sends a column of repeated texts coded (`model.coded_texts`) and the
+    command shares each text across files (`model.shared_texts`); the read cache loads them
+    so too. Names, mostly distinct, travel as they are."""
+    for number in range(3):
+        make_unit(f"C{number:02d}", [delegate(f"Người {number} {i}", gender="Nữ" if i % 3 else
+                                              "Nam") for i in range(20)])
+    inbox = tmp_path / "inbox"
+    monkeypatch.setattr(inbox_stage, "PARALLEL_FROM", 2)
+
+    def columns(items, key):
+        return [i.tables[0].parsed.columns[key] for i in items]
+
+    def one_object_per_text(items, key):
+        objects = {id(value) for column in columns(items, key) for value in column}
+        return len(objects) == len({value for column in columns(items, key)
+                                    for value in column})
+
+    cache = ReadCache(tmp_path / "out", campaign)
+    pooled = read_inbox(inbox, limits=campaign.limits, cache=cache, workers=2)
+    loaded = read_inbox(inbox, limits=campaign.limits,
+                        cache=ReadCache(tmp_path / "out", campaign), workers=2)
+    for items in (pooled, loaded):
+        assert [column[:3] for column in columns(items, "gender")] == [["Nam", "Nữ", "Nữ"]] * 3
+        for key in ("gender", "ethnicity", "position", "delegate_type"):
+            assert one_object_per_text(items, key), key
+        assert columns(items, "full_name")[1][4] == "Người 1 4"
+    assert [typed_frame(i.tables[0].parsed).to_dict("list") for i in pooled] == \
+        [typed_frame(i.tables[0].parsed).to_dict("list") for i in loaded]
+
+
+def test_parsed_rows_pickle_as_they_were_with_repeated_texts_coded():
+    import pickle
+
+    from excel_pipeline.model import ParsedRows, coded_texts
+
+    columns = {"gender": ["Nam", None, "Nữ", "Nam"] * 5, "full_name": [f"n{i}" for i in range(20)],
+               "birth_year": [1985] * 20, "ethnicity": ["Kinh"] * 5 + [None] * 15}
+    parsed = ParsedRows(DELEGATES, columns, 20, [])
+    back = pickle.loads(pickle.dumps(parsed))
+    assert back == parsed and back.spec is DELEGATES
+    assert type(coded_texts(columns["gender"])) is tuple  # coded: 3 distinct of 20
+    assert coded_texts(columns["full_name"]) is columns["full_name"]  # mostly distinct
+    assert coded_texts(columns["birth_year"]) is columns["birth_year"]  # not texts
+    assert coded_texts(columns["gender"][:15]) == columns["gender"][:15]  # too short to code

@@ -27,6 +27,8 @@ from ..model import (
     RawTable,
     SheetConversion,
     WorkbookContent,
+    coded_texts,
+    shared_texts,
 )
 from ..template import SheetSpec, spec_by_key
 
@@ -37,7 +39,6 @@ _PLAIN_TYPES = frozenset(_PLAIN)
 _DECODED_AS_IS = frozenset((*_PLAIN, float))  # a float in JSON is a finite one
 # Lists of these are dictionary-coded (`_coded`); no value of one type equals one of the other.
 _TEXT_TYPES = frozenset((str, type(None)))
-_CODED_FROM = 16  # items; a shorter list is kept as it is
 
 
 class NotPlain(ValueError):
@@ -96,16 +97,15 @@ def _encode(value: Any) -> Any:
 def _coded(items: list[str | None]) -> Any:
     """A list of texts (or blanks) whose values repeat as each distinct one once and each
     item's place among them: a column of genders, positions or ethnicities. Loading it gives
-    each distinct text one object, shared by its rows, as a read in the pool does (`normalise`
-    and pickling share them there); one object per cell made a loaded inbox hold four times
-    the text, and building them was most of `orjson.loads`. Other lists are kept as they are."""
-    if len(items) < _CODED_FROM:
+    each distinct text one object, shared by its rows and by the other files' rows
+    (`model.shared_texts`), as a read in the pool does (`model.ParsedRows` is sent so); one
+    object per cell made a loaded inbox hold four times the text, and building them was most
+    of `orjson.loads`. Other lists are kept as they are."""
+    coded = coded_texts(items)
+    if type(coded) is not tuple:  # short, or mostly distinct (names): nothing to share
         return items
-    distinct = list(dict.fromkeys(items))
-    if len(distinct) * 2 > len(items):  # mostly distinct (names): nothing to share
-        return items
-    places = {value: place for place, value in enumerate(distinct)}
-    return {"~k": [distinct, list(map(places.__getitem__, items))]}
+    distinct, places = coded
+    return {"~k": [distinct, places.tolist()]}
 
 
 def _decoded_codes(body: Any) -> list[Any]:
@@ -116,7 +116,7 @@ def _decoded_codes(body: Any) -> list[Any]:
     if type(values) is not list or not _TEXT_TYPES.issuperset(map(type, values)) \
             or (codes and min(codes) < 0):
         raise ValueError("a coded list out of shape in a cached read result")
-    return list(map(values.__getitem__, codes))
+    return shared_texts(values, codes)  # equal texts of different files: one object
 
 
 def _decode(value: Any) -> Any:
