@@ -176,25 +176,25 @@ def test_rows_become_columns_with_each_section_implying_only_its_own_rows():
         ["I", "ĐẠI BIỂU KHÁCH MỜI"],
         [1, "An", "Nam", "", "x"],
         [2, "Bình", "Nữ", "Điển hình tiên tiến", ""],
-        ["II", "ĐẠI BIỂU ĐIỂN HÌNH TIÊN TIẾN"],
-        ["III", "ĐẠI BIỂU KHÁCH MỜI"],
+        ["II", "ĐẠI BIỂU KHÁCH MỜI"],
+        ["III", "ĐẠI BIỂU ĐIỂN HÌNH TIÊN TIẾN"],
         [3, "Cúc", "Nữ"],  # shorter than the header
         [4, "Dũng", "Nam", None, "y"],
     ]
     [table] = recognise([("Đại biểu", grid)]).tables
     assert table.excel_rows == [3, 4, 7, 8]
     assert table.cells["full_name"] == ["An", "Bình", "Cúc", "Dũng"]
-    assert table.cells["delegate_type"] == ["Khách mời", "Điển hình tiên tiến", "Khách mời",
-                                            "Khách mời"]
+    assert table.cells["delegate_type"] == ["Khách mời", "Điển hình tiên tiến",
+                                            "Điển hình tiên tiến", "Điển hình tiên tiến"]
     assert table.extras == {0: {"Cột riêng": "x"}, 3: {"Cột riêng": "y"}}
     assert table.set_aside == {"dòng tiêu đề mục": 3}
     records = table.records()
     assert [row for row, _ in records] == [3, 4, 7, 8]
     assert records[2][1] == {"stt": 3, "full_name": "Cúc", "gender": "Nữ",
-                             "delegate_type": "Khách mời"}
+                             "delegate_type": "Điển hình tiên tiến"}
     assert records[3][1]["_extra"] == {"Cột riêng": "y"}
     from excel_pipeline.ingest.inbox import parse_table
 
     parsed = parse_table(table).parsed
-    assert parsed.columns["delegate_type"][2] == "Khách mời"
+    assert parsed.columns["delegate_type"][2] == "Điển hình tiên tiến"
     assert table.cells == {} and table.extras == {} and table.records() == []
