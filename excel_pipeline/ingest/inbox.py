@@ -369,7 +369,7 @@ def parse_tables(content: WorkbookContent) -> WorkbookContent:
 
 
 def parse_table(table: RawTable) -> RawTable:
-    """Parse a table's raw rows once (a no-op when already parsed)."""
+    """Parse a table's raw cells once (a no-op when already parsed)."""
     if table.parsed is None:
         table.parsed = parse_cells(table.spec, table.cells, table.size)
         if table.problems:  # what the reader found wrong comes first: it says why

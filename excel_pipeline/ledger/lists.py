@@ -37,7 +37,7 @@ def awards_from_list(path: Path, year: int, decision: str,
     granted: list[Award] = []
     problems: list[str] = []
     for table in tables:
-        extras = [table.extras.get(index, {}) for index in range(table.size)]
+        extras = table.extras  # by row index; parsing lets the table's own go
         parsed = parse_table(table).parsed
         assert parsed is not None
         columns = parsed.columns
@@ -45,10 +45,11 @@ def awards_from_list(path: Path, year: int, decision: str,
             name, form = columns["name"][index], columns["award"][index]
             if not name or not form:
                 continue
-            cccd = next((clean_text(value) for header, value in extras[index].items()
+            row_extras = extras.get(index, {})
+            cccd = next((clean_text(value) for header, value in row_extras.items()
                          if fold(header) in _CCCD_HEADERS), None)
             # A consolidated list (tong-hop.xlsx) names each row's unit in a column of its own.
-            row_unit = next((clean_text(value) for header, value in extras[index].items()
+            row_unit = next((clean_text(value) for header, value in row_extras.items()
                              if fold(header) == "ma don vi"), None)
             birth = columns["birth_year"][index]
             award = Award(columns["subject"][index] or "Cá nhân", name,
