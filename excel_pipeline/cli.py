@@ -220,12 +220,10 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
         key, previous = quick_check(inbox, campaign, out_dir, as_of)
         _previous_then_exit(previous)
 
-    from .deliver.delivery import DeliveryOptions, delivery_lines
+    # Only what the run needs before it reads: it loads the rest while its read pool reads.
     from .deliver.mail import parse_addresses
+    from .deliver.options import DeliveryOptions
     from .pipeline import RunOptions, run
-    from .write.changes import change_lines
-    from .write.documents.lines import document_lines
-    from .write.summary import summary_lines
 
     options = DeliveryOptions(feedback_dir, parse_addresses(email_to), email_feedback,
                               dry_run)
@@ -237,6 +235,11 @@ def _merge(inbox: Path | None, campaign_spec: str, units_file: Path | None, out_
         _previous_then_exit(result)
         return
     _lines_then_exit(click.get_current_context(), result.exit_code)
+    from .deliver.delivery import delivery_lines
+    from .write.changes import change_lines
+    from .write.documents.lines import document_lines
+    from .write.summary import summary_lines
+
     if inbox is None and as_of is None:
         from .textnorm import format_date
 

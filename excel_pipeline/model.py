@@ -18,14 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .campaign import Campaign, Level
 from .findings import Finding
 from .template import CONSIDER, FILE_ID, ROW, STATUS, SheetSpec
+
+if TYPE_CHECKING:
+    # Imported where frames are made, not here: the read workers import this module, and
+    # forked before pandas is loaded they read without it (`ingest.inbox`).
+    import numpy as np
+    import pandas as pd
 
 # What a caller is told as files are read: (step, files done, files in all).
 Progress = Callable[[str, int, int], None]
@@ -125,7 +128,7 @@ class ParsedRows:
     is read (in the read pool, and kept in the read cache). The values stay plain Python lists
     here: giving them their pandas dtypes costs about as much per column for 150 rows as for
     150,000, so it is done once per sheet type when the files' pieces are stacked
-    (`ingest.normalise.stack`; `ingest.normalise.typed_frame` for one table)."""
+    (`ingest.frames.stack`; `ingest.frames.typed_frame` for one table)."""
 
     spec: SheetSpec
     columns: dict[str, list[Any]]
@@ -328,6 +331,8 @@ class Registry:
 
     def frame(self) -> pd.DataFrame:
         """One row per unit, in tree order (for writers and rules)."""
+        import pandas as pd
+
         return pd.DataFrame(
             [{"unit": u.code, "name": u.name, "parent": u.parent, "level": u.level.id,
               "level_name": u.level.name, "depth": u.depth, "members": u.members,
@@ -423,6 +428,8 @@ def accepted_first(frame: pd.DataFrame) -> pd.DataFrame:
     every check and writer reads, is then a slice sharing the sheet's data instead of a copy
     of every column. Whoever reads the whole sheet takes its rows by status, so their order
     within a status is all that counts."""
+    import numpy as np
+
     accepted, leading = _accepted(frame)
     if leading:
         return frame
@@ -451,7 +458,7 @@ def _in_file_order(frame: pd.DataFrame) -> pd.DataFrame:
     if not (ids.hasnans or rows.hasnans):
         ids, rows = ids.to_numpy(dtype="int64"), rows.to_numpy(dtype="int64")
         same = ids[1:] == ids[:-1]
-        if bool(np.all((ids[1:] > ids[:-1]) | (same & (rows[1:] >= rows[:-1])))):
+        if bool(((ids[1:] > ids[:-1]) | (same & (rows[1:] >= rows[:-1]))).all()):
             return frame.copy(deep=False)
     return frame.sort_values([FILE_ID, ROW], kind="stable")
 

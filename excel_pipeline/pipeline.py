@@ -11,42 +11,44 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .allocate.quotas import allocation_rows
 from .campaign import Campaign
-from .check.campaign_fit import campaign_findings
-from .check.ledger import ledger_findings
-from .check.rules import check_rules
-from .check.settle import settle
 from .cpus import usable_cpus
-from .deliver.delivery import DeliveryOptions, deliver, smtp_settings
-from .deliver.mail import SmtpSettings
+from .deliver.options import DeliveryOptions, smtp_settings
 from .findings import sort_key
 from .ingest.cache import ReadCache
 from .ingest.examples import inbox_and_day
 from .ingest.inbox import read_inbox, read_registry_file
 from .model import Consolidation, Progress, ReadFile, RunResult
 from .write.atomic import Staging, staged_outputs
-from .write.changes import changes_since, previous_facts
-from .write.documents.limits import truncation_findings
 from .write.documents.render import load_templates
-from .write.documents.writer import DocumentOptions, write_documents
 from .write.fast.parallel_rows import WriteHelper
-from .write.fast.row_blocks import BlockStore, in_blocks
 from .write.folders import create
 from .write.folders import prepare as prepare_folders
-from .write.report import write_report
 from .write.unchanged import Previous, outputs_block, run_facts, run_key, verified_previous
-from .write.upward import upward_job, write_upward
-from .write.workbook import write_workbook
+
+if TYPE_CHECKING:
+    from .deliver.mail import SmtpSettings
+    from .write.documents.writer import DocumentOptions
+
+# What the steps after reading import (pandas, pandera, xlsxwriter and the modules built on
+# them): a second of one core, loaded while the read pool reads (`_load_later_steps`) instead
+# of before it starts, when the other core had nothing to do. Each step still imports what it
+# uses where it uses it; this list only says what to load early.
+LATER_STEPS = (
+    "allocate.quotas", "check.campaign_fit", "check.ledger", "check.rules", "check.settle",
+    "deliver.delivery", "write.changes", "write.documents.limits", "write.documents.writer",
+    "write.fast.row_blocks", "write.report", "write.upward", "write.workbook",
+)
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,13 @@ def consolidate_inbox(options: RunOptions, prepared: Prepared,
     the files are read (`_long_lived`)."""
     limits = options.campaign.limits
     read_files = read_inbox(prepared.inbox, options.progress, limits, prepared.cache,
-                            outputs=prepared.outputs)
+                            outputs=prepared.outputs, meanwhile=_load_later_steps)
     settled()
+    # Imported only now: loaded while the read pool read (`LATER_STEPS`), not before it.
+    from .check.settle import settle
+    from .write.changes import changes_since
+    from .write.documents.limits import truncation_findings
+
     registry_file = read_registry_file(options.units_file, limits) \
         if options.units_file else None
     settled_files = settle(read_files, options.campaign, prepared.as_of, registry_file)
@@ -212,6 +219,12 @@ def write_outputs(options: RunOptions, prepared: Prepared,
                   consolidation: Consolidation) -> RunResult:
     """Step 3: every output is staged and put in place at the end, all together: a run stopped
     midway replaces none of the previous results."""
+    from .deliver.delivery import deliver
+    from .write.documents.writer import write_documents
+    from .write.fast.row_blocks import BlockStore, in_blocks
+    from .write.upward import upward_job, write_upward
+    from .write.workbook import write_workbook
+
     out_dir = options.out_dir
     create(prepared.folders)
     with staged_outputs(out_dir) as staging:
@@ -249,6 +262,12 @@ def write_outputs(options: RunOptions, prepared: Prepared,
     return result
 
 
+def _load_later_steps() -> None:
+    """Import the steps after reading (`LATER_STEPS`); called while the read pool reads."""
+    for name in LATER_STEPS:
+        importlib.import_module(f".{name}", __package__)
+
+
 def _ledger_awards(ledger: str | Path) -> list[dict[str, Any]]:
     """Every award the ledger records (a province's is thousands of rows)."""
     from .ledger.store import history, opened
@@ -259,6 +278,8 @@ def _ledger_awards(ledger: str | Path) -> list[dict[str, Any]]:
 
 def _previous_run(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """The last run's facts from its report in the output folder, or None and why not."""
+    from .write.changes import previous_facts
+
     if not path.is_file():
         return None, None
     try:
@@ -276,6 +297,8 @@ def _report(result: RunResult, run_block: dict[str, Any] | None = None,
             staging: Staging | None = None) -> Path:
     """tong-hop.json, naming the outputs where the result says they are (with `staging`, put
     in place with the run's other outputs)."""
+    from .write.report import write_report
+
     paperwork = result.paperwork
     return write_report(result.consolidation, result.report, result.workbook,
                         {"upward": result.upward.as_posix() if result.upward else None,
@@ -314,12 +337,19 @@ def consolidate(read_files: list[ReadFile], campaign: Campaign, as_of: dt.date,
     findings: the campaign's rules, the allocation of seats and quotas (`allocate`), and,
     given the ledger's `awards`, the nominations against them. Findings are sorted on every
     field, so the order the checks run in cannot change the result."""
+    from .check.settle import settle
+
     return judge(settle(read_files, campaign, as_of, registry_file), awards)
 
 
 def judge(settled: Consolidation, awards: list[dict[str, Any]] | None = None) -> Consolidation:
     """The checks of `consolidate` on what `check.settle` settled: the rules, the allocation
     and, given the ledger's `awards`, the nominations against them; findings sorted."""
+    from .allocate.quotas import allocation_rows
+    from .check.campaign_fit import campaign_findings
+    from .check.ledger import ledger_findings
+    from .check.rules import check_rules
+
     allocation, allocation_findings = allocation_rows(settled)
     from_ledger = ledger_findings(settled, awards) if awards is not None else []
     findings = sorted([*settled.findings, *check_rules(settled), *allocation_findings,

@@ -8,6 +8,7 @@ there to dodge a cycle still makes one module depend on the other.
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,80 @@ def test_the_commands_quick_check_loads_no_pandas():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           cwd=REPO, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_run_loads_no_pandas_before_its_read_pool_starts():
+    """The command, the pipeline and a read worker's whole work on a file (screen, read,
+    recognise, parse) load no pandas, numpy or pandera: the run starts its read pool first and
+    loads them while the workers read (`pipeline.LATER_STEPS`), where before they took a
+    second of one core while the other had nothing to do; and the workers, forked before
+    that, never hold them."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; import excel_pipeline.cli, excel_pipeline.pipeline; "
+             "from excel_pipeline.ingest.examples import example_inbox; "
+             "from excel_pipeline.ingest.inbox import read_one; "
+             "from excel_pipeline.model import FileRecord; "
+             "path = sorted(example_inbox().glob('*.xlsx'))[0]; "
+             "read = read_one(path, FileRecord(file_id=0, relpath=path.name)); "
+             "assert read.tables and read.tables[0].parsed is not None, read.record; "
+             "print(sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_what_the_run_loads_while_reading_is_what_its_later_steps_import():
+    """`pipeline.LATER_STEPS` names every module the steps after reading import (one left out
+    would only load later, at its first use), and loading them loads pandas and pandera."""
+    import subprocess
+    import sys
+
+    from excel_pipeline import pipeline
+
+    later = {"consolidate_inbox", "consolidate", "judge", "write_outputs", "_report"}
+    tree = ast.parse((PACKAGE / "pipeline.py").read_text(encoding="utf-8"))
+    imported = {node.module for function in tree.body
+                if isinstance(function, ast.FunctionDef) and function.name in later
+                for node in ast.walk(function)
+                if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+    assert imported and imported <= set(pipeline.LATER_STEPS)
+    probe = ("import sys; from excel_pipeline import pipeline; pipeline._load_later_steps(); "
+             "print(all(m in sys.modules for m in ('pandas', 'pandera')), all("
+             "f'excel_pipeline.{name}' in sys.modules for name in pipeline.LATER_STEPS))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    assert done.stdout.strip() == "True True"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="reads in a pool only where workers are cheap")
+def test_a_run_loads_its_later_steps_once_while_its_read_workers_read(tmp_path):
+    """A run of the bundled example: what the steps after reading import is loaded once,
+    while the read workers are alive, and pandas was not loaded before."""
+    import subprocess
+    import sys
+
+    probe = f"""
+import multiprocessing, sys
+from pathlib import Path
+from excel_pipeline import pipeline
+from excel_pipeline.campaign import load_campaign
+
+seen = []
+load = pipeline._load_later_steps
+
+def loading():
+    seen.append(("pandas" in sys.modules, len(multiprocessing.active_children()) > 0))
+    load()
+
+pipeline._load_later_steps = loading
+result = pipeline.run(pipeline.RunOptions(None, load_campaign(None), Path({str(tmp_path)!r}),
+                                          use_cache=False))
+print(seen, len(result.consolidation.sheets["delegates"]) > 0)
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[(False, True)] True"

@@ -16,8 +16,8 @@ import pytest
 from excel_pipeline.campaign import load_campaign
 from excel_pipeline.ingest import inbox as inbox_stage
 from excel_pipeline.ingest.cache import CACHE_FOLDER, ReadCache
+from excel_pipeline.ingest.frames import typed_frame
 from excel_pipeline.ingest.inbox import read_inbox
-from excel_pipeline.ingest.normalise import typed_frame
 from excel_pipeline.pipeline import RunOptions, run
 from excel_pipeline.template import DELEGATES
 from tests.conftest import delegate

@@ -18,15 +18,15 @@ from excel_pipeline.check.rules import _distinct, duplicate_person
 from excel_pipeline.check.submissions import row_status
 from excel_pipeline.findings import FINDING_TYPES, Finding
 from excel_pipeline.ingest.examples import inbox_and_day
-from excel_pipeline.ingest.inbox import read_inbox
-from excel_pipeline.ingest.normalise import (
+from excel_pipeline.ingest.frames import (
     SourceRow,
     TablePiece,
     _typed,
     build_frame,
-    parse_rows,
     stack,
 )
+from excel_pipeline.ingest.inbox import read_inbox
+from excel_pipeline.ingest.normalise import parse_rows
 from excel_pipeline.model import ACCEPTED, REJECTED, SUPERSEDED, FileRecord
 from excel_pipeline.pipeline import consolidate
 from excel_pipeline.template import (

@@ -7,14 +7,14 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excel_pipeline.ingest.normalise import (
+from excel_pipeline.ingest.frames import (
     SourceRow,
     TablePiece,
     build_frame,
-    parse_rows,
     stack,
     typed_frame,
 )
+from excel_pipeline.ingest.normalise import parse_rows
 from excel_pipeline.template import BY_KEY
 
 DELEGATES = BY_KEY["delegates"]

@@ -1,7 +1,7 @@
 """Validation on DataFrames: one SCHEMA finding per failing cell, nothing hidden, nothing lost."""
 
 from excel_pipeline.check.validate import validate_frame
-from excel_pipeline.ingest.normalise import SourceRow, build_frame
+from excel_pipeline.ingest.frames import SourceRow, build_frame
 from excel_pipeline.template import DELEGATES
 
 

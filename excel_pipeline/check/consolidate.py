@@ -18,8 +18,8 @@ import pandas as pd
 from ..campaign import Campaign
 from ..findings import FINDING_TYPES, Finding
 from ..ingest.documents import other_format
+from ..ingest.frames import SourceRow, TablePiece, build_frame, optional_text, stack
 from ..ingest.inbox import parse_table
-from ..ingest.normalise import SourceRow, TablePiece, build_frame, optional_text, stack
 from ..model import (
     ACCEPTED,
     REJECTED,

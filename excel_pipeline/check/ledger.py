@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..campaign import Chain
 from ..findings import FINDING_TYPES, Finding
-from ..ingest.normalise import optional_text
+from ..ingest.frames import optional_text
 from ..model import Consolidation
 from ..template import FILE, NOMINATIONS, ROW, SHEET, UNIT
 from ..textnorm import fold

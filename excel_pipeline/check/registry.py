@@ -15,9 +15,9 @@ import pandas as pd
 from ..campaign import Campaign
 from ..errors import RegistryError
 from ..findings import Finding
+from ..ingest.frames import SourceRow, build_frame
+from ..ingest.frames import optional_text as _text
 from ..ingest.inbox import read_registry_file
-from ..ingest.normalise import SourceRow, build_frame
-from ..ingest.normalise import optional_text as _text
 from ..model import ReadFile, Registry, Unit
 from ..template import REGISTRY
 from .validate import validate_frame

@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..findings import FINDING_TYPES, Finding, Severity
-from ..ingest.normalise import optional_text as _text
+from ..ingest.frames import optional_text as _text
 from ..model import CellProblem
 from ..template import BY_KEY, FILE, ROW, SHEET, UNIT
 from .schemas import BUILTIN_MESSAGES, schema_for

@@ -7,7 +7,6 @@ reported per recipient and changes no file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import (
@@ -23,31 +22,13 @@ from ..write.atomic import Staging
 from ..write.feedback import write_feedback
 from ..write.summary import summary_lines
 from .mail import Outgoing, SmtpSettings, compose, send_all, write_eml
+from .options import DeliveryOptions
 
 FEEDBACK_FOLDER = "phan-hoi"
 OUTBOX_FOLDER = "thu-gui"
 DRY_RUN_SENDER = "dhtt-merge@localhost"
 # The upward file keeps its name as an attachment: the upper level drops it into its inbox.
 UPWARD_NAME = "gui-cap-tren.xlsx"
-
-
-@dataclass(frozen=True)
-class DeliveryOptions:
-    """What the officer asked for beyond the workbook and the JSON."""
-
-    feedback_dir: Path | None = None
-    email_to: tuple[str, ...] = ()
-    email_feedback: bool = False
-    dry_run: bool = False
-
-    @property
-    def sends_mail(self) -> bool:
-        return bool(self.email_to) or self.email_feedback
-
-    @property
-    def wants_anything(self) -> bool:
-        """Whether the run is to write feedback or send mail: a run that must act again."""
-        return self.feedback_dir is not None or self.sends_mail
 
 
 def delivery_lines(upward: Path | None, delivery: Delivery) -> list[str]:
@@ -69,13 +50,6 @@ def delivery_lines(upward: Path | None, delivery: Delivery) -> list[str]:
     lines += [f"Không gửi được thư tới {m.recipient or m.label}: {m.error}"
               for m in delivery.failures]
     return lines
-
-
-def smtp_settings(options: DeliveryOptions) -> SmtpSettings | None:
-    """The SMTP settings a run will need, read (and refused) before anything is written."""
-    if not options.sends_mail or options.dry_run:
-        return None
-    return SmtpSettings.from_env()
 
 
 def deliver(c: Consolidation, workbook: Path, upward: Path | None, out_dir: Path,

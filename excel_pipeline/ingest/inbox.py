@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -43,9 +44,14 @@ from .normalise import parse_cells
 from .read import TOO_MUCH_MEMORY, UnreadableWorkbook, read_workbook
 
 
+def _nothing() -> None:
+    pass
+
+
 def read_inbox(inbox: Path, progress: Progress | None = None,
                limits: ReadLimits | None = None, cache: ReadCache | None = None,
-               workers: int | None = None, outputs: tuple[Path, ...] = ()) -> list[ReadFile]:
+               workers: int | None = None, outputs: tuple[Path, ...] = (),
+               meanwhile: Callable[[], None] = _nothing) -> list[ReadFile]:
     """Discover and read every file; unreadable files become rejected records, never exceptions.
 
     Files read before (in `cache`) are loaded here: a worker would have to send them back,
@@ -53,6 +59,8 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
     enough of them to pay for it (`workers` defaults to the CPUs this process may use).
     Results come back in discovery order. The run's own output folders (`outputs`), when they
     lie inside the inbox, are not searched: what the run wrote is never read as a unit's data.
+    `meanwhile` is called once the read pool has its files, while its workers read: this
+    process has nothing else to do then, and its work runs on the cores beside them.
     """
     if not inbox.is_dir():
         raise InboxError(f"Không tìm thấy thư mục hồ sơ: {inbox}")
@@ -77,7 +85,7 @@ def read_inbox(inbox: Path, progress: Progress | None = None,
         jobs = [job for job in jobs if job[1].file_id not in by_id]
     workers = workers or usable_cpus()
     if jobs and (ISOLATED or (workers > 1 and len(jobs) >= PARALLEL_FROM)):
-        done = _read_in_workers(jobs, workers, counted, limits or ReadLimits())
+        done = _read_in_workers(jobs, workers, counted, limits or ReadLimits(), meanwhile)
         if cache is not None:  # the workers' bookkeeping stayed in the workers
             cache.used.update(cache.path_for(item.record.sha256).name for item in done
                               if item.record.sha256)
@@ -185,8 +193,8 @@ def _read_tracked(index: int, job: Job) -> ReadFile:
         _states[index] = _READ
 
 
-def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter,
-                     limits: ReadLimits) -> list[ReadFile]:
+def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter, limits: ReadLimits,
+                     meanwhile: Callable[[], None] = _nothing) -> list[ReadFile]:
     """Read the jobs in a process pool whose workers may die: when one does (a reader aborting
     on a hostile file, the memory limit hit outside Python), the jobs being read at that
     moment are read again one at a time, each in a pool of its own, so the file that kills
@@ -211,6 +219,8 @@ def _read_in_workers(jobs: list[Job], workers: int, counted: _Counter,
             except BrokenProcessPool:
                 broken = True
             try:
+                meanwhile()
+                meanwhile = _nothing  # once, in the first pool
                 for future in as_completed(futures):
                     try:
                         done[futures[future][1].file_id] = counted(future.result())

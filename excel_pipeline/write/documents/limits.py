@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ...findings import FINDING_TYPES, Finding
-from ...ingest.normalise import optional_text
+from ...ingest.frames import optional_text
 from ...model import Consolidation
 from ...template import BY_KEY, FILE, ROW, SHEET, UNIT
 from ...textnorm import count
