@@ -143,18 +143,25 @@ def test_the_cycle_check_would_see_a_cycle(tmp_path):
     assert rank("excel_pipeline.pipeline") > rank("excel_pipeline.write.x")
 
 
-def test_the_commands_quick_check_loads_no_pandas():
-    """A run with nothing changed answers before the pipeline is loaded (`write.unchanged`):
-    pandas alone is most of a second of Python's start-up, more than the whole check."""
+def probe(code: str) -> str:
+    """What `code` prints, run in a fresh interpreter from the repository (what it imports
+    is then only its own doing)."""
     import subprocess
     import sys
 
-    probe = ("import sys; import excel_pipeline.cli, excel_pipeline.campaign; "
-             "from excel_pipeline.write.unchanged import quick_check; "
-             "print(sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=REPO, check=True)
-    assert done.stdout.strip() == "[]"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_commands_quick_check_loads_no_pandas():
+    """A run with nothing changed answers before the pipeline is loaded (`write.unchanged`):
+    pandas alone is most of a second of Python's start-up, more than the whole check."""
+    assert probe("import sys; import excel_pipeline.cli, excel_pipeline.campaign; "
+                 "from excel_pipeline.write.unchanged import quick_check; "
+                 "print(sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules))"
+                 ) == "[]"
 
 
 def test_the_run_loads_no_pandas_before_its_read_pool_starts():
@@ -163,29 +170,20 @@ def test_the_run_loads_no_pandas_before_its_read_pool_starts():
     loads them while the workers read (`pipeline.LATER_STEPS`), where before they took a
     second of one core while the other had nothing to do; and the workers, forked before
     that, never hold them."""
-    import subprocess
-    import sys
-
-    probe = ("import sys; import excel_pipeline.cli, excel_pipeline.pipeline; "
-             "from excel_pipeline.ingest.examples import example_inbox; "
-             "from excel_pipeline.ingest.inbox import read_one; "
-             "from excel_pipeline.model import FileRecord; "
-             "path = sorted(example_inbox().glob('*.xlsx'))[0]; "
-             "read = read_one(path, FileRecord(file_id=0, relpath=path.name)); "
-             "assert read.tables and read.tables[0].parsed is not None, read.record; "
-             "print(sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=REPO)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert probe("import sys; import excel_pipeline.cli, excel_pipeline.pipeline; "
+                 "from excel_pipeline.ingest.examples import example_inbox; "
+                 "from excel_pipeline.ingest.inbox import read_one; "
+                 "from excel_pipeline.model import FileRecord; "
+                 "path = sorted(example_inbox().glob('*.xlsx'))[0]; "
+                 "read = read_one(path, FileRecord(file_id=0, relpath=path.name)); "
+                 "assert read.tables and read.tables[0].parsed is not None, read.record; "
+                 "print(sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules))"
+                 ) == "[]"
 
 
 def test_what_the_run_loads_while_reading_is_what_its_later_steps_import():
     """`pipeline.LATER_STEPS` names every module the steps after reading import (one left out
     would only load later, at its first use), and loading them loads pandas and pandera."""
-    import subprocess
-    import sys
-
     from excel_pipeline import pipeline
 
     later = {"consolidate_inbox", "consolidate", "judge", "write_outputs", "_report"}
@@ -195,22 +193,17 @@ def test_what_the_run_loads_while_reading_is_what_its_later_steps_import():
                 for node in ast.walk(function)
                 if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
     assert imported and imported <= set(pipeline.LATER_STEPS)
-    probe = ("import sys; from excel_pipeline import pipeline; pipeline._load_later_steps(); "
-             "print(all(m in sys.modules for m in ('pandas', 'pandera')), all("
-             "f'excel_pipeline.{name}' in sys.modules for name in pipeline.LATER_STEPS))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=REPO, check=True)
-    assert done.stdout.strip() == "True True"
+    assert probe("import sys; from excel_pipeline import pipeline; pipeline._load_later_steps(); "
+                 "print(all(m in sys.modules for m in ('pandas', 'pandera')), all("
+                 "f'excel_pipeline.{name}' in sys.modules for name in pipeline.LATER_STEPS))"
+                 ) == "True True"
 
 
 @pytest.mark.skipif(os.name != "posix", reason="reads in a pool only where workers are cheap")
 def test_a_run_loads_its_later_steps_once_while_its_read_workers_read(tmp_path):
     """A run of the bundled example: what the steps after reading import is loaded once,
     while the read workers are alive, and pandas was not loaded before."""
-    import subprocess
-    import sys
-
-    probe = f"""
+    code = f"""
 import multiprocessing, sys
 from pathlib import Path
 from excel_pipeline import pipeline
@@ -228,7 +221,4 @@ result = pipeline.run(pipeline.RunOptions(None, load_campaign(None), Path({str(t
                                           use_cache=False))
 print(seen, len(result.consolidation.sheets["delegates"]) > 0)
 """
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=REPO)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[(False, True)] True"
+    assert probe(code) == "[(False, True)] True"
