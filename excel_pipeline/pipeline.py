@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 # What the steps after reading import (pandas, pandera, xlsxwriter and the modules built on
 # them): 0.4-0.5 s of one core with their bytecode compiled (a second without), loaded while
 # the read pool reads (`_load_later_steps`) instead of before it starts, when the other core
-# had nothing to do. Each step still imports what it
-# uses where it uses it; this list only says what to load early.
+# had nothing to do. Each step still imports what it uses where it uses it; this list only
+# says what to load early.
 LATER_STEPS = (
     "allocate.quotas", "check.campaign_fit", "check.ledger", "check.rules", "check.settle",
     "deliver.delivery", "write.changes", "write.documents.limits", "write.documents.writer",
